@@ -1,0 +1,150 @@
+/**
+ * The deployment plan: every decision made, nothing rendered.
+ *
+ * The plan stage turns a ComposeProject plus Settings into this plain data. The cdk8s constructs
+ * (dist/) and the Helm chart (helm/) both render it, so they cannot disagree. Kubernetes
+ * quantities are already strings in Kubernetes form ("500m", "256Mi"); names are already valid.
+ */
+import type { Diagnostic, SourceLocation } from '../diagnostics';
+
+export interface DeploymentPlan {
+  /** Compose project name (label `app.kubernetes.io/part-of`). */
+  readonly project: string;
+  readonly namespace?: string;
+  /** Workloads sorted by name. */
+  readonly workloads: readonly WorkloadPlan[];
+  /** PersistentVolumeClaims sorted by name. */
+  readonly volumeClaims: readonly VolumeClaimPlan[];
+  /** ConfigMaps sorted by name. */
+  readonly configMaps: readonly ConfigMapPlan[];
+  /** Warnings from planning (what was lost or changed on the way). */
+  readonly warnings: readonly Diagnostic[];
+}
+
+export type WorkloadKind = 'Deployment';
+
+export interface WorkloadPlan {
+  /** Compose service name, unchanged. */
+  readonly composeName: string;
+  /** Kubernetes object name (DNS-1035 label, so it also serves as the Service name). */
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  /** Labels on the workload and its pods; `selector` is a subset of them. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod selector labels (stable for the life of the object). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Annotations on the workload object (Compose `labels`, origin, ...). */
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  /** `Recreate` when the pod mounts a ReadWriteOnce claim; else the Kubernetes default. */
+  readonly strategy: 'RollingUpdate' | 'Recreate';
+  readonly imagePullSecrets: readonly string[];
+  /** `terminationGracePeriodSeconds`, from `stop_grace_period`. */
+  readonly terminationGracePeriodSeconds?: number;
+  readonly hostname?: string;
+  readonly container: ContainerPlan;
+  /** Pod volumes (claims, config maps, emptyDirs), sorted by name. */
+  readonly volumes: readonly PodVolumePlan[];
+  /** The ClusterIP Service, when the service has ports or expose entries. */
+  readonly service?: ServicePlan;
+  /** Where the Compose service is defined. */
+  readonly source?: SourceLocation;
+}
+
+export interface ContainerPlan {
+  readonly name: string;
+  readonly image: string;
+  /** True when the image is one we build and push to DOCR. */
+  readonly built: boolean;
+  readonly imagePullPolicy: 'IfNotPresent' | 'Always';
+  /** Kubernetes `command` (from Compose `entrypoint`). */
+  readonly command?: readonly string[];
+  /** Kubernetes `args` (from Compose `command`). */
+  readonly args?: readonly string[];
+  readonly workingDir?: string;
+  /** Environment variables, in a stable order (sorted by name). */
+  readonly env: readonly EnvVarPlan[];
+  /** ConfigMaps loaded whole with `envFrom`. */
+  readonly envFromConfigMaps: readonly string[];
+  readonly ports: readonly ContainerPortPlan[];
+  readonly resources?: ResourcesPlan;
+  readonly readinessProbe?: ProbePlan;
+  readonly livenessProbe?: ProbePlan;
+  readonly startupProbe?: ProbePlan;
+  readonly securityContext?: SecurityContextPlan;
+  readonly volumeMounts: readonly VolumeMountPlan[];
+}
+
+export type EnvVarPlan =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string } };
+
+export interface ContainerPortPlan {
+  /** IANA_SVC_NAME: ≤15 chars, [-a-z0-9], at least one letter. */
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface ResourcesPlan {
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+}
+
+export type ProbePlan = {
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+} & ({ readonly exec: readonly string[] } | { readonly tcpPort: number });
+
+export interface SecurityContextPlan {
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+}
+
+export interface VolumeMountPlan {
+  /** Name of an entry in WorkloadPlan.volumes. */
+  readonly name: string;
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+  readonly subPath?: string;
+}
+
+export type PodVolumePlan =
+  | { readonly name: string; readonly claimName: string; readonly readOnly: boolean }
+  | { readonly name: string; readonly configMap: string; readonly defaultMode?: number; readonly items?: readonly { key: string; path: string }[] }
+  | { readonly name: string; readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimit?: string } };
+
+export interface ServicePlan {
+  readonly name: string;
+  readonly type: 'ClusterIP';
+  readonly ports: readonly ServicePortPlan[];
+}
+
+export interface ServicePortPlan {
+  readonly name: string;
+  readonly port: number;
+  /** Name of the container port it forwards to. */
+  readonly targetPort: string | number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface VolumeClaimPlan {
+  readonly name: string;
+  /** Compose volume name. */
+  readonly composeName: string;
+  readonly storageClassName: string;
+  readonly size: string;
+  readonly accessModes: readonly ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany')[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface ConfigMapPlan {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+  readonly binaryData?: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,123 @@
+/**
+ * Settings: the one home of configuration.
+ *
+ * Filled, strongest first, from CLI flags, environment variables, the top-level `x-k8s` block of
+ * the Compose file, then defaults. Pure: the environment and the git lookup are passed in, so
+ * tests control them.
+ */
+import { ComposeError, error } from './diagnostics';
+
+/** Host of DigitalOcean Container Registry. */
+export const DOCR_HOST = 'registry.digitalocean.com';
+/** Registry used when nothing else names one. */
+export const DEFAULT_REGISTRY = 'the-shop';
+
+export interface Settings {
+  /** DOCR registry name (`registry.digitalocean.com/<registry>/...`). */
+  readonly registry: string;
+  /** Image tag for built services (a git sha unless set otherwise). */
+  readonly tag: string;
+  /** Where the tag came from, for messages and the report. */
+  readonly tagSource: TagSource;
+  /** Namespace stamped on every namespaced object; none when undefined. */
+  readonly namespace?: string;
+  /** Name of the dockerconfigjson Secret pods pull DOCR images with. */
+  readonly pullSecretName: string;
+}
+
+export type TagSource = '--sha' | 'IMAGE_TAG' | 'GITHUB_SHA' | 'git' | 'x-k8s.tag';
+
+/** Settings as given on the command line (or cdk8s context); all optional. */
+export interface SettingsFlags {
+  readonly registry?: string;
+  readonly sha?: string;
+  readonly namespace?: string;
+  readonly pullSecret?: string;
+  /** Use the 7-character short sha instead of the full one. */
+  readonly shortSha?: boolean;
+}
+
+/** The `x-k8s` top-level block keys this module reads. */
+export interface XK8sTopLevel {
+  readonly registry?: string;
+  readonly tag?: string;
+  readonly namespace?: string;
+  readonly pullSecret?: string;
+  readonly shortSha?: boolean;
+}
+
+export interface SettingsSources {
+  readonly flags: SettingsFlags;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly xk8s?: XK8sTopLevel;
+  /** Returns `git rev-parse HEAD` for the project, or undefined when not in a git checkout. */
+  readonly gitSha: () => string | undefined;
+}
+
+const REGISTRY_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SHA = /^[0-9a-f]{7,64}$/;
+
+/** Resolve settings; throws ComposeError naming the bad value and where it came from. */
+export function resolveSettings(src: SettingsSources): Settings {
+  const { flags, env, xk8s = {} } = src;
+  const problems = [];
+
+  const registry = flags.registry ?? env.DOCR_REGISTRY ?? xk8s.registry ?? DEFAULT_REGISTRY;
+  if (!REGISTRY_NAME.test(registry)) {
+    problems.push(error(`registry name "${registry}" is not a valid DigitalOcean registry name`, {
+      hint: 'use 2-63 lowercase letters, digits and hyphens, starting with a letter',
+    }));
+  }
+
+  const shortSha = flags.shortSha ?? xk8s.shortSha ?? false;
+  const candidates: Array<[TagSource, string | undefined]> = [
+    ['--sha', flags.sha],
+    ['IMAGE_TAG', env.IMAGE_TAG],
+    ['GITHUB_SHA', env.GITHUB_SHA],
+    ['x-k8s.tag', xk8s.tag],
+  ];
+  let found = candidates.find(([, v]) => v !== undefined && v !== '');
+  if (!found) {
+    const sha = src.gitSha();
+    if (sha) found = ['git', sha];
+  }
+  let tag = '';
+  let tagSource: TagSource = '--sha';
+  if (!found) {
+    problems.push(error('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and the project is not in a git checkout', {
+      hint: 'pass --sha <git-sha> or set IMAGE_TAG',
+    }));
+  } else {
+    [tagSource, tag] = found as [TagSource, string];
+    if (shortSha && SHA.test(tag)) tag = tag.slice(0, 7);
+    if (!TAG.test(tag)) {
+      problems.push(error(`image tag "${tag}" (from ${tagSource}) is not a valid OCI tag`, {
+        hint: 'a tag is 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"',
+      }));
+    }
+  }
+
+  const namespace = flags.namespace ?? env.K8S_NAMESPACE ?? xk8s.namespace;
+  if (namespace !== undefined && !DNS1123_LABEL.test(namespace)) {
+    problems.push(error(`namespace "${namespace}" is not a valid Kubernetes namespace`, {
+      hint: 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+    }));
+  }
+
+  const pullSecretName = flags.pullSecret ?? env.DOCR_PULL_SECRET ?? xk8s.pullSecret ?? `registry-${registry}`;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(pullSecretName) || pullSecretName.length > 253) {
+    problems.push(error(`pull secret name "${pullSecretName}" is not a valid Kubernetes Secret name`, {
+      hint: 'use lowercase letters, digits, "-" and "."',
+    }));
+  }
+
+  if (problems.length > 0) throw new ComposeError(problems);
+  return { registry, tag, tagSource, namespace: namespace || undefined, pullSecretName };
+}
+
+/** The DOCR image reference of a built service. */
+export function docrImage(settings: Pick<Settings, 'registry' | 'tag'>, repository: string): string {
+  return `${DOCR_HOST}/${settings.registry}/${repository}:${settings.tag}`;
+}
