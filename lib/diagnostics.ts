@@ -32,7 +32,7 @@ export class ComposeError extends Error {
 
   constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
     const list = Array.isArray(diagnostics) ? (diagnostics as readonly Diagnostic[]) : [diagnostics as Diagnostic];
-    super(list.map(formatDiagnostic).join('\n'));
+    super(list.map((d) => formatDiagnostic(d)).join('\n'));
     this.name = 'ComposeError';
     this.diagnostics = list;
   }
@@ -85,6 +85,6 @@ export function sortDiagnostics<T extends Diagnostic>(list: readonly T[]): T[] {
     const ca = a.location?.col ?? 0;
     const cb = b.location?.col ?? 0;
     if (ca !== cb) return ca - cb;
-    return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+    return a.message < b.message ? -1 : a.message > b.message ? 1 : 0; // code-unit order, never locale order
   });
 }

@@ -7,5 +7,5 @@ module.exports = {
     path.join(root, '__snapshots__', path.relative(path.join(root, 'test'), testPath) + ext),
   resolveTestPath: (snapshotPath, ext) =>
     path.join(root, 'test', path.relative(path.join(root, '__snapshots__'), snapshotPath).slice(0, -ext.length)),
-  testPathForConsistencyCheck: 'compose/example.test.ts',
+  testPathForConsistencyCheck: path.join(root, 'test', 'example.test.ts'),
 };

@@ -17,6 +17,8 @@ export interface DeploymentPlan {
   readonly volumeClaims: readonly VolumeClaimPlan[];
   /** ConfigMaps sorted by name. */
   readonly configMaps: readonly ConfigMapPlan[];
+  /** Secrets referenced but not emitted, sorted by name. */
+  readonly secretRefs: readonly SecretRefPlan[];
   /** Warnings from planning (what was lost or changed on the way). */
   readonly warnings: readonly Diagnostic[];
 }
@@ -56,7 +58,7 @@ export interface ContainerPlan {
   readonly image: string;
   /** True when the image is one we build and push to DOCR. */
   readonly built: boolean;
-  readonly imagePullPolicy: 'IfNotPresent' | 'Always';
+  readonly imagePullPolicy: 'IfNotPresent' | 'Always' | 'Never';
   /** Kubernetes `command` (from Compose `entrypoint`). */
   readonly command?: readonly string[];
   /** Kubernetes `args` (from Compose `command`). */
@@ -79,6 +81,27 @@ export type EnvVarPlan =
   | { readonly name: string; readonly value: string }
   | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string } };
 
+/**
+ * A Secret the workloads reference but dist/ never contains: its values stay on the user's machine
+ * and reach the cluster through `compose-cdk8s secrets` / kubectl.
+ */
+export interface SecretRefPlan {
+  readonly name: string;
+  /** Keys the workloads read, sorted. */
+  readonly keys: readonly string[];
+  /** Compose services that use it. */
+  readonly usedBy: readonly string[];
+  /** Where the values come from locally (env_file paths or the Compose file), for the create command. */
+  readonly origin: readonly SecretKeyOrigin[];
+}
+
+export interface SecretKeyOrigin {
+  readonly key: string;
+  /** `env_file` (absolute path) or `environment` (literal in the Compose file). */
+  readonly from: 'env_file' | 'environment';
+  readonly file?: string;
+}
+
 export interface ContainerPortPlan {
   /** IANA_SVC_NAME: ≤15 chars, [-a-z0-9], at least one letter. */
   readonly name: string;
@@ -86,9 +109,15 @@ export interface ContainerPortPlan {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/** CPU in millicores, memory in MiB (Compose sizes are rounded up to whole MiB, with a warning). */
+export interface ResourceAmounts {
+  readonly cpuMillis?: number;
+  readonly memoryMiB?: number;
+}
+
 export interface ResourcesPlan {
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: ResourceAmounts;
+  readonly requests?: ResourceAmounts;
 }
 
 export type ProbePlan = {
@@ -114,7 +143,7 @@ export interface VolumeMountPlan {
 export type PodVolumePlan =
   | { readonly name: string; readonly claimName: string; readonly readOnly: boolean }
   | { readonly name: string; readonly configMap: string; readonly defaultMode?: number; readonly items?: readonly { key: string; path: string }[] }
-  | { readonly name: string; readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimit?: string } };
+  | { readonly name: string; readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimitMiB?: number } };
 
 export interface ServicePlan {
   readonly name: string;
@@ -125,8 +154,8 @@ export interface ServicePlan {
 export interface ServicePortPlan {
   readonly name: string;
   readonly port: number;
-  /** Name of the container port it forwards to. */
-  readonly targetPort: string | number;
+  /** The container port it forwards to. */
+  readonly targetPort: number;
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
@@ -135,7 +164,8 @@ export interface VolumeClaimPlan {
   /** Compose volume name. */
   readonly composeName: string;
   readonly storageClassName: string;
-  readonly size: string;
+  /** Requested size in GiB. */
+  readonly sizeGiB: number;
   readonly accessModes: readonly ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany')[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;

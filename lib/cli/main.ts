@@ -1,0 +1,52 @@
+/**
+ * The `compose-cdk8s` command line. `run` never throws and never exits: it returns the exit code,
+ * so the bin script and the tests share one path.
+ */
+import { Command, CommanderError } from 'commander';
+import { ComposeError } from '../diagnostics';
+import { synthCommand } from './commands/synth';
+import { CliIO, EXIT_ERROR, EXIT_OK } from './io';
+import { printDiagnostics } from './report';
+
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('compose-cdk8s')
+    .description('Convert a Docker Compose stack into Kubernetes manifests for DigitalOcean Kubernetes')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  for (const cmd of [synthCommand(io)]) {
+    program.addCommand(cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
+  }
+  return program;
+}
+
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are "errors" to commander; their code is 0.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    if (e instanceof ComposeError) {
+      printDiagnostics(io, e.diagnostics);
+      return EXIT_ERROR;
+    }
+    if (e instanceof ExitCode) return e.code;
+    // A bug, not bad input: say so plainly, still without a stack trace unless asked for.
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`compose-cdk8s: internal error: ${message}\n`);
+    if (io.env.COMPOSE_CDK8S_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
+    io.stderr('This is a bug in compose-cdk8s; please report it with the Compose file that caused it.\n');
+    return EXIT_ERROR;
+  }
+}
+
+/** Thrown by commands that end with a specific exit code (e.g. 2 for "different"). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

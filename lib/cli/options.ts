@@ -1,0 +1,56 @@
+/**
+ * Options shared by every command that reads a Compose project: the same flags `docker compose`
+ * takes for finding and reading files, plus the registry settings.
+ */
+import { Command, Option } from 'commander';
+import type { ConvertOptions } from '../pipeline';
+import type { CliIO } from './io';
+
+export interface ProjectFlags {
+  file?: string[];
+  projectDirectory?: string;
+  envFile?: string[];
+  profile?: string[];
+  projectName?: string;
+  registry?: string;
+  sha?: string;
+  shortSha?: boolean;
+  namespace?: string;
+  pullSecret?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Add the project and settings options to a command. */
+export function withProjectOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', 'Compose file (repeatable; default: COMPOSE_FILE or compose.yaml / docker-compose.yml)', collect)
+    .option('--project-directory <dir>', 'project directory (default: the first file\'s folder)')
+    .option('--env-file <path>', 'environment file for interpolation (repeatable; default: <project>/.env)', collect)
+    .option('--profile <name>', 'enable a Compose profile (repeatable; also COMPOSE_PROFILES)', collect)
+    .option('-p, --project-name <name>', 'project name (default: name:, COMPOSE_PROJECT_NAME or the folder)')
+    .option('--registry <name>', 'DigitalOcean Container Registry name (env DOCR_REGISTRY; default the-shop)')
+    .option('--sha <tag>', 'image tag for built services (default: IMAGE_TAG, GITHUB_SHA, then git rev-parse HEAD)')
+    .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
+    .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
+    .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)');
+}
+
+export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
+  return {
+    files: flags.file,
+    projectDirectory: flags.projectDirectory,
+    envFiles: flags.envFile,
+    profiles: flags.profile,
+    projectName: flags.projectName,
+    env: io.env,
+    cwd: io.cwd,
+    flags: {
+      registry: flags.registry,
+      sha: flags.sha,
+      shortSha: flags.shortSha,
+      namespace: flags.namespace,
+      pullSecret: flags.pullSecret,
+    },
+  };
+}

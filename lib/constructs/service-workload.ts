@@ -1,0 +1,184 @@
+/**
+ * ServiceWorkload: one Compose service as a Deployment and (when it has ports) a ClusterIP Service.
+ *
+ * Built on cdk8s-plus-27. cdk8s-plus injects opinions of its own; each is decided here on purpose
+ * so that the pod runs the way `docker compose up` ran it:
+ * - no default resource requests/limits (cdk8s-plus adds 1 CPU / 512Mi..2Gi): only what
+ *   `deploy.resources` asks for;
+ * - no `runAsNonRoot`, `readOnlyRootFilesystem` or `allowPrivilegeEscalation: false`: Compose
+ *   containers run as the image's user with a writable root filesystem (postgres, redis and nginx
+ *   start as root and drop privileges themselves);
+ * - `automountServiceAccountToken: false` is kept: a Compose container never had Kubernetes API
+ *   credentials, so none are mounted;
+ * - the `cdk8s.io/metadata.addr` pod label (a hash of the construct path) is removed: selectors use
+ *   the readable `app.kubernetes.io/name` and `app.kubernetes.io/part-of` labels.
+ * Other fields cdk8s-plus writes out (dnsPolicy, restartPolicy, strategy percentages,
+ * terminationGracePeriodSeconds: 30, ...) are the Kubernetes defaults made explicit.
+ */
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ContainerPlan, EnvVarPlan, ProbePlan, ResourceAmounts, WorkloadPlan } from '../plan/model';
+import * as plus from './plus';
+
+export interface ServiceWorkloadProps {
+  /** The planned workload to render. */
+  readonly workload: WorkloadPlan;
+  /**
+   * Namespace for every object.
+   * @default - none (kubectl's or Argo CD's target namespace applies)
+   */
+  readonly namespace?: string;
+  /** Claims declared by the chart, by claim name, for the pod's claim volumes. */
+  readonly claims: ReadonlyMap<string, plus.IPersistentVolumeClaim>;
+}
+
+const PROTOCOL: Readonly<Record<string, plus.Protocol>> = { TCP: plus.Protocol.TCP, UDP: plus.Protocol.UDP, SCTP: plus.Protocol.SCTP };
+const PULL_POLICY: Readonly<Record<string, plus.ImagePullPolicy>> = {
+  IfNotPresent: plus.ImagePullPolicy.IF_NOT_PRESENT,
+  Always: plus.ImagePullPolicy.ALWAYS,
+  Never: plus.ImagePullPolicy.NEVER,
+};
+
+export class ServiceWorkload extends Construct {
+  /** The Deployment running the service. */
+  public readonly deployment: plus.Deployment;
+  /** The Service in front of it, when the Compose service has ports or expose entries. */
+  public readonly service?: plus.Service;
+
+  constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
+    super(scope, id);
+    const w = props.workload;
+    const metadata = { name: w.name, namespace: props.namespace };
+    const pullSecret = w.imagePullSecrets[0];
+
+    this.deployment = new plus.Deployment(this, 'Deployment', {
+      metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
+      replicas: w.replicas,
+      select: false,
+      podMetadata: { labels: { ...w.labels } },
+      strategy: w.strategy === 'Recreate' ? plus.DeploymentStrategy.recreate() : plus.DeploymentStrategy.rollingUpdate(),
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: false },
+      ...(pullSecret ? { dockerRegistryAuth: plus.Secret.fromSecretName(this, 'PullSecret', pullSecret) } : {}),
+      ...(w.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriod: Duration.seconds(w.terminationGracePeriodSeconds) } : {}),
+      ...(w.hostname ? { dns: { hostname: w.hostname } } : {}),
+      containers: [containerProps(this, w.container)],
+    });
+    this.deployment.select(plus.LabelSelector.of({ labels: { ...w.selector } }));
+
+    const container = this.deployment.containers[0];
+    const podVolumes = new Map<string, plus.Volume>();
+    for (const v of w.volumes) {
+      if ('claimName' in v) {
+        const claim = props.claims.get(v.claimName) ?? plus.PersistentVolumeClaim.fromClaimName(this, `Claim-${v.name}`, v.claimName);
+        podVolumes.set(v.name, plus.Volume.fromPersistentVolumeClaim(this, `Volume-${v.name}`, claim, { name: v.name, readOnly: v.readOnly }));
+      } else if ('configMap' in v) {
+        const cm = plus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap);
+        podVolumes.set(v.name, plus.Volume.fromConfigMap(this, `Volume-${v.name}`, cm, {
+          name: v.name,
+          ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
+          ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
+        }));
+      } else {
+        podVolumes.set(v.name, plus.Volume.fromEmptyDir(this, `Volume-${v.name}`, v.name, {
+          ...(v.emptyDir.medium === 'Memory' ? { medium: plus.EmptyDirMedium.MEMORY } : {}),
+          ...(v.emptyDir.sizeLimitMiB !== undefined ? { sizeLimit: Size.mebibytes(v.emptyDir.sizeLimitMiB) } : {}),
+        }));
+      }
+    }
+    for (const m of w.container.volumeMounts) {
+      const volume = podVolumes.get(m.name);
+      if (!volume) throw new Error(`internal: mount ${m.mountPath} names unknown volume ${m.name}`);
+      container.mount(m.mountPath, volume, { readOnly: m.readOnly, ...(m.subPath ? { subPath: m.subPath } : {}) });
+    }
+
+    const api = ApiObject.of(this.deployment);
+    api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    if (w.imagePullSecrets.length > 1) {
+      api.addJsonPatch(JsonPatch.replace('/spec/template/spec/imagePullSecrets', w.imagePullSecrets.map((name) => ({ name }))));
+    }
+
+    if (w.service) {
+      this.service = new plus.Service(this, 'Service', {
+        metadata: { ...metadata, labels: { ...w.labels } },
+        type: plus.ServiceType.CLUSTER_IP,
+        ports: w.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
+      });
+      for (const [key, value] of Object.entries(w.selector)) this.service.selectLabel(key, value);
+      // cdk8s-plus writes an empty externalIPs list; leave the field out as Kubernetes does.
+      ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    }
+  }
+}
+
+function emptyToUndefined(record: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  return Object.keys(record).length > 0 ? { ...record } : undefined;
+}
+
+function containerProps(scope: Construct, c: ContainerPlan): plus.ContainerProps {
+  const envVariables: Record<string, plus.EnvValue> = {};
+  for (const e of c.env) envVariables[e.name] = envValue(scope, e);
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: PULL_POLICY[c.imagePullPolicy],
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(c.args ? { args: [...c.args] } : {}),
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    envVariables,
+    envFrom: c.envFromConfigMaps.map((name) => plus.Env.fromConfigMap(plus.ConfigMap.fromConfigMapName(scope, `EnvFrom-${name}`, name))),
+    ports: c.ports.map((p) => ({ number: p.containerPort, name: p.name, protocol: PROTOCOL[p.protocol] })),
+    // An empty object, not undefined: undefined would make cdk8s-plus add its default limits.
+    resources: {
+      ...(cpu(c.resources?.limits, c.resources?.requests) ?? {}),
+      ...(memory(c.resources?.limits, c.resources?.requests) ?? {}),
+    },
+    ...(c.readinessProbe ? { readiness: probe(c.readinessProbe) } : {}),
+    ...(c.livenessProbe ? { liveness: probe(c.livenessProbe) } : {}),
+    ...(c.startupProbe ? { startup: probe(c.startupProbe) } : {}),
+    securityContext: {
+      ensureNonRoot: false,
+      readOnlyRootFilesystem: false,
+      allowPrivilegeEscalation: true,
+      privileged: false,
+      ...(c.securityContext?.runAsUser !== undefined ? { user: c.securityContext.runAsUser } : {}),
+      ...(c.securityContext?.runAsGroup !== undefined ? { group: c.securityContext.runAsGroup } : {}),
+    },
+  };
+}
+
+function envValue(scope: Construct, e: EnvVarPlan): plus.EnvValue {
+  if ('value' in e) return plus.EnvValue.fromValue(e.value);
+  const secret = plus.Secret.fromSecretName(scope, `Secret-${e.name}`, e.secretKeyRef.name);
+  return plus.EnvValue.fromSecretValue({ secret, key: e.secretKeyRef.key });
+}
+
+function cpu(limits?: ResourceAmounts, requests?: ResourceAmounts): { cpu: plus.CpuResources } | undefined {
+  if (limits?.cpuMillis === undefined && requests?.cpuMillis === undefined) return undefined;
+  return {
+    cpu: {
+      ...(limits?.cpuMillis !== undefined ? { limit: plus.Cpu.millis(limits.cpuMillis) } : {}),
+      ...(requests?.cpuMillis !== undefined ? { request: plus.Cpu.millis(requests.cpuMillis) } : {}),
+    },
+  };
+}
+
+function memory(limits?: ResourceAmounts, requests?: ResourceAmounts): { memory: plus.MemoryResources } | undefined {
+  if (limits?.memoryMiB === undefined && requests?.memoryMiB === undefined) return undefined;
+  return {
+    memory: {
+      ...(limits?.memoryMiB !== undefined ? { limit: Size.mebibytes(limits.memoryMiB) } : {}),
+      ...(requests?.memoryMiB !== undefined ? { request: Size.mebibytes(requests.memoryMiB) } : {}),
+    },
+  };
+}
+
+function probe(p: ProbePlan): plus.Probe {
+  const options = {
+    ...(p.initialDelaySeconds !== undefined ? { initialDelaySeconds: Duration.seconds(p.initialDelaySeconds) } : {}),
+    ...(p.periodSeconds !== undefined ? { periodSeconds: Duration.seconds(p.periodSeconds) } : {}),
+    ...(p.timeoutSeconds !== undefined ? { timeoutSeconds: Duration.seconds(p.timeoutSeconds) } : {}),
+    ...(p.failureThreshold !== undefined ? { failureThreshold: p.failureThreshold } : {}),
+  };
+  return 'exec' in p ? plus.Probe.fromCommand([...p.exec], options) : plus.Probe.fromTcpSocket({ port: p.tcpPort, ...options });
+}

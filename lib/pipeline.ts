@@ -1,0 +1,37 @@
+/**
+ * The conversion pipeline, end to end but without writing anything:
+ * Compose files → ComposeProject → Settings → DeploymentPlan.
+ */
+import { loadProject, LoadOptions } from './compose';
+import type { ComposeProject } from './compose/model';
+import { gitHeadSha } from './git';
+import type { DeploymentPlan } from './plan/model';
+import { planProject } from './plan/plan';
+import { readTopLevelXK8s } from './plan/x-k8s';
+import { resolveSettings, Settings, SettingsFlags } from './settings';
+
+export interface ConvertOptions extends LoadOptions {
+  /** Settings given on the command line. */
+  readonly flags?: SettingsFlags;
+  /** Overrides the git lookup (tests). */
+  readonly gitSha?: () => string | undefined;
+}
+
+export interface Conversion {
+  readonly project: ComposeProject;
+  readonly settings: Settings;
+  readonly plan: DeploymentPlan;
+}
+
+/** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */
+export function convert(options: ConvertOptions): Conversion {
+  const project = loadProject(options);
+  const settings = resolveSettings({
+    flags: options.flags ?? {},
+    env: options.env,
+    xk8s: readTopLevelXK8s(project),
+    gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
+  });
+  const plan = planProject(project, settings);
+  return { project, settings, plan };
+}

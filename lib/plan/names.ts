@@ -1,0 +1,59 @@
+/**
+ * Kubernetes names from Compose names.
+ *
+ * Compose allows `my_api`, `API.v2` and long names; Kubernetes wants DNS-1035 labels for Services
+ * (lowercase letters, digits and '-', starting with a letter, at most 63 characters) and DNS-1123
+ * names elsewhere. We use the stricter DNS-1035 rule for every workload name so that a workload
+ * and its Service always share one name.
+ */
+import { createHash } from 'crypto';
+
+export const MAX_NAME = 63;
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+
+/** True when `name` is a valid DNS-1035 label. */
+export function isDns1035Label(name: string): boolean {
+  return name.length <= MAX_NAME && DNS1035.test(name);
+}
+
+/** True when `name` is a valid IANA_SVC_NAME (Kubernetes port name). */
+export function isPortName(name: string): boolean {
+  return name.length <= 15 && PORT_NAME.test(name);
+}
+
+/** A short, stable hash of `text` (hex), used to keep truncated names unique. */
+export function shortHash(text: string, length = 6): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+
+/**
+ * Turn any Compose name into a DNS-1035 label: lowercase, runs of other characters become '-',
+ * a leading digit gets an `s-` prefix, and names over `max` characters are cut and suffixed with
+ * a hash of the original so that two long names stay distinct. Valid names come back unchanged.
+ */
+export function toDns1035(original: string, max = MAX_NAME): string {
+  if (original.length <= max && DNS1035.test(original)) return original;
+  let name = original.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  if (name === '') name = 'x';
+  if (!/^[a-z]/.test(name)) name = `s-${name}`;
+  if (name.length > max || name !== original) {
+    // Changed names get a hash only when they must be cut; a plain rewrite stays readable.
+    if (name.length > max) {
+      const hash = shortHash(original);
+      name = `${name.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+    }
+  }
+  return name;
+}
+
+/** Join name parts with '-' and keep the result a DNS-1035 label of at most 63 characters. */
+export function childName(...parts: string[]): string {
+  return toDns1035(parts.join('-'));
+}
+
+/** An OCI repository path component for a service (`[a-z0-9]+([._-][a-z0-9]+)*`). */
+export function toRepositoryName(original: string): string {
+  const name = original.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/[._-]{2,}/g, '-').replace(/^[._-]+|[._-]+$/g, '');
+  return name === '' ? 'service' : name;
+}

@@ -1,0 +1,212 @@
+/**
+ * The planner: ComposeProject + Settings → DeploymentPlan. Pure; no cdk8s, no files.
+ *
+ * Each concern lives in its own module (names, image, ports, env, resources, probes, volumes);
+ * this file only walks the services, wires the pieces together and checks what spans services
+ * (name collisions, shared claims).
+ */
+import type { ComposeProject, ComposeService } from '../compose/model';
+import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
+import { byName, compareStrings } from '../order';
+import type { Settings } from '../settings';
+import { planEnv } from './env';
+import { planImage } from './image';
+import { mappingOf } from './mapping';
+import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import { childName, toDns1035 } from './names';
+import { planPorts } from './ports';
+import { planProbes } from './probes';
+import { planResources } from './resources';
+import { DEFAULT_STORAGE_CLASS, DEFAULT_VOLUME_SIZE_GIB, claimName, planServiceVolumes } from './volumes';
+
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+/** Annotation holding the Compose service name when the Kubernetes name had to differ. */
+export const ANNOTATION_COMPOSE_SERVICE = 'compose-cdk8s.io/service';
+/** Annotation holding the Compose volume name when the claim name had to differ. */
+export const ANNOTATION_COMPOSE_VOLUME = 'compose-cdk8s.io/volume';
+
+/** Keys the planner reads itself, beyond the mapping table (no warning for them). */
+const QUIET_KEYS = new Set(['extends', 'pull_policy']);
+
+/** A label value: at most 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends. */
+function labelValue(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return cleaned.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+}
+
+/** Annotation keys: optional DNS-subdomain prefix, then a name of ≤63 [A-Za-z0-9-_.] chars. */
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+function parseUser(user: string | undefined, path: string, warnings: Diagnostic[]): SecurityContextPlan | undefined {
+  if (user === undefined || user === '') return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) {
+    warnings.push(warning(`user "${user}" is not numeric: Kubernetes can only run as a numeric user id, so the image's default user is kept`, {
+      path, hint: 'write the numeric uid (and gid), e.g. user: "1000:1000"',
+    }));
+    return undefined;
+  }
+  return { runAsUser: Number(m[1]), ...(m[2] !== undefined ? { runAsGroup: Number(m[2]) } : {}) };
+}
+
+function replicasOf(service: ComposeService): number {
+  if (service.deploy?.replicas !== undefined) return service.deploy.replicas;
+  const scale = service.raw.scale;
+  return typeof scale === 'number' ? scale : 1;
+}
+
+function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
+  for (const key of Object.keys(service.raw).sort(compareStrings)) {
+    if (key.startsWith('x-') || QUIET_KEYS.has(key)) continue;
+    const m = mappingOf(key);
+    if (m.status === 'unsupported') {
+      warnings.push(warning(`${key} is not converted: ${m.note}`, { path: `services.${service.name}.${key}` }));
+    }
+  }
+  if (service.deploy?.mode === 'global') {
+    warnings.push(warning('deploy.mode: global is converted as a Deployment with one replica, not one pod per node', {
+      path: `services.${service.name}.deploy.mode`,
+    }));
+  }
+}
+
+/** Turn a loaded Compose project into a deployment plan; throws ComposeError on conflicts. */
+export function planProject(project: ComposeProject, settings: Settings): DeploymentPlan {
+  const warnings: Diagnostic[] = [];
+  const errors: Diagnostic[] = [];
+  const partOf = labelValue(project.name) || 'compose';
+  const workloads: WorkloadPlan[] = [];
+  const configMaps: ConfigMapPlan[] = [];
+  const secretRefs: SecretRefPlan[] = [];
+  const claimUsers = new Map<string, string[]>();
+  const nameOwners = new Map<string, string>();
+
+  for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
+    const service = project.services[serviceName];
+    const path = `services.${serviceName}`;
+    const location = project.sourceMap.locate(path);
+    const name = toDns1035(serviceName);
+    const owner = nameOwners.get(name);
+    if (owner !== undefined) {
+      errors.push(error(`services "${owner}" and "${serviceName}" both become the Kubernetes name "${name}"`, {
+        path, location, hint: 'rename one of them',
+      }));
+      continue;
+    }
+    nameOwners.set(name, serviceName);
+
+    const image = planImage(service, settings);
+    if (!image) {
+      errors.push(error('service has neither image nor build, so there is nothing to run', { path, location, hint: 'add an image: or a build: key' }));
+      continue;
+    }
+    warnUnmapped(service, warnings);
+
+    const selector = { [LABEL_NAME]: name, [LABEL_PART_OF]: partOf };
+    const annotations: Record<string, string> = {};
+    for (const [k, v] of Object.entries(service.labels)) {
+      if (QUALIFIED_NAME.test(k)) annotations[k] = v;
+      else warnings.push(warning(`label "${k}" is not a valid Kubernetes annotation key and is left out`, { path: `${path}.labels` }));
+    }
+    if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
+
+    const secretName = childName(name, 'secrets');
+    const env = planEnv(service, secretName, warnings);
+    const envFromConfigMaps: string[] = [];
+    if (Object.keys(env.configMapData).length > 0) {
+      const cmName = childName(name, 'env');
+      configMaps.push({ name: cmName, labels: selector, annotations: {}, data: env.configMapData });
+      envFromConfigMaps.push(cmName);
+    }
+    if (env.secretKeys.length > 0) {
+      secretRefs.push(secretRefOf(secretName, serviceName, env.secretKeys));
+    }
+
+    const ports = planPorts(service);
+    const probes = planProbes(service.healthcheck);
+    const vols = planServiceVolumes(project, service, warnings);
+    for (const c of vols.claims) claimUsers.set(c, [...(claimUsers.get(c) ?? []), serviceName]);
+    const securityContext = parseUser(service.user, `${path}.user`, warnings);
+    const resources = planResources(service, warnings);
+    const hostname = service.hostname && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service.hostname) && service.hostname.length <= 63
+      ? service.hostname : undefined;
+    if (service.hostname && !hostname) {
+      warnings.push(warning(`hostname "${service.hostname}" is not a valid pod hostname and is left out`, { path: `${path}.hostname` }));
+    }
+
+    workloads.push({
+      composeName: serviceName,
+      name,
+      kind: 'Deployment',
+      labels: selector,
+      selector,
+      annotations,
+      replicas: replicasOf(service),
+      strategy: vols.claims.length > 0 ? 'Recreate' : 'RollingUpdate',
+      imagePullSecrets: image.fromDocr ? [settings.pullSecretName] : [],
+      ...(service.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: Math.ceil(service.stopGracePeriod) } : {}),
+      ...(hostname ? { hostname } : {}),
+      container: {
+        name,
+        image: image.image,
+        built: image.built,
+        imagePullPolicy: image.pullPolicy,
+        ...(service.entrypoint ? { command: [...service.entrypoint] } : {}),
+        ...(service.command ? { args: [...service.command] } : {}),
+        ...(service.workingDir ? { workingDir: service.workingDir } : {}),
+        env: env.env,
+        envFromConfigMaps,
+        ports: ports.containerPorts,
+        ...(resources ? { resources } : {}),
+        ...(probes.readiness ? { readinessProbe: probes.readiness } : {}),
+        ...(probes.liveness ? { livenessProbe: probes.liveness } : {}),
+        ...(probes.startup ? { startupProbe: probes.startup } : {}),
+        ...(securityContext ? { securityContext } : {}),
+        volumeMounts: vols.mounts,
+      },
+      volumes: vols.volumes,
+      ...(ports.servicePorts.length > 0 ? { service: { name, type: 'ClusterIP' as const, ports: ports.servicePorts } } : {}),
+      ...(location ? { source: location } : {}),
+    });
+  }
+
+  const volumeClaims: VolumeClaimPlan[] = [];
+  for (const [volume, users] of [...claimUsers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
+    const name = claimName(project, volume);
+    if (users.length > 1) {
+      warnings.push(warning(`volume ${volume} is mounted by ${users.join(', ')}: a ReadWriteOnce block-storage claim can only be attached to one node, so these pods must run on the same node`, {
+        path: `volumes.${volume}`, location: project.sourceMap.nearest(`volumes.${volume}`),
+      }));
+    }
+    volumeClaims.push({
+      name,
+      composeName: volume,
+      storageClassName: DEFAULT_STORAGE_CLASS,
+      sizeGiB: DEFAULT_VOLUME_SIZE_GIB,
+      accessModes: ['ReadWriteOnce'],
+      labels: { [LABEL_PART_OF]: partOf },
+      annotations: name !== volume ? { [ANNOTATION_COMPOSE_VOLUME]: volume } : {},
+    });
+  }
+
+  if (errors.length > 0) throw new ComposeError(errors);
+  return {
+    project: partOf,
+    ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    workloads: workloads.sort(byName),
+    volumeClaims: volumeClaims.sort(byName),
+    configMaps: configMaps.sort(byName),
+    secretRefs: secretRefs.sort(byName),
+    warnings,
+  };
+}
+
+function secretRefOf(name: string, service: string, origin: SecretKeyOrigin[]): SecretRefPlan {
+  return {
+    name,
+    keys: origin.map((o) => o.key).sort(compareStrings),
+    usedBy: [service],
+    origin: [...origin].sort((a, b) => compareStrings(a.key, b.key)),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Hand-built Compose models for plan and construct tests that should not depend on the loader.
+ */
+import type { ComposeProject, ComposeService } from '../../lib/compose/model';
+import type { Settings } from '../../lib/settings';
+
+export const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+export const SETTINGS: Settings = {
+  registry: 'the-shop',
+  tag: SHA,
+  tagSource: '--sha',
+  pullSecretName: 'registry-the-shop',
+};
+
+export function service(name: string, over: Partial<ComposeService> = {}): ComposeService {
+  return {
+    name,
+    environment: {},
+    literalEnvironment: {},
+    envFiles: [],
+    ports: [],
+    expose: [],
+    volumes: [],
+    tmpfs: [],
+    dependsOn: {},
+    labels: {},
+    profiles: [],
+    secrets: [],
+    configs: [],
+    networks: {},
+    extensions: {},
+    raw: {},
+    ...over,
+  };
+}
+
+export function project(services: ComposeService[], over: Partial<ComposeProject> = {}): ComposeProject {
+  return {
+    name: 'demo',
+    projectDirectory: '/work/demo',
+    files: ['/work/demo/compose.yaml'],
+    services: Object.fromEntries(services.map((s) => [s.name, s])),
+    volumes: {},
+    networks: {},
+    secrets: {},
+    configs: {},
+    extensions: {},
+    warnings: [],
+    sourceMap: { locate: () => undefined, nearest: () => undefined },
+    ...over,
+  };
+}
