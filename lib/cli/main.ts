@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ComposeError } from '../diagnostics';
-import { synthCommand } from './commands/synth';
+import { allCommands } from './commands';
 import { CliIO, EXIT_ERROR, EXIT_OK } from './io';
 import { printDiagnostics } from './report';
 
@@ -14,7 +14,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const cmd of [synthCommand(io)]) {
+  for (const cmd of allCommands(io)) {
     program.addCommand(cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
