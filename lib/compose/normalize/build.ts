@@ -1,0 +1,23 @@
+/** `build`: a string is the context; the long form's context resolves to an absolute path. */
+import type { BuildSpec } from '../model';
+import { dict, isObj, NormalizeContext, resolveHostPath, sortKeys, str } from './context';
+
+/** Git URLs and other remote contexts are kept as written. */
+export function isRemoteContext(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@') || s.startsWith('github.com/');
+}
+
+export function normalizeBuild(value: unknown, ctx: NormalizeContext): BuildSpec | undefined {
+  if (value === undefined || value === null) return undefined;
+  const long = isObj(value) ? value : { context: value };
+  const written = str(long.context) ?? '.';
+  const context = isRemoteContext(written) ? written : resolveHostPath(written, ctx.projectDirectory, ctx.lookup);
+  const args: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(dict(long.args))) args[k] = v === null ? ctx.lookup(k) ?? null : v;
+  return {
+    context,
+    dockerfile: str(long.dockerfile) ?? 'Dockerfile',
+    ...(str(long.target) ? { target: str(long.target) } : {}),
+    args: sortKeys(args),
+  };
+}

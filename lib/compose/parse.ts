@@ -1,0 +1,170 @@
+/**
+ * Phase 1: parse a Compose file's YAML into plain data, keeping a source position for every key.
+ *
+ * Uses the `yaml` package (YAML 1.2 core schema, like compose-go's yaml.v3) with a LineCounter.
+ * Merge keys (`<<`), anchors and aliases are expanded here; keys are stringified like compose-go
+ * does. The merge tags `!reset` and `!override` are recorded by path for the merge phase.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Document, Node } from 'yaml';
+import type { Diagnostic, SourceLocation } from '../diagnostics';
+import { error } from '../diagnostics';
+import { childPath, MutableSourceMap } from './source-map';
+
+export type MergeTag = 'reset' | 'override';
+
+export interface ParsedDocument {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** The document as plain data (a mapping for a valid Compose file). */
+  readonly data: unknown;
+  readonly sourceMap: MutableSourceMap;
+  /** `!reset` / `!override` tags by model path. */
+  readonly tags: Map<string, MergeTag>;
+}
+
+export interface ParseResult {
+  readonly documents: ParsedDocument[];
+  readonly diagnostics: Diagnostic[];
+}
+
+const MAX_ALIAS_EXPANSIONS = 10000;
+
+/** Parses `text` (the content of `file`). Syntax errors come back as diagnostics with line:col. */
+export function parseComposeYaml(text: string, file: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: false });
+  const diagnostics: Diagnostic[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  const at = (offset: number): SourceLocation => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  for (const doc of list) {
+    for (const e of doc.errors) {
+      diagnostics.push(
+        error(`YAML syntax error: ${firstLine(e.message)}`, {
+          location: at(e.pos[0]),
+          hint: 'fix the YAML syntax (indentation, quotes, a missing ":" or "-")',
+        }),
+      );
+    }
+  }
+  if (diagnostics.length) return { documents: [], diagnostics };
+  const documents: ParsedDocument[] = [];
+  for (const doc of list) {
+    if (doc.contents === null) continue; // empty document (e.g. a file with only comments)
+    const conv = new Converter(doc, at);
+    try {
+      const data = conv.toValue(doc.contents as Node, '');
+      documents.push({ file, data, sourceMap: conv.sourceMap, tags: conv.tags });
+    } catch (e) {
+      if (e instanceof AliasLimitError) {
+        diagnostics.push(error('too many YAML alias expansions (recursive or exponential anchors)', { location: at(0) }));
+      } else throw e;
+    }
+  }
+  if (documents.length === 0 && diagnostics.length === 0) {
+    documents.push({ file, data: null, sourceMap: new MutableSourceMap(), tags: new Map() });
+  }
+  return { documents, diagnostics };
+}
+
+class AliasLimitError extends Error {}
+
+function firstLine(s: string): string {
+  return s
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
+}
+
+class Converter {
+  readonly sourceMap = new MutableSourceMap();
+  readonly tags = new Map<string, MergeTag>();
+  private expansions = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly at: (offset: number) => SourceLocation,
+  ) {}
+
+  private recordValue(path: string, node: Node | null | undefined): void {
+    const start = node?.range?.[0];
+    if (start !== undefined && !this.sourceMap.values.has(path)) this.sourceMap.values.set(path, this.at(start));
+  }
+
+  private recordKey(path: string, node: unknown): void {
+    const start = (node as Node | null)?.range?.[0];
+    if (start !== undefined && !this.sourceMap.keys.has(path)) this.sourceMap.keys.set(path, this.at(start));
+  }
+
+  toValue(node: Node | null | undefined, path: string): unknown {
+    if (node === null || node === undefined) return null;
+    this.recordValue(path, node);
+    const tag = (node as { tag?: string }).tag;
+    if (tag === '!reset') this.tags.set(path, 'reset');
+    else if (tag === '!override') this.tags.set(path, 'override');
+    if (isAlias(node)) {
+      if (++this.expansions > MAX_ALIAS_EXPANSIONS) throw new AliasLimitError();
+      const target = node.resolve(this.doc);
+      return this.toValue(target as Node | undefined, path);
+    }
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === 'bigint') return Number(v);
+      // yaml.v3 (compose-go) reads a plain 0-prefixed integer as octal (file modes like 0440).
+      if (typeof v === 'number' && node.type === 'PLAIN' && node.source && /^0[0-7]+$/.test(node.source)) return parseInt(node.source, 8);
+      if (tag && tag.startsWith('!') && !tag.startsWith('!!') && tag !== '!reset' && tag !== '!override') {
+        return node.source ?? String(v);
+      }
+      return v === undefined ? null : v;
+    }
+    if (isSeq(node)) {
+      return node.items.map((item, i) => {
+        const p = childPath(path, i);
+        this.recordKey(p, item);
+        return this.toValue(item as Node, p);
+      });
+    }
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const merges: Node[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        const rawKey = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : String(keyNode);
+        if (rawKey === '<<' && isScalar(keyNode) && !keyNode.type?.startsWith('QUOTE')) {
+          merges.push(pair.value as Node);
+          continue;
+        }
+        const key = String(rawKey);
+        const p = childPath(path, key);
+        this.recordKey(p, keyNode);
+        if (pair.value === null || pair.value === undefined) {
+          this.recordValue(p, keyNode);
+          if (pair.key && (pair.key as { tag?: string }).tag === '!reset') this.tags.set(p, 'reset');
+        }
+        setOwn(out, key, this.toValue(pair.value as Node, p));
+      }
+      for (const m of merges) this.applyMerge(out, m, path);
+      return out;
+    }
+    return null;
+  }
+
+  /** `<<: *anchor` or `<<: [*a, *b]`: keys not set explicitly come from the sources, first wins. */
+  private applyMerge(out: Record<string, unknown>, node: Node, path: string): void {
+    const sources: Node[] = isSeq(node) ? (node.items as Node[]) : [node];
+    for (const src of sources) {
+      const value = this.toValue(src, path);
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value)) if (!Object.prototype.hasOwnProperty.call(out, k)) setOwn(out, k, v);
+      }
+    }
+  }
+}
+
+/** Sets a property without ever touching the prototype (a `__proto__` key stays data). */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
