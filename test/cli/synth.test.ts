@@ -1,0 +1,113 @@
+/**
+ * `compose-cdk8s synth` as a user meets it: exit codes, messages, and all-or-nothing output.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { expectValidManifests } from '../oracles/k8s';
+import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
+
+const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
+
+function stack(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const GOOD = `name: demo
+services:
+  api:
+    build: ./containers/api
+    ports: ["8000:8000"]
+  cache:
+    image: redis:7-alpine
+`;
+
+function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('compose-cdk8s synth', () => {
+  it('writes valid manifests for a good file, and the same bytes twice', async () => {
+    const dir = stack({ 'compose.yaml': GOOD });
+    const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('wrote 3 objects for 2 services to dist/\n');
+    const first = snapshotDir(path.join(dir, 'dist'));
+    expect(Object.keys(first)).toEqual(['demo.k8s.yaml']);
+    const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
+    expectValidManifests(objects);
+    // cache has no ports, so no Service: nothing is invented.
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/api', 'Service/api', 'Deployment/cache']);
+    await runCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(snapshotDir(path.join(dir, 'dist'))).toEqual(first);
+  });
+
+  it('takes the tag from IMAGE_TAG, then GITHUB_SHA', async () => {
+    const dir = stack({ 'compose.yaml': GOOD });
+    await runCli(['synth'], { cwd: dir, env: cleanEnv({ IMAGE_TAG: 'v1.2.3', GITHUB_SHA: SHA }) });
+    expect(fs.readFileSync(path.join(dir, 'dist', 'demo.k8s.yaml'), 'utf8')).toContain('registry.digitalocean.com/the-shop/api:v1.2.3');
+    await runCli(['synth', '--registry', 'acme', '--short-sha'], { cwd: dir, env: cleanEnv({ GITHUB_SHA: SHA }) });
+    expect(fs.readFileSync(path.join(dir, 'dist', 'demo.k8s.yaml'), 'utf8')).toContain('registry.digitalocean.com/acme/api:abcdef0');
+  });
+
+  it('asks for a tag outside a git checkout', async () => {
+    const dir = stack({ 'compose.yaml': GOOD });
+    const r = await runCli(['synth'], { cwd: dir, env: cleanEnv({ GIT_CEILING_DIRECTORIES: path.dirname(dir) }) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot tell which image tag to deploy');
+    expect(r.stderr).toContain('pass --sha <git-sha> or set IMAGE_TAG');
+  });
+
+  it('a bad file gets one located line, exit 1, no stack trace, and dist/ untouched', () => {
+    const dir = stack({ 'compose.yaml': GOOD });
+    expect(spawnCli(['synth', '--sha', SHA], { cwd: dir }).code).toBe(0);
+    const before = snapshotDir(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), `services:
+  api:
+    image: x:1
+    ports:
+      - target: [80]
+`);
+    const r = spawnCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^compose\.yaml:5:\d+ {2}services\.api\.ports\[0\]\.target: .+/);
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(snapshotDir(path.join(dir, 'dist'))).toEqual(before);
+  });
+
+  it('a YAML syntax error is located too', async () => {
+    const dir = stack({ 'compose.yaml': 'services:\n  api:\n    image: "x:1\n' });
+    const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^compose\.yaml:\d+:\d+ {2}/);
+  });
+
+  it('unknown flags exit 1 with commander\'s message', async () => {
+    const r = await runCli(['synth', '--frobnicate'], { cwd: os.tmpdir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unknown option '--frobnicate'");
+  });
+
+  it('a missing file is named', async () => {
+    const dir = stack({});
+    const r = await runCli(['synth', '-f', 'nope.yaml', '--sha', SHA], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.yaml');
+  });
+});
