@@ -1,0 +1,99 @@
+/**
+ * `check`: is a committed output folder exactly what the current inputs give? Compares a
+ * re-synthesized (in memory) folder with the committed one, byte for byte, and explains each
+ * mismatch with the inputs' hash the committed file records.
+ */
+import * as path from 'path';
+import { compareStrings } from '../../order';
+import type { Conversion } from '../../pipeline';
+import type { GeneratorContext, OutputGenerator } from './generators';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
+import { readTree } from './tree';
+
+export type Staleness =
+  /** In the expected output but not committed. */
+  | 'missing'
+  /** Committed but no longer generated. */
+  | 'extra'
+  /** Differs, and the recorded inputs hash differs from the current one. */
+  | 'stale'
+  /** Differs although the recorded hash matches: edited by hand (or by another tool). */
+  | 'edited'
+  /** Differs and records no hash. */
+  | 'different';
+
+export interface CheckProblem {
+  /** Path relative to the working directory, `/`-separated. */
+  readonly file: string;
+  readonly status: Staleness;
+  readonly message: string;
+  /** The command that would bring the file up to date. */
+  readonly command: string;
+}
+
+export interface CheckResult {
+  readonly ok: boolean;
+  readonly problems: readonly CheckProblem[];
+  /** Files compared and found equal, relative to the working directory. */
+  readonly upToDate: readonly string[];
+  /** Files that match but carry no inputs hash (written by an older synth). */
+  readonly unstamped: readonly string[];
+}
+
+export interface CheckTarget {
+  readonly generator: OutputGenerator;
+  /** Absolute folder the committed output lives in. */
+  readonly dir: string;
+}
+
+const MESSAGES: Readonly<Record<Staleness, (command: string) => string>> = {
+  missing: (cmd) => `is missing: \`${cmd}\` would create it`,
+  extra: (cmd) => `is no longer generated: \`${cmd}\` would delete it`,
+  stale: () => 'is out of date: the Compose files or settings changed since it was generated',
+  edited: (cmd) => `differs from what \`${cmd}\` writes although its inputs are unchanged: edited by hand?`,
+  different: (cmd) => `differs from what \`${cmd}\` writes (and records no inputs hash)`,
+};
+
+/** The image tag recorded in the committed outputs (the first stamped file in name order). */
+export function recordedTag(dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const files = readTree(dir);
+    for (const name of Object.keys(files).sort(compareStrings)) {
+      const stamp = readStamp(files[name]);
+      if (stamp) return stamp.tag === NO_TAG ? undefined : stamp.tag;
+    }
+  }
+  return undefined;
+}
+
+/** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */
+export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = { env: {} }): CheckResult {
+  const problems: CheckProblem[] = [];
+  const upToDate: string[] = [];
+  const unstamped: string[] = [];
+  for (const t of targets) {
+    const expected = t.generator.render(conversion, stamp, ctx);
+    const owns = t.generator.owns;
+    const actual = readTree(t.dir, owns ? (name) => owns(name, conversion) : undefined);
+    const shown = (name: string): string => path.relative(cwd, path.join(t.dir, name)).split(path.sep).join('/');
+    for (const name of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort(compareStrings)) {
+      const want = expected[name];
+      const have = actual[name];
+      let status: Staleness | undefined;
+      if (have === undefined) status = 'missing';
+      else if (want === undefined) status = 'extra';
+      else if (have !== want) {
+        const recorded = readStamp(have);
+        if (!recorded) {
+          if (have === stripStamp(want)) unstamped.push(shown(name));
+          else status = 'different';
+        } else {
+          status = recorded.hash === stamp.hash ? 'edited' : 'stale';
+        }
+      }
+      if (status) problems.push({ file: shown(name), status, message: MESSAGES[status](t.generator.command), command: t.generator.command });
+      else if (have !== undefined && !unstamped.includes(shown(name))) upToDate.push(shown(name));
+    }
+  }
+  return { ok: problems.length === 0, problems, upToDate, unstamped };
+}

@@ -1,0 +1,69 @@
+/**
+ * Output generators: each committed output folder (dist/, helm/, ...) as a function of a
+ * conversion, so `check` can re-synthesize every one of them in memory and compare.
+ *
+ * A generator owns the files it says it owns in its folder (by default all of them, since its
+ * command replaces the folder as a whole), so an owned file it would not write is stale too. The
+ * command that writes the folder must write exactly `render(...)`, so that what `check` expects
+ * is what the command writes.
+ */
+import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from '../helm';
+import type { Conversion } from '../../pipeline';
+import { renderManifests } from '../manifests';
+import { InputsStamp, withStamp } from './inputs-hash';
+
+export interface GeneratorContext {
+  /** The environment (for settings read from it, e.g. the chart version). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface OutputGenerator {
+  /** Short name (`manifests`, `helm`). */
+  readonly name: string;
+  /** The command that writes the folder, for messages (`compose-cdk8s synth`). */
+  readonly command: string;
+  /** The folder, relative to the working directory (`dist`, `helm`). */
+  dir(conversion: Conversion, ctx: GeneratorContext): string;
+  /** The folder's files (relative `/`-separated path → text), exactly as its command writes them. */
+  render(conversion: Conversion, stamp: InputsStamp, ctx: GeneratorContext): Readonly<Record<string, string>>;
+  /** Which committed files of the folder the generator owns (default: all). */
+  owns?(file: string, conversion: Conversion): boolean;
+}
+
+/** Put the inputs header on every YAML file of a rendered folder. */
+export function stampYamlFiles(files: Readonly<Record<string, string>>, stamp: InputsStamp): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) out[name] = /\.ya?ml$/i.test(name) ? withStamp(text, stamp) : text;
+  return out;
+}
+
+/** dist/: the manifests, one file per chart, each with the inputs header. */
+export const manifestsGenerator: OutputGenerator = {
+  name: 'manifests',
+  command: 'compose-cdk8s synth',
+  dir: () => 'dist',
+  render: (conversion, stamp) => stampYamlFiles(renderManifests(conversion.plan).files, stamp),
+};
+
+/**
+ * helm/<chart>/: the chart as `compose-cdk8s helm` renders it; only Chart.yaml carries the header
+ * (a comment in a template would be copied into every `helm template` output). Other charts in
+ * helm/ are not this project's and are left alone.
+ */
+export const helmGenerator: OutputGenerator = {
+  name: 'helm',
+  command: 'compose-cdk8s helm',
+  dir: (conversion, ctx) => resolveHelmSettings({ env: ctx.env, project: conversion.project }).output ?? DEFAULT_HELM_OUTPUT,
+  render: (conversion, stamp, ctx) => {
+    const { plan, settings, project } = conversion;
+    const { chartVersion } = resolveHelmSettings({ env: ctx.env, project });
+    const chart = renderHelmChart(plan, { chartVersion, appVersion: settings.tag, registry: settings.registry, tag: settings.tag });
+    const out: Record<string, string> = {};
+    for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
+    return out;
+  },
+  owns: (file, conversion) => file.startsWith(`${chartNameOf(conversion.project.name)}/`),
+};
+
+/** The generators `check` runs: the first always, the others when their folder exists. */
+export const DEFAULT_GENERATORS: readonly OutputGenerator[] = [manifestsGenerator, helmGenerator];

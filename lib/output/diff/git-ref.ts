@@ -1,0 +1,84 @@
+/**
+ * The files of a git ref, in a temporary folder, for `diff --base <ref>`.
+ *
+ * Uses `git archive` (the tree of the commit, as committed) unpacked by `tar`: read-only for the
+ * user's repository — no checkout, no worktree, no change to the working tree, the index or refs.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ComposeError, error } from '../../diagnostics';
+
+export interface RefTree {
+  /** The commit the ref names (full sha). */
+  readonly commit: string;
+  /** Root of the unpacked tree (the repository root at that commit). */
+  readonly root: string;
+  /** The repository root of the working copy the ref was read from. */
+  readonly repoRoot: string;
+  /** Where a path of the working copy lives in the unpacked tree (paths outside the repo are kept). */
+  map(p: string): string;
+  /** Remove the temporary folder. */
+  dispose(): void;
+}
+
+function git(args: string[], cwd: string): string {
+  return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).trim();
+}
+
+/** The real path of `p`, resolving symlinks of its nearest existing ancestor (p may not exist). */
+function realpathNearest(p: string): string {
+  let dir = p;
+  const rest: string[] = [];
+  while (!fs.existsSync(dir)) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return p;
+    rest.unshift(path.basename(dir));
+    dir = parent;
+  }
+  return path.join(fs.realpathSync(dir), ...rest);
+}
+
+/** Unpack `ref` of the repository containing `cwd` into a temporary folder. Throws ComposeError. */
+export function exportRef(ref: string, cwd: string): RefTree {
+  if (ref === '' || ref.startsWith('-') || /[\0\s]/.test(ref)) {
+    throw new ComposeError(error(`"${ref}" is not a git ref`, { hint: 'pass a branch, tag or commit, e.g. --base origin/main' }));
+  }
+  let repoRoot: string;
+  try {
+    repoRoot = fs.realpathSync(git(['rev-parse', '--show-toplevel'], cwd));
+  } catch {
+    throw new ComposeError(error(`--base needs a git repository, and ${cwd} is not in one`, { hint: 'use --from <dir> to compare with a folder instead' }));
+  }
+  let commit: string;
+  try {
+    commit = git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], repoRoot);
+  } catch {
+    throw new ComposeError(error(`git ref "${ref}" does not name a commit in ${repoRoot}`, {
+      hint: 'fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)',
+    }));
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cdk8s-base-'));
+  const tarFile = path.join(root, '.base.tar');
+  try {
+    git(['archive', '--format=tar', `--output=${tarFile}`, commit], repoRoot);
+    execFileSync('tar', ['-xf', tarFile, '-C', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.rmSync(tarFile, { force: true });
+  } catch (e) {
+    fs.rmSync(root, { recursive: true, force: true });
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ComposeError(error(`could not read the files of ${ref}: ${msg}`));
+  }
+  return {
+    commit,
+    root,
+    repoRoot,
+    map: (p: string): string => {
+      const abs = path.resolve(p);
+      const rel = path.relative(repoRoot, realpathNearest(abs));
+      return rel.startsWith('..') || path.isAbsolute(rel) ? abs : path.join(root, rel);
+    },
+    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}

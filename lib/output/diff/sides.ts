@@ -1,0 +1,47 @@
+/**
+ * The two sides of a diff as manifest sets: a folder read as it is, or a Compose project
+ * synthesized in memory (the working copy, or a git ref unpacked by git-ref.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ComposeError, Diagnostic, error } from '../../diagnostics';
+import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { manifestsGenerator } from './generators';
+import { conversionStamp } from './inputs-hash';
+import { ManifestSet, parseManifestFiles, readManifestDir } from './manifest-set';
+
+/** Parse files into a set; bad YAML or duplicate objects are errors. */
+export function manifestSet(files: Readonly<Record<string, string>>): ManifestSet {
+  const { set, diagnostics } = parseManifestFiles(files);
+  if (diagnostics.length > 0) throw new ComposeError(diagnostics);
+  return set;
+}
+
+/** The manifests in a folder (`*.yaml`, `*.yml`, recursively). */
+export function folderSide(dir: string, shownAs = dir): ManifestSet {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ComposeError(error(`folder ${shownAs} does not exist`, { hint: 'synthesize it first, or name another folder with --from / --to' }));
+  }
+  const files = readManifestDir(dir);
+  try {
+    return manifestSet(files);
+  } catch (e) {
+    if (e instanceof ComposeError) {
+      throw new ComposeError(e.diagnostics.map((d): Diagnostic => (d.location ? { ...d, location: { ...d.location, file: path.join(dir, d.location.file) } } : d)));
+    }
+    throw e;
+  }
+}
+
+/** What synth would write for a project, in memory, with the inputs header. */
+export function synthesizedFiles(conversion: Conversion, interpolationEnvFiles: readonly string[]): Record<string, string> {
+  const stamp = conversionStamp(conversion, interpolationEnvFiles);
+  return { ...manifestsGenerator.render(conversion, stamp, { env: {} }) };
+}
+
+/** Convert and synthesize a project in memory. */
+export function synthesizedSide(options: ConvertOptions, interpolationEnvFiles: (c: Conversion) => readonly string[]): { conversion: Conversion; files: Record<string, string>; set: ManifestSet } {
+  const conversion = convert(options);
+  const files = synthesizedFiles(conversion, interpolationEnvFiles(conversion));
+  return { conversion, files, set: manifestSet(files) };
+}
