@@ -1,0 +1,5 @@
+import time
+
+while True:
+    print("worker: processing order queue", flush=True)
+    time.sleep(30)
