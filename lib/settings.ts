@@ -23,6 +23,8 @@ export interface Settings {
   readonly namespace?: string;
   /** Name of the dockerconfigjson Secret pods pull DOCR images with. */
   readonly pullSecretName: string;
+  /** `--strict`: what would be a warning about a leak (a credential in `environment`) is an error. */
+  readonly strict?: boolean;
 }
 
 export type TagSource = '--sha' | 'IMAGE_TAG' | 'GITHUB_SHA' | 'git' | 'x-k8s.tag';
@@ -35,6 +37,8 @@ export interface SettingsFlags {
   readonly pullSecret?: string;
   /** Use the 7-character short sha instead of the full one. */
   readonly shortSha?: boolean;
+  /** `--strict` (see Settings.strict). */
+  readonly strict?: boolean;
 }
 
 /** The `x-k8s` top-level block keys this module reads. */
@@ -114,7 +118,7 @@ export function resolveSettings(src: SettingsSources): Settings {
   }
 
   if (problems.length > 0) throw new ComposeError(problems);
-  return { registry, tag, tagSource, namespace: namespace || undefined, pullSecretName };
+  return { registry, tag, tagSource, namespace: namespace || undefined, pullSecretName, ...(flags.strict ? { strict: true } : {}) };
 }
 
 /** The DOCR image reference of a built service. */

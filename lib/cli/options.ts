@@ -17,6 +17,7 @@ export interface ProjectFlags {
   shortSha?: boolean;
   namespace?: string;
   pullSecret?: string;
+  strict?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -33,7 +34,8 @@ export function withProjectOptions(cmd: Command): Command {
     .option('--sha <tag>', 'image tag for built services (default: IMAGE_TAG, GITHUB_SHA, then git rev-parse HEAD)')
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
-    .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)');
+    .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)')
+    .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment is an error (report: any loss is)'));
 }
 
 export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
@@ -51,6 +53,7 @@ export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
       shortSha: flags.shortSha,
       namespace: flags.namespace,
       pullSecret: flags.pullSecret,
+      ...(flags.strict ? { strict: true } : {}),
     },
   };
 }

@@ -2,12 +2,16 @@
  * ComposeChart: the whole Compose project as one cdk8s chart, rendered from a DeploymentPlan.
  *
  * Object order (and so the order in the synthesized YAML) is fixed: Namespace, ConfigMaps,
- * PersistentVolumeClaims, then each workload (Deployment, Service) by name.
+ * PersistentVolumeClaims, then each workload (its workload object, Services, Ingress, autoscaler) by
+ * name, then NetworkPolicies.
  */
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { DeploymentPlan } from '../plan/model';
 import * as plus from './plus';
+import { ComposeNetworkPolicy } from './network-policy';
+import { ServiceAutoscaler } from './service-autoscaler';
+import { ServiceIngress } from './service-ingress';
 import { ServiceWorkload } from './service-workload';
 
 export interface ComposeChartProps extends ChartProps {
@@ -50,8 +54,16 @@ export class ComposeChart extends Chart {
     const workloads = new Map<string, ServiceWorkload>();
     for (const w of plan.workloads) {
       workloads.set(w.composeName, new ServiceWorkload(this, `Workload-${w.name}`, { workload: w, namespace, claims }));
+      if (w.ingress) new ServiceIngress(this, `Ingress-${w.name}`, { ingress: w.ingress, labels: w.selector, namespace });
+      if (w.autoscaling) {
+        new ServiceAutoscaler(this, `Autoscaler-${w.name}`, { autoscaling: w.autoscaling, target: { kind: w.kind, name: w.name }, labels: w.selector, namespace });
+      }
     }
     this.workloads = workloads;
+
+    for (const p of plan.networkPolicies ?? []) {
+      new ComposeNetworkPolicy(this, `NetworkPolicy-${p.name}`, { policy: p, namespace });
+    }
   }
 }
 

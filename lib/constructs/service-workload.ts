@@ -18,7 +18,9 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ContainerPlan, EnvVarPlan, ProbePlan, ResourceAmounts, WorkloadPlan } from '../plan/model';
+import { applyPodPatches, podTemplatePointer } from './pod-patches';
 import * as plus from './plus';
+import { createWorkload, selectPods } from './workload-kind';
 
 export interface ServiceWorkloadProps {
   /** The planned workload to render. */
@@ -40,10 +42,12 @@ const PULL_POLICY: Readonly<Record<string, plus.ImagePullPolicy>> = {
 };
 
 export class ServiceWorkload extends Construct {
-  /** The Deployment running the service. */
-  public readonly deployment: plus.Deployment;
+  /** The workload running the service: a Deployment unless the plan's `kind` says otherwise. */
+  public readonly deployment: plus.AbstractPod;
   /** The Service in front of it, when the Compose service has ports or expose entries. */
   public readonly service?: plus.Service;
+  /** The LoadBalancer / NodePort Service carrying the published ports, when asked for. */
+  public readonly publicService?: plus.Service;
 
   constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
     super(scope, id);
@@ -51,20 +55,19 @@ export class ServiceWorkload extends Construct {
     const metadata = { name: w.name, namespace: props.namespace };
     const pullSecret = w.imagePullSecrets[0];
 
-    this.deployment = new plus.Deployment(this, 'Deployment', {
+    // A StatefulSet needs its governing Service first (headless when the service has no ports).
+    const governing = w.kind === 'StatefulSet' ? this.makeService(w, metadata) : undefined;
+    this.deployment = createWorkload(this, w, {
       metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
-      replicas: w.replicas,
-      select: false,
       podMetadata: { labels: { ...w.labels } },
-      strategy: w.strategy === 'Recreate' ? plus.DeploymentStrategy.recreate() : plus.DeploymentStrategy.rollingUpdate(),
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: false },
       ...(pullSecret ? { dockerRegistryAuth: plus.Secret.fromSecretName(this, 'PullSecret', pullSecret) } : {}),
       ...(w.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriod: Duration.seconds(w.terminationGracePeriodSeconds) } : {}),
       ...(w.hostname ? { dns: { hostname: w.hostname } } : {}),
       containers: [containerProps(this, w.container)],
-    });
-    this.deployment.select(plus.LabelSelector.of({ labels: { ...w.selector } }));
+    }, governing);
+    selectPods(this.deployment, w);
 
     const container = this.deployment.containers[0];
     const podVolumes = new Map<string, plus.Volume>();
@@ -79,6 +82,15 @@ export class ServiceWorkload extends Construct {
           ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
           ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
         }));
+      } else if ('secret' in v) {
+        const secret = plus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret);
+        podVolumes.set(v.name, plus.Volume.fromSecret(this, `Volume-${v.name}`, secret, {
+          name: v.name,
+          ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
+          ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
+        }));
+      } else if ('hostPath' in v) {
+        podVolumes.set(v.name, plus.Volume.fromHostPath(this, `Volume-${v.name}`, v.name, { path: v.hostPath.path }));
       } else {
         podVolumes.set(v.name, plus.Volume.fromEmptyDir(this, `Volume-${v.name}`, v.name, {
           ...(v.emptyDir.medium === 'Memory' ? { medium: plus.EmptyDirMedium.MEMORY } : {}),
@@ -93,21 +105,41 @@ export class ServiceWorkload extends Construct {
     }
 
     const api = ApiObject.of(this.deployment);
-    api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    const template = podTemplatePointer(w.kind);
+    api.addJsonPatch(JsonPatch.remove(`${template}/metadata/labels/cdk8s.io~1metadata.addr`));
     if (w.imagePullSecrets.length > 1) {
-      api.addJsonPatch(JsonPatch.replace('/spec/template/spec/imagePullSecrets', w.imagePullSecrets.map((name) => ({ name }))));
+      api.addJsonPatch(JsonPatch.replace(`${template}/spec/imagePullSecrets`, w.imagePullSecrets.map((name) => ({ name }))));
     }
+    applyPodPatches(api, w);
 
-    if (w.service) {
-      this.service = new plus.Service(this, 'Service', {
-        metadata: { ...metadata, labels: { ...w.labels } },
-        type: plus.ServiceType.CLUSTER_IP,
-        ports: w.service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
+    this.service = governing ?? (w.service ? this.makeService(w, metadata) : undefined);
+    if (w.publicService) {
+      const pub = w.publicService;
+      this.publicService = new plus.Service(this, 'PublicService', {
+        metadata: { name: pub.name, namespace: props.namespace, labels: { ...w.labels }, ...(pub.annotations ? { annotations: { ...pub.annotations } } : {}) },
+        type: pub.type === 'NodePort' ? plus.ServiceType.NODE_PORT : plus.ServiceType.LOAD_BALANCER,
+        ports: pub.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
       });
-      for (const [key, value] of Object.entries(w.selector)) this.service.selectLabel(key, value);
-      // cdk8s-plus writes an empty externalIPs list; leave the field out as Kubernetes does.
-      ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+      for (const [key, value] of Object.entries(w.selector)) this.publicService.selectLabel(key, value);
+      ApiObject.of(this.publicService).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     }
+  }
+
+  /** The ClusterIP Service on the container ports (headless for a StatefulSet without ports). */
+  private makeService(w: WorkloadPlan, metadata: { name: string; namespace?: string }): plus.Service {
+    const service = new plus.Service(this, 'Service', {
+      metadata: { ...metadata, labels: { ...w.labels } },
+      type: plus.ServiceType.CLUSTER_IP,
+      ...(w.service && !w.service.headless ? {} : { clusterIP: 'None' }),
+      ports: (w.service?.ports ?? []).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
+    });
+    for (const [key, value] of Object.entries(w.selector)) service.selectLabel(key, value);
+    const api = ApiObject.of(service);
+    // cdk8s-plus writes an empty externalIPs list; leave the field out as Kubernetes does.
+    api.addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    // A StatefulSet adds its own cdk8s address to the selector; select by the readable labels only.
+    api.addJsonPatch(JsonPatch.replace('/spec/selector', { ...w.selector }));
+    return service;
   }
 }
 
@@ -138,9 +170,9 @@ function containerProps(scope: Construct, c: ContainerPlan): plus.ContainerProps
     ...(c.startupProbe ? { startup: probe(c.startupProbe) } : {}),
     securityContext: {
       ensureNonRoot: false,
-      readOnlyRootFilesystem: false,
+      readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem ?? false,
       allowPrivilegeEscalation: true,
-      privileged: false,
+      privileged: c.securityContext?.privileged ?? false,
       ...(c.securityContext?.runAsUser !== undefined ? { user: c.securityContext.runAsUser } : {}),
       ...(c.securityContext?.runAsGroup !== undefined ? { group: c.securityContext.runAsGroup } : {}),
     },

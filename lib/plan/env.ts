@@ -8,8 +8,8 @@
  * creates in the cluster (`compose-cdk8s secrets` prints how).
  */
 import { compareStrings } from '../order';
-import type { ComposeService } from '../compose/model';
-import { Diagnostic, warning } from '../diagnostics';
+import type { ComposeProject, ComposeService } from '../compose/model';
+import { Diagnostic, error, SourceLocation, warning } from '../diagnostics';
 import type { EnvVarPlan, SecretKeyOrigin } from './model';
 
 /** Key names that hold credentials (matched as whole words of the key, case-insensitive). */
@@ -31,10 +31,101 @@ export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
   /^(AKIA|ASIA)[A-Z0-9]{16}$/, // AWS access key ids
 ];
 
-export function looksSecret(key: string, value: string): boolean {
-  if (value === '') return false;
-  if (SECRET_LOCATION_KEY.test(key)) return SECRET_VALUE_PATTERNS.some((re) => re.test(value));
-  return SECRET_KEY_PATTERNS.some((re) => re.test(key)) || SECRET_VALUE_PATTERNS.some((re) => re.test(value));
+/**
+ * What counts as a credential: the built-in patterns plus the project's own, from the top-level
+ * `x-k8s.secretEnv` block: `keys` and `values` (regular expressions, case-insensitive, added to the
+ * built-in lists) and `plain` (exact variable names that are never treated as credentials).
+ */
+export interface SecretRules {
+  readonly keyPatterns: readonly RegExp[];
+  readonly valuePatterns: readonly RegExp[];
+  readonly plainKeys: ReadonlySet<string>;
+}
+
+export const DEFAULT_SECRET_RULES: SecretRules = {
+  keyPatterns: SECRET_KEY_PATTERNS,
+  valuePatterns: SECRET_VALUE_PATTERNS,
+  plainKeys: new Set(),
+};
+
+/** The top-level x-k8s key holding the project's secret rules. */
+export const SECRET_ENV_KEY = 'secretEnv';
+
+/**
+ * Read `x-k8s.secretEnv` ({keys?: string[], values?: string[], plain?: string[]}). Types and unknown
+ * keys are checked with the rest of the block against schema/x-k8s.schema.json (x-k8s.ts); this
+ * adds what a schema cannot say: every pattern must compile. Problems come back located.
+ */
+export function readSecretRules(project: ComposeProject): { rules: SecretRules; problems: Diagnostic[] } {
+  const problems: Diagnostic[] = [];
+  const top = project.extensions['x-k8s'];
+  const block = isRecord(top) ? top[SECRET_ENV_KEY] : undefined;
+  if (!isRecord(block)) return { rules: DEFAULT_SECRET_RULES, problems };
+  const base = `x-k8s.${SECRET_ENV_KEY}`;
+  const list = (name: 'keys' | 'values' | 'plain'): Array<[string, number]> => {
+    const v = block[name];
+    return Array.isArray(v) ? v.flatMap((item, i) => (typeof item === 'string' && item !== '' ? [[item, i] as [string, number]] : [])) : [];
+  };
+  const compile = (name: 'keys' | 'values'): RegExp[] => list(name).flatMap(([text, i]) => {
+    try {
+      return [new RegExp(text, 'i')];
+    } catch (e) {
+      const path = `${base}.${name}[${i}]`;
+      problems.push(error(`"${text}" is not a valid regular expression: ${(e as Error).message}`, { path, location: project.sourceMap.nearest(path) }));
+      return [];
+    }
+  });
+  const rules: SecretRules = {
+    keyPatterns: [...SECRET_KEY_PATTERNS, ...compile('keys')],
+    valuePatterns: [...SECRET_VALUE_PATTERNS, ...compile('values')],
+    plainKeys: new Set(list('plain').map(([k]) => k)),
+  };
+  return { rules, problems };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function looksSecret(key: string, value: string, rules: SecretRules = DEFAULT_SECRET_RULES): boolean {
+  if (value === '' || rules.plainKeys.has(key)) return false;
+  if (SECRET_LOCATION_KEY.test(key)) return rules.valuePatterns.some((re) => re.test(value));
+  return rules.keyPatterns.some((re) => re.test(key)) || rules.valuePatterns.some((re) => re.test(value));
+}
+
+/** File names that hold credentials: keys, keystores, env files, password files. */
+export const SECRET_FILE_NAMES: readonly RegExp[] = [
+  /\.(pem|key|crt\.key|p12|pfx|jks|keystore|kdbx|gpg|asc)$/i,
+  /(^|[._-])id_(rsa|dsa|ecdsa|ed25519)$/i,
+  /(^|\.)env$|^\.env(\..*)?$/i,
+  /^\.?(htpasswd|netrc|pgpass|npmrc|pypirc|git-credentials)$/i,
+  /(password|passwd|secret|token|credential|api[_-]?key|private[_-]?key)/i,
+];
+
+/** A docker config.json with registry credentials. */
+const DOCKER_AUTH = /"auths"\s*:[\s\S]*"auth"\s*:/;
+/** `KEY=value`, `KEY: value` or `"key": "value"` lines of a config file. */
+const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[=:]\s*(.*?)\s*,?\s*$/;
+
+/**
+ * Whether a project file looks like it holds credentials: by its name, a private key or docker
+ * registry auth in it, or a `KEY=value` / `key: value` line that `looksSecret` flags. Binary files
+ * are judged by name only.
+ */
+export function looksSecretFile(rel: string, content: Buffer | string | undefined, rules: SecretRules = DEFAULT_SECRET_RULES): boolean {
+  const base = rel.split('/').pop() ?? rel;
+  if (SECRET_FILE_NAMES.some((re) => re.test(base))) return true;
+  if (content === undefined) return false;
+  const text = typeof content === 'string' ? content : content.includes(0) ? undefined : content.toString('utf8');
+  if (text === undefined) return false;
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) || DOCKER_AUTH.test(text)) return true;
+  for (const line of text.split(/\r?\n/)) {
+    const m = ASSIGNMENT.exec(line);
+    if (!m) continue;
+    const value = m[2].replace(/^(["'])(.*)\1$/, '$2');
+    if (value !== '' && looksSecret(m[1], value, rules)) return true;
+  }
+  return false;
 }
 
 /** Kubernetes accepts these env var names everywhere (C_IDENTIFIER-like, plus '-' and '.'). */
@@ -48,7 +139,18 @@ export interface EnvPlan {
   readonly secretKeys: SecretKeyOrigin[];
 }
 
-export function planEnv(service: ComposeService, secretName: string, warnings: Diagnostic[]): EnvPlan {
+export interface EnvOptions {
+  readonly rules?: SecretRules;
+  /** `--strict`: a credential written literally in `environment` is an error, not a warning. */
+  readonly strict?: boolean;
+  /** Where errors go under `strict` (default: thrown away is never right, so pass one with strict). */
+  readonly errors?: Diagnostic[];
+  /** Source positions for messages. */
+  readonly locate?: (path: string) => SourceLocation | undefined;
+}
+
+export function planEnv(service: ComposeService, secretName: string, warnings: Diagnostic[], options: EnvOptions = {}): EnvPlan {
+  const rules = options.rules ?? DEFAULT_SECRET_RULES;
   const path = `services.${service.name}`;
   const literal = service.literalEnvironment;
   const env: EnvVarPlan[] = [];
@@ -65,14 +167,21 @@ export function planEnv(service: ComposeService, secretName: string, warnings: D
       continue;
     }
     const fromLiteral = Object.prototype.hasOwnProperty.call(literal, key) && literal[key] !== null;
-    if (looksSecret(key, value)) {
+    if (looksSecret(key, value, rules)) {
       env.push({ name: key, secretKeyRef: { name: secretName, key } });
       if (fromLiteral) {
         secretKeys.push({ key, from: 'environment' });
-        warnings.push(warning(`environment variable ${key} looks like a credential: its value is left out of the manifests and read from Secret ${secretName}`, {
-          path: `${path}.environment.${key}`,
-          hint: `move it to an env_file or a Compose secret, and create the Secret with \`compose-cdk8s secrets\``,
-        }));
+        const at = `${path}.environment.${key}`;
+        const diagnostic = {
+          path: at,
+          location: options.locate?.(at),
+          hint: `move it to an env_file or a Compose secret, and create the Secret with \`compose-cdk8s secrets\`; if it is no credential, list it in x-k8s.${SECRET_ENV_KEY}.plain`,
+        };
+        if (options.strict && options.errors) {
+          options.errors.push(error(`environment variable ${key} looks like a credential written into the Compose file (refused under --strict)`, diagnostic));
+        } else {
+          warnings.push(warning(`environment variable ${key} looks like a credential: its value is left out of the manifests and read from Secret ${secretName}`, diagnostic));
+        }
       } else {
         secretKeys.push({ key, from: 'env_file', file: fileOf.get(key) });
       }

@@ -21,9 +21,13 @@ export interface DeploymentPlan {
   readonly secretRefs: readonly SecretRefPlan[];
   /** Warnings from planning (what was lost or changed on the way). */
   readonly warnings: readonly Diagnostic[];
+  /** NetworkPolicies derived from Compose networks, sorted by name (issue 5). */
+  readonly networkPolicies?: readonly NetworkPolicyPlan[];
+  /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
+  readonly decisions?: readonly KeyDecision[];
 }
 
-export type WorkloadKind = 'Deployment';
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
 
 export interface WorkloadPlan {
   /** Compose service name, unchanged. */
@@ -51,6 +55,84 @@ export interface WorkloadPlan {
   readonly service?: ServicePlan;
   /** Where the Compose service is defined. */
   readonly source?: SourceLocation;
+  /** Init containers (waits for dependencies), in order. */
+  readonly initContainers?: readonly InitContainerPlan[];
+  /** A second Service (`<name>-public`, LoadBalancer or NodePort) carrying the published ports. */
+  readonly publicService?: ServicePlan;
+  readonly ingress?: IngressPlan;
+  readonly autoscaling?: AutoscalingPlan;
+  /** Pod-level runtime settings (hostAliases, DNS, sysctls, ...). */
+  readonly pod?: PodRuntimePlan;
+  /** Job / CronJob settings, for those kinds. */
+  readonly job?: JobPlan;
+}
+
+export interface InitContainerPlan {
+  readonly name: string;
+  readonly image: string;
+  readonly command: readonly string[];
+}
+
+export interface IngressPlan {
+  readonly name: string;
+  readonly className?: string;
+  readonly host?: string;
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  /** Service (the ClusterIP one) and port number it routes to. */
+  readonly serviceName: string;
+  readonly servicePort: number;
+  readonly tlsSecret?: string;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface AutoscalingPlan {
+  readonly name: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilization (percent of requests). */
+  readonly cpuPercent: number;
+}
+
+export interface PodRuntimePlan {
+  readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
+  readonly dnsConfig?: { readonly nameservers?: readonly string[]; readonly searches?: readonly string[]; readonly options?: readonly { name: string; value?: string }[] };
+  readonly sysctls?: readonly { readonly name: string; readonly value: string }[];
+  readonly supplementalGroups?: readonly number[];
+  /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
+  readonly shareProcessNamespace?: boolean;
+  readonly hostNetwork?: boolean;
+}
+
+export interface JobPlan {
+  /** `OnFailure` (restart: on-failure) or `Never`. */
+  readonly restartPolicy: 'OnFailure' | 'Never';
+  readonly backoffLimit?: number;
+  /** CronJob schedule. */
+  readonly schedule?: string;
+}
+
+export interface NetworkPolicyPlan {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Compose network it stands for (absent for a policy opening published ports). */
+  readonly network?: string;
+  /** Pods it selects, by `app.kubernetes.io/name`. */
+  readonly podNames: readonly string[];
+  /** Pods allowed in, by name; absent: from anywhere (on `ingressPorts`). */
+  readonly ingressFrom?: readonly string[];
+  /** Ports opened to anywhere (with no `ingressFrom`). */
+  readonly ingressPorts?: readonly { readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  /** Egress allowed: `any`, or these pods plus DNS (port 53); absent: the policy governs ingress only. */
+  readonly egressTo?: 'any' | readonly string[];
+}
+
+/** What the converter did with one Compose key of one service, when the table alone cannot say. */
+export interface KeyDecision {
+  /** Model path, e.g. `services.api.privileged`. */
+  readonly path: string;
+  readonly status: 'mapped' | 'lossy' | 'ignored' | 'refused';
+  readonly reason: string;
 }
 
 export interface ContainerPlan {
@@ -69,6 +151,8 @@ export interface ContainerPlan {
   /** ConfigMaps loaded whole with `envFrom`. */
   readonly envFromConfigMaps: readonly string[];
   readonly ports: readonly ContainerPortPlan[];
+  readonly tty?: boolean;
+  readonly stdin?: boolean;
   readonly resources?: ResourcesPlan;
   readonly readinessProbe?: ProbePlan;
   readonly livenessProbe?: ProbePlan;
@@ -93,13 +177,23 @@ export interface SecretRefPlan {
   readonly usedBy: readonly string[];
   /** Where the values come from locally (env_file paths or the Compose file), for the create command. */
   readonly origin: readonly SecretKeyOrigin[];
+  /** A Compose `external: true` secret: it exists in the cluster already and nothing creates it. */
+  readonly external?: boolean;
+  /** The Compose secret it stands for (`secrets.<name>`), when it is one. */
+  readonly composeName?: string;
 }
 
 export interface SecretKeyOrigin {
   readonly key: string;
-  /** `env_file` (absolute path) or `environment` (literal in the Compose file). */
-  readonly from: 'env_file' | 'environment';
+  /**
+   * `env_file` (absolute path in `file`), `environment` (literal in the Compose file),
+   * `secret_file` (a Compose `secrets.<name>.file`, path in `file`) or `secret_environment`
+   * (a Compose `secrets.<name>.environment`, variable name in `variable`).
+   */
+  readonly from: 'env_file' | 'environment' | 'secret_file' | 'secret_environment';
   readonly file?: string;
+  /** The environment variable holding the value (`secret_environment`). */
+  readonly variable?: string;
 }
 
 export interface ContainerPortPlan {
@@ -130,6 +224,9 @@ export type ProbePlan = {
 export interface SecurityContextPlan {
   readonly runAsUser?: number;
   readonly runAsGroup?: number;
+  readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
+  readonly readOnlyRootFilesystem?: boolean;
+  readonly privileged?: boolean;
 }
 
 export interface VolumeMountPlan {
@@ -143,12 +240,19 @@ export interface VolumeMountPlan {
 export type PodVolumePlan =
   | { readonly name: string; readonly claimName: string; readonly readOnly: boolean }
   | { readonly name: string; readonly configMap: string; readonly defaultMode?: number; readonly items?: readonly { key: string; path: string }[] }
-  | { readonly name: string; readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimitMiB?: number } };
+  | { readonly name: string; readonly emptyDir: { readonly medium?: 'Memory'; readonly sizeLimitMiB?: number } }
+  | { readonly name: string; readonly secret: string; readonly defaultMode?: number; readonly items?: readonly { key: string; path: string }[] }
+  /** Only with the service's `x-k8s.allowHostPath: true`. */
+  | { readonly name: string; readonly hostPath: { readonly path: string } };
 
 export interface ServicePlan {
   readonly name: string;
-  readonly type: 'ClusterIP';
+  readonly type: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
   readonly ports: readonly ServicePortPlan[];
+  /** Annotations on the Service (DigitalOcean load balancer settings, ...). */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** `clusterIP: None` (x-k8s serviceType: Headless). */
+  readonly headless?: boolean;
 }
 
 export interface ServicePortPlan {

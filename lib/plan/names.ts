@@ -7,6 +7,7 @@
  * and its Service always share one name.
  */
 import { createHash } from 'crypto';
+import { childPath } from '../compose/source-map';
 
 export const MAX_NAME = 63;
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,4 +57,49 @@ export function childName(...parts: string[]): string {
 export function toRepositoryName(original: string): string {
   const name = original.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/[._-]{2,}/g, '-').replace(/^[._-]+|[._-]+$/g, '');
   return name === '' ? 'service' : name;
+}
+
+/** One hostname rewrite made in an environment value. */
+export interface HostnameRewrite {
+  /** Environment variable whose value changed. */
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const HOST_CHAR = 'A-Za-z0-9_.-';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Replace references to renamed services (`my_api` → `my-api`) used as host names in `value`:
+ * the old name standing alone, not part of a longer host name (`http://my_api:8000`,
+ * `my_api`, `@my_api/db`, but not `my_api.example.com` or `old_my_api`). Case-sensitive, longest
+ * names first. Returns the new value and which names were replaced.
+ */
+export function rewriteHostnames(value: string, renames: ReadonlyMap<string, string>): { value: string; replaced: string[] } {
+  let out = value;
+  const replaced: string[] = [];
+  const names = [...renames.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  for (const from of names) {
+    const to = renames.get(from)!;
+    if (from === to) continue;
+    const re = new RegExp(`(^|[^${HOST_CHAR}])${escapeRegExp(from)}(?![${HOST_CHAR}])`, 'g');
+    const next = out.replace(re, (_m, pre: string) => `${pre}${to}`);
+    if (next !== out) {
+      replaced.push(from);
+      out = next;
+    }
+  }
+  return { value: out, replaced };
+}
+
+/**
+ * The model path of a service key, in the loader's source-map syntax: `services.api.ports`, or
+ * `services["API.v2"].ports` when a name is not a plain key.
+ */
+export function servicePath(service: string, ...keys: string[]): string {
+  return [service, ...keys].reduce((acc, k) => childPath(acc, k), 'services');
 }

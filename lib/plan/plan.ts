@@ -9,7 +9,7 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { planEnv } from './env';
+import { planEnv, readSecretRules } from './env';
 import { planImage } from './image';
 import { mappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
@@ -17,7 +17,8 @@ import { childName, toDns1035 } from './names';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
-import { DEFAULT_STORAGE_CLASS, DEFAULT_VOLUME_SIZE_GIB, claimName, planServiceVolumes } from './volumes';
+import { applyServiceExtras, prepareServices } from './service-extras';
+import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
@@ -64,26 +65,24 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
       warnings.push(warning(`${key} is not converted: ${m.note}`, { path: `services.${service.name}.${key}` }));
     }
   }
-  if (service.deploy?.mode === 'global') {
-    warnings.push(warning('deploy.mode: global is converted as a Deployment with one replica, not one pod per node', {
-      path: `services.${service.name}.deploy.mode`,
-    }));
-  }
 }
 
 /** Turn a loaded Compose project into a deployment plan; throws ComposeError on conflicts. */
-export function planProject(project: ComposeProject, settings: Settings): DeploymentPlan {
+export function planProject(project: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
   const partOf = labelValue(project.name) || 'compose';
   const workloads: WorkloadPlan[] = [];
   const configMaps: ConfigMapPlan[] = [];
   const secretRefs: SecretRefPlan[] = [];
-  const claimUsers = new Map<string, string[]>();
+  const storage = new StoragePlanner(project, { [LABEL_PART_OF]: partOf }, warnings, errors, storageOptions);
+  const secretRules = readSecretRules(project);
+  errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
 
+  const prepared = prepareServices(project, warnings);
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
-    const service = project.services[serviceName];
+    const service = prepared[serviceName];
     const path = `services.${serviceName}`;
     const location = project.sourceMap.locate(path);
     const name = toDns1035(serviceName);
@@ -112,7 +111,7 @@ export function planProject(project: ComposeProject, settings: Settings): Deploy
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
-    const env = planEnv(service, secretName, warnings);
+    const env = planEnv(service, secretName, warnings, { rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p) });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
       const cmName = childName(name, 'env');
@@ -125,8 +124,7 @@ export function planProject(project: ComposeProject, settings: Settings): Deploy
 
     const ports = planPorts(service);
     const probes = planProbes(service.healthcheck);
-    const vols = planServiceVolumes(project, service, warnings);
-    for (const c of vols.claims) claimUsers.set(c, [...(claimUsers.get(c) ?? []), serviceName]);
+    const vols = storage.planService(service);
     const securityContext = parseUser(service.user, `${path}.user`, warnings);
     const resources = planResources(service, warnings);
     const hostname = service.hostname && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service.hostname) && service.hostname.length <= 63
@@ -143,7 +141,7 @@ export function planProject(project: ComposeProject, settings: Settings): Deploy
       selector,
       annotations,
       replicas: replicasOf(service),
-      strategy: vols.claims.length > 0 ? 'Recreate' : 'RollingUpdate',
+      strategy: vols.recreate ? 'Recreate' : 'RollingUpdate',
       imagePullSecrets: image.fromDocr ? [settings.pullSecretName] : [],
       ...(service.stopGracePeriod !== undefined ? { terminationGracePeriodSeconds: Math.ceil(service.stopGracePeriod) } : {}),
       ...(hostname ? { hostname } : {}),
@@ -171,34 +169,26 @@ export function planProject(project: ComposeProject, settings: Settings): Deploy
     });
   }
 
-  const volumeClaims: VolumeClaimPlan[] = [];
-  for (const [volume, users] of [...claimUsers.entries()].sort(([a], [b]) => compareStrings(a, b))) {
-    const name = claimName(project, volume);
-    if (users.length > 1) {
-      warnings.push(warning(`volume ${volume} is mounted by ${users.join(', ')}: a ReadWriteOnce block-storage claim can only be attached to one node, so these pods must run on the same node`, {
-        path: `volumes.${volume}`, location: project.sourceMap.nearest(`volumes.${volume}`),
-      }));
-    }
-    volumeClaims.push({
-      name,
-      composeName: volume,
-      storageClassName: DEFAULT_STORAGE_CLASS,
-      sizeGiB: DEFAULT_VOLUME_SIZE_GIB,
-      accessModes: ['ReadWriteOnce'],
-      labels: { [LABEL_PART_OF]: partOf },
-      annotations: name !== volume ? { [ANNOTATION_COMPOSE_VOLUME]: volume } : {},
-    });
-  }
+  const stored = storage.finish();
+  const volumeClaims: VolumeClaimPlan[] = stored.volumeClaims;
+  configMaps.push(...stored.configMaps);
+  secretRefs.push(...stored.secretRefs);
+  errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
-  if (errors.length > 0) throw new ComposeError(errors);
+  const extras = applyServiceExtras(project, settings, workloads, warnings, errors);
+  // Every diagnostic with a key path points at its line in the Compose file.
+  const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
+  if (errors.length > 0) throw new ComposeError(errors.map(located));
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    workloads: workloads.sort(byName),
+    workloads: extras.workloads.sort(byName),
     volumeClaims: volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
-    warnings,
+    warnings: warnings.map(located),
+    ...(extras.networkPolicies.length ? { networkPolicies: extras.networkPolicies } : {}),
+    ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
   };
 }
 

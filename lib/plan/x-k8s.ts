@@ -1,39 +1,306 @@
 /**
- * The top-level `x-k8s` extension block: Kubernetes-only settings kept in the Compose file,
- * which `docker compose` ignores. Read here with type checks and located errors.
+ * The `x-k8s` extension blocks: Kubernetes-only settings kept in the Compose file, which
+ * `docker compose` ignores. Three places hold one:
+ * - top level (`x-k8s:`): registry, tag, namespace, pull secret, storage/ingress class, defaults;
+ * - per service (`services.<name>.x-k8s`): service type, ingress, replicas, autoscaling, kind, ...;
+ * - per volume (`volumes.<name>.x-k8s`): size and storage class.
+ * All three are checked with ajv against schema/x-k8s.schema.json (the same file editors use for
+ * completion). Errors are placed at file:line:col and unknown keys name the closest valid key.
+ *
+ * kompose users' `kompose.*` service labels are read as aliases for the same settings (table
+ * KOMPOSE_LABELS); the service's own `x-k8s` block wins over them, and both over `defaults`.
  */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { ComposeProject } from '../compose/model';
+import { closest } from '../compose/schema';
 import { ComposeError, Diagnostic, error } from '../diagnostics';
+import { compareStrings } from '../order';
 import type { XK8sTopLevel } from '../settings';
+import { servicePath } from './names';
+import schemaJson from '../../schema/x-k8s.schema.json';
 
-const STRING_KEYS = ['registry', 'tag', 'namespace', 'pullSecret'] as const;
-const BOOLEAN_KEYS = ['shortSha'] as const;
-const KNOWN = new Set<string>([...STRING_KEYS, ...BOOLEAN_KEYS]);
+export type WorkloadKindSetting = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+export type ServiceTypeSetting = 'ClusterIP' | 'Headless' | 'LoadBalancer' | 'NodePort';
 
-export function readTopLevelXK8s(project: ComposeProject): XK8sTopLevel {
+export interface ProbeOverride {
+  readonly disable?: boolean;
+  readonly tcpPort?: number;
+  readonly exec?: readonly string[];
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+}
+
+export interface IngressSetting {
+  readonly host?: string;
+  readonly path?: string;
+  readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly port?: number;
+  readonly tlsSecret?: string;
+  readonly className?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+export interface LoadBalancerSetting {
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly name?: string;
+  readonly size?: string;
+  readonly certificateId?: string;
+  readonly redirectHttpToHttps?: boolean;
+}
+
+/** `services.<name>.x-k8s` (see #/definitions/service in the schema). */
+export interface ServiceXK8s {
+  readonly kind?: WorkloadKindSetting;
+  readonly schedule?: string;
+  readonly serviceType?: ServiceTypeSetting;
+  readonly loadBalancer?: LoadBalancerSetting;
+  readonly ingress?: IngressSetting;
+  readonly replicas?: number;
+  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number };
+  readonly volumeSize?: string;
+  readonly storageClass?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: ProbeOverride; readonly startup?: ProbeOverride };
+  readonly waitForDependencies?: boolean;
+  readonly allowHostPath?: boolean;
+  readonly allowPrivileged?: boolean;
+  readonly allowHostNetwork?: boolean;
+}
+
+/** `volumes.<name>.x-k8s`. */
+export interface VolumeXK8s {
+  readonly size?: string;
+  readonly storageClass?: string;
+}
+
+/** The top-level block: the Settings keys plus the plan-only ones. */
+export interface XK8sProject extends XK8sTopLevel {
+  readonly storageClass?: string;
+  readonly ingressClass?: string;
+  /** NetworkPolicies for declared networks (default true). */
+  readonly networkPolicies?: boolean;
+  readonly waitImage?: string;
+  readonly defaults?: ServiceXK8s;
+}
+
+type Setter = (value: string) => Record<string, unknown> | string;
+
+const bool = (v: string): boolean | undefined => (/^(true|yes|1)$/i.test(v) ? true : /^(false|no|0)$/i.test(v) ? false : undefined);
+const int = (v: string): number | string => (/^\d+$/.test(v) ? Number(v) : v);
+
+/**
+ * kompose labels accepted as aliases. Each turns the label's value into a partial `x-k8s` service
+ * block (validated like one), or returns a string: the reason the value cannot be used.
+ */
+export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; readonly set: Setter }>> = {
+  'kompose.service.type': {
+    xk8s: 'serviceType',
+    set: (v) => {
+      const t = ({ clusterip: 'ClusterIP', headless: 'Headless', loadbalancer: 'LoadBalancer', nodeport: 'NodePort' } as Record<string, string>)[v.toLowerCase()];
+      return t ? { serviceType: t } : `service type "${v}" is not supported (use clusterip, headless, loadbalancer or nodeport)`;
+    },
+  },
+  'kompose.service.expose': {
+    xk8s: 'ingress.host / ingress.path',
+    set: (v) => {
+      if (bool(v) === true) return { ingress: {} };
+      if (bool(v) === false) return {};
+      const first = v.split(',')[0].trim();
+      const slash = first.indexOf('/');
+      return { ingress: slash < 0 ? { host: first } : { host: first.slice(0, slash), path: first.slice(slash) } };
+    },
+  },
+  'kompose.service.expose.tls-secret': { xk8s: 'ingress.tlsSecret', set: (v) => ({ ingress: { tlsSecret: v } }) },
+  'kompose.service.expose.ingress-class-name': { xk8s: 'ingress.className', set: (v) => ({ ingress: { className: v } }) },
+  'kompose.controller.type': {
+    xk8s: 'kind',
+    set: (v) => {
+      const k = ({ deployment: 'Deployment', statefulset: 'StatefulSet', daemonset: 'DaemonSet', job: 'Job', cronjob: 'CronJob' } as Record<string, string>)[v.toLowerCase()];
+      return k ? { kind: k } : `controller type "${v}" is not supported (use deployment, statefulset, daemonset, job or cronjob)`;
+    },
+  },
+  'kompose.cronjob.schedule': { xk8s: 'kind: CronJob + schedule', set: (v) => ({ kind: 'CronJob', schedule: v }) },
+  'kompose.volume.size': { xk8s: 'volumeSize', set: (v) => ({ volumeSize: v }) },
+  'kompose.volume.storage-class-name': { xk8s: 'storageClass', set: (v) => ({ storageClass: v }) },
+  'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
+  'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
+  'kompose.hpa.cpu': { xk8s: 'autoscaling.cpu', set: (v) => ({ autoscaling: { cpu: int(v.replace(/%$/, '')) } }) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+let validators: { top: ValidateFunction; service: ValidateFunction; volume: ValidateFunction } | undefined;
+
+function compiled(): NonNullable<typeof validators> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    const schema = { ...(schemaJson as Record<string, unknown>) };
+    delete schema.$schema;
+    ajv.addSchema(schema, 'x-k8s');
+    validators = {
+      top: ajv.getSchema('x-k8s')!,
+      service: ajv.getSchema('x-k8s#/definitions/service')!,
+      volume: ajv.getSchema('x-k8s#/definitions/volume')!,
+    };
+  }
+  return validators;
+}
+
+function joinPath(base: string, instancePath: string): string {
+  let out = base;
+  for (const seg of instancePath.split('/').slice(1)) {
+    const s = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(s) ? `[${s}]` : /^[A-Za-z0-9_-]+$/.test(s) ? `.${s}` : `["${s}"]`;
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): { message: string; hint?: string; key?: string } {
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {}).sort(compareStrings);
+      const near = closest(key, known);
+      return {
+        key,
+        message: `unknown key "${key}"`,
+        hint: near ? `did you mean "${near}"?` : `valid keys: ${known.join(', ')}`,
+      };
+    }
+    case 'enum':
+      return { message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'required':
+      return { message: `missing required key "${(e.params as { missingProperty: string }).missingProperty}"` };
+    default:
+      return { message: e.message ?? 'is not valid' };
+  }
+}
+
+/** Validate `value` with `fn`; diagnostics are placed relative to `base` (a model path). */
+function check(project: ComposeProject, fn: ValidateFunction, value: unknown, base: string): Diagnostic[] {
+  if (fn(value)) return [];
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of fn.errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === '$ref') continue;
+    const d = describe(e);
+    const path = d.key !== undefined ? joinPath(base, `${e.instancePath}/${d.key}`) : joinPath(base, e.instancePath);
+    const id = `${path}|${d.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(error(d.message, { path, location: project.sourceMap.nearest(path), ...(d.hint ? { hint: d.hint } : {}) }));
+  }
+  return out.sort((a, b) => compareStrings(a.path ?? '', b.path ?? ''));
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Deep merge of plain objects; `over` wins. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const a = asObject(out[k]);
+    const b = asObject(v);
+    out[k] = a && b ? merge(a, b) : v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers
+
+/** Read and check the top-level `x-k8s` block; throws ComposeError with located diagnostics. */
+export function readTopLevelXK8s(project: ComposeProject): XK8sProject {
   const block = project.extensions['x-k8s'];
   if (block === undefined || block === null) return {};
+  const problems = check(project, compiled().top, block, 'x-k8s');
+  if (problems.length > 0) throw new ComposeError(problems);
+  const out = { ...(block as Record<string, unknown>) };
+  if (typeof out.tag === 'number') out.tag = String(out.tag);
+  return out as XK8sProject;
+}
+
+/** `kompose.*` labels of a service as a partial x-k8s block, with problems found reading them. */
+export function komposeLabelsOf(project: ComposeProject, serviceName: string): { block: Record<string, unknown>; problems: Diagnostic[]; used: string[] } {
+  const service = project.services[serviceName];
+  let block: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
-  if (typeof block !== 'object' || Array.isArray(block)) {
-    throw new ComposeError(error('x-k8s must be a mapping', { path: 'x-k8s', location: project.sourceMap.nearest('x-k8s') }));
+  const used: string[] = [];
+  for (const label of Object.keys(service?.labels ?? {}).sort(compareStrings)) {
+    const alias = KOMPOSE_LABELS[label];
+    if (!alias) continue;
+    const path = servicePath(serviceName, 'labels', label);
+    const result = alias.set(service.labels[label]);
+    if (typeof result === 'string') {
+      problems.push(error(result, { path, location: project.sourceMap.nearest(path) }));
+      continue;
+    }
+    used.push(label);
+    block = merge(block, result);
   }
-  const input = block as Record<string, unknown>;
-  const out: Record<string, string | boolean> = {};
-  for (const key of Object.keys(input)) {
-    const path = `x-k8s.${key}`;
-    const location = project.sourceMap.nearest(path);
-    const value = input[key];
-    if (!KNOWN.has(key)) {
-      problems.push(error(`unknown key "${key}"`, { path, location, hint: `known keys: ${[...KNOWN].join(', ')}` }));
-    } else if ((STRING_KEYS as readonly string[]).includes(key)) {
-      if (typeof value !== 'string' && typeof value !== 'number') problems.push(error('must be a string', { path, location }));
-      else out[key] = String(value);
-    } else if (typeof value !== 'boolean') {
-      problems.push(error('must be true or false', { path, location }));
-    } else {
-      out[key] = value;
+  if (problems.length === 0 && used.length > 0) {
+    for (const d of check(project, compiled().service, block, servicePath(serviceName, 'labels'))) {
+      problems.push({ ...d, message: `kompose label value: ${d.message}` });
     }
   }
+  return { block, problems, used };
+}
+
+/**
+ * The effective x-k8s settings of a service: top-level `defaults`, then its `kompose.*` labels,
+ * then its own `x-k8s` block (strongest). Throws ComposeError with every problem found.
+ */
+export function readServiceXK8s(project: ComposeProject, serviceName: string, top: XK8sProject = readTopLevelXK8s(project)): ServiceXK8s {
+  const service = project.services[serviceName];
+  const own = service?.extensions['x-k8s'];
+  const base = servicePath(serviceName, 'x-k8s');
+  const problems: Diagnostic[] = [];
+  if (own !== undefined && own !== null) problems.push(...check(project, compiled().service, own, base));
+  const kompose = komposeLabelsOf(project, serviceName);
+  problems.push(...kompose.problems);
   if (problems.length > 0) throw new ComposeError(problems);
-  return out as XK8sTopLevel;
+  const defaults = (top.defaults ?? {}) as Record<string, unknown>;
+  return merge(merge(defaults, kompose.block), asObject(own) ?? {}) as ServiceXK8s;
+}
+
+/** `volumes.<name>.x-k8s`, checked. */
+export function readVolumeXK8s(project: ComposeProject, volumeName: string): VolumeXK8s {
+  const block = project.volumes[volumeName]?.extensions['x-k8s'];
+  if (block === undefined || block === null) return {};
+  const problems = check(project, compiled().volume, block, `volumes.${volumeName}.x-k8s`);
+  if (problems.length > 0) throw new ComposeError(problems);
+  const out = { ...(block as Record<string, unknown>) };
+  if (typeof out.size === 'number') out.size = String(out.size);
+  return out as VolumeXK8s;
+}
+
+/** Check every x-k8s block of the project at once, so the user sees all problems in one run. */
+export function checkAllXK8s(project: ComposeProject): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  let top: XK8sProject = {};
+  try {
+    top = readTopLevelXK8s(project);
+  } catch (e) {
+    if (e instanceof ComposeError) problems.push(...e.diagnostics);
+    else throw e;
+  }
+  const attempts: Array<() => unknown> = [
+    ...Object.keys(project.services).sort(compareStrings).map((s) => () => readServiceXK8s(project, s, top)),
+    ...Object.keys(project.volumes).sort(compareStrings).map((v) => () => readVolumeXK8s(project, v)),
+  ];
+  for (const attempt of attempts) {
+    try {
+      attempt();
+    } catch (e) {
+      if (e instanceof ComposeError) problems.push(...e.diagnostics);
+      else throw e;
+    }
+  }
+  return problems;
 }

@@ -232,25 +232,31 @@ describe('volumes', () => {
     expect(p.warnings.map((w) => w.message)).toContain('volume db_data is mounted by backup, db: a ReadWriteOnce block-storage claim can only be attached to one node, so these pods must run on the same node');
   });
 
-  it('anonymous volumes → emptyDir; tmpfs → memory emptyDir; binds reported', () => {
+  it('anonymous volumes → emptyDir; tmpfs → memory emptyDir', () => {
     const p = plan1(service('a', {
       image: 'x:1',
       volumes: [
         { type: 'volume', target: '/cache', readOnly: false },
         { type: 'tmpfs', target: '/run', readOnly: false, tmpfsSize: 64 * 1024 * 1024 },
-        { type: 'bind', source: '/var/run/docker.sock', sourceAsWritten: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false },
       ],
     }));
     const w = p.workloads[0];
     expect(w.volumes).toEqual([{ name: 'anon-0', emptyDir: {} }, { name: 'tmpfs-0', emptyDir: { medium: 'Memory', sizeLimitMiB: 64 } }]);
     expect(w.strategy).toBe('RollingUpdate');
-    expect(p.warnings[0]).toMatchObject({ path: 'services.a.volumes[2]', message: expect.stringMatching(/bind mount \/var\/run\/docker.sock/) });
+  });
+
+  it('a host bind mount is refused (issue 4; details in test/plan/volumes-*.test.ts)', () => {
+    const s = service('a', {
+      image: 'x:1',
+      volumes: [{ type: 'bind', source: '/var/run/docker.sock', sourceAsWritten: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false }],
+    });
+    expect(() => plan1(s)).toThrow(/services\.a\.volumes\[0\]: service a bind-mounts the host path \/var\/run\/docker.sock/);
   });
 });
 
 describe('unconverted keys', () => {
   it('are reported with their key path', () => {
-    const p = plan1(service('a', { image: 'x:1', raw: { image: 'x:1', cap_add: ['NET_ADMIN'], 'x-custom': 1 } }));
-    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.cap_add', message: 'cap_add is not converted: not converted yet' })]);
+    const p = plan1(service('a', { image: 'x:1', raw: { image: 'x:1', security_opt: ['label:disable'], 'x-custom': 1 } }));
+    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt is not converted: no portable Kubernetes equivalent' })]);
   });
 });

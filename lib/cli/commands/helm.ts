@@ -1,0 +1,33 @@
+/**
+ * `compose-cdk8s helm`: Compose files → a Helm chart in `<output>/<chart>/` (default helm/),
+ * rendered from the same plan as dist/.
+ */
+import * as path from 'path';
+import { Command } from 'commander';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings, writeHelmChart } from '../../output/helm';
+import { convert } from '../../pipeline';
+import type { CliIO } from '../io';
+import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
+import { printDiagnostics } from '../report';
+
+interface HelmCommandFlags extends ProjectFlags {
+  output?: string;
+  chartVersion?: string;
+}
+
+export function helmCommand(io: CliIO): Command {
+  return withProjectOptions(new Command('helm'))
+    .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/')
+    .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
+    .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
+    .action((flags: HelmCommandFlags) => {
+      const conversion = convert(convertOptions(flags, io));
+      const { project, plan } = conversion;
+      printDiagnostics(io, [...project.warnings, ...plan.warnings]);
+      const helm = resolveHelmSettings({ flags: { output: flags.output, chartVersion: flags.chartVersion }, env: io.env, project });
+      const { chart, dir } = writeHelmChart(conversion, { outputDir: helm.output ?? DEFAULT_HELM_OUTPUT, chartVersion: helm.chartVersion, cwd: io.cwd });
+      const templates = Object.keys(chart.files).filter((f) => f.startsWith('templates/') && f.endsWith('.yaml')).length;
+      const rel = path.relative(io.cwd, dir) || '.';
+      io.stdout(`wrote chart ${chart.name} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services) to ${rel}/\n`);
+    });
+}

@@ -1,0 +1,32 @@
+/**
+ * Where the chart's rendered objects may differ from dist/ on purpose. Everything else, with the
+ * default values, is field for field what dist/ holds; the tests check exactly this list.
+ */
+
+/** Helm's standard labels, added to every object's own metadata (never to selectors or pods). */
+export const HELM_STANDARD_LABELS: readonly string[] = [
+  'helm.sh/chart',
+  'app.kubernetes.io/instance',
+  'app.kubernetes.io/managed-by',
+  'app.kubernetes.io/version',
+];
+
+/**
+ * The other differences, by design:
+ * - `metadata.namespace` is `.Release.Namespace` on every namespaced object (dist/ has the
+ *   planned namespace, or none);
+ * - kinds listed here are left to Helm (`helm install --create-namespace`) and not templated.
+ */
+export const HELM_OMITTED_KINDS: readonly string[] = ['Namespace'];
+
+/** Kinds without a namespace: they get no `.Release.Namespace`. */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'IngressClass',
+]);

@@ -1,0 +1,334 @@
+/**
+ * What the chart is made of: dist/'s objects (rendered from the plan) with, for each Compose
+ * service, the objects it owns and the default values read back from those objects. Because the
+ * defaults are read from the rendered objects, the chart with its default values renders exactly
+ * dist/ (see labels.ts for the deliberate differences).
+ */
+import type { DeploymentPlan, WorkloadPlan } from '../../plan/model';
+import { compareStrings } from '../../order';
+import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
+import { splitBuiltImage, splitImage } from './image';
+
+export type K8sObject = Record<string, any>;
+
+/** Where the pod template sits in each workload kind. */
+export const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** Workload kinds whose `spec.replicas` is a value (and that an HPA can scale). */
+export const SCALABLE_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
+
+export interface ImageValues {
+  /** Built services: the repository under `global.image.registry`; others: the full repository. */
+  repository: string;
+  /** Built services: empty means `global.image.tag`. */
+  tag: string;
+  digest?: string;
+  pullPolicy: string;
+}
+
+export interface IngressValues {
+  enabled: boolean;
+  className: string;
+  annotations: Record<string, string>;
+  hosts: { host: string; paths: { path: string; pathType: string }[] }[];
+  tls: { secretName?: string; hosts?: string[] }[];
+  /** Service port the Ingress sends traffic to. */
+  port: number;
+}
+
+export interface AutoscalingValues {
+  enabled: boolean;
+  minReplicas: number;
+  maxReplicas: number;
+  /** Absent when dist/'s HPA scales on something other than CPU utilization. */
+  targetCPUUtilizationPercentage?: number;
+}
+
+export interface ServiceValues {
+  replicas?: number;
+  image: ImageValues;
+  imagePullSecrets: string[];
+  resources: Record<string, unknown>;
+  env: Record<string, string>;
+  service?: { type: string; annotations: Record<string, string> };
+  /** The second, LoadBalancer / NodePort Service carrying the published ports (when planned). */
+  publicService?: { type: string; annotations: Record<string, string> };
+  ingress?: IngressValues;
+  autoscaling?: AutoscalingValues;
+  nodeSelector: Record<string, string>;
+  tolerations: unknown[];
+  affinity: Record<string, unknown>;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  podAnnotations: Record<string, string>;
+  podLabels: Record<string, string>;
+}
+
+export interface ChartValues {
+  global: {
+    image: { registry: string; tag: string };
+    imagePullSecrets: string[];
+    nodeSelector: Record<string, string>;
+    tolerations: unknown[];
+    affinity: Record<string, unknown>;
+  };
+  commonLabels: Record<string, string>;
+  commonAnnotations: Record<string, string>;
+  services: Record<string, ServiceValues>;
+  persistence: Record<string, { size: string; storageClass: string }>;
+}
+
+/** One Compose service and what it owns in dist/. */
+export interface ServiceModel {
+  readonly workload: WorkloadPlan;
+  /** Key under `.Values.services` (the Compose service name). */
+  readonly key: string;
+  readonly workloadObject?: K8sObject;
+  readonly serviceObject?: K8sObject;
+  readonly publicServiceObject?: K8sObject;
+  /** dist/'s Ingress to the service, when its rules all reach the service on one port. */
+  readonly ingressObject?: K8sObject;
+  /** dist/'s HorizontalPodAutoscaler of the workload. */
+  readonly hpaObject?: K8sObject;
+  /** ConfigMaps loaded with envFrom, whose data are values under `env`. */
+  readonly envConfigMaps: ReadonlySet<string>;
+  /** True when the service's image is built here and pulled from `global.image.registry`. */
+  readonly builtImage: boolean;
+  /** Whether dist/ has an Ingress to it the chart cannot express in values (then it is kept as is). */
+  readonly otherIngress: boolean;
+}
+
+export interface ChartModel {
+  readonly plan: DeploymentPlan;
+  /** dist/'s objects, in dist/'s order. */
+  readonly objects: readonly K8sObject[];
+  readonly services: readonly ServiceModel[];
+  /** PVC name → key under `.Values.persistence` (the Compose volume name). */
+  readonly claims: ReadonlyMap<string, string>;
+  readonly values: ChartValues;
+}
+
+const LABEL_NAME = 'app.kubernetes.io/name';
+
+export function getPath(obj: K8sObject | undefined, path: readonly string[]): any {
+  let cur: any = obj;
+  for (const p of path) cur = cur?.[p];
+  return cur;
+}
+
+export function podTemplateOf(obj: K8sObject): K8sObject | undefined {
+  const path = POD_TEMPLATE_PATH[obj.kind as string];
+  return path ? getPath(obj, path) : undefined;
+}
+
+export function mainContainer(obj: K8sObject | undefined, w: WorkloadPlan): K8sObject | undefined {
+  const containers = getPath(obj ? podTemplateOf(obj) : undefined, ['spec', 'containers']) as K8sObject[] | undefined;
+  return containers?.find((c) => c.name === w.container.name);
+}
+
+/** The service that owns an object, if any. */
+export function ownerOf(obj: K8sObject, services: readonly ServiceModel[]): ServiceModel | undefined {
+  return services.find((s) =>
+    obj === s.workloadObject || obj === s.serviceObject || obj === s.publicServiceObject
+    || obj === s.ingressObject || obj === s.hpaObject
+    || (obj.kind === 'ConfigMap' && s.envConfigMaps.has(obj.metadata?.name))
+    || obj.metadata?.labels?.[LABEL_NAME] === s.workload.name);
+}
+
+function ingressBackends(obj: K8sObject): K8sObject[] {
+  const rules = (getPath(obj, ['spec', 'rules']) ?? []) as K8sObject[];
+  const backends = rules.flatMap((r) => ((r.http?.paths ?? []) as K8sObject[]).map((p) => p.backend as K8sObject));
+  const def = getPath(obj, ['spec', 'defaultBackend']);
+  return [...backends, ...(def ? [def] : [])];
+}
+
+/** An Ingress the values can describe: every rule goes to `service` on one port number, paths have path and pathType. */
+function simpleIngress(obj: K8sObject, service: string): boolean {
+  if (obj.spec?.defaultBackend) return false;
+  const rules = (obj.spec?.rules ?? []) as K8sObject[];
+  const paths = rules.flatMap((r) => (r.http?.paths ?? []) as K8sObject[]);
+  if (rules.length === 0 || rules.some((r) => !r.http?.paths?.length)) return false;
+  const ports = new Set(paths.map((p) => p.backend?.service?.port?.number));
+  return ports.size === 1 && typeof [...ports][0] === 'number'
+    && paths.every((p) => p.backend?.service?.name === service && typeof p.path === 'string' && typeof p.pathType === 'string')
+    && rules.every((r) => Object.keys(r).every((k) => k === 'host' || k === 'http'));
+}
+
+function ingressValues(obj: K8sObject): IngressValues {
+  const rules = obj.spec.rules as K8sObject[];
+  return {
+    enabled: true,
+    className: String(obj.spec.ingressClassName ?? ''),
+    annotations: { ...(obj.metadata?.annotations ?? {}) },
+    hosts: rules.map((r) => ({ host: String(r.host ?? ''), paths: (r.http.paths as K8sObject[]).map((p) => ({ path: p.path, pathType: p.pathType })) })),
+    tls: ((obj.spec.tls ?? []) as K8sObject[]).map((t) => ({ ...(t.secretName !== undefined ? { secretName: String(t.secretName) } : {}), ...(t.hosts ? { hosts: [...t.hosts] } : {}) })),
+    port: rules[0].http.paths[0].backend.service.port.number,
+  };
+}
+
+/** The CPU utilization metric of an HPA, if it has one. */
+export function cpuMetric(obj: K8sObject): K8sObject | undefined {
+  return ((obj.spec?.metrics ?? []) as K8sObject[]).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization');
+}
+
+function autoscalingValues(obj: K8sObject): AutoscalingValues {
+  const cpu = cpuMetric(obj)?.resource?.target?.averageUtilization;
+  return {
+    enabled: true,
+    minReplicas: Number(obj.spec?.minReplicas ?? 1),
+    maxReplicas: Number(obj.spec?.maxReplicas),
+    ...(typeof cpu === 'number' ? { targetCPUUtilizationPercentage: cpu } : {}),
+  };
+}
+
+export interface ModelOptions {
+  /** Registry and tag for `global.image` when no service is built (else read from the images). */
+  readonly registry?: string;
+  readonly tag?: string;
+}
+
+export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], options: ModelOptions = {}): ChartModel {
+  const found = plan.workloads.map((w) => {
+    const workloadObject = objects.find((o) => POD_TEMPLATE_PATH[o.kind] && o.metadata?.name === w.name);
+    const serviceObject = w.service ? objects.find((o) => o.kind === 'Service' && o.metadata?.name === w.service?.name) : undefined;
+    const publicServiceObject = w.publicService ? objects.find((o) => o.kind === 'Service' && o.metadata?.name === w.publicService?.name) : undefined;
+    const ingresses = serviceObject
+      ? objects.filter((o) => o.kind === 'Ingress' && ingressBackends(o).some((b) => b?.service?.name === serviceObject.metadata.name))
+      : [];
+    const ingressObject = ingresses.length === 1 && simpleIngress(ingresses[0], serviceObject!.metadata.name) ? ingresses[0] : undefined;
+    const hpaObject = workloadObject
+      ? objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.kind === workloadObject.kind && o.spec?.scaleTargetRef?.name === w.name)
+      : undefined;
+    return {
+      workload: w,
+      key: w.composeName,
+      workloadObject,
+      serviceObject,
+      ...(publicServiceObject ? { publicServiceObject } : {}),
+      ...(ingressObject ? { ingressObject } : {}),
+      ...(hpaObject ? { hpaObject } : {}),
+      envConfigMaps: new Set(w.container.envFromConfigMaps),
+      otherIngress: ingresses.length > 0 && !ingressObject,
+    };
+  });
+
+  // global.image: from the built services' images (they share registry and tag).
+  const imageOf = (s: (typeof found)[number]): string => String(mainContainer(s.workloadObject, s.workload)?.image ?? s.workload.container.image);
+  const firstBuilt = found.find((s) => s.workload.container.built);
+  const first = firstBuilt ? splitBuiltImage(imageOf(firstBuilt)) : undefined;
+  const registry = first?.registry ?? `${DOCR_HOST}/${options.registry ?? DEFAULT_REGISTRY}`;
+  const tag = first?.tag ?? options.tag ?? 'latest';
+  // A built image elsewhere than the shared registry (none today) is handled like any other image.
+  const services: ServiceModel[] = found.map((s) => ({
+    ...s,
+    builtImage: s.workload.container.built && splitBuiltImage(imageOf(s)).registry === registry,
+  }));
+  const globalPullSecrets = pullSecretNames(services.find((s) => pullSecretNames(s).length > 0));
+
+  const serviceValues: Record<string, ServiceValues> = {};
+  for (const s of services) serviceValues[s.key] = valuesOf(s, objects, { registry, tag, pullSecrets: globalPullSecrets });
+
+  const claims = new Map<string, string>();
+  const persistence: ChartValues['persistence'] = {};
+  for (const c of plan.volumeClaims) {
+    const obj = objects.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata?.name === c.name);
+    if (!obj) continue;
+    claims.set(c.name, c.composeName);
+    persistence[c.composeName] = {
+      size: String(getPath(obj, ['spec', 'resources', 'requests', 'storage']) ?? `${c.sizeGiB}Gi`),
+      storageClass: String(obj.spec?.storageClassName ?? c.storageClassName),
+    };
+  }
+
+  return {
+    plan,
+    objects,
+    services,
+    claims,
+    values: {
+      global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets, nodeSelector: {}, tolerations: [], affinity: {} },
+      commonLabels: {},
+      commonAnnotations: {},
+      services: serviceValues,
+      persistence,
+    },
+  };
+}
+
+function pullSecretNames(s: ServiceModel | undefined): string[] {
+  const list = getPath(s?.workloadObject ? podTemplateOf(s.workloadObject) : undefined, ['spec', 'imagePullSecrets']) as { name: string }[] | undefined;
+  return (list ?? []).map((p) => p.name);
+}
+
+function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { registry: string; tag: string; pullSecrets: string[] }): ServiceValues {
+  const w = s.workload;
+  const pod = s.workloadObject ? podTemplateOf(s.workloadObject) : undefined;
+  const container = mainContainer(s.workloadObject, w);
+  const image = String(container?.image ?? w.container.image);
+  let imageValues: ImageValues;
+  if (s.builtImage) {
+    const b = splitBuiltImage(image);
+    imageValues = {
+      repository: b.name,
+      tag: b.tag === global.tag ? '' : b.tag,
+      pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
+    };
+  } else {
+    const p = splitImage(image);
+    imageValues = {
+      repository: p.repository,
+      tag: p.tag ?? '',
+      ...(p.digest ? { digest: p.digest } : {}),
+      pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
+    };
+  }
+
+  const env: Record<string, string> = {};
+  for (const e of (container?.env ?? []) as K8sObject[]) if (typeof e.value === 'string') env[e.name] = e.value;
+  for (const o of objects) {
+    if (o.kind === 'ConfigMap' && s.envConfigMaps.has(o.metadata?.name)) Object.assign(env, o.data ?? {});
+  }
+
+  const own = pullSecretNames(s);
+  const scalable = s.workloadObject !== undefined && SCALABLE_KINDS.has(s.workloadObject.kind);
+  const firstPort = (s.serviceObject?.spec?.ports ?? [])[0]?.port as number | undefined;
+  const replicas = s.workloadObject?.spec?.replicas;
+  return {
+    ...(scalable ? { replicas: typeof replicas === 'number' ? replicas : w.replicas } : {}),
+    image: imageValues,
+    imagePullSecrets: own.length > 0 && own.join('\n') === global.pullSecrets.join('\n') ? [] : own,
+    resources: { ...(container?.resources ?? {}) },
+    env: Object.fromEntries(Object.keys(env).sort(compareStrings).map((k) => [k, env[k]])),
+    ...(s.serviceObject ? { service: { type: String(s.serviceObject.spec?.type ?? 'ClusterIP'), annotations: {} } } : {}),
+    ...(s.publicServiceObject ? { publicService: { type: String(s.publicServiceObject.spec?.type ?? 'LoadBalancer'), annotations: {} } } : {}),
+    ...(s.ingressObject ? { ingress: ingressValues(s.ingressObject) } : {}),
+    ...(s.serviceObject && !s.ingressObject && !s.otherIngress && firstPort !== undefined ? {
+      ingress: {
+        enabled: false,
+        className: '',
+        annotations: {},
+        hosts: [{ host: `${w.name}.example.com`, paths: [{ path: '/', pathType: 'Prefix' }] }],
+        tls: [],
+        port: firstPort,
+      },
+    } : {}),
+    ...(s.hpaObject ? { autoscaling: autoscalingValues(s.hpaObject) } : {}),
+    ...(scalable && !s.hpaObject ? {
+      autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
+    } : {}),
+    nodeSelector: { ...(pod?.spec?.nodeSelector ?? {}) },
+    tolerations: [...(pod?.spec?.tolerations ?? [])],
+    affinity: { ...(pod?.spec?.affinity ?? {}) },
+    annotations: {},
+    labels: {},
+    podAnnotations: {},
+    podLabels: {},
+  };
+}

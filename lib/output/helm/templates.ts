@@ -1,0 +1,222 @@
+/**
+ * One dist/ object → one Helm template. The object keeps every field and its name; only the fields
+ * users turn are replaced by expressions over `.Values` (see values.ts for the keys):
+ * - every object: `namespace: {{ .Release.Namespace }}`, Helm's standard labels plus
+ *   `commonLabels`, `commonAnnotations`, and the owning service's `labels` / `annotations`;
+ * - the service's workload: replicas (unless autoscaling), image (built services from
+ *   `global.image`), pull policy, pull secrets, resources, non-secret env values, pod labels and
+ *   annotations, nodeSelector / tolerations / affinity;
+ * - its Service: type and annotations; its env ConfigMap: the env values;
+ * - PersistentVolumeClaims: size and storage class;
+ * - its Ingress and HorizontalPodAutoscaler (dist/'s, or the chart's own, off by default): on/off,
+ *   class, hosts, paths, TLS, annotations; min / max replicas and the CPU target.
+ * Every string that comes from dist/ is escaped, so `{{` in a Compose value stays text.
+ */
+import { CLUSTER_SCOPED_KINDS } from './labels';
+import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf } from './model';
+import { BlockLines, TemplateText, mapBlock, withBlock } from './text';
+
+/** A Go template string literal. */
+export function goString(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** Replace `key` in place (or add it at the end) with a template block. */
+function putBlock(obj: K8sObject, key: string, t: TemplateText, lines: BlockLines): void {
+  const keys = Object.keys(obj);
+  const at = keys.indexOf(key);
+  const entries = Object.entries(obj).filter(([k]) => k !== key);
+  const blockEntry: [string, null] = [t.blockKey(lines), null];
+  // Never first in a map (it may be a list item, where the key shares the line with "- ").
+  if (at > 0) entries.splice(at, 0, blockEntry);
+  else entries.push(blockEntry);
+  for (const k of keys) delete obj[k];
+  for (const [k, v] of entries) obj[k] = v;
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+interface Scope {
+  readonly chart: string;
+  readonly t: TemplateText;
+  readonly owner?: ServiceModel;
+}
+
+function metadata(obj: K8sObject, scope: Scope, extra: { annotations?: string[] } = {}): void {
+  const { t, chart, owner } = scope;
+  const meta = obj.metadata as K8sObject;
+  if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) meta.namespace = t.scalar('{{ .Release.Namespace }}');
+  const labels = owner ? ['$svc.labels'] : [];
+  putBlock(meta, 'labels', t, mapBlock('labels', meta.labels, labels, [`include ${goString(`${chart}.labels`)} $`]));
+  const annotations = [...(extra.annotations ?? []), ...(owner ? ['$svc.annotations'] : []), '$.Values.commonAnnotations'];
+  putBlock(meta, 'annotations', t, mapBlock('annotations', meta.annotations, annotations));
+}
+
+function podSpec(s: ServiceModel, workload: K8sObject, t: TemplateText): void {
+  const template = podTemplateOf(workload) as K8sObject;
+  template.metadata ??= {};
+  putBlock(template.metadata, 'labels', t, mapBlock('labels', template.metadata.labels, ['$svc.podLabels']));
+  putBlock(template.metadata, 'annotations', t, mapBlock('annotations', template.metadata.annotations, ['$svc.podAnnotations']));
+  const spec = template.spec as K8sObject;
+
+  const container = ((spec.containers ?? []) as K8sObject[]).find((c) => c.name === s.workload.container.name);
+  if (container) {
+    const image = s.builtImage
+      ? `{{ include ${goString(`${t.chartName}.builtImage`)} (dict "image" $svc.image "global" $.Values.global.image) | quote }}`
+      : `{{ include ${goString(`${t.chartName}.image`)} $svc.image | quote }}`;
+    container.image = t.scalar(image);
+    if (container.imagePullPolicy !== undefined) container.imagePullPolicy = t.scalar('{{ $svc.image.pullPolicy }}');
+    for (const e of (container.env ?? []) as K8sObject[]) {
+      if (typeof e.value === 'string') e.value = t.scalar(`{{ index $svc.env ${goString(e.name)} | quote }}`);
+    }
+    putBlock(container, 'resources', t, withBlock('resources', '$svc.resources'));
+  }
+
+  const pullSecrets = spec.imagePullSecrets ? '($svc.imagePullSecrets | default $.Values.global.imagePullSecrets)' : '$svc.imagePullSecrets';
+  putBlock(spec, 'imagePullSecrets', t, () => [
+    `{{- with ${pullSecrets} }}`,
+    'imagePullSecrets:',
+    '  {{- range . }}',
+    '  - name: {{ . | quote }}',
+    '  {{- end }}',
+    '{{- end }}',
+  ]);
+  for (const key of ['nodeSelector', 'tolerations', 'affinity']) {
+    putBlock(spec, key, t, withBlock(key, `($svc.${key} | default $.Values.global.${key})`));
+  }
+}
+
+/** The template for one dist/ object. */
+export function objectTemplate(source: K8sObject, model: ChartModel, chart: string, owner: ServiceModel | undefined): string {
+  if (owner && source === owner.ingressObject) return ingressTemplate(owner, chart, source);
+  if (owner && source === owner.hpaObject) return hpaTemplate(owner, chart, source);
+  const obj = clone(source);
+  const t = new TemplateText(chart);
+  const scope: Scope = { chart, t, owner };
+  const header: string[] = [];
+  if (owner) header.push(serviceHeader(owner));
+
+  if (owner && source === owner.workloadObject) {
+    podSpec(owner, obj, t);
+    if (SCALABLE_KINDS.has(obj.kind)) {
+      if (owner.hpaObject && typeof obj.spec?.replicas === 'number') {
+        // dist/ sets both replicas and an HPA: so does the chart.
+        obj.spec.replicas = t.scalar('{{ $svc.replicas }}');
+      } else {
+        obj.spec ??= {};
+        putBlock(obj.spec, 'replicas', t, () => ['{{- if not $svc.autoscaling.enabled }}', 'replicas: {{ $svc.replicas }}', '{{- end }}']);
+      }
+    }
+  }
+  const extraAnnotations: string[] = [];
+  if (owner && source === owner.serviceObject) {
+    obj.spec.type = t.scalar('{{ $svc.service.type }}');
+    extraAnnotations.push('$svc.service.annotations');
+  }
+  if (owner && source === owner.publicServiceObject) {
+    obj.spec.type = t.scalar('{{ $svc.publicService.type }}');
+    extraAnnotations.push('$svc.publicService.annotations');
+  }
+  if (owner && obj.kind === 'ConfigMap' && owner.envConfigMaps.has(obj.metadata?.name)) {
+    for (const key of Object.keys(obj.data ?? {})) obj.data[key] = t.scalar(`{{ index $svc.env ${goString(key)} | quote }}`);
+  }
+  if (obj.kind === 'PersistentVolumeClaim' && model.claims.has(obj.metadata?.name)) {
+    header.push(`{{- $vol := index .Values.persistence ${goString(model.claims.get(obj.metadata.name)!)} }}`);
+    if (getPath(obj, ['spec', 'resources', 'requests', 'storage']) !== undefined) obj.spec.resources.requests.storage = t.scalar('{{ $vol.size | quote }}');
+    if (obj.spec.storageClassName !== undefined) obj.spec.storageClassName = t.scalar('{{ $vol.storageClass | quote }}');
+  }
+  metadata(obj, scope, { annotations: extraAnnotations });
+  return `${header.join('\n')}${header.length ? '\n' : ''}${t.render(obj)}`;
+}
+
+function serviceHeader(owner: ServiceModel): string {
+  return `{{- $svc := index .Values.services ${goString(owner.key)} }}`;
+}
+
+/** The Ingress a service may switch on, made without one in dist/. */
+export function newIngress(owner: ServiceModel): K8sObject {
+  const service = owner.serviceObject!;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: service.metadata.name, labels: { ...(service.metadata.labels ?? {}) } },
+    spec: {},
+  };
+}
+
+/** The HorizontalPodAutoscaler a service may switch on, made without one in dist/. */
+export function newHpa(owner: ServiceModel): K8sObject {
+  const w = owner.workloadObject!;
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: w.metadata.name, labels: { ...(w.metadata.labels ?? {}) } },
+    spec: {
+      scaleTargetRef: { apiVersion: w.apiVersion, kind: w.kind, name: w.metadata.name },
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+    },
+  };
+}
+
+/**
+ * The Ingress of a service, on while `services.<name>.ingress.enabled`: class, TLS, hosts / paths
+ * and annotations come from values; anything else in `base` (dist/'s Ingress, or a new one) stays.
+ */
+export function ingressTemplate(owner: ServiceModel, chart: string, base: K8sObject): string {
+  const t = new TemplateText(chart);
+  const obj = clone(base);
+  const service = owner.serviceObject!.metadata.name as string;
+  delete obj.metadata.annotations;
+  metadata(obj, { chart, t, owner }, { annotations: ['$svc.ingress.annotations'] });
+  obj.spec ??= {};
+  putBlock(obj.spec, 'ingressClassName', t, () => ['{{- with $svc.ingress.className }}', 'ingressClassName: {{ . | quote }}', '{{- end }}']);
+  putBlock(obj.spec, 'tls', t, withBlock('tls', '$svc.ingress.tls'));
+  putBlock(obj.spec, 'rules', t, () => [
+    'rules:',
+    '  {{- range $svc.ingress.hosts }}',
+    '  - http:',
+    '      paths:',
+    '        {{- range .paths }}',
+    '        - backend:',
+    '            service:',
+    `              name: ${service}`,
+    '              port:',
+    '                number: {{ $svc.ingress.port }}',
+    '          path: {{ .path | quote }}',
+    '          pathType: {{ .pathType | quote }}',
+    '        {{- end }}',
+    '    {{- with .host }}',
+    '    host: {{ . | quote }}',
+    '    {{- end }}',
+    '  {{- end }}',
+  ]);
+  return wrapIf(serviceHeader(owner), '$svc.ingress.enabled', t.render(obj));
+}
+
+/**
+ * The HorizontalPodAutoscaler of a service, on while `services.<name>.autoscaling.enabled`, with
+ * min / max replicas and the CPU target from values.
+ */
+export function hpaTemplate(owner: ServiceModel, chart: string, base: K8sObject): string {
+  const t = new TemplateText(chart);
+  const obj = clone(base);
+  obj.spec ??= {};
+  const cpu = cpuMetric(obj);
+  if (cpu) cpu.resource.target.averageUtilization = t.scalar('{{ $svc.autoscaling.targetCPUUtilizationPercentage }}');
+  const spec = obj.spec as K8sObject;
+  const rest = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'minReplicas' && k !== 'maxReplicas' && k !== 'scaleTargetRef'));
+  obj.spec = {
+    scaleTargetRef: spec.scaleTargetRef,
+    minReplicas: t.scalar('{{ $svc.autoscaling.minReplicas }}'),
+    maxReplicas: t.scalar('{{ $svc.autoscaling.maxReplicas }}'),
+    ...rest,
+  };
+  metadata(obj, { chart, t, owner });
+  return wrapIf(serviceHeader(owner), '$svc.autoscaling.enabled', t.render(obj));
+}
+
+function wrapIf(header: string, condition: string, body: string): string {
+  return `${header}\n{{- if ${condition} }}\n${body}{{- end }}\n`;
+}

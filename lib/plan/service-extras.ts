@@ -1,0 +1,260 @@
+/**
+ * Issue 5's decisions, wired into the planner in two steps so plan.ts stays a thin walk:
+ * - `prepareServices` (before planning): hostnames of renamed services rewritten in env values;
+ * - `applyServiceExtras` (after every workload is planned): x-k8s per service, workload kind,
+ *   runtime keys, exposure, start-up order (sync waves, wait init containers), autoscaling and
+ *   NetworkPolicies. Each concern lives in its own module; this file only combines them.
+ */
+import type { ComposeProject, ComposeService } from '../compose/model';
+import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
+import { compareStrings } from '../order';
+import type { Settings } from '../settings';
+import { planExposure } from './exposure';
+import { planKind } from './kinds';
+import type { AutoscalingPlan, ContainerPlan, KeyDecision, NetworkPolicyPlan, ProbePlan, WorkloadPlan } from './model';
+import { rewriteHostnames, servicePath, toDns1035 } from './names';
+import { planNetworkPolicies } from './network-policies';
+import { planRuntime } from './runtime';
+import { DEFAULT_WAIT_IMAGE, SYNC_WAVE_ANNOTATION, planStartupOrder, planWaits } from './startup-order';
+import { ProbeOverride, ServiceXK8s, XK8sProject, readServiceXK8s, readTopLevelXK8s } from './x-k8s';
+
+export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+
+/** Compose name → Kubernetes Service name, for every service whose name had to change. */
+export function renamedServices(project: ComposeProject): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(project.services).sort(compareStrings)) {
+    const k8s = toDns1035(name);
+    if (k8s !== name) out.set(name, k8s);
+  }
+  return out;
+}
+
+function rewriteRecord<T extends string | null>(
+  record: Readonly<Record<string, T>>,
+  renames: ReadonlyMap<string, string>,
+  onRewrite: (key: string, replaced: string[]) => void,
+): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value !== 'string') {
+      out[key] = value;
+      continue;
+    }
+    const r = rewriteHostnames(value, renames);
+    if (r.replaced.length > 0) onRewrite(key, r.replaced);
+    out[key] = r.value as T;
+  }
+  return out;
+}
+
+/**
+ * Services with references to renamed services' hostnames rewritten in `environment` and
+ * `env_file` values (`http://my_api:8000` → `http://my-api:8000`), one warning per variable. The
+ * warning names the variable, never its value (it may be a secret).
+ */
+export function prepareServices(project: ComposeProject, warnings: Diagnostic[], decisions: KeyDecision[] = []): Record<string, ComposeService> {
+  const renames = renamedServices(project);
+  if (renames.size === 0) return { ...project.services };
+  const out: Record<string, ComposeService> = {};
+  for (const name of Object.keys(project.services).sort(compareStrings)) {
+    const s = project.services[name];
+    const seen = new Set<string>();
+    const note = (key: string, replaced: string[]): void => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      const path = servicePath(name, 'environment', key);
+      const message = `${key}: host name ${replaced.map((r) => `"${r}" → "${renames.get(r)}"`).join(', ')} rewritten to the Kubernetes Service name`;
+      warnings.push(warning(message, { path, location: project.sourceMap.nearest(path) }));
+      decisions.push({ path, status: 'mapped', reason: message });
+    };
+    out[name] = {
+      ...s,
+      environment: rewriteRecord(s.environment, renames, note),
+      literalEnvironment: rewriteRecord(s.literalEnvironment, renames, () => undefined),
+      envFiles: s.envFiles.map((f) => ({ ...f, entries: rewriteRecord(f.entries, renames, note) })),
+    };
+  }
+  return out;
+}
+
+function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined): ProbePlan | undefined {
+  if (!o) return current;
+  if (o.disable) return undefined;
+  const timing = {
+    ...(o.initialDelaySeconds !== undefined ? { initialDelaySeconds: o.initialDelaySeconds } : {}),
+    ...(o.periodSeconds !== undefined ? { periodSeconds: o.periodSeconds } : {}),
+    ...(o.timeoutSeconds !== undefined ? { timeoutSeconds: o.timeoutSeconds } : {}),
+    ...(o.failureThreshold !== undefined ? { failureThreshold: o.failureThreshold } : {}),
+  };
+  const currentTiming = {
+    ...(current?.initialDelaySeconds !== undefined ? { initialDelaySeconds: current.initialDelaySeconds } : {}),
+    ...(current?.periodSeconds !== undefined ? { periodSeconds: current.periodSeconds } : {}),
+    ...(current?.timeoutSeconds !== undefined ? { timeoutSeconds: current.timeoutSeconds } : {}),
+    ...(current?.failureThreshold !== undefined ? { failureThreshold: current.failureThreshold } : {}),
+  };
+  if (o.exec) return { ...currentTiming, ...timing, exec: [...o.exec] };
+  if (o.tcpPort !== undefined) return { ...currentTiming, ...timing, tcpPort: o.tcpPort };
+  return current ? ({ ...current, ...timing } as ProbePlan) : undefined;
+}
+
+function collect<T>(errors: Diagnostic[], fallback: T, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ComposeError) {
+      errors.push(...e.diagnostics);
+      return fallback;
+    }
+    throw e;
+  }
+}
+
+export interface ServiceExtras {
+  readonly workloads: WorkloadPlan[];
+  readonly networkPolicies: NetworkPolicyPlan[];
+  readonly decisions: KeyDecision[];
+}
+
+/**
+ * Everything issue 5 decides about the planned workloads. `settings` is taken for symmetry with
+ * planProject (the plan-only x-k8s keys are read from the project here).
+ */
+export function applyServiceExtras(
+  project: ComposeProject,
+  settings: Settings,
+  planned: readonly WorkloadPlan[],
+  warnings: Diagnostic[],
+  errors: Diagnostic[],
+): ServiceExtras {
+  void settings;
+  const top: XK8sProject = collect(errors, {}, () => readTopLevelXK8s(project));
+  // volumes.<name>.x-k8s is checked (and reported) by volumes.ts.
+  const order = planStartupOrder(project);
+  errors.push(...order.errors);
+  const decisions: KeyDecision[] = [];
+  // The host name rewrites were warned about before planning; record them as decisions for the report.
+  prepareServices(project, [], decisions);
+  const settingsOf = new Map<string, ServiceXK8s>();
+
+  const workloads: WorkloadPlan[] = planned.map((w) => {
+    const service = project.services[w.composeName];
+    const xk8s = collect(errors, {} as ServiceXK8s, () => readServiceXK8s(project, w.composeName, top));
+    settingsOf.set(w.composeName, xk8s);
+    const base = servicePath(w.composeName);
+
+    const kind = planKind(service, xk8s, order.completedDependencies.has(w.composeName));
+    errors.push(...kind.errors);
+    decisions.push(...kind.decisions);
+
+    const runtime = planRuntime(service, xk8s);
+    warnings.push(...runtime.warnings.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    decisions.push(...runtime.decisions);
+
+    const security = { ...(w.container.securityContext ?? {}), ...runtime.security };
+    const probes = xk8s.probes ?? {};
+    const container: ContainerPlan = {
+      ...w.container,
+      ...(runtime.tty ? { tty: true } : {}),
+      ...(runtime.stdin ? { stdin: true } : {}),
+      ...(Object.keys(security).length ? { securityContext: security } : {}),
+    };
+    const withProbes: Record<string, unknown> = { ...container };
+    for (const [key, field] of [['readiness', 'readinessProbe'], ['liveness', 'livenessProbe'], ['startup', 'startupProbe']] as const) {
+      const next = applyProbe(container[field], probes[key]);
+      if (next) withProbes[field] = next;
+      else delete withProbes[field];
+    }
+
+    const annotations: Record<string, string> = { ...w.annotations, ...(xk8s.annotations ?? {}) };
+    const wave = order.waves.get(w.composeName) ?? 0;
+    if (wave > 0) annotations[SYNC_WAVE_ANNOTATION] = String(wave);
+    if (kind.kind === 'Job') {
+      annotations[HOOK_ANNOTATION] = 'Sync';
+      annotations[HOOK_DELETE_POLICY_ANNOTATION] = 'BeforeHookCreation';
+    }
+
+    const replicas = xk8s.replicas ?? w.replicas;
+    let autoscaling: AutoscalingPlan | undefined;
+    if (xk8s.autoscaling) {
+      if (kind.kind !== 'Deployment' && kind.kind !== 'StatefulSet') {
+        warnings.push(warning(`autoscaling is ignored for a ${kind.kind}`, { path: `${base}.x-k8s.autoscaling`, location: project.sourceMap.nearest(`${base}.x-k8s.autoscaling`) }));
+      } else {
+        const min = xk8s.autoscaling.min ?? Math.max(1, replicas);
+        autoscaling = { name: w.name, minReplicas: Math.min(min, xk8s.autoscaling.max), maxReplicas: xk8s.autoscaling.max, cpuPercent: xk8s.autoscaling.cpu ?? 80 };
+        if (w.container.resources?.requests?.cpuMillis === undefined && w.container.resources?.limits?.cpuMillis === undefined) {
+          warnings.push(warning('autoscaling on CPU needs a CPU request, and the service has none: the autoscaler will not act', {
+            path: `${base}.x-k8s.autoscaling`, location: project.sourceMap.nearest(`${base}.x-k8s.autoscaling`),
+            hint: 'set deploy.resources.reservations.cpus (or limits.cpus)',
+          }));
+        }
+      }
+    }
+
+    const pod = Object.keys(runtime.pod).length ? runtime.pod : undefined;
+    const partial: WorkloadPlan = {
+      ...w,
+      kind: kind.kind,
+      ...(kind.job ? { job: kind.job } : {}),
+      labels: { ...w.labels, ...(xk8s.podLabels ?? {}), ...w.selector },
+      annotations,
+      replicas,
+      container: withProbes as unknown as ContainerPlan,
+      ...(pod ? { pod } : {}),
+      ...(autoscaling ? { autoscaling } : {}),
+    };
+    const exposure = planExposure(partial, service, xk8s, top);
+    errors.push(...exposure.errors.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    decisions.push(...exposure.decisions);
+    return {
+      ...partial,
+      ...(xk8s.serviceType === 'Headless' && partial.service ? { service: { ...partial.service, headless: true } } : {}),
+      ...(exposure.publicService ? { publicService: exposure.publicService } : {}),
+      ...(exposure.ingress ? { ingress: exposure.ingress } : {}),
+    };
+  });
+
+  const byCompose = new Map(workloads.map((w) => [w.composeName, w]));
+  const image = top.waitImage ?? DEFAULT_WAIT_IMAGE;
+  const withWaits = workloads.map((w) => {
+    const waits = planWaits(project, w.composeName, settingsOf.get(w.composeName)?.waitForDependencies === true, byCompose, image);
+    warnings.push(...waits.warnings);
+    decisions.push(...waits.decisions);
+    return waits.initContainers.length ? { ...w, initContainers: waits.initContainers } : w;
+  });
+
+  const partOf = withWaits[0]?.selector[LABEL_PART_OF];
+  const networkPolicies = top.networkPolicies === false ? [] : planNetworkPolicies(project, withWaits, partOf ? { [LABEL_PART_OF]: partOf } : {});
+  if (networkPolicies.length > 0) {
+    for (const s of Object.keys(project.services).sort(compareStrings)) {
+      if (Object.keys(project.services[s].networks).length > 0) {
+        decisions.push({ path: servicePath(s, 'networks'), status: 'mapped', reason: 'NetworkPolicies: only services sharing a network reach this pod' });
+      }
+    }
+  }
+  errors.push(...nameClashes(project, withWaits, networkPolicies));
+  return { workloads: withWaits, networkPolicies, decisions };
+}
+
+/** Derived names (`<name>-public`, `network-<net>`) must not clash with another object of the same kind. */
+function nameClashes(project: ComposeProject, workloads: readonly WorkloadPlan[], policies: readonly NetworkPolicyPlan[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const owners = new Map<string, string>();
+  const claim = (kind: string, name: string, owner: string, path: string): void => {
+    const key = `${kind}/${name}`;
+    const first = owners.get(key);
+    if (first === undefined) owners.set(key, owner);
+    else if (first !== owner) {
+      out.push(error(`${first} and ${owner} both need the ${kind} "${name}"`, { path, location: project.sourceMap.nearest(path), hint: 'rename one of them' }));
+    }
+  };
+  for (const w of workloads) if (w.service) claim('Service', w.service.name, `service ${w.composeName}`, servicePath(w.composeName));
+  for (const w of workloads) if (w.publicService) claim('Service', w.publicService.name, `the public Service of ${w.composeName}`, servicePath(w.composeName, 'x-k8s'));
+  for (const p of policies) {
+    const owner = p.network !== undefined ? `network ${p.network}` : `the published ports of ${p.podNames[0]}`;
+    claim('NetworkPolicy', p.name, owner, p.network !== undefined ? `networks.${p.network}` : 'services');
+  }
+  return out;
+}

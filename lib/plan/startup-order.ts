@@ -1,0 +1,140 @@
+/**
+ * Start-up order: `depends_on` → Argo CD sync waves and wait init containers.
+ *
+ * - Every service gets the wave 1 + the highest wave of what it depends on (services with no
+ *   dependencies stay in the default wave 0, unannotated). Argo CD applies wave N+1 only once wave N
+ *   is synced and healthy, which for a Job means completed.
+ * - A cycle is an error naming it (`a → b → a`).
+ * - With `condition: service_healthy`, or `x-k8s.waitForDependencies: true`, the dependent pod gets
+ *   an init container per dependency that waits until the dependency's Service accepts a TCP
+ *   connection. A Service only forwards to ready pods, so when the dependency has a readiness probe
+ *   (from its healthcheck) this waits for readiness too. The image is small, pinned and
+ *   configurable (`x-k8s.waitImage`).
+ * - `condition: service_completed_successfully` makes the dependency a Job (kinds.ts), run in an
+ *   earlier wave.
+ */
+import type { ComposeProject } from '../compose/model';
+import { Diagnostic, error, warning } from '../diagnostics';
+import { compareStrings } from '../order';
+import type { InitContainerPlan, KeyDecision, WorkloadPlan } from './model';
+import { childName, servicePath } from './names';
+
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** busybox's `nc -z` does the TCP check; pinned so every synth gives the same bytes. */
+export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
+
+export interface StartupOrder {
+  /** Sync wave by Compose service name (0 for services without dependencies). */
+  readonly waves: ReadonlyMap<string, number>;
+  /** Services that another service waits on with `service_completed_successfully`. */
+  readonly completedDependencies: ReadonlySet<string>;
+  readonly errors: Diagnostic[];
+}
+
+/** Dependencies of each service that are in the project (missing optional ones are skipped). */
+function edges(project: ComposeProject, errors: Diagnostic[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const name of Object.keys(project.services).sort(compareStrings)) {
+    const deps: string[] = [];
+    for (const [dep, spec] of Object.entries(project.services[name].dependsOn)) {
+      if (project.services[dep]) deps.push(dep);
+      else if (spec.required) {
+        const path = servicePath(name, 'depends_on', dep);
+        errors.push(error(`depends on "${dep}", which is not an enabled service`, {
+          path, location: project.sourceMap.nearest(path), hint: 'enable its profile with --profile, or set required: false',
+        }));
+      }
+    }
+    out.set(name, deps.sort(compareStrings));
+  }
+  return out;
+}
+
+export function planStartupOrder(project: ComposeProject): StartupOrder {
+  const errors: Diagnostic[] = [];
+  const graph = edges(project, errors);
+  const waves = new Map<string, number>();
+  const state = new Map<string, 'visiting' | 'done'>();
+  const reported = new Set<string>();
+
+  const visit = (name: string, stack: string[]): number => {
+    if (state.get(name) === 'done') return waves.get(name)!;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(name)), name];
+      const key = [...cycle.slice(0, -1)].sort(compareStrings).join(',');
+      if (!reported.has(key)) {
+        reported.add(key);
+        const path = servicePath(cycle[0], 'depends_on');
+        errors.push(error(`depends_on has a cycle: ${cycle.join(' → ')}`, {
+          path, location: project.sourceMap.nearest(path), hint: 'remove one of these dependencies',
+        }));
+      }
+      return 0;
+    }
+    state.set(name, 'visiting');
+    let wave = 0;
+    for (const dep of graph.get(name) ?? []) wave = Math.max(wave, visit(dep, [...stack, name]) + 1);
+    state.set(name, 'done');
+    waves.set(name, wave);
+    return wave;
+  };
+  for (const name of graph.keys()) visit(name, []);
+
+  const completedDependencies = new Set<string>();
+  for (const s of Object.values(project.services)) {
+    for (const [dep, spec] of Object.entries(s.dependsOn)) {
+      if (spec.condition === 'service_completed_successfully' && project.services[dep]) completedDependencies.add(dep);
+    }
+  }
+  return { waves, completedDependencies, errors };
+}
+
+/**
+ * The wait init containers of one service, given every planned workload by Compose name.
+ * Dependencies without a TCP Service cannot be waited for: a warning says the wave alone orders them.
+ */
+export function planWaits(
+  project: ComposeProject,
+  serviceName: string,
+  waitAll: boolean,
+  byCompose: ReadonlyMap<string, WorkloadPlan>,
+  image: string,
+): { initContainers: InitContainerPlan[]; decisions: KeyDecision[]; warnings: Diagnostic[] } {
+  const initContainers: InitContainerPlan[] = [];
+  const decisions: KeyDecision[] = [];
+  const warnings: Diagnostic[] = [];
+  const deps = project.services[serviceName].dependsOn;
+  for (const dep of Object.keys(deps).sort(compareStrings)) {
+    const spec = deps[dep];
+    const target = byCompose.get(dep);
+    if (!target) continue;
+    const path = servicePath(serviceName, 'depends_on', dep);
+    if (spec.condition === 'service_completed_successfully') {
+      decisions.push({ path, status: 'lossy', reason: `${dep} runs as a Job in an earlier sync wave; Argo CD waits for it to complete, plain kubectl apply does not` });
+      continue;
+    }
+    if (spec.condition !== 'service_healthy' && !waitAll) {
+      // Compose's service_started only orders container creation; the wave orders more strictly.
+      decisions.push({ path, status: 'mapped', reason: `Argo CD applies it after ${dep} is healthy (sync wave); plain kubectl apply starts both at once` });
+      continue;
+    }
+    const port = target.service?.ports.find((p) => p.protocol === 'TCP');
+    if (!target.service || !port) {
+      const message = `cannot wait for ${dep}: it has no TCP port, so only the Argo CD sync wave orders them`;
+      warnings.push(warning(message, { path, location: project.sourceMap.nearest(path) }));
+      decisions.push({ path, status: 'lossy', reason: message });
+      continue;
+    }
+    const host = target.service.name;
+    initContainers.push({
+      name: childName('wait', target.name),
+      image,
+      command: ['sh', '-c', `until nc -z -w 2 ${host} ${port.port}; do echo "waiting for ${host}:${port.port}"; sleep 2; done`],
+    });
+    decisions.push({
+      path, status: 'mapped',
+      reason: `init container waits for ${host}:${port.port}${target.container.readinessProbe ? ' (the Service only answers once a pod is ready)' : ''}`,
+    });
+  }
+  return { initContainers, decisions, warnings };
+}

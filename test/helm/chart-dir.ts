@@ -1,0 +1,39 @@
+/**
+ * Write a generated chart to a temporary folder for helm to read.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
+import { writeDirAtomic } from '../../lib/output/write';
+
+const dirs: string[] = [];
+
+export function writeChart(chart: HelmChart): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-'));
+  dirs.push(root);
+  const dir = path.join(root, chart.name);
+  writeDirAtomic(dir, chart.files);
+  return dir;
+}
+
+export function removeCharts(): void {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+type Obj = Record<string, any>;
+
+/** Objects keyed `Kind/name`, with Helm's standard labels (the listed exceptions) removed. */
+export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean; dropNamespace?: boolean } = {}): Record<string, Obj> {
+  const out: Record<string, Obj> = {};
+  for (const o of objects) {
+    if (HELM_OMITTED_KINDS.includes(o.kind)) continue;
+    const copy = JSON.parse(JSON.stringify(o)) as Obj;
+    if (opts.stripHelmLabels && copy.metadata?.labels) {
+      for (const l of HELM_STANDARD_LABELS) delete copy.metadata.labels[l];
+    }
+    if (opts.dropNamespace) delete copy.metadata.namespace;
+    out[`${o.kind}/${o.metadata?.name}`] = copy;
+  }
+  return out;
+}
