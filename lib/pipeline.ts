@@ -32,6 +32,6 @@ export function convert(options: ConvertOptions): Conversion {
     xk8s: readTopLevelXK8s(project),
     gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
   });
-  const plan = planProject(project, settings);
+  const plan = planProject(project, settings, { env: options.env });
   return { project, settings, plan };
 }

@@ -5,7 +5,12 @@
  * `environment` entries become `env` (which Kubernetes applies over envFrom, as Compose applies
  * `environment` over `env_file`). Any key that looks like a credential is never written to
  * dist/: it becomes a `secretKeyRef` into the service's `<name>-secrets` Secret, which the user
- * creates in the cluster (`compose-cdk8s secrets` prints how).
+ * creates in the cluster (`compose-cdk8s secrets` prints how). A credential written literally in
+ * `environment` is also a warning (an error under `--strict`).
+ *
+ * What "looks like a credential" is a list of patterns (names and values), extended per project by
+ * the top-level `x-k8s.secretEnv` block; `looksSecretFile` applies the same rules to the files a
+ * project ships (bind mounts, configs), so those never become ConfigMaps either.
  */
 import { compareStrings } from '../order';
 import type { ComposeProject, ComposeService } from '../compose/model';
@@ -143,7 +148,7 @@ export interface EnvOptions {
   readonly rules?: SecretRules;
   /** `--strict`: a credential written literally in `environment` is an error, not a warning. */
   readonly strict?: boolean;
-  /** Where errors go under `strict` (default: thrown away is never right, so pass one with strict). */
+  /** Where the `strict` errors go; without it, `strict` falls back to warnings. */
   readonly errors?: Diagnostic[];
   /** Source positions for messages. */
   readonly locate?: (path: string) => SourceLocation | undefined;

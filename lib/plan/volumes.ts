@@ -437,7 +437,11 @@ export class StoragePlanner {
     }
     // Settings of declared volumes nobody mounts are still checked, so typos do not hide.
     for (const volume of volumeNames.sort(compareStrings)) {
-      if (!this.namedUsers.has(volume)) this.volumeXK8s(volume);
+      if (this.namedUsers.has(volume)) continue;
+      const own = this.volumeXK8s(volume);
+      if (this.project.volumes[volume].external && (own.size !== undefined || own.storageClass !== undefined)) {
+        this.warn(`x-k8s size and storageClass of external volume ${volume} are ignored: the claim exists already`, `volumes.${volume}.x-k8s`);
+      }
     }
     for (const [name, c] of [...this.bindClaims.entries()].sort(([a], [b]) => compareStrings(a, b))) {
       volumeClaims.push({

@@ -119,9 +119,10 @@ describe('named volumes', () => {
 
   it('external volumes refer to an existing claim by name and still mean Recreate', () => {
     const plan = planOf(proj([service('a', { image: 'x:1', volumes: [{ type: 'volume', source: 'shared', target: '/s', readOnly: false }] })], {
-      volumes: { shared: vol('team-shared', { external: true }) },
+      volumes: { shared: vol('team-shared', { external: true, extensions: { 'x-k8s': { size: '5Gi' } } }) },
     }));
     expect(plan.volumeClaims).toEqual([]);
+    expect(plan.warnings.map((w) => w.message)).toEqual(['x-k8s size and storageClass of external volume shared are ignored: the claim exists already']);
     expect(plan.workloads[0].volumes).toEqual([{ name: 'team-shared', claimName: 'team-shared', readOnly: false }]);
     expect(plan.workloads[0].strategy).toBe('Recreate');
     const objects = renderManifests(plan).objects;
