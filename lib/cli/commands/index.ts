@@ -4,19 +4,27 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io';
 import { synthCommand } from './synth';
-// imports: helm (issue 6)
-// imports: images, workflows, argocd, pull-secret (issue 7)
-// imports: secrets (issue 4)
-// imports: report (issue 5)
-// imports: diff, check (issue 9)
+import { helmCommand } from './helm';
+import { imagesCommand } from './images';
+import { workflowsCommand } from './workflows';
+import { argocdCommand } from './argocd';
+import { pullSecretCommand } from './pull-secret';
+import { secretsCommand } from './secrets';
+import { reportCommand } from './report';
+import { checkCommand } from './check';
+import { diffCommand } from './diff';
 
 export function allCommands(io: CliIO): Command[] {
   return [
     synthCommand(io),
-    // commands: helm (issue 6)
-    // commands: images, workflows, argocd, pull-secret (issue 7)
-    // commands: secrets (issue 4)
-    // commands: report (issue 5)
-    // commands: diff, check (issue 9)
+    helmCommand(io),
+    imagesCommand(io),
+    workflowsCommand(io),
+    argocdCommand(io),
+    pullSecretCommand(io),
+    secretsCommand(io),
+    reportCommand(io),
+    diffCommand(io),
+    checkCommand(io),
   ];
 }

@@ -1,0 +1,90 @@
+/**
+ * `compose-cdk8s workflows`: writes docr-build.yml, deploy.yml and registry-gc.yml (only those
+ * three files) into the workflows folder (default .github/workflows).
+ */
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import { ComposeError, error } from '../../diagnostics';
+import { DEPLOY_MODES, registryPlanWarning, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../output/supply';
+import { convert } from '../../pipeline';
+import { readTopLevelXK8s } from '../../plan/x-k8s';
+import type { CliIO } from '../io';
+import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
+import { printDiagnostics } from '../report';
+import { writeFileAtomic } from './images';
+
+interface WorkflowsFlags extends ProjectFlags {
+  output: string;
+  repoRoot?: string;
+  deploy?: string;
+  branch?: string;
+  gitopsRepo?: string;
+  gitopsBranch?: string;
+  helm?: boolean;
+  outputDir?: string;
+  helmDir?: string;
+  keep?: string;
+  gcSchedule?: string;
+  dropletDir?: string;
+  overrideFile?: string;
+  cli?: string;
+  nodeVersion?: string;
+}
+
+export function workflowOptionsFromFlags(flags: WorkflowsFlags): WorkflowOptions {
+  return resolveWorkflowOptions({
+    deploy: flags.deploy as WorkflowOptions['deploy'] | undefined,
+    branch: flags.branch,
+    gitopsRepository: flags.gitopsRepo,
+    gitopsBranch: flags.gitopsBranch,
+    helm: flags.helm,
+    outputDir: flags.outputDir,
+    helmDir: flags.helmDir,
+    keepTags: flags.keep === undefined ? undefined : Number(flags.keep),
+    gcSchedule: flags.gcSchedule,
+    dropletDirectory: flags.dropletDir,
+    overrideFile: flags.overrideFile,
+    cli: flags.cli,
+    nodeVersion: flags.nodeVersion,
+  });
+}
+
+export function workflowsCommand(io: CliIO): Command {
+  return withProjectOptions(new Command('workflows'))
+    .description('write the GitHub Actions workflows: docr-build.yml, deploy.yml, registry-gc.yml')
+    .option('-o, --output <dir>', 'workflows folder (only the three files are replaced)', '.github/workflows')
+    .option('--repo-root <dir>', 'repository root (paths in the workflows are relative to it; default: the working directory)')
+    .addOption(new Option('--deploy <mode>', 'gitops: commit manifests to a GitOps branch/repo; kubectl: apply to DOKS; droplet: docker compose on a droplet').choices([...DEPLOY_MODES]))
+    .option('--branch <name>', 'branch whose pushes build, push and deploy (default main)')
+    .option('--gitops-repo <owner/name>', 'GitOps repository (default: this repository, with GITHUB_TOKEN)')
+    .option('--gitops-branch <name>', 'branch receiving the manifests (default deploy)')
+    .option('--helm', 'also synthesize and commit the Helm chart')
+    .option('--output-dir <dir>', 'manifests folder (default dist)')
+    .option('--helm-dir <dir>', 'Helm charts folder (default helm)')
+    .option('--keep <n>', 'newest sha tags per repository kept by registry-gc.yml (default 10)')
+    .option('--gc-schedule <cron>', 'registry-gc.yml schedule, UTC (default "17 3 * * 0")')
+    .option('--droplet-dir <path>', 'folder on the droplet holding the Compose files (default /srv/compose)')
+    .option('--override-file <name>', 'Compose override file name (default docker-compose.docr.yml)')
+    .option('--cli <command>', 'how CI runs compose-cdk8s after npm ci (default "npx --no-install compose-cdk8s")')
+    .option('--node-version <major>', 'Node.js major version in CI (default 20)')
+    .action((flags: WorkflowsFlags) => {
+      const given = workflowOptionsFromFlags(flags);
+      const { project, settings, plan } = convert(convertOptions(flags, io));
+      // CI must push the tag the manifests use: the short sha when the project asks for it.
+      const options = { ...given, shortSha: flags.shortSha ?? readTopLevelXK8s(project).shortSha ?? false };
+      const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
+      if (model.built.length === 0 && errors.length === 0) {
+        errors.push(error('no service has a build: section, so there is nothing to build and push', {
+          hint: 'the workflows build images from build: contexts; services with only image: need none',
+        }));
+      }
+      if (errors.length) throw new ComposeError(errors);
+      const planWarning = registryPlanWarning(model);
+      printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
+      const dir = path.resolve(io.cwd, flags.output);
+      const files = renderWorkflows(model, options);
+      for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name]);
+      const rel = path.relative(io.cwd, dir) || '.';
+      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${model.built.length} built services, deploy: ${options.deploy})\n`);
+    });
+}

@@ -1,0 +1,222 @@
+/**
+ * Release metadata: what is live, readable from the cluster.
+ *
+ * - Each workload (Deployment, StatefulSet, DaemonSet, Job, CronJob) gets annotations on its own
+ *   metadata — never on the pod template, so metadata alone never restarts a pod:
+ *     compose-cdk8s.io/git-sha       the commit the images were built from
+ *     compose-cdk8s.io/image-digest  the pushed digest of a built image (with --digests)
+ *     compose-cdk8s.io/build-run     the CI run that built it (with --digests)
+ * - A `release-info` ConfigMap records service → image → digest:
+ *     kubectl get configmap release-info -o jsonpath='{.data}'
+ *
+ * Determinism: the metadata is a pure function of the sha and the digests file the *build* run
+ * wrote (its own run URL, not the deploying run's), with no timestamps. Re-synthesizing the same
+ * build gives the same bytes, so a GitOps commit step finds nothing to commit; only a new build
+ * (a new sha) changes dist/, and then the image tags change anyway.
+ *
+ * Output-stage only: applied to rendered objects (`withReleaseMetadata`) or to the cdk8s chart
+ * before synthesis (`applyReleaseToChart`); the plan and constructs are untouched.
+ */
+import Ajv from 'ajv';
+import { ApiObject, Chart } from 'cdk8s';
+import { LineCounter, parseDocument } from 'yaml';
+import { Diagnostic, error } from '../../diagnostics';
+
+export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
+export const ANNOTATION_IMAGE_DIGEST = 'compose-cdk8s.io/image-digest';
+export const ANNOTATION_BUILD_RUN = 'compose-cdk8s.io/build-run';
+export const RELEASE_INFO_NAME = 'release-info';
+const ANNOTATION_SERVICE = 'compose-cdk8s.io/service';
+
+export interface Release {
+  /** Commit the images were built from (the image tag). */
+  readonly sha: string;
+  /** CI run that built the images. */
+  readonly runUrl?: string;
+  /** Compose service → pushed digest (`sha256:…`). */
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+/** What `docr-build.yml` writes: `{"sha": …, "runUrl": …, "digests": {"<service>": "sha256:…"}}`. */
+export interface DigestsFile {
+  readonly sha?: string;
+  readonly runUrl?: string;
+  readonly digests: Readonly<Record<string, string>>;
+}
+
+const DIGESTS_SCHEMA = {
+  type: 'object',
+  required: ['digests'],
+  additionalProperties: false,
+  properties: {
+    sha: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' },
+    runUrl: { type: 'string', pattern: '^https://[^\\s]+$' },
+    digests: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-zA-Z0-9._-]+$' },
+      // Empty: that service's build produced no digest (e.g. not pushed); ignored.
+      additionalProperties: { type: 'string', pattern: '^(sha256:[0-9a-f]{64})?$' },
+    },
+  },
+} as const;
+
+let validateDigests: ReturnType<Ajv['compile']> | undefined;
+
+/** Parse and check a digests file; problems point at the offending key in the file. */
+export function parseDigestsFile(text: string, file: string): { value?: DigestsFile; errors: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return { errors: [error(`${file} is not valid JSON: ${doc.errors[0].message.split('\n')[0]}`, { location: at(doc.errors[0].pos[0]), hint: 'pass the digests.json the build workflow uploads' })] };
+  }
+  const value = doc.toJS() as unknown;
+  validateDigests ??= new Ajv({ allErrors: true, strict: false }).compile(DIGESTS_SCHEMA);
+  if (validateDigests(value)) return { value: value as DigestsFile, errors: [] };
+  const errors = (validateDigests.errors ?? []).map((e) => {
+    const keys = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (e.keyword === 'additionalProperties') keys.push(String((e.params as { additionalProperty: string }).additionalProperty));
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    const where = node?.range ? at(node.range[0]) : at(0);
+    const keyPath = keys.join('.') || '(top level)';
+    return error(`${keyPath} ${e.message ?? 'is invalid'}`, {
+      location: where,
+      hint: 'expected {"sha": "<git sha>", "runUrl": "https://…", "digests": {"<service>": "sha256:<64 hex>"}}',
+    });
+  });
+  return { errors };
+}
+
+/** Equal, or the short (≥7 hex) form of the same commit sha (`--short-sha`). */
+function sameCommit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return /^[0-9a-f]{7,}$/.test(short) && /^[0-9a-f]+$/.test(long) && long.startsWith(short);
+}
+
+/** The release for image tag `tag`, with the digests file when given (its sha must match the tag). */
+export function releaseFor(tag: string, digests?: { value: DigestsFile; file: string }): { release: Release; errors: Diagnostic[] } {
+  if (!digests) return { release: { sha: tag, digests: {} }, errors: [] };
+  const { value, file } = digests;
+  if (value.sha !== undefined && !sameCommit(value.sha, tag)) {
+    return {
+      release: { sha: tag, digests: {} },
+      errors: [error(`${file} holds the digests of ${value.sha}, but the images are tagged ${tag}`, {
+        hint: 'synthesize with --sha set to the built commit, or pass that build\'s digests.json',
+      })],
+    };
+  }
+  const clean = Object.fromEntries(Object.entries(value.digests).filter(([, d]) => d !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { release: { sha: tag, ...(value.runUrl ? { runUrl: value.runUrl } : {}), digests: clean }, errors: [] };
+}
+
+type Manifest = Record<string, any>;
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+function podSpecOf(o: Manifest): Manifest | undefined {
+  return o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
+}
+
+interface WorkloadRelease {
+  readonly service: string;
+  readonly image?: string;
+  readonly annotations: Record<string, string>;
+}
+
+/** The annotations of one workload manifest, or undefined when it is not a workload. */
+function workloadRelease(o: Manifest, release: Release): WorkloadRelease | undefined {
+  if (!WORKLOAD_KINDS.has(o.kind)) return undefined;
+  const service: string = o.metadata?.annotations?.[ANNOTATION_SERVICE] ?? o.metadata?.name;
+  const image: string | undefined = podSpecOf(o)?.containers?.[0]?.image;
+  const annotations: Record<string, string> = { [ANNOTATION_GIT_SHA]: release.sha };
+  const digest = release.digests[service];
+  if (digest) annotations[ANNOTATION_IMAGE_DIGEST] = digest;
+  if (release.runUrl) annotations[ANNOTATION_BUILD_RUN] = release.runUrl;
+  return { service, ...(image ? { image } : {}), annotations };
+}
+
+/** The release-info ConfigMap for the given workloads. */
+export function releaseConfigMap(workloads: readonly WorkloadRelease[], release: Release, meta: { project: string; namespace?: string }): Manifest {
+  const data: Record<string, string> = { 'git-sha': release.sha };
+  if (release.runUrl) data['build-run'] = release.runUrl;
+  for (const w of [...workloads].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))) {
+    if (w.image) data[`${w.service}.image`] = w.image;
+    const digest = release.digests[w.service];
+    if (digest) data[`${w.service}.digest`] = digest;
+  }
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: RELEASE_INFO_NAME,
+      ...(meta.namespace ? { namespace: meta.namespace } : {}),
+      labels: { 'app.kubernetes.io/part-of': meta.project, 'app.kubernetes.io/component': 'release-info' },
+    },
+    data: sorted,
+  };
+}
+
+function clash(objects: readonly Manifest[]): Diagnostic[] {
+  return objects.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === RELEASE_INFO_NAME)
+    ? [error(`a ConfigMap named ${RELEASE_INFO_NAME} already exists in the manifests`, { hint: 'rename the Compose config that becomes it' })]
+    : [];
+}
+
+/**
+ * Plain objects in, annotated copies plus the release-info ConfigMap (last) out. Digests of
+ * services that are not in the manifests are reported as errors (a stale or foreign digests file).
+ */
+export function withReleaseMetadata(objects: readonly Manifest[], release: Release, meta: { project: string }): { objects: Manifest[]; errors: Diagnostic[] } {
+  const errors = clash(objects);
+  const workloads: WorkloadRelease[] = [];
+  let namespace: string | undefined;
+  const out = objects.map((o) => {
+    const w = workloadRelease(o, release);
+    if (!w) return o;
+    workloads.push(w);
+    namespace ??= o.metadata?.namespace;
+    const copy = structuredClone(o);
+    copy.metadata = { ...copy.metadata, annotations: { ...(copy.metadata?.annotations ?? {}), ...w.annotations } };
+    return copy;
+  });
+  errors.push(...unknownDigests(workloads, release));
+  if (errors.length) return { objects: [...objects], errors };
+  out.push(releaseConfigMap(workloads, release, { project: meta.project, namespace }));
+  return { objects: out, errors };
+}
+
+function unknownDigests(workloads: readonly WorkloadRelease[], release: Release): Diagnostic[] {
+  const known = new Set(workloads.map((w) => w.service));
+  return Object.keys(release.digests).filter((s) => !known.has(s)).map((s) => error(`the digests file names service "${s}", which is not in the manifests`, {
+    hint: 'pass the digests.json of this project\'s build',
+  }));
+}
+
+/**
+ * The same, on a cdk8s chart before synthesis (so cdk8s writes the YAML as usual): annotations via
+ * each workload ApiObject's metadata, and the ConfigMap as a new ApiObject at the end of the chart.
+ * Returns the errors; the chart is only changed when there are none.
+ */
+export function applyReleaseToChart(chart: Chart, release: Release, meta: { project: string }): Diagnostic[] {
+  const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const manifests = apiObjects.map((o) => o.toJson() as Manifest);
+  const errors = clash(manifests);
+  const workloads: { obj: ApiObject; w: WorkloadRelease; namespace?: string }[] = [];
+  manifests.forEach((m, i) => {
+    const w = workloadRelease(m, release);
+    if (w) workloads.push({ obj: apiObjects[i], w, namespace: m.metadata?.namespace });
+  });
+  errors.push(...unknownDigests(workloads.map((x) => x.w), release));
+  if (errors.length) return errors;
+  for (const { obj, w } of workloads) {
+    for (const [k, v] of Object.entries(w.annotations)) obj.metadata.addAnnotation(k, v);
+  }
+  const cm = releaseConfigMap(workloads.map((x) => x.w), release, { project: meta.project, namespace: workloads[0]?.namespace });
+  new ApiObject(chart, 'ReleaseInfo', cm as any);
+  return [];
+}
