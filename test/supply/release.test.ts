@@ -6,6 +6,7 @@ import * as YAML from 'yaml';
 import {
   ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, applyReleaseToChart, parseDigestsFile, releaseFor, withReleaseMetadata,
 } from '../../lib/output/supply';
+import { loadRelease, renderDist } from '../../lib/output/dist';
 import { buildApp, renderManifests } from '../../lib/output/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS, SHA } from '../helpers/project';
@@ -135,18 +136,16 @@ describe('digests file', () => {
 });
 
 describe('renderDist / loadRelease (the synth integration)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { loadRelease, renderDist } = require('../../lib/output/supply') as typeof import('../../lib/output/supply');
   const fs = require('fs') as typeof import('fs');
   const os = require('os') as typeof import('os');
   const path = require('path') as typeof import('path');
 
-  test('dist = the manifests with release metadata + kustomization.yaml listing them', () => {
+  test('dist = the manifests with release metadata + a Kustomization listing them', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'digests-')), 'digests.json');
     fs.writeFileSync(file, FILE);
     const dist = renderDist(plan, loadRelease(SHA, file));
-    expect(Object.keys(dist.files).sort()).toEqual(['kustomization.yaml', 'shop.k8s.yaml']);
-    expect(YAML.parse(dist.files['kustomization.yaml']).resources).toEqual(['shop.k8s.yaml']);
+    expect(Object.keys(dist.files).sort()).toEqual(['Kustomization', 'shop.k8s.yaml']);
+    expect(YAML.parse(dist.files.Kustomization).resources).toEqual(['shop.k8s.yaml']);
     const docs = YAML.parseAllDocuments(dist.files['shop.k8s.yaml']).map((d) => d.toJS());
     expect(docs.find((d) => d.metadata.name === 'api').metadata.annotations[ANNOTATION_BUILD_RUN]).toBe(RUN);
     expect(validateManifests(docs)).toEqual([]);

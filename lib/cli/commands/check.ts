@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { checkOutputs, CheckTarget, recordedTag } from '../../output/diff/check';
-import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/diff/generators';
+import { releaseRecordedIn } from '../../output/dist';
+import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
 import { conversionStamp } from '../../output/diff/inputs-hash';
 import { convert, Conversion } from '../../pipeline';
 import { ExitCode } from '../main';
@@ -40,7 +41,9 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       // The tag the committed manifests were made with (read before converting: it is a setting).
       const tag = flags.sha ?? recordedTag([path.resolve(io.cwd, flags.output)]);
       const conversion = convert(convertOptions({ ...flags, sha: tag }, io));
-      const ctx: GeneratorContext = { env: io.env };
+      // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
+      const release = releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag);
+      const ctx: GeneratorContext = { env: io.env, release };
       const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
       const stamp = conversionStamp(conversion, envFilesOf(flags, io.cwd, conversion));
       const result = checkOutputs(conversion, stamp, targets, io.cwd, ctx);

@@ -4,11 +4,13 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings, writeHelmChart } from '../../output/helm';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from '../../output/helm';
+import { renderChartFiles, writeChartFiles } from '../../output/outputs';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
+import { envFilesOf } from './diff';
 
 interface HelmCommandFlags extends ProjectFlags {
   output?: string;
@@ -25,9 +27,12 @@ export function helmCommand(io: CliIO): Command {
       const { project, plan } = conversion;
       printDiagnostics(io, [...project.warnings, ...plan.warnings]);
       const helm = resolveHelmSettings({ flags: { output: flags.output, chartVersion: flags.chartVersion }, env: io.env, project });
-      const { chart, dir } = writeHelmChart(conversion, { outputDir: helm.output ?? DEFAULT_HELM_OUTPUT, chartVersion: helm.chartVersion, cwd: io.cwd });
-      const templates = Object.keys(chart.files).filter((f) => f.startsWith('templates/') && f.endsWith('.yaml')).length;
+      // The same generator as `synth --helm` and `check`: what this writes is what check expects.
+      const env = { ...io.env, [ENV_HELM_OUTPUT]: helm.output ?? DEFAULT_HELM_OUTPUT, [ENV_CHART_VERSION]: helm.chartVersion };
+      const files = renderChartFiles(conversion, env, envFilesOf(flags, io.cwd, conversion));
+      const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files);
+      const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';
-      io.stdout(`wrote chart ${chart.name} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services) to ${rel}/\n`);
+      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services) to ${rel}/\n`);
     });
 }

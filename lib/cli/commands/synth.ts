@@ -1,30 +1,46 @@
 /**
- * `compose-cdk8s synth`: Compose files → manifests in an output folder (default dist/).
+ * `compose-cdk8s synth`: Compose files → manifests in an output folder (default dist/), the
+ * conversion report next to it, and, when asked, the Helm chart in the same run.
  */
-import * as path from 'path';
 import { Command } from 'commander';
-import { renderManifests } from '../../output/manifests';
-import { writeDirAtomic } from '../../output/write';
+import { writeOutputs } from '../../output/outputs';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
+import { envFilesOf } from './diff';
 
 interface SynthFlags extends ProjectFlags {
   output: string;
+  digests?: string;
+  helm?: string;
+  chartVersion?: string;
+  report?: boolean;
 }
 
 export function synthCommand(io: CliIO): Command {
   return withProjectOptions(new Command('synth'))
     .description('convert the Compose project into Kubernetes manifests')
     .option('-o, --output <dir>', 'output folder, replaced as a whole', 'dist')
+    .option('--digests <file>', 'digests.json from the docr-build workflow: image digests and the build run as release metadata')
+    .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
+    .option('--chart-version <semver>', 'Helm chart version (env COMPOSE_CDK8S_CHART_VERSION; default 0.1.0)')
+    .option('--report', 'also write conversion-report.md / .json next to the output folder')
     .action((flags: SynthFlags) => {
-      const { project, plan } = convert(convertOptions(flags, io));
-      printDiagnostics(io, [...project.warnings, ...plan.warnings]);
-      const rendered = renderManifests(plan);
-      const outdir = path.resolve(io.cwd, flags.output);
-      writeDirAtomic(outdir, rendered.files);
-      const rel = path.relative(io.cwd, outdir) || '.';
-      io.stdout(`wrote ${rendered.objects.length} objects for ${plan.workloads.length} services to ${rel}/\n`);
+      const conversion = convert(convertOptions(flags, io));
+      printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+      const result = writeOutputs({
+        conversion,
+        cwd: io.cwd,
+        env: io.env,
+        outputDir: flags.output,
+        interpolationEnvFiles: envFilesOf(flags, io.cwd, conversion),
+        digestsFile: flags.digests,
+        helmDir: flags.helm,
+        chartVersion: flags.chartVersion,
+        report: flags.report ?? false,
+      });
+      const services = conversion.plan.workloads.length;
+      io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
     });
 }

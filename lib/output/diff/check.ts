@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
-import type { GeneratorContext, OutputGenerator } from './generators';
+import type { GeneratorContext, OutputGenerator } from '../generators';
 import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
 import { readTree } from './tree';
 

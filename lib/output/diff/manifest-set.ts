@@ -30,7 +30,8 @@ export interface ManifestSet {
   readonly objects: ReadonlyMap<string, ManifestEntry>;
 }
 
-const MANIFEST_FILE = /\.ya?ml$/i;
+/** Manifest files, and the extension-less `Kustomization` synth writes next to them. */
+const MANIFEST_FILE = /(\.ya?ml|^Kustomization)$/i;
 
 /** Files in an output folder that configure tools rather than describe cluster objects (kustomization.yaml). */
 const NOT_CLUSTER_OBJECT = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io)\//;
@@ -106,7 +107,7 @@ function toEntry(object: KObject, file: string): ManifestEntry {
   };
 }
 
-/** Every manifest file (`*.yaml`, `*.yml`) under `dir`, recursively. Missing dir → {}. */
+/** Every manifest file (`*.yaml`, `*.yml`, `Kustomization`) under `dir`, recursively. Missing dir → {}. */
 export function readManifestDir(dir: string): Record<string, string> {
   return readTree(dir, (name) => MANIFEST_FILE.test(name));
 }

@@ -7,6 +7,7 @@
  * Secret values never reach a Change: Secret `data` / `stringData` and secret-backed env vars are
  * reported as changed, never with their content.
  */
+import { RELEASE_INFO_NAME } from '../supply/release';
 import { isDeepStrictEqual } from 'util';
 import { compareStrings } from '../../order';
 import type { Change, ManifestDiff, ServiceDiff, ServiceStatus } from './changes';
@@ -78,6 +79,9 @@ export function diffManifests(before: ManifestSet, after: ManifestSet): Manifest
   const ctx: Ctx = { before, after, envConfigMaps: new Set([...envFromConfigMaps(before), ...envFromConfigMaps(after)]) };
   const groups = new Map<string, { before: ManifestEntry[]; after: ManifestEntry[] }>();
   const add = (e: ManifestEntry, side: 'before' | 'after'): void => {
+    // The release-info ConfigMap restates each workload's image and digest, which the services'
+    // own changes already report: listing it again would only add noise.
+    if (e.kind === 'ConfigMap' && e.name === RELEASE_INFO_NAME) return;
     const svc = serviceOf(e);
     if (!groups.has(svc)) groups.set(svc, { before: [], after: [] });
     groups.get(svc)![side].push(e);

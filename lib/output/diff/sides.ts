@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
-import { manifestsGenerator } from './generators';
+import { manifestsGenerator } from '../generators';
 import { conversionStamp } from './inputs-hash';
 import { ManifestSet, parseManifestFiles, readManifestDir } from './manifest-set';
 

@@ -2,6 +2,7 @@
  * Where the chart's rendered objects may differ from dist/ on purpose. Everything else, with the
  * default values, is field for field what dist/ holds; the tests check exactly this list.
  */
+import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, RELEASE_INFO_NAME } from '../supply/release';
 
 /** Helm's standard labels, added to every object's own metadata (never to selectors or pods). */
 export const HELM_STANDARD_LABELS: readonly string[] = [
@@ -18,6 +19,14 @@ export const HELM_STANDARD_LABELS: readonly string[] = [
  * - kinds listed here are left to Helm (`helm install --create-namespace`) and not templated.
  */
 export const HELM_OMITTED_KINDS: readonly string[] = ['Namespace'];
+
+/**
+ * dist/'s release metadata (supply/release.ts) is not in the chart: Helm records each release
+ * itself (`helm history`, Chart.yaml's appVersion), and a release-info ConfigMap listing image
+ * tags would go stale the moment a user sets `global.image.tag`.
+ */
+export const DIST_ONLY_OBJECTS: readonly string[] = [`ConfigMap/${RELEASE_INFO_NAME}`];
+export const DIST_ONLY_ANNOTATIONS: readonly string[] = [ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, ANNOTATION_BUILD_RUN];
 
 /** Kinds without a namespace: they get no `.Release.Namespace`. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

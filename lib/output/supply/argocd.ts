@@ -1,6 +1,6 @@
 /**
  * An Argo CD `Application` for the committed manifests (dist/, a Kustomize app once dist/ carries
- * kustomization.yaml) or the Helm chart (helm/<chart>, detected by its Chart.yaml).
+ * Kustomization) or the Helm chart (helm/<chart>, detected by its Chart.yaml).
  */
 import { Document } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';

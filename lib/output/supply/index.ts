@@ -1,7 +1,7 @@
 /**
  * The DOCR supply chain around the manifests: Compose override with the DOCR tags, the build
  * matrix, the generated workflows, release metadata, the Argo CD Application, the pull secret and
- * dist/kustomization.yaml.
+ * dist/Kustomization.
  */
 export * from './model';
 export * from './override';
@@ -12,4 +12,3 @@ export * from './argocd';
 export * from './pull-secret';
 export * from './actions';
 export * from './workflows';
-export * from './dist';

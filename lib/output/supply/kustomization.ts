@@ -1,12 +1,13 @@
 /**
- * `dist/kustomization.yaml`, so `kubectl apply -k dist/` (and Argo CD's Kustomize detection) work.
+ * `dist/Kustomization`, so `kubectl apply -k dist/` (and Argo CD's Kustomize detection) work.
  *
- * Note for callers: with this file in dist/, apply with `-k`, not `kubectl apply -f dist/` — `-f`
- * would read kustomization.yaml as a manifest of the unknown kind Kustomization and fail.
+ * The file is named `Kustomization` (one of the three names kustomize accepts) rather than
+ * `kustomization.yaml`: `kubectl apply -f dist/` reads only `.yaml`/`.yml`/`.json` files, so it
+ * keeps working too instead of failing on a manifest of the unknown kind Kustomization.
  */
 import { Document } from 'yaml';
 
-export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+export const KUSTOMIZATION_FILE = 'Kustomization';
 
 /**
  * The kustomization for the manifest files of an output folder (relative names). Lists every

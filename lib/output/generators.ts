@@ -7,14 +7,17 @@
  * command that writes the folder must write exactly `render(...)`, so that what `check` expects
  * is what the command writes.
  */
-import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from '../helm';
-import type { Conversion } from '../../pipeline';
-import { renderManifests } from '../manifests';
-import { InputsStamp, withStamp } from './inputs-hash';
+import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from './helm';
+import type { Conversion } from '../pipeline';
+import { distFiles, stampYamlFiles } from './dist';
+import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { Release, releaseFor } from './supply/release';
 
 export interface GeneratorContext {
   /** The environment (for settings read from it, e.g. the chart version). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The release metadata dist/ carries (default: the plain release of the tag, no digests). */
+  readonly release?: Release;
 }
 
 export interface OutputGenerator {
@@ -30,19 +33,14 @@ export interface OutputGenerator {
   owns?(file: string, conversion: Conversion): boolean;
 }
 
-/** Put the inputs header on every YAML file of a rendered folder. */
-export function stampYamlFiles(files: Readonly<Record<string, string>>, stamp: InputsStamp): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, text] of Object.entries(files)) out[name] = /\.ya?ml$/i.test(name) ? withStamp(text, stamp) : text;
-  return out;
-}
+export { stampYamlFiles };
 
-/** dist/: the manifests, one file per chart, each with the inputs header. */
+/** dist/: the manifests (lib/output/dist.ts), each YAML file with the inputs header. */
 export const manifestsGenerator: OutputGenerator = {
   name: 'manifests',
   command: 'compose-cdk8s synth',
   dir: () => 'dist',
-  render: (conversion, stamp) => stampYamlFiles(renderManifests(conversion.plan).files, stamp),
+  render: (conversion, stamp, ctx) => distFiles(conversion.plan, ctx.release ?? releaseFor(conversion.settings.tag).release, stamp),
 };
 
 /**

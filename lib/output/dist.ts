@@ -1,0 +1,97 @@
+/**
+ * dist/: the one definition of what the manifests folder holds, shared by `compose-cdk8s synth`,
+ * the cdk8s app (main.ts) and `compose-cdk8s check`: the manifests with release metadata
+ * (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
+ *
+ * Throws ComposeError for a bad digests file; nothing here writes.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ComposeError, error } from '../diagnostics';
+import type { DeploymentPlan } from '../plan/model';
+import { buildApp, manifestFileName } from './manifests';
+import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
+import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
+
+/** The release for `tag`, with the digests file at `digestsPath` when given. */
+export function loadRelease(tag: string, digestsPath?: string): Release {
+  if (!digestsPath) return releaseFor(tag).release;
+  let text: string;
+  try {
+    text = fs.readFileSync(digestsPath, 'utf8');
+  } catch {
+    throw new ComposeError(error(`cannot read the digests file ${digestsPath}`, { hint: 'pass the digests.json the build workflow uploads (artifact docr-digests)' }));
+  }
+  const parsed = parseDigestsFile(text, digestsPath);
+  if (parsed.errors.length || !parsed.value) throw new ComposeError(parsed.errors);
+  const { release, errors } = releaseFor(tag, { value: parsed.value, file: digestsPath });
+  if (errors.length) throw new ComposeError(errors);
+  return release;
+}
+
+export interface RenderedDist {
+  /** File name → text: `<project>.k8s.yaml` and the Kustomization. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly objects: readonly Record<string, unknown>[];
+}
+
+export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist {
+  const { app, chart } = buildApp(plan);
+  // Release metadata describes the images we built: a stack that builds nothing has none, so its
+  // manifests do not change with every commit.
+  if (plan.workloads.some((w) => w.container.built)) {
+    const errors = applyReleaseToChart(chart, release, { project: plan.project });
+    if (errors.length) throw new ComposeError(errors);
+  }
+  const manifest = manifestFileName(plan);
+  return {
+    files: { [manifest]: app.synthYaml(), [KUSTOMIZATION_FILE]: kustomizationFor([manifest]) },
+    objects: chart.toJson() as Record<string, unknown>[],
+  };
+}
+
+/**
+ * The release a committed manifests folder was made with: its `release-info` ConfigMap, when it
+ * records the same sha as `tag` (so `check` does not call dist/ stale for digests only CI knew);
+ * else the plain release of `tag`.
+ */
+export function releaseRecordedIn(dir: string, tag: string): Release {
+  const fallback = releaseFor(tag).release;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    return fallback;
+  }
+  for (const name of names) {
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(fs.readFileSync(path.join(dir, name), 'utf8')).map((d) => d.toJS());
+    } catch {
+      continue;
+    }
+    for (const doc of docs) {
+      const o = doc as { kind?: string; metadata?: { name?: string }; data?: Record<string, string> } | null;
+      if (o?.kind !== 'ConfigMap' || o.metadata?.name !== RELEASE_INFO_NAME || !o.data) continue;
+      if (o.data['git-sha'] !== tag) return fallback;
+      const digests: Record<string, string> = {};
+      for (const [k, v] of Object.entries(o.data)) if (k.endsWith('.digest')) digests[k.slice(0, -'.digest'.length)] = v;
+      return { sha: tag, ...(o.data['build-run'] ? { runUrl: o.data['build-run'] } : {}), digests };
+    }
+  }
+  return fallback;
+}
+
+/** Everything synth writes to dist/, stamped with the inputs hash. */
+export function distFiles(plan: DeploymentPlan, release: Release, stamp: InputsStamp): Record<string, string> {
+  return stampYamlFiles(renderDist(plan, release).files, stamp);
+}
+
+/** Put the inputs header on every YAML file of a rendered folder. */
+export function stampYamlFiles(files: Readonly<Record<string, string>>, stamp: InputsStamp): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) out[name] = /\.ya?ml$/i.test(name) ? withStamp(text, stamp) : text;
+  return out;
+}

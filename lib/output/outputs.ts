@@ -1,0 +1,93 @@
+/**
+ * Everything one synth run writes, rendered first and written after: the manifests folder
+ * (dist/), optionally the Helm chart (helm/<chart>/), and the conversion report next to dist/.
+ *
+ * Used by `compose-cdk8s synth` and by the cdk8s app (main.ts), and built from the same
+ * generators `compose-cdk8s check` re-runs, so what synth writes is exactly what check expects.
+ * Every file is rendered in memory before anything is written, and each folder is replaced all
+ * at once, so a failure leaves the previous outputs as they were.
+ */
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import type { Conversion } from '../pipeline';
+import { conversionStamp } from './diff/inputs-hash';
+import { loadRelease } from './dist';
+import { helmGenerator, manifestsGenerator } from './generators';
+import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
+import { buildReport } from './report/build';
+import { writeReport } from './report/write';
+import { writeDirAtomic } from './write';
+
+export interface WriteOutputsOptions {
+  readonly conversion: Conversion;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The manifests folder (relative to cwd). */
+  readonly outputDir: string;
+  /** The interpolation env files the loader read (they are part of the inputs hash). */
+  readonly interpolationEnvFiles: readonly string[];
+  /** `digests.json` from the build workflow, for the release metadata. */
+  readonly digestsFile?: string;
+  /** Helm chart folder; also COMPOSE_CDK8S_HELM or x-k8s.helm.output. None: no chart. */
+  readonly helmDir?: string;
+  readonly chartVersion?: string;
+  /** Write conversion-report.md / .json next to the manifests folder. */
+  readonly report: boolean;
+}
+
+export interface WrittenOutputs {
+  /** Folders and files written, relative to cwd. */
+  readonly written: readonly string[];
+  /** Number of Kubernetes objects in dist/. */
+  readonly objects: number;
+}
+
+export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
+  const { conversion, cwd } = o;
+  const env = {
+    ...o.env,
+    ...(o.helmDir ? { [ENV_HELM_OUTPUT]: o.helmDir } : {}),
+    ...(o.chartVersion ? { [ENV_CHART_VERSION]: o.chartVersion } : {}),
+  };
+  const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
+  const stamp = conversionStamp(conversion, o.interpolationEnvFiles);
+  const ctx = { env, release };
+
+  // Render everything first.
+  const dist = manifestsGenerator.render(conversion, stamp, ctx);
+  const helm = resolveHelmSettings({ env, project: conversion.project }).output;
+  const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
+  const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
+
+  // Then write, one folder at a time, each all at once.
+  const rel = (p: string): string => path.relative(cwd, p) || '.';
+  const written: string[] = [];
+  const outdir = path.resolve(cwd, o.outputDir);
+  writeDirAtomic(outdir, dist);
+  written.push(`${rel(outdir)}/`);
+  if (chart && helm) written.push(`${rel(writeChartFiles(path.resolve(cwd, helm), chart))}/`);
+  if (report) {
+    for (const f of writeReport(path.dirname(outdir), outdir, report)) written.push(rel(f));
+  }
+  const objects = Object.entries(dist)
+    .filter(([name]) => /\.ya?ml$/.test(name))
+    .reduce((n, [, text]) => n + parseAllDocuments(text).filter((d) => d.contents !== null).length, 0);
+  return { written, objects };
+}
+
+/**
+ * Write the helm generator's files (`<chart>/<file>` → text) as `<helmDir>/<chart>/`, replacing
+ * that folder as a whole. Returns the chart folder.
+ */
+export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>): string {
+  const chartName = Object.keys(chart)[0].split('/')[0];
+  const files = Object.fromEntries(Object.entries(chart).map(([k, v]) => [k.slice(chartName.length + 1), v]));
+  const chartDir = path.join(helmDir, chartName);
+  writeDirAtomic(chartDir, files);
+  return chartDir;
+}
+
+/** The helm generator's files for a conversion, stamped like every synth output. */
+export function renderChartFiles(conversion: Conversion, env: Readonly<Record<string, string | undefined>>, interpolationEnvFiles: readonly string[]): Record<string, string> {
+  return { ...helmGenerator.render(conversion, conversionStamp(conversion, interpolationEnvFiles), { env }) };
+}
