@@ -123,6 +123,12 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     }
 
     const ports = planPorts(service);
+    if (ports.inferredFromImage) {
+      const list = ports.containerPorts.map((p) => `${p.containerPort}/${p.protocol.toLowerCase()}`).join(', ');
+      warnings.push(warning(`no ports declared: the Service listens on ${list}, the port${ports.containerPorts.length > 1 ? 's' : ''} the ${ports.inferredFromImage} image serves, so other services still reach ${serviceName} as they did in Compose`, {
+        path: `${path}.image`, hint: 'declare `expose:` to choose the ports yourself',
+      }));
+    }
     const probes = planProbes(service.healthcheck);
     const vols = storage.planService(service);
     const securityContext = parseUser(service.user, `${path}.user`, warnings);

@@ -8,6 +8,7 @@
 import { compareStrings } from '../order';
 import type { ComposeService, Protocol } from '../compose/model';
 import type { ContainerPortPlan, ServicePortPlan } from './model';
+import { imageRepositoryName, inferredPorts } from './image-ports';
 import { isPortName } from './names';
 
 const K8S_PROTOCOL: Readonly<Record<Protocol, ContainerPortPlan['protocol']>> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
@@ -15,6 +16,8 @@ const K8S_PROTOCOL: Readonly<Record<Protocol, ContainerPortPlan['protocol']>> = 
 export interface PortsPlan {
   readonly containerPorts: ContainerPortPlan[];
   readonly servicePorts: ServicePortPlan[];
+  /** Set when the service declared no ports and they were taken from its (well-known) image. */
+  readonly inferredFromImage?: string;
 }
 
 /** `tcp-8080`, `udp-53`: unique per (protocol, port) and always a valid IANA_SVC_NAME. */
@@ -37,6 +40,8 @@ export function planPorts(service: ComposeService): PortsPlan {
   };
   for (const p of service.ports) add(p.target, p.protocol, p.name);
   for (const e of service.expose) add(e.port, e.protocol);
+  const inferred = byKey.size === 0 && !service.build ? inferredPorts(service.image) : undefined;
+  for (const e of inferred ?? []) add(e.port, e.protocol);
 
   // Names must be unique within the pod: fall back to the generated name on a clash.
   const seen = new Set<string>();
@@ -49,5 +54,5 @@ export function planPorts(service: ComposeService): PortsPlan {
       return { ...p, name };
     });
   const servicePorts = containerPorts.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.containerPort, protocol: p.protocol }));
-  return { containerPorts, servicePorts };
+  return { containerPorts, servicePorts, ...(inferred && service.image ? { inferredFromImage: imageRepositoryName(service.image) } : {}) };
 }

@@ -53,7 +53,8 @@ describe('ServiceWorkload', () => {
       ports: [{ name: 'tcp-8000', port: 8000, targetPort: 8000, protocol: 'TCP' }],
     });
     expect(JSON.stringify(objs)).not.toContain('hostPort');
-    expect(objs.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['api']);
+    // redis declares no ports: its Service listens on the port the redis image serves.
+    expect(objs.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['api', 'redis']);
   });
 
   it('renders resources, probes, env, envFrom and volumes from the plan', () => {

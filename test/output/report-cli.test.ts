@@ -100,7 +100,7 @@ describe('the fixtures convert to schema-valid manifests', () => {
     expect(validateObjects(objs)).toEqual([]);
   });
 
-  it('airflow: airflow-init is a Job in an early wave; the others wait on redis and follow it', () => {
+  it('airflow: airflow-init is a Job in an early wave; the others wait on postgres and redis and follow it', () => {
     const project = loadProject({ files: [AIRFLOW], env: cleanEnv(), cwd: FIXTURES });
     const plan = planProject(project, SETTINGS);
     const by = (n: string) => plan.workloads.find((w) => w.composeName === n)!;
@@ -108,7 +108,8 @@ describe('the fixtures convert to schema-valid manifests', () => {
     expect(by('airflow-init').annotations['argocd.argoproj.io/sync-wave']).toBe('1');
     expect(by('airflow-scheduler').annotations['argocd.argoproj.io/sync-wave']).toBe('2');
     expect(by('airflow-worker').annotations['argocd.argoproj.io/sync-wave']).toBe('3');
-    expect(by('airflow-scheduler').initContainers!.map((c) => c.name)).toEqual(['wait-redis']);
+    // postgres declares no ports: its Service (and so the wait) uses the image's port, 5432.
+    expect(by('airflow-scheduler').initContainers!.map((c) => c.name)).toEqual(['wait-postgres', 'wait-redis']);
     expect(plan.workloads.map((w) => w.composeName)).not.toContain('flower'); // profile
   });
 });

@@ -147,7 +147,7 @@ describe('environment and env_file', () => {
 
   it('credential-looking keys never carry their value: they become Secret references', () => {
     const p = plan1(service('db', {
-      image: 'postgres:16',
+      image: 'example/db:16',
       envFiles: [{ path: '/work/demo/db.env', required: true, present: true, entries: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_DB: 'shop' } }],
       environment: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_DB: 'shop', API_TOKEN: 'abc', POSTGRES_PASSWORD_FILE: '/run/secrets/pw' },
       literalEnvironment: { API_TOKEN: 'abc', POSTGRES_PASSWORD_FILE: '/run/secrets/pw' },
@@ -258,5 +258,19 @@ describe('unconverted keys', () => {
   it('are reported with their key path', () => {
     const p = plan1(service('a', { image: 'x:1', raw: { image: 'x:1', security_opt: ['label:disable'], 'x-custom': 1 } }));
     expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt is not converted: no portable Kubernetes equivalent' })]);
+  });
+});
+
+describe('ports of well-known images', () => {
+  it('a database that declares no ports still gets a Service on its image\'s port, with a warning', () => {
+    const p = plan1(service('db', { image: 'docker.io/library/postgres:16-alpine' }));
+    expect(p.workloads[0].service?.ports).toEqual([{ name: 'tcp-5432', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
+    expect(p.warnings.map((w) => w.message)).toContain('no ports declared: the Service listens on 5432/tcp, the port the postgres image serves, so other services still reach db as they did in Compose');
+  });
+
+  it('declared ports win, and unknown or built images get nothing invented', () => {
+    expect(only(service('db', { image: 'postgres:16', expose: [{ port: 6543, protocol: 'tcp' }] })).service?.ports.map((x) => x.port)).toEqual([6543]);
+    expect(only(service('x', { image: 'example/unknown:1' })).service).toBeUndefined();
+    expect(only(service('redis', { image: 'redis:7', build: { context: '/x', dockerfile: 'Dockerfile', args: {} } })).service).toBeUndefined();
   });
 });
