@@ -1,8 +1,11 @@
 /**
- * `deploy.resources` → container resources: limits → limits, reservations → requests.
- * Nothing is invented: a service without `deploy.resources` gets no resources at all.
+ * `deploy.resources` → container resources: limits → limits, reservations → requests. The
+ * service-level `cpus`, `mem_limit` and `mem_reservation` count too, as in Compose; where both are
+ * given, `deploy.resources` wins. Nothing is invented: a service that sets none of these gets no
+ * resources at all.
  */
 import type { ComposeService, ResourceSpec } from '../compose/model';
+import { parseCpus, parseSize } from '../compose/units';
 import { Diagnostic, warning } from '../diagnostics';
 import type { ResourceAmounts, ResourcesPlan } from './model';
 
@@ -21,10 +24,17 @@ function amounts(spec: ResourceSpec | undefined, path: string, warnings: Diagnos
   return out.cpuMillis === undefined && out.memoryMiB === undefined ? undefined : out;
 }
 
+/** `deploy` values over the service-level ones (`cpus`, `mem_limit`, `mem_reservation`). */
+function merged(deploy: ResourceSpec | undefined, cpus: unknown, memory: unknown): ResourceSpec | undefined {
+  const spec: ResourceSpec = { cpus: deploy?.cpus ?? parseCpus(cpus), memory: deploy?.memory ?? parseSize(memory) };
+  return spec.cpus === undefined && spec.memory === undefined ? undefined : spec;
+}
+
 export function planResources(service: ComposeService, warnings: Diagnostic[]): ResourcesPlan | undefined {
-  const base = `services.${service.name}.deploy.resources`;
-  const limits = amounts(service.deploy?.limits, `${base}.limits`, warnings);
-  const requests = amounts(service.deploy?.reservations, `${base}.reservations`, warnings);
+  const base = `services.${service.name}`;
+  const { raw } = service;
+  const limits = amounts(merged(service.deploy?.limits, raw.cpus, raw.mem_limit), `${base}.deploy.resources.limits`, warnings);
+  const requests = amounts(merged(service.deploy?.reservations, undefined, raw.mem_reservation), `${base}.deploy.resources.reservations`, warnings);
   if (!limits && !requests) return undefined;
   return { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) };
 }

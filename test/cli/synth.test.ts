@@ -46,13 +46,13 @@ describe('compose-cdk8s synth', () => {
     const dir = stack({ 'compose.yaml': GOOD });
     const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('wrote 4 objects for 2 services: dist/\n');
+    expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n');
     const first = snapshotDir(path.join(dir, 'dist'));
     expect(Object.keys(first)).toEqual(['Kustomization', 'demo.k8s.yaml']);
     const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
     expectValidManifests(objects);
-    // cache has no ports, so no Service: nothing is invented. release-info records what is live.
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/api', 'Service/api', 'Deployment/cache', 'ConfigMap/release-info']);
+    // cache declares no ports: its Service uses the port of the redis image. release-info records what is live.
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/api', 'Service/api', 'Deployment/cache', 'Service/cache', 'ConfigMap/release-info']);
     await runCli(['synth', '--sha', SHA], { cwd: dir });
     expect(snapshotDir(path.join(dir, 'dist'))).toEqual(first);
   });

@@ -274,3 +274,15 @@ describe('ports of well-known images', () => {
     expect(only(service('redis', { image: 'redis:7', build: { context: '/x', dockerfile: 'Dockerfile', args: {} } })).service).toBeUndefined();
   });
 });
+
+describe('service-level cpus, mem_limit, mem_reservation', () => {
+  it('count as limits and requests, as in Compose', () => {
+    const w = only(service('a', { image: 'x:1', raw: { cpus: '1.5', mem_limit: '512m', mem_reservation: 134217728 } }));
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 1500, memoryMiB: 512 }, requests: { memoryMiB: 128 } });
+  });
+
+  it('deploy.resources wins where both are given', () => {
+    const w = only(service('a', { image: 'x:1', raw: { cpus: 2, mem_limit: '1g' }, deploy: { labels: {}, limits: { memory: 256 * 1024 * 1024 } } }));
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 2000, memoryMiB: 256 } });
+  });
+});
