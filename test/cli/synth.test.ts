@@ -26,6 +26,7 @@ services:
     ports: ["8000:8000"]
   cache:
     image: redis:7-alpine
+    expose: ["6379"]
 `;
 
 function snapshotDir(dir: string): Record<string, string> {
@@ -51,7 +52,7 @@ describe('compose-cdk8s synth', () => {
     expect(Object.keys(first)).toEqual(['Kustomization', 'demo.k8s.yaml']);
     const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
     expectValidManifests(objects);
-    // cache declares no ports: its Service uses the port of the redis image. release-info records what is live.
+    // release-info records what is live.
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/api', 'Service/api', 'Deployment/cache', 'Service/cache', 'ConfigMap/release-info']);
     await runCli(['synth', '--sha', SHA], { cwd: dir });
     expect(snapshotDir(path.join(dir, 'dist'))).toEqual(first);
