@@ -8,6 +8,7 @@
  * reported as changed, never with their content.
  */
 import { RELEASE_INFO_NAME } from '../supply/release';
+import { POD_SPEC_PATH } from '../workload-paths';
 import { isDeepStrictEqual } from 'util';
 import { compareStrings } from '../../order';
 import type { Change, ManifestDiff, ServiceDiff, ServiceStatus } from './changes';
@@ -16,15 +17,6 @@ import type { KObject, ManifestEntry, ManifestSet } from './manifest-set';
 /** Label naming the service an object belongs to. */
 export const SERVICE_LABEL = 'app.kubernetes.io/name';
 
-/** Where the pod spec lives, per workload kind. */
-const POD_SPEC_PATH: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 /** Kinds with `spec.replicas` (default 1). */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);

@@ -4,22 +4,13 @@
  * defaults are read from the rendered objects, the chart with its default values renders exactly
  * dist/ (see labels.ts for the deliberate differences).
  */
+import { POD_TEMPLATE_PATH } from '../workload-paths';
 import type { DeploymentPlan, WorkloadPlan } from '../../plan/model';
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
 
 export type K8sObject = Record<string, any>;
-
-/** Where the pod template sits in each workload kind. */
-export const POD_TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 /** Workload kinds whose `spec.replicas` is a value (and that an HPA can scale). */
 export const SCALABLE_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);

@@ -21,6 +21,7 @@ import Ajv from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
+import { podSpecOf } from '../workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
 export const ANNOTATION_IMAGE_DIGEST = 'compose-cdk8s.io/image-digest';
@@ -116,10 +117,6 @@ export function releaseFor(tag: string, digests?: { value: DigestsFile; file: st
 type Manifest = Record<string, any>;
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
-
-function podSpecOf(o: Manifest): Manifest | undefined {
-  return o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
-}
 
 interface WorkloadRelease {
   readonly service: string;
