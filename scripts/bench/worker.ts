@@ -1,0 +1,67 @@
+/**
+ * One benchmark measurement in a fresh process: `worker.ts <load|synth|floor> <project-dir> <n>`.
+ * Prints one JSON line: { opMs, warmMs, maxRssMB, objects }: opMs is the work alone after the
+ * process started (cold: first use compiles schemas and loads modules lazily), warmMs the same work
+ * done again in the same process, maxRssMB the process's peak resident memory after the cold run.
+ *
+ *   load   the Compose loader alone (lib/compose loadProject)
+ *   synth  a full `compose-cdk8s synth` through the CLI's run(): load, plan, cdk8s, write dist/
+ *   floor  cdk8s-plus directly: n bare Deployments, each exposed by a Service, synthesized and
+ *          written the same way (the least any cdk8s-based converter must spend)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+async function measure(mode: string, dir: string, n: number): Promise<{ opMs: number; objects: number }> {
+  if (mode === 'load') {
+    const { loadProject } = require('../../lib/compose') as typeof import('../../lib/compose');
+    const t = process.hrtime.bigint();
+    const p = loadProject({ files: [path.join(dir, 'compose.yaml')], cwd: dir, env: { HOME: '/home/user' } });
+    return { opMs: Number(process.hrtime.bigint() - t) / 1e6, objects: Object.keys(p.services).length };
+  }
+  if (mode === 'synth') {
+    const { run } = require('../../lib/cli/main') as typeof import('../../lib/cli/main');
+    const t = process.hrtime.bigint();
+    let out = '';
+    const code = await run(['synth', '-o', path.join(dir, 'dist'), '--sha', SHA], { stdout: (s) => (out += s), stderr: (s) => (out += s), env: { HOME: '/home/user' }, cwd: dir });
+    const opMs = Number(process.hrtime.bigint() - t) / 1e6;
+    if (code !== 0) throw new Error(`synth failed: ${out.slice(0, 500)}`);
+    return { opMs, objects: Number(/wrote (\d+) objects/.exec(out)?.[1] ?? 0) };
+  }
+  if (mode === 'floor') {
+    const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
+    const kplus = require('cdk8s-plus-27') as typeof import('cdk8s-plus-27');
+    const t = process.hrtime.bigint();
+    const app = new App({ outdir: path.join(dir, 'floor-dist') });
+    const chart = new Chart(app, 'floor');
+    for (let i = 0; i < n; i++) {
+      const d = new kplus.Deployment(chart, `svc-${i}`, { containers: [{ image: `nginx:${i}`, portNumber: 80 }] });
+      d.exposeViaService({ ports: [{ port: 80 }] });
+    }
+    const yaml = app.synthYaml();
+    fs.mkdirSync(path.join(dir, 'floor-dist'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'floor-dist', 'floor.k8s.yaml'), yaml);
+    return { opMs: Number(process.hrtime.bigint() - t) / 1e6, objects: chart.toJson().length };
+  }
+  throw new Error(`unknown mode ${mode}`);
+}
+
+const [mode, dir, n] = process.argv.slice(2);
+
+/** The first (cold: one-time schema compiles, lazy requires) run, then a second (warm) one. */
+async function coldAndWarm(): Promise<{ opMs: number; warmMs: number; objects: number; maxRssMB: number }> {
+  const cold = await measure(mode, dir, Number(n));
+  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  const warm = await measure(mode, dir, Number(n));
+  return { ...cold, warmMs: warm.opMs, maxRssMB };
+}
+
+coldAndWarm().then(
+  (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
+  (e) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
