@@ -157,6 +157,7 @@ export function applyServiceExtras(
     const probes = xk8s.probes ?? {};
     const container: ContainerPlan = {
       ...w.container,
+      ...(xk8s.imagePullPolicy ? { imagePullPolicy: xk8s.imagePullPolicy } : {}),
       ...(runtime.tty ? { tty: true } : {}),
       ...(runtime.stdin ? { stdin: true } : {}),
       ...(Object.keys(security).length ? { securityContext: security } : {}),

@@ -58,6 +58,7 @@ export interface ServiceXK8s {
   readonly loadBalancer?: LoadBalancerSetting;
   readonly ingress?: IngressSetting;
   readonly replicas?: number;
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number };
   readonly volumeSize?: string;
   readonly storageClass?: string;
@@ -121,6 +122,10 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
       const k = ({ deployment: 'Deployment', statefulset: 'StatefulSet', daemonset: 'DaemonSet', job: 'Job', cronjob: 'CronJob' } as Record<string, string>)[v.toLowerCase()];
       return k ? { kind: k } : `controller type "${v}" is not supported (use deployment, statefulset, daemonset, job or cronjob)`;
     },
+  },
+  'kompose.image-pull-policy': {
+    xk8s: 'imagePullPolicy',
+    set: (v) => (['Always', 'IfNotPresent', 'Never'].includes(v) ? { imagePullPolicy: v } : `image pull policy "${v}" is not valid (use Always, IfNotPresent or Never)`),
   },
   'kompose.cronjob.schedule': { xk8s: 'kind: CronJob + schedule', set: (v) => ({ kind: 'CronJob', schedule: v }) },
   'kompose.volume.size': { xk8s: 'volumeSize', set: (v) => ({ volumeSize: v }) },

@@ -179,3 +179,21 @@ describe('planProject reports every x-k8s problem', () => {
     ]);
   });
 });
+
+describe('imagePullPolicy', () => {
+  it('x-k8s.imagePullPolicy and the kompose.image-pull-policy label set it; a bad label value is a located error', () => {
+    const { loadProject } = require('../../lib/compose') as typeof import('../../lib/compose');
+    const { planProject } = require('../../lib/plan/plan') as typeof import('../../lib/plan/plan');
+    const { SETTINGS } = require('../helpers/project') as typeof import('../helpers/project');
+    const fs = require('fs') as typeof import('fs');
+    const os = require('os') as typeof import('os');
+    const path = require('path') as typeof import('path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pull-'));
+    const file = path.join(dir, 'compose.yaml');
+    fs.writeFileSync(file, 'services:\n  a:\n    image: nginx:1\n    x-k8s: { imagePullPolicy: Always }\n  b:\n    image: nginx:1\n    labels:\n      kompose.image-pull-policy: Never\n');
+    const plan = planProject(loadProject({ files: [file], env: {}, cwd: dir }), SETTINGS);
+    expect(plan.workloads.map((w) => [w.name, w.container.imagePullPolicy])).toEqual([['a', 'Always'], ['b', 'Never']]);
+    fs.writeFileSync(file, 'services:\n  a:\n    image: nginx:1\n    labels:\n      kompose.image-pull-policy: "Fail"\n');
+    expect(() => planProject(loadProject({ files: [file], env: {}, cwd: dir }), SETTINGS)).toThrow(/compose\.yaml:5:\d+ +services\.a\.labels\["kompose\.image-pull-policy"\]: image pull policy "Fail" is not valid/);
+  });
+});
