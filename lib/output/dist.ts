@@ -13,6 +13,7 @@ import type { DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
 import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
 import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
 
 /** The release for `tag`, with the digests file at `digestsPath` when given. */
@@ -72,12 +73,23 @@ export function releaseRecordedIn(dir: string, tag: string): Release {
     } catch {
       continue;
     }
-    for (const doc of docs) {
-      const o = doc as { kind?: string; metadata?: { name?: string }; data?: Record<string, string> } | null;
+    type Doc = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> }; data?: Record<string, string> } | null;
+    // release-info is keyed by object name; the digests by Compose service name.
+    const serviceOf = new Map<string, string>();
+    for (const doc of docs as Doc[]) {
+      const name = doc?.metadata?.name;
+      if (name) serviceOf.set(name, doc?.metadata?.annotations?.[ANNOTATION_SERVICE] ?? name);
+    }
+    for (const doc of docs as Doc[]) {
+      const o = doc;
       if (o?.kind !== 'ConfigMap' || o.metadata?.name !== RELEASE_INFO_NAME || !o.data) continue;
       if (o.data['git-sha'] !== tag) return fallback;
       const digests: Record<string, string> = {};
-      for (const [k, v] of Object.entries(o.data)) if (k.endsWith('.digest')) digests[k.slice(0, -'.digest'.length)] = v;
+      for (const [k, v] of Object.entries(o.data)) {
+        if (!k.endsWith('.digest')) continue;
+        const key = k.slice(0, -'.digest'.length);
+        digests[serviceOf.get(key) ?? key] = v;
+      }
       return { sha: tag, ...(o.data['build-run'] ? { runUrl: o.data['build-run'] } : {}), digests };
     }
   }

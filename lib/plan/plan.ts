@@ -132,7 +132,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     const probes = planProbes(service.healthcheck);
     const vols = storage.planService(service);
     const securityContext = parseUser(service.user, `${path}.user`, warnings);
-    const resources = planResources(service, warnings);
+    const resources = planResources(service, warnings, errors);
     const hostname = service.hostname && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service.hostname) && service.hostname.length <= 63
       ? service.hostname : undefined;
     if (service.hostname && !hostname) {

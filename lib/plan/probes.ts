@@ -36,7 +36,10 @@ export function probeCommand(hc: Healthcheck): string[] | undefined {
   }
 }
 
-const seconds = (value: number | undefined, fallback: number): number => Math.max(1, Math.ceil(value ?? fallback));
+/** Probe fields are int32 in Kubernetes: anything longer (68 years) is as good as forever. */
+const INT32_MAX = 2_147_483_647;
+const int32 = (n: number): number => (Number.isFinite(n) ? Math.min(INT32_MAX, n) : INT32_MAX);
+const seconds = (value: number | undefined, fallback: number): number => int32(Math.max(1, Math.ceil(value ?? fallback)));
 
 export function planProbes(hc: Healthcheck | undefined): ProbesPlan {
   if (!hc) return {};
@@ -44,7 +47,7 @@ export function planProbes(hc: Healthcheck | undefined): ProbesPlan {
   if (!exec) return {};
   const periodSeconds = seconds(hc.interval, DOCKER_HEALTHCHECK_DEFAULTS.interval);
   const timeoutSeconds = seconds(hc.timeout, DOCKER_HEALTHCHECK_DEFAULTS.timeout);
-  const failureThreshold = Math.max(1, hc.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries);
+  const failureThreshold = int32(Math.max(1, hc.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries));
   const probe: ProbePlan = { exec, periodSeconds, timeoutSeconds, failureThreshold };
   let startup: ProbePlan | undefined;
   if (hc.startPeriod !== undefined && hc.startPeriod > 0) {
@@ -54,7 +57,7 @@ export function planProbes(hc: Healthcheck | undefined): ProbesPlan {
       periodSeconds: startPeriodSeconds,
       timeoutSeconds,
       // Enough attempts to cover start_period, then the usual retries.
-      failureThreshold: Math.ceil(hc.startPeriod / startPeriodSeconds) + failureThreshold,
+      failureThreshold: int32(Math.ceil(hc.startPeriod / startPeriodSeconds) + failureThreshold),
     };
   }
   return { readiness: probe, liveness: probe, ...(startup ? { startup } : {}) };

@@ -6,16 +6,26 @@
  */
 import type { ComposeService, ResourceSpec } from '../compose/model';
 import { parseCpus, parseSize } from '../compose/units';
-import { Diagnostic, warning } from '../diagnostics';
+import { Diagnostic, error, warning } from '../diagnostics';
 import type { ResourceAmounts, ResourcesPlan } from './model';
 
 const MiB = 1024 * 1024;
 
-function amounts(spec: ResourceSpec | undefined, path: string, warnings: Diagnostic[]): ResourceAmounts | undefined {
+/** Beyond these no node exists (a million cores, an exbibyte): a typo, refused rather than rendered. */
+const MAX_CPUS = 1_000_000;
+const MAX_MEMORY = 2 ** 60;
+
+function amounts(spec: ResourceSpec | undefined, path: string, warnings: Diagnostic[], errors: Diagnostic[]): ResourceAmounts | undefined {
   if (!spec) return undefined;
   const out: { cpuMillis?: number; memoryMiB?: number } = {};
-  if (spec.cpus !== undefined && spec.cpus > 0) out.cpuMillis = Math.max(1, Math.round(spec.cpus * 1000));
-  if (spec.memory !== undefined && spec.memory > 0) {
+  if (spec.cpus !== undefined && spec.cpus > MAX_CPUS) {
+    errors.push(error(`cpus ${spec.cpus} is more than any node has`, { path: `${path}.cpus`, hint: 'give the number of cores, e.g. "0.5" or 2' }));
+  } else if (spec.cpus !== undefined && spec.cpus > 0) {
+    out.cpuMillis = Math.max(1, Math.round(spec.cpus * 1000));
+  }
+  if (spec.memory !== undefined && spec.memory > MAX_MEMORY) {
+    errors.push(error(`memory ${spec.memory} bytes is more than any node has`, { path: `${path}.memory`, hint: 'give a size such as 512M or 2G' }));
+  } else if (spec.memory !== undefined && spec.memory > 0) {
     out.memoryMiB = Math.ceil(spec.memory / MiB);
     if (spec.memory % MiB !== 0) {
       warnings.push(warning(`memory ${spec.memory} bytes is rounded up to ${out.memoryMiB}Mi`, { path: `${path}.memory` }));
@@ -30,11 +40,11 @@ function merged(deploy: ResourceSpec | undefined, cpus: unknown, memory: unknown
   return spec.cpus === undefined && spec.memory === undefined ? undefined : spec;
 }
 
-export function planResources(service: ComposeService, warnings: Diagnostic[]): ResourcesPlan | undefined {
+export function planResources(service: ComposeService, warnings: Diagnostic[], errors: Diagnostic[]): ResourcesPlan | undefined {
   const base = `services.${service.name}`;
   const { raw } = service;
-  const limits = amounts(merged(service.deploy?.limits, raw.cpus, raw.mem_limit), `${base}.deploy.resources.limits`, warnings);
-  const requests = amounts(merged(service.deploy?.reservations, undefined, raw.mem_reservation), `${base}.deploy.resources.reservations`, warnings);
+  const limits = amounts(merged(service.deploy?.limits, raw.cpus, raw.mem_limit), `${base}.deploy.resources.limits`, warnings, errors);
+  const requests = amounts(merged(service.deploy?.reservations, undefined, raw.mem_reservation), `${base}.deploy.resources.reservations`, warnings, errors);
   if (!limits && !requests) return undefined;
   return { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) };
 }

@@ -13,22 +13,6 @@ export const KNOWN_PROBLEMS: readonly { readonly pattern: RegExp; readonly why: 
     why: 'lib/compose/normalize (ports): "80:0" (container port 0) is accepted and becomes containerPort 0; Compose v2 rejects it ("missing a target port")',
   },
   {
-    pattern: /(failureThreshold|successThreshold|periodSeconds|timeoutSeconds|initialDelaySeconds): must match format "int32"/,
-    why: 'lib/plan/probes.ts: healthcheck retries / durations beyond int32 (e.g. retries: 1e20) are copied into the probe unclamped',
-  },
-  {
-    pattern: /resources\.(limits|requests)\.cpu: must be number/,
-    why: 'lib/plan/resources.ts: deploy.resources.limits.cpus: 6.8e67 becomes the quantity "6.802704381134356e+70m" (not a Kubernetes quantity)',
-  },
-  {
-    pattern: /ConfigMap\/([^/]+\/)?release-info: data\[.*key must be alphanumerics/,
-    why: 'lib/output/supply/release.ts: the release-info ConfigMap key `<service>.image` passes 253 characters for a built service with a long (valid) Compose name',
-  },
-  {
-    pattern: /metadata\.labels: (key|value)|labels: key .* name part must be|labels\[.*\]: (key|value)/,
-    why: 'lib/plan/x-k8s.ts: x-k8s.podLabels keys and values are not checked against Kubernetes label syntax ("bad key": "bad value!" lands in the manifests)',
-  },
-  {
     pattern: /object is \d+ bytes, over the \d+-byte limit/,
     why: 'no size check: a multi-megabyte environment value (or config) gives an object the API server refuses (etcd: 1.5 MiB)',
   },

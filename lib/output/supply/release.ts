@@ -21,13 +21,13 @@ import Ajv from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
+import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
 import { podSpecOf } from '../workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
 export const ANNOTATION_IMAGE_DIGEST = 'compose-cdk8s.io/image-digest';
 export const ANNOTATION_BUILD_RUN = 'compose-cdk8s.io/build-run';
 export const RELEASE_INFO_NAME = 'release-info';
-const ANNOTATION_SERVICE = 'compose-cdk8s.io/service';
 
 export interface Release {
   /** Commit the images were built from (the image tag). */
@@ -119,7 +119,10 @@ type Manifest = Record<string, any>;
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 interface WorkloadRelease {
+  /** Compose service name (the key of the digests file). */
   readonly service: string;
+  /** Kubernetes object name: the key prefix in release-info (always a valid, short key). */
+  readonly key: string;
   readonly image?: string;
   readonly annotations: Record<string, string>;
 }
@@ -133,17 +136,17 @@ function workloadRelease(o: Manifest, release: Release): WorkloadRelease | undef
   const digest = release.digests[service];
   if (digest) annotations[ANNOTATION_IMAGE_DIGEST] = digest;
   if (release.runUrl) annotations[ANNOTATION_BUILD_RUN] = release.runUrl;
-  return { service, ...(image ? { image } : {}), annotations };
+  return { service, key: o.metadata?.name ?? service, ...(image ? { image } : {}), annotations };
 }
 
 /** The release-info ConfigMap for the given workloads. */
 export function releaseConfigMap(workloads: readonly WorkloadRelease[], release: Release, meta: { project: string; namespace?: string }): Manifest {
   const data: Record<string, string> = { 'git-sha': release.sha };
   if (release.runUrl) data['build-run'] = release.runUrl;
-  for (const w of [...workloads].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0))) {
-    if (w.image) data[`${w.service}.image`] = w.image;
+  for (const w of [...workloads].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if (w.image) data[`${w.key}.image`] = w.image;
     const digest = release.digests[w.service];
-    if (digest) data[`${w.service}.digest`] = digest;
+    if (digest) data[`${w.key}.digest`] = digest;
   }
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
