@@ -10,7 +10,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../diagnostics';
 import type { DeploymentPlan } from '../plan/model';
-import { buildApp, manifestFileName } from './manifests';
+import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
 import { InputsStamp, withStamp } from './diff/inputs-hash';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
@@ -47,10 +47,30 @@ export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist
     if (errors.length) throw new ComposeError(errors);
   }
   const manifest = manifestFileName(plan);
-  return {
-    files: { [manifest]: app.synthYaml(), [KUSTOMIZATION_FILE]: kustomizationFor([manifest]) },
-    objects: chart.toJson() as Record<string, unknown>[],
-  };
+  const { objects, yaml } = synthChart(app, chart);
+  refuseOversized(plan, objects);
+  return { files: { [manifest]: yaml, [KUSTOMIZATION_FILE]: kustomizationFor([manifest]) }, objects };
+}
+
+/**
+ * The API server refuses a request over 3 MiB and etcd a value over 1.5 MiB; a ConfigMap or
+ * Secret holds at most 1 MiB of data. One limit for every object keeps the message simple.
+ */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+function refuseOversized(plan: DeploymentPlan, objects: readonly Record<string, unknown>[]): void {
+  const problems = [];
+  for (const o of objects) {
+    const bytes = Buffer.byteLength(JSON.stringify(o));
+    if (bytes <= MAX_OBJECT_BYTES) continue;
+    const meta = (o.metadata ?? {}) as { name?: string };
+    const workload = plan.workloads.find((w) => w.name === meta.name);
+    problems.push(error(`${String(o.kind)} ${meta.name} would be ${bytes} bytes; Kubernetes refuses objects over ${MAX_OBJECT_BYTES} bytes`, {
+      ...(workload ? { path: `services.${workload.composeName}`, ...(workload.source ? { location: workload.source } : {}) } : {}),
+      hint: 'move large values out of environment and into a config file or volume',
+    }));
+  }
+  if (problems.length > 0) throw new ComposeError(problems);
 }
 
 /**

@@ -12,10 +12,6 @@ export const KNOWN_PROBLEMS: readonly { readonly pattern: RegExp; readonly why: 
     pattern: /containerPort: 0 must be between 1 and 65535/,
     why: 'lib/compose/normalize (ports): "80:0" (container port 0) is accepted and becomes containerPort 0; Compose v2 rejects it ("missing a target port")',
   },
-  {
-    pattern: /object is \d+ bytes, over the \d+-byte limit/,
-    why: 'no size check: a multi-megabyte environment value (or config) gives an object the API server refuses (etcd: 1.5 MiB)',
-  },
 ];
 
 export function knownProblem(problem: string): string | undefined {
