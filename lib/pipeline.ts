@@ -25,12 +25,21 @@ export interface Conversion {
 
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */
 export function convert(options: ConvertOptions): Conversion {
-  const project = loadProject(options);
+  return planConversion(loadProject(options), options);
+}
+
+/**
+ * The stages after loading: settings (flags, environment, x-k8s, git) and the plan. Split out so
+ * callers that must tell a loader rejection from a planning refusal (the corpus sweep) run the
+ * same code as `convert`.
+ */
+export function planConversion(project: ComposeProject, options: Omit<ConvertOptions, 'cwd'>): Conversion {
   const settings = resolveSettings({
     flags: options.flags ?? {},
     env: options.env,
     xk8s: readTopLevelXK8s(project),
     gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
+    locate: (path) => project.sourceMap.nearest(path),
   });
   const plan = planProject(project, settings, { env: options.env });
   return { project, settings, plan };

@@ -5,7 +5,7 @@
  * the Compose file, then defaults. Pure: the environment and the git lookup are passed in, so
  * tests control them.
  */
-import { ComposeError, error } from './diagnostics';
+import { ComposeError, Diagnostic, error, SourceLocation } from './diagnostics';
 
 /** Host of DigitalOcean Container Registry. */
 export const DOCR_HOST = 'registry.digitalocean.com';
@@ -56,6 +56,8 @@ export interface SettingsSources {
   readonly xk8s?: XK8sTopLevel;
   /** Returns `git rev-parse HEAD` for the project, or undefined when not in a git checkout. */
   readonly gitSha: () => string | undefined;
+  /** Where a key path (`x-k8s.registry`) is written, so a bad x-k8s value is reported there. */
+  readonly locate?: (path: string) => SourceLocation | undefined;
 }
 
 const REGISTRY_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -66,13 +68,20 @@ const SHA = /^[0-9a-f]{7,64}$/;
 /** Resolve settings; throws ComposeError naming the bad value and where it came from. */
 export function resolveSettings(src: SettingsSources): Settings {
   const { flags, env, xk8s = {} } = src;
-  const problems = [];
+  const problems: Diagnostic[] = [];
+  /** A problem with a value, located at its x-k8s key when that is where it came from. */
+  const bad = (message: string, from: string, hint: string): void => {
+    const at = from.startsWith('x-k8s.') ? { path: from, location: src.locate?.(from) } : {};
+    problems.push(error(`${message} (from ${from})`, { ...at, hint }));
+  };
+  const sourceOf = (flag: string, envVar: string, key: keyof XK8sTopLevel, fallback = 'default'): string =>
+    (flags as Record<string, unknown>)[flag] !== undefined ? `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+      : env[envVar] !== undefined ? envVar : xk8s[key] !== undefined ? `x-k8s.${key}` : fallback;
 
   const registry = flags.registry ?? env.DOCR_REGISTRY ?? xk8s.registry ?? DEFAULT_REGISTRY;
   if (!REGISTRY_NAME.test(registry)) {
-    problems.push(error(`registry name "${registry}" is not a valid DigitalOcean registry name`, {
-      hint: 'use 2-63 lowercase letters, digits and hyphens, starting with a letter',
-    }));
+    bad(`registry name "${registry}" is not a valid DigitalOcean registry name`, sourceOf('registry', 'DOCR_REGISTRY', 'registry'),
+      'use 2-63 lowercase letters, digits and hyphens, starting with a letter');
   }
 
   const shortSha = flags.shortSha ?? xk8s.shortSha ?? false;
@@ -97,24 +106,24 @@ export function resolveSettings(src: SettingsSources): Settings {
     [tagSource, tag] = found as [TagSource, string];
     if (shortSha && SHA.test(tag)) tag = tag.slice(0, 7);
     if (!TAG.test(tag)) {
-      problems.push(error(`image tag "${tag}" (from ${tagSource}) is not a valid OCI tag`, {
-        hint: 'a tag is 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"',
-      }));
+      bad(`image tag "${tag}" is not a valid OCI tag`, tagSource,
+        'a tag is 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"');
     }
   }
 
   const namespace = flags.namespace ?? env.K8S_NAMESPACE ?? xk8s.namespace;
   if (namespace !== undefined && !DNS1123_LABEL.test(namespace)) {
-    problems.push(error(`namespace "${namespace}" is not a valid Kubernetes namespace`, {
-      hint: 'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
-    }));
+    bad(`namespace "${namespace}" is not a valid Kubernetes namespace`, sourceOf('namespace', 'K8S_NAMESPACE', 'namespace'),
+      'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
   }
 
   const pullSecretName = flags.pullSecret ?? env.DOCR_PULL_SECRET ?? xk8s.pullSecret ?? `registry-${registry}`;
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(pullSecretName) || pullSecretName.length > 253) {
-    problems.push(error(`pull secret name "${pullSecretName}" is not a valid Kubernetes Secret name`, {
-      hint: 'use lowercase letters, digits, "-" and "."',
-    }));
+  const derived = flags.pullSecret === undefined && env.DOCR_PULL_SECRET === undefined && xk8s.pullSecret === undefined;
+  // A name derived from a bad registry name is bad for the same reason, already reported.
+  const checkPullSecret = !derived || REGISTRY_NAME.test(registry);
+  if (checkPullSecret && (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(pullSecretName) || pullSecretName.length > 253)) {
+    bad(`pull secret name "${pullSecretName}" is not a valid Kubernetes Secret name`, sourceOf('pullSecret', 'DOCR_PULL_SECRET', 'pullSecret', 'the registry name'),
+      'use lowercase letters, digits, "-" and "."');
   }
 
   if (problems.length > 0) throw new ComposeError(problems);

@@ -13,9 +13,7 @@ import { loadProject, LoaderIO } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
 import { ComposeError, Diagnostic } from '../../lib/diagnostics';
 import { loadRelease, renderDist } from '../../lib/output/dist';
-import { planProject } from '../../lib/plan/plan';
-import { readTopLevelXK8s } from '../../lib/plan/x-k8s';
-import { resolveSettings } from '../../lib/settings';
+import { planConversion } from '../../lib/pipeline';
 import { validateManifests } from '../oracles/k8s';
 
 export type OutcomeKind = 'ok' | 'refused' | 'rejected' | 'crashed';
@@ -60,8 +58,7 @@ export function convertOne(opts: ConvertOneOptions): Outcome {
   let yaml: string;
   let objects: readonly Record<string, unknown>[];
   try {
-    const settings = resolveSettings({ flags: {}, env: opts.env ?? CORPUS_ENV, xk8s: readTopLevelXK8s(project), gitSha: () => FIXED_SHA });
-    const plan = planProject(project, settings);
+    const { settings, plan } = planConversion(project, { env: opts.env ?? CORPUS_ENV, gitSha: () => FIXED_SHA });
     // What `synth` writes to dist/: the manifests with release metadata, plus the Kustomization.
     const rendered = renderDist(plan, loadRelease(settings.tag));
     yaml = Object.keys(rendered.files).sort().map((f) => rendered.files[f]).join('');

@@ -5,10 +5,6 @@
  */
 export const KNOWN_PROBLEMS: readonly { readonly pattern: RegExp; readonly why: string }[] = [
   {
-    pattern: /without file:line: (registry name .* is not a valid DigitalOcean registry name|namespace .* is not a valid Kubernetes namespace)/,
-    why: 'lib/settings.ts resolveSettings: a bad x-k8s.registry / x-k8s.namespace is reported without the location of the x-k8s key',
-  },
-  {
     pattern: /containerPort: 0 must be between 1 and 65535/,
     why: 'lib/compose/normalize (ports): "80:0" (container port 0) is accepted and becomes containerPort 0; Compose v2 rejects it ("missing a target port")',
   },
