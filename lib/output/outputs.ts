@@ -15,7 +15,7 @@ import { helmGenerator, manifestsGenerator } from './generators';
 import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
 import { writeReport } from './report/write';
-import { writeDirAtomic } from './write';
+import { writeDirsAtomic } from './write';
 
 export interface WriteOutputsOptions {
   readonly conversion: Conversion;
@@ -58,13 +58,13 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
   const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
 
-  // Then write, one folder at a time, each all at once.
+  // Then write: every folder staged first, then all swapped in (see write.ts).
   const rel = (p: string): string => path.relative(cwd, p) || '.';
-  const written: string[] = [];
   const outdir = path.resolve(cwd, o.outputDir);
-  writeDirAtomic(outdir, dist);
-  written.push(`${rel(outdir)}/`);
-  if (chart && helm) written.push(`${rel(writeChartFiles(path.resolve(cwd, helm), chart))}/`);
+  const folders = [{ dir: outdir, files: dist }];
+  if (chart && helm) folders.push(chartFolder(path.resolve(cwd, helm), chart));
+  writeDirsAtomic(folders);
+  const written = folders.map((f) => `${rel(f.dir)}/`);
   if (report) {
     for (const f of writeReport(path.dirname(outdir), outdir, report)) written.push(rel(f));
   }
@@ -80,11 +80,16 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
  * that folder as a whole. Returns the chart folder.
  */
 export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>): string {
+  const folder = chartFolder(helmDir, chart);
+  writeDirsAtomic([folder]);
+  return folder.dir;
+}
+
+/** The chart folder `<helmDir>/<chart>/` and its files, from the helm generator's `<chart>/<file>` keys. */
+function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): { dir: string; files: Record<string, string> } {
   const chartName = Object.keys(chart)[0].split('/')[0];
   const files = Object.fromEntries(Object.entries(chart).map(([k, v]) => [k.slice(chartName.length + 1), v]));
-  const chartDir = path.join(helmDir, chartName);
-  writeDirAtomic(chartDir, files);
-  return chartDir;
+  return { dir: path.join(helmDir, chartName), files };
 }
 
 /** The helm generator's files for a conversion, stamped like every synth output. */

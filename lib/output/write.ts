@@ -1,28 +1,93 @@
 /**
- * Writing an output folder all at once: files go to a sibling staging folder first, which then
- * replaces the target by rename. A failure before the swap leaves the previous folder untouched.
+ * Writing output folders all at once.
+ *
+ * Files go to a staging folder next to the target (`.<name>.new-XXXXXX`); only when every file is
+ * written is the old folder moved aside and the staging folder renamed into place. A failure
+ * before that leaves the previous folder untouched. Several folders (dist/ and the chart) are all
+ * staged before any is swapped, so a failure while writing the second leaves the first as it was.
+ *
+ * Between the two renames of a swap there is an instant with no target folder. A process killed
+ * exactly then leaves the old folder in `.<name>.new-XXXXXX.old`; the next write (or `recoverDir`)
+ * puts it back before doing anything else, and removes staging folders that killed runs left.
+ * Two runs writing the same folder at the same moment are not supported.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Replace `dir` with a folder holding exactly `files` (relative path → content). */
-export function writeDirAtomic(dir: string, files: Readonly<Record<string, string>>): void {
+/** A folder written to its staging place, waiting to be swapped in. */
+export interface StagedDir {
+  /** The folder it will replace. */
+  readonly target: string;
+  /** Swap it into place (the old folder is removed afterwards). */
+  commit(): void;
+  /** Throw it away, leaving the target as it was. */
+  discard(): void;
+}
+
+const stagingPrefix = (target: string): string => `.${path.basename(target)}.new-`;
+
+/**
+ * Undo what a killed run left next to `dir`: restore the old folder if the run died between the
+ * two renames of a swap, and remove its staging folders.
+ */
+export function recoverDir(dir: string): void {
+  const target = path.resolve(dir);
+  const parent = path.dirname(target);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(parent).filter((n) => n.startsWith(stagingPrefix(target))).sort();
+  } catch {
+    return;
+  }
+  if (!fs.existsSync(target)) {
+    const aside = entries.filter((n) => n.endsWith('.old')).pop();
+    if (aside) {
+      fs.renameSync(path.join(parent, aside), target);
+      entries = entries.filter((n) => n !== aside);
+    }
+  }
+  for (const n of entries) fs.rmSync(path.join(parent, n), { recursive: true, force: true });
+}
+
+/** Write `files` (relative path → content) to a staging folder for `dir`. */
+export function stageDir(dir: string, files: Readonly<Record<string, string>>): StagedDir {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  recoverDir(target);
+  const staging = fs.mkdtempSync(path.join(parent, stagingPrefix(target)));
+  const discard = (): void => fs.rmSync(staging, { recursive: true, force: true });
   try {
+    // mkdtemp makes the folder 0700; give it the mode any new folder gets.
+    fs.chmodSync(staging, 0o777 & ~process.umask());
     for (const rel of Object.keys(files).sort()) {
       const file = path.join(staging, rel);
       if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the output folder: ${rel}`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, files[rel]);
     }
-    swapInto(staging, target);
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    discard();
     throw e;
   }
+  return { target, commit: () => swapInto(staging, target), discard };
+}
+
+/** Stage every folder, then swap them all in; if any staging fails, none is swapped. */
+export function writeDirsAtomic(dirs: readonly { readonly dir: string; readonly files: Readonly<Record<string, string>> }[]): void {
+  const staged: StagedDir[] = [];
+  try {
+    for (const d of dirs) staged.push(stageDir(d.dir, d.files));
+  } catch (e) {
+    for (const s of staged) s.discard();
+    throw e;
+  }
+  for (const s of staged) s.commit();
+}
+
+/** Replace `dir` with a folder holding exactly `files` (relative path → content). */
+export function writeDirAtomic(dir: string, files: Readonly<Record<string, string>>): void {
+  writeDirsAtomic([{ dir, files }]);
 }
 
 /** Move `staging` to `target`, keeping the old `target` until the new one is in place. */
@@ -37,6 +102,7 @@ function swapInto(staging: string, target: string): void {
     fs.renameSync(staging, target);
   } catch (e) {
     fs.renameSync(old, target);
+    fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
   fs.rmSync(old, { recursive: true, force: true });

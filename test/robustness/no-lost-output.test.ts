@@ -176,10 +176,9 @@ describe('a failing synth or helm leaves the previous output byte-identical', ()
     expect(outputs(dir)).toEqual(before);
   });
 
-  // Known failure (issue #8 report): lib/output/outputs.ts writeOutputs swaps dist/ in first and
-  // then the chart; when the chart write fails, dist/ is already new while helm/ is old, so the
-  // two disagree. Fix: stage every folder first, then swap them all (and swap back on failure).
-  test.failing('synth --helm: a full disk while writing the chart leaves dist/ byte-identical too', async () => {
+  // writeOutputs stages every folder before it swaps any (write.ts writeDirsAtomic), so a failure
+  // while writing the chart leaves dist/ and helm/ agreeing with each other.
+  test('synth --helm: a full disk while writing the chart leaves dist/ byte-identical too', async () => {
     const { dir, before } = await projectWithOutputs();
     const original = realFs.writeFileSync;
     const spy = jest.spyOn(realFs, 'writeFileSync').mockImplementation(((file: any, data: any, opts?: any) => {
@@ -197,11 +196,9 @@ describe('a failing synth or helm leaves the previous output byte-identical', ()
     expect(outputs(dir).dist).toEqual(before.dist);
   });
 
-  // Known failure (issue #8 report): the staging folder comes from mkdtemp (mode 0700) and is
-  // renamed into place, so dist/ and helm/<chart>/ end up 0700 instead of the usual 0755: another
-  // user (a CI step, a container with another uid, a web server) cannot read them. Fix: chmod the
-  // staging folder to 0o777 & ~umask (or to the old folder's mode) before the swap.
-  test.failing('dist/ keeps the usual folder permissions (0777 & ~umask)', async () => {
+  // The staging folder comes from mkdtemp (mode 0700) and is renamed into place; it is chmod-ed to
+  // the usual mode first, so another user (a CI step, a web server) can still read dist/.
+  test('dist/ keeps the usual folder permissions (0777 & ~umask)', async () => {
     const { dir } = await projectWithOutputs();
     const umask = process.umask();
     expect((realFs.statSync(path.join(dir, 'dist')).mode & 0o777).toString(8)).toBe((0o777 & ~umask).toString(8));
@@ -309,23 +306,24 @@ describe('an interrupted synth or helm (real process, SIGKILL) leaves the old or
     }
   }, 60000);
 
-  // Known failure (issue #8 report): the chart's staging folder is a sibling of helm/<chart>/, i.e.
-  // inside helm/, and nothing removes it after a kill, so helm/ (a committed folder) keeps a partial
-  // hidden copy `helm/.<chart>.new-XXXX/` for good. Same for `.dist.new-XXXX/` next to dist/ (less
-  // harmful: outside dist/). Fix: clean stale `.<name>.new-*` siblings at the start of writeDirAtomic.
-  test.failing('killed while writing the chart: no partial staging folder is left inside helm/', async () => {
+  // The chart's staging folder is a sibling of helm/<chart>/, i.e. inside helm/ (a committed
+  // folder); a killed run's staging folders are removed by the next write (write.ts recoverDir).
+  test('killed while writing the chart: no partial staging folder is left inside helm/', async () => {
     await runAndKill(['helm'], dir, SHA_NEW, -1, 'SIGKILL', { KILL_AT: 'write:2' });
     expect((await runAndKill(['helm'], dir, SHA_OLD, -1, 'SIGKILL')).code).toBe(0);
     expect(leftovers(path.join(dir, 'helm'))).toEqual([]);
   }, 60000);
 
-  // Known failure (issue #8 report): writeDirAtomic renames dist/ aside and then the new folder in;
-  // a process killed between the two renames leaves no dist/ at all (the old one sits in
-  // `.dist.new-XXXX.old`). Fix options: restore a `.<name>.new-*.old` folder on the next run, or
-  // swap through a symlink / RENAME_EXCHANGE. Flip to `test` once fixed.
-  test.failing('killed between the two renames of the swap: dist/ is still there', async () => {
+  // writeDirAtomic renames dist/ aside and then the new folder in; Node has no atomic exchange of
+  // two folders, so a process killed between the two renames leaves the old dist/ in
+  // `.dist.new-XXXX.old`. The next run puts it back before anything else (write.ts recoverDir).
+  test('killed between the two renames of the swap: the next run puts the old dist/ back first', async () => {
     const r = await runAndKill(['synth'], dir, SHA_NEW, -1, 'SIGKILL', { KILL_AT: 'aside' });
     expect(r.signal).toBe('SIGKILL');
-    expect(stateOf(outputs(dir))).toMatch(/^dist (old|new), helm old$/);
+    // The next run is killed too, right after it made its own staging folder: by then it has
+    // restored dist/ and removed what the first run left.
+    await runAndKill(['synth'], dir, SHA_NEW, -1, 'SIGKILL', { KILL_AT: 'mkdtemp' });
+    expect(stateOf(outputs(dir))).toBe('dist old, helm old');
+    expect(realFs.readdirSync(dir).filter((n) => n.startsWith('.dist.new-') && n.endsWith('.old'))).toEqual([]);
   }, 60000);
 });
