@@ -43,7 +43,7 @@ export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
   if (plan.workloads.some((w) => w.container.built)) {
-    const errors = applyReleaseToChart(chart, release, { project: plan.project });
+    const errors = applyReleaseToChart(chart, release, { plan });
     if (errors.length) throw new ComposeError(errors);
   }
   const manifest = manifestFileName(plan);

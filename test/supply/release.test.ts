@@ -89,7 +89,7 @@ describe('release metadata over rendered objects', () => {
 describe('release metadata on the cdk8s chart (the synth path)', () => {
   function synth(): string {
     const { app, chart } = buildApp(plan);
-    expect(applyReleaseToChart(chart, release(), { project: 'shop' })).toEqual([]);
+    expect(applyReleaseToChart(chart, release(), { plan })).toEqual([]);
     return app.synthYaml();
   }
 

@@ -22,6 +22,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
+import type { DeploymentPlan } from '../../plan/model';
 import { podSpecOf } from '../workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
@@ -131,12 +132,16 @@ interface WorkloadRelease {
 function workloadRelease(o: Manifest, release: Release): WorkloadRelease | undefined {
   if (!WORKLOAD_KINDS.has(o.kind)) return undefined;
   const service: string = o.metadata?.annotations?.[ANNOTATION_SERVICE] ?? o.metadata?.name;
-  const image: string | undefined = podSpecOf(o)?.containers?.[0]?.image;
+  return releaseOf(service, o.metadata?.name ?? service, podSpecOf(o)?.containers?.[0]?.image, release);
+}
+
+/** The release annotations and release-info entry of one workload. */
+function releaseOf(service: string, key: string, image: string | undefined, release: Release): WorkloadRelease {
   const annotations: Record<string, string> = { [ANNOTATION_GIT_SHA]: release.sha };
   const digest = release.digests[service];
   if (digest) annotations[ANNOTATION_IMAGE_DIGEST] = digest;
   if (release.runUrl) annotations[ANNOTATION_BUILD_RUN] = release.runUrl;
-  return { service, key: o.metadata?.name ?? service, ...(image ? { image } : {}), annotations };
+  return { service, key, ...(image ? { image } : {}), annotations };
 }
 
 /** The release-info ConfigMap for the given workloads. */
@@ -202,21 +207,25 @@ function unknownDigests(workloads: readonly WorkloadRelease[], release: Release)
  * each workload ApiObject's metadata, and the ConfigMap as a new ApiObject at the end of the chart.
  * Returns the errors; the chart is only changed when there are none.
  */
-export function applyReleaseToChart(chart: Chart, release: Release, meta: { project: string }): Diagnostic[] {
-  const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-  const manifests = apiObjects.map((o) => o.toJson() as Manifest);
-  const errors = clash(manifests);
-  const workloads: { obj: ApiObject; w: WorkloadRelease; namespace?: string }[] = [];
-  manifests.forEach((m, i) => {
-    const w = workloadRelease(m, release);
-    if (w) workloads.push({ obj: apiObjects[i], w, namespace: m.metadata?.namespace });
-  });
+export function applyReleaseToChart(chart: Chart, release: Release, meta: { plan: DeploymentPlan }): Diagnostic[] {
+  // Read from the plan rather than from each object's toJson(), which would serialize the chart
+  // a second time (seconds for a thousand services).
+  const { plan } = meta;
+  const planned = new Map(plan.workloads.map((w) => [`${w.kind}/${w.name}`, w]));
+  const workloads: { obj: ApiObject; w: WorkloadRelease }[] = [];
+  const errors: Diagnostic[] = [];
+  for (const obj of chart.node.findAll()) {
+    if (!(obj instanceof ApiObject)) continue;
+    if (obj.kind === 'ConfigMap' && obj.name === RELEASE_INFO_NAME) errors.push(...clash([{ kind: 'ConfigMap', metadata: { name: RELEASE_INFO_NAME } }]));
+    const p = planned.get(`${obj.kind}/${obj.name}`);
+    if (p) workloads.push({ obj, w: releaseOf(p.composeName, p.name, p.container.image, release) });
+  }
   errors.push(...unknownDigests(workloads.map((x) => x.w), release));
   if (errors.length) return errors;
   for (const { obj, w } of workloads) {
     for (const [k, v] of Object.entries(w.annotations)) obj.metadata.addAnnotation(k, v);
   }
-  const cm = releaseConfigMap(workloads.map((x) => x.w), release, { project: meta.project, namespace: workloads[0]?.namespace });
+  const cm = releaseConfigMap(workloads.map((x) => x.w), release, { project: plan.project, namespace: plan.namespace });
   new ApiObject(chart, 'ReleaseInfo', cm as any);
   return [];
 }
