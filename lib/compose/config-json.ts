@@ -3,6 +3,7 @@
  * against docker compose. Covers the keys the typed model holds; other service keys come from
  * `raw`. Comparisons should still ignore key order and fields Compose adds that we do not model.
  */
+import { parseDuration, parseSize } from './units';
 import type { ComposeProject, ComposeService, Healthcheck, ResourceSpec } from './model';
 
 /** Seconds to a Go duration string (`90` -> `1m30s`, `0.5` -> `500ms`). */
@@ -43,10 +44,59 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** `deploy.resources`: typed cpus / memory / pids over the loaded block (devices, generic_resources). */
+function deployResources(s: ComposeService): Record<string, unknown> | undefined {
+  const rawDeploy = isObj(s.raw.deploy) ? s.raw.deploy : {};
+  const raw = isObj(rawDeploy.resources) ? rawDeploy.resources : {};
+  const level = (r: unknown, typed: ResourceSpec | undefined) => {
+    const merged = clean({ ...(isObj(r) ? r : {}), ...(resources(typed) ?? {}) });
+    return Object.keys(merged).length ? merged : undefined;
+  };
+  const out = clean({ ...raw, limits: level(raw.limits, s.deploy?.limits), reservations: level(raw.reservations, s.deploy?.reservations) });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Durations inside `deploy` (restart_policy, update_config, rollback_config) as Go strings. */
+function deployDurations(d: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...d };
+  const keys: Record<string, readonly string[]> = { restart_policy: ['delay', 'window'], update_config: ['delay', 'monitor'], rollback_config: ['delay', 'monitor'] };
+  for (const [block, fields] of Object.entries(keys)) {
+    const b = out[block];
+    if (!isObj(b)) continue;
+    const next: Record<string, unknown> = { ...b };
+    for (const f of fields) {
+      const secs = next[f] === undefined ? undefined : parseDuration(next[f]);
+      if (secs !== undefined) next[f] = goDuration(secs);
+    }
+    out[block] = next;
+  }
+  return out;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `build`: the typed fields over the other long-syntax keys as loaded (secrets, ulimits, ...). */
+function build(s: ComposeService): Record<string, unknown> | undefined {
+  const b = s.build!;
+  const raw = isObj(s.raw.build) ? s.raw.build : {};
+  const inline = raw.dockerfile_inline !== undefined && raw.dockerfile === undefined;
+  const shm = raw.shm_size === undefined ? undefined : parseSize(raw.shm_size);
+  return clean({
+    ...raw,
+    shm_size: shm !== undefined ? String(shm) : raw.shm_size,
+    context: b.context,
+    dockerfile: inline ? undefined : b.dockerfile,
+    target: b.target,
+    args: Object.keys(b.args).length ? b.args : undefined,
+  });
+}
+
 function service(s: ComposeService): Record<string, unknown> {
   const typed: Record<string, unknown> = {
     image: s.image,
-    build: s.build ? clean({ context: s.build.context, dockerfile: s.build.dockerfile, target: s.build.target, args: Object.keys(s.build.args).length ? s.build.args : undefined }) : undefined,
+    build: s.build ? build(s) : undefined,
     command: s.command,
     entrypoint: s.entrypoint,
     environment: Object.keys(s.environment).length ? s.environment : undefined,
@@ -61,7 +111,7 @@ function service(s: ComposeService): Record<string, unknown> {
             source: v.source,
             target: v.target,
             read_only: v.readOnly || undefined,
-            bind: v.type === 'bind' ? clean({ create_host_path: v.createHostPath, selinux: v.selinux }) : undefined,
+            bind: v.type === 'bind' || v.selinux ? clean({ create_host_path: v.createHostPath || undefined, selinux: v.selinux }) : undefined,
             volume: v.subpath ? { subpath: v.subpath } : v.type === 'volume' ? {} : undefined,
             tmpfs: v.tmpfsSize !== undefined ? { size: v.tmpfsSize } : undefined,
           }),
@@ -73,10 +123,11 @@ function service(s: ComposeService): Record<string, unknown> {
       : undefined,
     deploy: s.deploy
       ? clean({
+          ...(isObj(s.raw.deploy) ? deployDurations(s.raw.deploy) : {}),
           mode: s.deploy.mode,
           replicas: s.deploy.replicas,
           labels: Object.keys(s.deploy.labels).length ? s.deploy.labels : undefined,
-          resources: s.deploy.limits || s.deploy.reservations ? clean({ limits: resources(s.deploy.limits), reservations: resources(s.deploy.reservations) }) : undefined,
+          resources: deployResources(s),
         })
       : undefined,
     labels: Object.keys(s.labels).length ? s.labels : undefined,

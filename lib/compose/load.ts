@@ -11,7 +11,7 @@ import { discoverFiles, splitComposeFileVar } from './discovery';
 import { parseDotenv } from './dotenv';
 import { resolveExtends } from './extends';
 import { IncludeRequest, processInclude } from './include';
-import { interpolateTree, Lookup } from './interpolate';
+import { interpolateTree, Lookup, substitute } from './interpolate';
 import type { LoadedFile } from './loaded-file';
 import { canonicalizeFile, mergeValues, recordCanonicalPositions } from './merge';
 import type { ComposeNetwork, ComposeProject, ComposeService } from './model';
@@ -77,6 +77,8 @@ function describeFsError(e: unknown): string {
 
 class Loader {
   readonly diagnostics: Diagnostic[] = [];
+  /** The decided project name, once known: COMPOSE_PROJECT_NAME of every environment made after (includes). */
+  projectName?: string;
   private readonly cache = new Map<string, LoadedFile | undefined>();
 
   constructor(
@@ -100,7 +102,10 @@ class Loader {
       sink.push(...r.diagnostics);
       Object.assign(values, r.entries);
     }
-    const lookup: Lookup = (n) => this.injected[n] ?? (Object.prototype.hasOwnProperty.call(values, n) ? values[n] : undefined);
+    const lookup: Lookup = (n) =>
+      n === 'COMPOSE_PROJECT_NAME' && this.projectName !== undefined
+        ? this.projectName
+        : this.injected[n] ?? (Object.prototype.hasOwnProperty.call(values, n) ? values[n] : undefined);
     return { lookup, id: String(++envCounter) };
   }
 
@@ -249,20 +254,25 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   const env = loader.environment(envFiles, explicitEnvFiles !== undefined);
   if (d.some((x) => x.severity === 'error')) fail(d);
 
-  const merged = loader.loadFiles(files, env, []);
-  if (!merged || d.some((x) => x.severity === 'error')) fail(d);
-  const data = merged.data;
-  const sourceMap = merged.sourceMap;
-
-  // Project name: -p, COMPOSE_PROJECT_NAME, name:, folder.
+  // Project name, decided before the files are interpolated (as compose-go does): -p,
+  // COMPOSE_PROJECT_NAME, the files' `name:` (interpolated on its own, last file wins), the folder.
   const candidates: [string | undefined, string][] = [
     [opts.projectName, '-p'],
     [env.lookup('COMPOSE_PROJECT_NAME') || undefined, 'COMPOSE_PROJECT_NAME'],
-    [typeof data.name === 'string' && data.name ? data.name : undefined, 'name:'],
+    [nameFromFiles(files, env.lookup, io), 'name:'],
     [path.basename(projectDirectory), 'the project directory name'],
   ];
   const [rawName, nameSource] = candidates.find(([v]) => v !== undefined) as [string, string];
   const name = nameSource === 'the project directory name' ? normalizeProjectName(rawName) : rawName;
+  // Compose then offers the decided name to interpolation and to bare `environment` / `build.args`
+  // keys as COMPOSE_PROJECT_NAME (over the environment's own value: `-p` wins there too).
+  const projectEnv: Env = { lookup: (n) => (n === 'COMPOSE_PROJECT_NAME' ? name : env.lookup(n)), id: `${env.id}+name` };
+
+  loader.projectName = name;
+  const merged = loader.loadFiles(files, projectEnv, []);
+  if (!merged || d.some((x) => x.severity === 'error')) fail(d);
+  const data = merged.data;
+  const sourceMap = merged.sourceMap;
   if (!isValidProjectName(name)) {
     const at = nameSource === 'name:' ? 'name' : undefined;
     fail([
@@ -284,7 +294,7 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   const ctx: NormalizeContext = {
     projectDirectory,
     projectName: name,
-    lookup: env.lookup,
+    lookup: projectEnv.lookup,
     sourceMap,
     diagnostics: d,
     readFile: (f) => io.readFile(f),
@@ -317,6 +327,26 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   checkDependencyCycles(project, ctx);
   if (d.some((x) => x.severity === 'error')) fail(d);
   return { ...project, warnings: dedupe(sortDiagnostics(d.filter((x) => x.severity === 'warning'))) };
+}
+
+/** The top-level `name:` of the files, each interpolated on its own; the last one set wins. */
+function nameFromFiles(files: readonly string[], lookup: Lookup, io: LoaderIO): string | undefined {
+  let found: string | undefined;
+  for (const f of files) {
+    let text: string;
+    try {
+      text = io.readFile(f);
+    } catch {
+      continue; // reported when the file is loaded
+    }
+    for (const doc of parseComposeYaml(text, f).documents) {
+      const raw = doc.data && typeof doc.data === 'object' && !Array.isArray(doc.data) ? (doc.data as Record<string, unknown>).name : undefined;
+      if (typeof raw !== 'string' || !raw) continue;
+      const r = substitute(raw, lookup);
+      if (!r.problem && r.value) found = r.value;
+    }
+  }
+  return found;
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -25,7 +25,12 @@ function rebaseVolume(v: unknown, dir: string): unknown {
     if (i > 0 && rel(v.slice(0, i))) return abs(v.slice(0, i), dir) + v.slice(i);
     return v;
   }
-  if (isObj(v) && v.type === 'bind' && typeof v.source === 'string') return { ...v, source: abs(v.source, dir) };
+  // Long-syntax bind: every source is a host path, `./` or not (`file.yaml` too); `~` stays for HOME.
+  if (isObj(v) && v.type === 'bind' && typeof v.source === 'string') {
+    const src = v.source;
+    const keep = path.isAbsolute(src) || src.startsWith('~') || /^[A-Za-z]:[\\/]/.test(src) || src.startsWith('\\\\');
+    return keep ? v : { ...v, source: path.resolve(dir, src) };
+  }
   return v;
 }
 

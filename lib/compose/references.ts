@@ -31,6 +31,12 @@ export function checkReferences(project: ComposeProject, ctx: NormalizeContext):
     if (svc.image === undefined && svc.build === undefined && svc.raw.provider === undefined) {
       failAtKey(ctx, at, `service "${name}" has neither an image nor a build context specified`, 'add "image:" or "build:"');
     }
+    const platform = svc.raw.platform;
+    const build = svc.raw.build;
+    const platforms = build && typeof build === 'object' && !Array.isArray(build) ? (build as Record<string, unknown>).platforms : undefined;
+    if (typeof platform === 'string' && Array.isArray(platforms) && platforms.length && !platforms.includes(platform)) {
+      fail(ctx, childPath(childPath(at, 'build'), 'platforms'), `build.platforms must include the service's platform "${platform}"`, `add "${platform}" to build.platforms, or change "platform:"`);
+    }
     const m = /^service:(.+)$/.exec(svc.networkMode ?? '');
     if (m && !(m[1] in project.services)) {
       fail(ctx, childPath(at, 'network_mode'), `network_mode refers to service "${m[1]}", which is not defined or not enabled`);

@@ -11,9 +11,19 @@ import type { MergeTag } from './parse';
 
 let compiled: ValidateFunction | undefined;
 
+function withoutUniqueItems(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutUniqueItems);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (k !== 'uniqueItems') out[k] = withoutUniqueItems(x);
+  return out;
+}
+
 function validator(): ValidateFunction {
   if (!compiled) {
-    const schema: Record<string, unknown> = { ...(rawSchema as Record<string, unknown>) };
+    // Without `uniqueItems`: Compose removes duplicate list items before validating (compose-go's
+    // EnforceUnicity), so `ports: ["80:80", "80:80"]` loads; normalize/ drops the repeats.
+    const schema = withoutUniqueItems(rawSchema) as Record<string, unknown>;
     delete schema.$schema; // draft-07, ajv's default; the https URI form is not registered in ajv
     const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
     compiled = ajv.compile(schema);

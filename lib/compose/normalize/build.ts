@@ -13,7 +13,11 @@ export function normalizeBuild(value: unknown, ctx: NormalizeContext): BuildSpec
   const written = str(long.context) ?? '.';
   const context = isRemoteContext(written) ? written : resolveHostPath(written, ctx.projectDirectory, ctx.lookup);
   const args: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(dict(long.args))) args[k] = v === null ? ctx.lookup(k) ?? null : v;
+  // A bare `KEY` takes the environment's value; Compose drops it when the environment lacks it.
+  for (const [k, v] of Object.entries(dict(long.args))) {
+    const value = v === null ? ctx.lookup(k) : v;
+    if (value !== undefined) args[k] = value;
+  }
   return {
     context,
     dockerfile: str(long.dockerfile) ?? 'Dockerfile',

@@ -110,3 +110,17 @@ export function extensionsOf(v: unknown): Record<string, unknown> {
   if (isObj(v)) for (const k of Object.keys(v).sort()) if (k.startsWith('x-')) out[k] = v[k];
   return out;
 }
+
+/**
+ * A list without exact repeats, first occurrence kept: Compose removes duplicate items of service
+ * lists (ports, expose, volumes, secrets, ...) instead of rejecting them.
+ */
+export function dedupeExact<T>(list: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const key = JSON.stringify(x);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

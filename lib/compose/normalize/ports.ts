@@ -5,7 +5,7 @@
  */
 import type { ExposedPort, PortMapping, Protocol } from '../model';
 import { childPath } from '../source-map';
-import { fail, int, isObj, NormalizeContext, str } from './context';
+import { dedupeExact, fail, int, isObj, NormalizeContext, str } from './context';
 
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'sctp'];
 
@@ -125,7 +125,12 @@ export function normalizePorts(value: unknown, at: string, ctx: NormalizeContext
       ...(str(item.mode) ? { mode: str(item.mode) } : {}),
     });
   });
-  return out;
+  return dedupePorts(out);
+}
+
+/** Identical mappings listed twice (`"3000"` and `"3000-3005"`) are kept once, as Compose does. */
+export function dedupePorts(ports: readonly PortMapping[]): PortMapping[] {
+  return dedupeExact(ports);
 }
 
 /** Normalizes `expose` (`"3000"`, `"3000-3005"`, `"53/udp"`, numbers). */
@@ -144,5 +149,5 @@ export function normalizeExpose(value: unknown, at: string, ctx: NormalizeContex
     }
     for (let port = r.start; port <= r.end; port++) out.push({ port, protocol });
   });
-  return out;
+  return dedupeExact(out);
 }

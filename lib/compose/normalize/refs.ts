@@ -1,7 +1,7 @@
 /** Service references: `depends_on`, `secrets` / `configs` (short and long), `networks`. */
 import type { DependsOn, DependsOnCondition, ServiceFileRef, ServiceNetwork } from '../model';
 import { childPath } from '../source-map';
-import { bool, fail, isObj, NormalizeContext, str } from './context';
+import { bool, dedupeExact, fail, isObj, NormalizeContext, str } from './context';
 
 const CONDITIONS: readonly DependsOnCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
@@ -26,6 +26,25 @@ export function normalizeDependsOn(value: unknown, at: string, ctx: NormalizeCon
   return out;
 }
 
+/**
+ * The dependencies Compose adds without `depends_on` (compose-go's normalize step), each only
+ * when not already listed: `links` and `service:` namespaces (network_mode, ipc, pid, uts, cgroup)
+ * with `restart: true`, `volumes_from` (not `container:`) without.
+ */
+export function implicitDependsOn(s: Readonly<Record<string, unknown>>, explicit: Record<string, DependsOn>): Record<string, DependsOn> {
+  const out: Record<string, DependsOn> = { ...explicit };
+  const add = (name: string, restart: boolean) => {
+    if (name && !(name in out)) out[name] = { condition: 'service_started', required: true, restart };
+  };
+  if (Array.isArray(s.links)) for (const l of s.links) if (typeof l === 'string') add(l.split(':')[0], true);
+  for (const key of ['network_mode', 'ipc', 'pid', 'uts', 'cgroup']) {
+    const v = s[key];
+    if (typeof v === 'string' && v.startsWith('service:')) add(v.slice('service:'.length), true);
+  }
+  if (Array.isArray(s.volumes_from)) for (const v of s.volumes_from) if (typeof v === 'string' && !v.startsWith('container:')) add(v.split(':')[0], false);
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
+
 function parseMode(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && /^0?[0-7]+$/.test(v.trim())) return parseInt(v.trim(), 8);
@@ -41,8 +60,9 @@ export function normalizeFileRefs(value: unknown, at: string, kind: 'secrets' | 
       if (!target) return `/run/secrets/${source}`;
       return target.startsWith('/') ? target : `/run/secrets/${target}`;
     }
+    // Compose mounts configs under "/" (its configsDir), a relative target included.
     if (!target) return `/${source}`;
-    return target;
+    return target.startsWith('/') ? target : `/${target}`;
   };
   value.forEach((item, i) => {
     if (typeof item === 'string') {
@@ -65,7 +85,7 @@ export function normalizeFileRefs(value: unknown, at: string, kind: 'secrets' | 
       ...(mode !== undefined ? { mode } : {}),
     });
   });
-  return out;
+  return dedupeExact(out);
 }
 
 export function normalizeServiceNetworks(value: unknown): Record<string, ServiceNetwork> {

@@ -9,7 +9,7 @@ import { normalizeDeploy } from './deploy';
 import { labelFiles, mergeEnvironment, normalizeEnvFiles, normalizeEnvironment } from './environment';
 import { normalizeHealthcheck } from './healthcheck';
 import { normalizeExpose, normalizePorts } from './ports';
-import { normalizeDependsOn, normalizeFileRefs, normalizeServiceNetworks } from './refs';
+import { implicitDependsOn, normalizeDependsOn, normalizeFileRefs, normalizeServiceNetworks } from './refs';
 import { normalizeTmpfs, normalizeVolumes } from './volumes';
 
 export function normalizeService(name: string, value: unknown, ctx: NormalizeContext): ComposeService {
@@ -50,7 +50,7 @@ export function normalizeService(name: string, value: unknown, ctx: NormalizeCon
     volumes: normalizeVolumes(s.volumes, p('volumes'), ctx),
     tmpfs: normalizeTmpfs(s.tmpfs, p('tmpfs'), ctx),
     ...opt('healthcheck', healthcheck),
-    dependsOn: normalizeDependsOn(s.depends_on, p('depends_on'), ctx),
+    dependsOn: implicitDependsOn(s, normalizeDependsOn(s.depends_on, p('depends_on'), ctx)),
     ...opt('deploy', deploy),
     ...opt('restart', str(s.restart)),
     labels: sortKeys({ ...labelFiles(s.label_file, p('label_file'), ctx), ...stringDict(s.labels) }),

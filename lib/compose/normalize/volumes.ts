@@ -3,15 +3,31 @@
  * A short source that starts with `/`, `.`, `~` (or a Windows drive) is a bind mount, resolved
  * against the project directory; anything else names a volume.
  */
+import * as path from 'path';
 import type { TmpfsMount, VolumeMount, VolumeType } from '../model';
 import { childPath } from '../source-map';
 import { parseSize } from '../units';
-import { bool, fail, isObj, NormalizeContext, resolveHostPath, str } from './context';
+import { bool, dedupeExact, fail, isObj, NormalizeContext, resolveHostPath, str } from './context';
 
 const TYPES: readonly VolumeType[] = ['volume', 'bind', 'tmpfs', 'npipe', 'cluster', 'image'];
 
 function isHostPath(s: string): boolean {
   return s.startsWith('/') || s.startsWith('.') || s.startsWith('~') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\');
+}
+
+/** Container path cleaned like Go's `path.Clean`, as Compose does (`/data/` -> `/data`). */
+export function cleanTarget(t: string): string {
+  const n = path.posix.normalize(t);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+/**
+ * Bind source on the host: an absolute path (POSIX, Windows drive or UNC) is kept exactly as
+ * written, as Compose does; `~` and relative paths resolve against HOME / the project directory.
+ */
+function bindSource(s: string, ctx: NormalizeContext): string {
+  if (s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\')) return s;
+  return resolveHostPath(s, ctx.projectDirectory, ctx.lookup);
 }
 
 /** Splits `SOURCE:TARGET:MODE`, keeping a Windows drive letter (`C:\x`) together. */
@@ -36,20 +52,21 @@ export function parseVolumeShort(spec: string, ctx: NormalizeContext, at: string
       fail(ctx, at, 'empty volume specification');
       return undefined;
     }
-    return { type: 'volume', target: parts[0], readOnly: false };
+    return { type: 'volume', target: cleanTarget(parts[0]), readOnly: false };
   }
   if (parts.length > 3 || !parts[0] || !parts[1]) {
     fail(ctx, at, `invalid volume specification "${spec}"`, 'write "SOURCE:TARGET[:MODE]", e.g. "./data:/data:ro" or "dbdata:/var/lib/db"');
     return undefined;
   }
-  const [source, target, mode = ''] = parts;
+  const [source, rawTarget, mode = ''] = parts;
+  const target = cleanTarget(rawTarget);
   const opts = mode.split(',').filter(Boolean);
   const readOnly = opts.includes('ro');
   const selinux = opts.includes('z') ? 'z' : opts.includes('Z') ? 'Z' : undefined;
   if (isHostPath(source)) {
     return {
       type: 'bind',
-      source: resolveHostPath(source, ctx.projectDirectory, ctx.lookup),
+      source: bindSource(source, ctx),
       sourceAsWritten: source,
       target,
       readOnly,
@@ -92,7 +109,7 @@ export function normalizeVolumes(value: unknown, at: string, ctx: NormalizeConte
         fail(ctx, p, 'bind mount is missing "source"');
         return;
       }
-      source = resolveHostPath(sourceRaw, ctx.projectDirectory, ctx.lookup);
+      source = bindSource(sourceRaw, ctx);
     }
     const tmpfsSize = tmpfs.size !== undefined ? parseSize(tmpfs.size) : undefined;
     if (tmpfs.size !== undefined && tmpfsSize === undefined) fail(ctx, childPath(childPath(p, 'tmpfs'), 'size'), `invalid size "${String(tmpfs.size)}"`, 'write bytes or a size like "64m"');
@@ -100,15 +117,16 @@ export function normalizeVolumes(value: unknown, at: string, ctx: NormalizeConte
       type,
       ...(source !== undefined ? { source } : {}),
       ...(sourceRaw ? { sourceAsWritten: sourceRaw } : {}),
-      target,
+      target: cleanTarget(target),
       readOnly: bool(item.read_only) ?? false,
       ...(str(volume.subpath) ? { subpath: str(volume.subpath) } : {}),
       ...(tmpfsSize !== undefined ? { tmpfsSize } : {}),
-      ...(type === 'bind' ? { createHostPath: bool(bind.create_host_path) ?? true } : {}),
+      // Long syntax: Docker creates a missing host path only when asked (short syntax always does).
+      ...(type === 'bind' ? { createHostPath: bool(bind.create_host_path) ?? false } : {}),
       ...(selinux === 'z' || selinux === 'Z' ? { selinux } : {}),
     });
   });
-  return out;
+  return dedupeExact(out);
 }
 
 /** Service-level `tmpfs`: `/run` or `/run:size=64m,mode=1777`, string or list. */
@@ -132,5 +150,5 @@ export function normalizeTmpfs(value: unknown, at: string, ctx: NormalizeContext
     }
     out.push({ target, ...(size !== undefined ? { size } : {}) });
   });
-  return out;
+  return dedupeExact(out);
 }

@@ -1,0 +1,2 @@
+APPVAR=${TAG}-app
+FROM_DOTENV=fromappfile
