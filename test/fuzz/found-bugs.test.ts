@@ -1,8 +1,7 @@
 /**
- * Converter bugs the fuzzer found (issue #8 report), each as the smallest Compose file that shows
- * it. They are `test.failing` on purpose: lib/ belongs to other engineers; when a fix lands the
- * test starts "failing" (it passed), which is the signal to turn it into a plain `test` and drop
- * the entry from test/fuzz/known.ts.
+ * Converter bugs the fuzzer found, each as the smallest Compose file that shows it, kept as
+ * regression tests now that they are fixed. A new finding goes here as `test.failing` (with an
+ * entry in test/fuzz/known.ts) until it is fixed.
  */
 import { convertCase, FuzzRoot } from './harness';
 
@@ -11,8 +10,8 @@ afterAll(() => root.cleanup());
 
 const convert = (compose: string) => convertCase(root, { family: 'found-bug', files: { 'compose.yaml': compose } });
 
-describe('converter bugs found by fuzzing (known failures, reported)', () => {
-  test.failing('ports "80:0" is rejected at file:line like Compose v2 ("missing a target port"), not turned into containerPort 0', () => {
+describe('converter bugs found by fuzzing', () => {
+  test('ports "80:0" is rejected at file:line like Compose v2 ("missing a target port"), not turned into containerPort 0', () => {
     const r = convert('services:\n  web:\n    image: nginx\n    ports: ["80:0"]\n');
     expect(r.outcome.detail).not.toMatch(/containerPort: 0/);
     expect(r.outcome.kind).toBe('rejected');

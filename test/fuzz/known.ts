@@ -4,10 +4,6 @@
  * problem text and why it is known. Remove an entry once the converter is fixed.
  */
 export const KNOWN_PROBLEMS: readonly { readonly pattern: RegExp; readonly why: string }[] = [
-  {
-    pattern: /containerPort: 0 must be between 1 and 65535/,
-    why: 'lib/compose/normalize (ports): "80:0" (container port 0) is accepted and becomes containerPort 0; Compose v2 rejects it ("missing a target port")',
-  },
 ];
 
 export function knownProblem(problem: string): string | undefined {

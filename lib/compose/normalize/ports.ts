@@ -63,6 +63,8 @@ export function parsePortShort(spec: string): PortMapping[] | string {
   if (hostIp === '') hostIp = undefined;
   const t = parseRange(target);
   if (!t) return `invalid container port "${target}" in "${spec}"`;
+  // Compose v2 rejects a zero container port ("missing a target port"): nothing listens on it.
+  if (t.start === 0) return `missing a target port in "${spec}": the container port must be 1-65535`;
   const p = published !== undefined ? parseRange(published) : undefined;
   if (published !== undefined && !p) return `invalid published port "${published}" in "${spec}"`;
   const tCount = t.end - t.start + 1;
@@ -101,8 +103,8 @@ export function normalizePorts(value: unknown, at: string, ctx: NormalizeContext
     }
     if (!isObj(item)) return;
     const target = int(item.target);
-    if (target === undefined || target < 0 || target > 65535) {
-      fail(ctx, childPath(p, 'target'), `container port must be a number from 0 to 65535, got ${JSON.stringify(item.target)}`);
+    if (target === undefined || target < 1 || target > 65535) {
+      fail(ctx, childPath(p, 'target'), `container port must be a number from 1 to 65535, got ${JSON.stringify(item.target)}`);
       return;
     }
     const protocol = parseProtocol(str(item.protocol));
