@@ -1,11 +1,10 @@
 /**
  * The Helm chart output (issue #6): `renderHelmChart(plan, options)` → the chart's files;
- * `writeHelmChart` writes them; `resolveHelmSettings` reads flags / env / `x-k8s.helm`.
+ * `resolveHelmSettings` reads flags / env / `x-k8s.helm`. Writing goes through the shared output
+ * generators (lib/output/generators.ts, outputs.ts), like dist/.
  */
 export { DEFAULT_CHART_VERSION, chartFromManifests, chartNameOf, renderHelmChart } from './chart';
 export type { HelmChart, HelmChartOptions } from './chart';
 export { CLUSTER_SCOPED_KINDS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS } from './labels';
 export { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, readXK8sHelm, resolveHelmSettings } from './settings';
 export type { HelmFlags, HelmSettings } from './settings';
-export { writeHelmChart } from './write';
-export type { WrittenChart } from './write';
