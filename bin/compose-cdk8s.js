@@ -1,10 +1,37 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's require hook: no build step, no type-checking at run time.
+// The compose-cdk8s command. Runs the bundle scripts/build.js made (fast start) when it is newer
+// than every source file, else the TypeScript sources through tsx's require hook.
 'use strict';
-require('tsx/cjs');
-const { run } = require('../lib/cli/main.ts');
-const { processIO } = require('../lib/cli/io.ts');
+const fs = require('fs');
+const path = require('path');
 
+const root = path.resolve(__dirname, '..');
+const bundle = path.join(root, 'build', 'compose-cdk8s.js');
+
+/** Newest modification time of the files under `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    latest = Math.max(latest, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+function loadCli() {
+  try {
+    const built = fs.statSync(bundle).mtimeMs;
+    if (built >= newest(path.join(root, 'lib')) && built >= fs.statSync(path.join(root, 'schema', 'x-k8s.schema.json')).mtimeMs) {
+      return require(bundle);
+    }
+  } catch {
+    // no bundle: use the sources
+  }
+  require('tsx/cjs');
+  return require('../lib/cli/main.ts');
+}
+
+const { run, processIO } = loadCli();
 run(process.argv.slice(2), processIO()).then(
   (code) => { process.exitCode = code; },
   (e) => { process.stderr.write(`compose-cdk8s: internal error: ${e && e.message}\n`); process.exitCode = 1; },

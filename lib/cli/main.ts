@@ -8,6 +8,8 @@ import { allCommands } from './commands';
 import { CliIO, EXIT_ERROR, EXIT_OK } from './io';
 import { printDiagnostics } from './report';
 
+export { processIO } from './io';
+
 export function buildProgram(io: CliIO): Command {
   const program = new Command('compose-cdk8s')
     .description('Convert a Docker Compose stack into Kubernetes manifests for DigitalOcean Kubernetes')
