@@ -7,7 +7,8 @@ import type { ComposeProject } from './compose/model';
 import { gitHeadSha } from './git';
 import type { DeploymentPlan } from './plan/model';
 import { planProject } from './plan/plan';
-import { readTopLevelXK8s } from './plan/x-k8s';
+import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
+import { ComposeError } from './diagnostics';
 import { resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
@@ -34,6 +35,9 @@ export function convert(options: ConvertOptions): Conversion {
  * same code as `convert`.
  */
 export function planConversion(project: ComposeProject, options: Omit<ConvertOptions, 'cwd'>): Conversion {
+  // Every x-k8s block (top level, services, volumes) at once, so one run shows all their problems.
+  const xk8sProblems = checkAllXK8s(project);
+  if (xk8sProblems.length > 0) throw new ComposeError(xk8sProblems);
   const settings = resolveSettings({
     flags: options.flags ?? {},
     env: options.env,

@@ -44,7 +44,6 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   networks: { status: 'mapped', note: 'NetworkPolicies: only services sharing a network may talk (plus DNS); x-k8s.networkPolicies: false turns them off' },
   profiles: { status: 'mapped', note: 'services of inactive profiles are left out (--profile)' },
   container_name: { status: 'ignored', note: 'Kubernetes names pods itself; the Service keeps the Compose service name' },
-  restart_policy: { status: 'ignored', note: 'not a service key in Compose' },
   logging: { status: 'ignored', note: 'cluster logging is configured on the cluster, not per pod' },
   init: { status: 'lossy', note: 'shareProcessNamespace: the pause container reaps zombies as PID 1' },
   stdin_open: { status: 'mapped', note: 'container stdin' },

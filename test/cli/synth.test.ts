@@ -112,3 +112,13 @@ describe('compose-cdk8s synth', () => {
     expect(r.stderr).toContain('nope.yaml');
   });
 });
+
+describe('x-k8s problems', () => {
+  it('are all reported in one run: the top-level block and the services\' blocks', async () => {
+    const dir = stack({ 'compose.yaml': 'x-k8s:\n  namespac: shop\nservices:\n  api:\n    image: x:1\n    x-k8s:\n      replica: 2\n' });
+    const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^compose\.yaml:2:3 {2}x-k8s\.namespac: .*namespace/m);
+    expect(r.stderr).toMatch(/^compose\.yaml:7:7 {2}services\.api\.x-k8s\.replica: .*replicas/m);
+  });
+});
