@@ -15,7 +15,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComposeError, formatDiagnostic, sortDiagnostics } from './lib/diagnostics';
+import { processIO } from './lib/cli/io';
+import { printDiagnostics } from './lib/cli/report';
+import { ComposeError } from './lib/diagnostics';
 import { interpolationEnvFiles } from './lib/output/diff/inputs-hash';
 import { writeOutputs } from './lib/output/outputs';
 import { convert } from './lib/pipeline';
@@ -23,15 +25,12 @@ import { convert } from './lib/pipeline';
 const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-compose.yml');
 
 function main(): number {
-  const env = process.env;
-  const cwd = process.cwd();
-  const print = (d: Parameters<typeof formatDiagnostic>[0]): void => {
-    process.stderr.write(`${formatDiagnostic(d, cwd)}\n`);
-  };
+  const io = processIO();
+  const { env, cwd } = io;
   try {
     const files = env.COMPOSE_FILE ? undefined : [DEFAULT_EXAMPLE];
     const conversion = convert({ files, env, cwd });
-    sortDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings]).forEach(print);
+    printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
     const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? 'dist';
     const result = writeOutputs({
       conversion,
@@ -53,7 +52,7 @@ function main(): number {
     return 0;
   } catch (e) {
     if (e instanceof ComposeError) {
-      sortDiagnostics(e.diagnostics).forEach(print);
+      printDiagnostics(io, e.diagnostics);
       return 1;
     }
     process.stderr.write(`compose-cdk8s: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
