@@ -19,7 +19,7 @@ import { NormalizeContext, sortKeys } from './normalize/context';
 import { normalizeConfigsTop, normalizeNetworksTop, normalizeSecretsTop, normalizeVolumesTop } from './normalize/resources';
 import { normalizeService } from './normalize/service';
 import { checkDependencyCycles, checkReferences } from './references';
-import { parseComposeYaml, setOwn } from './parse';
+import { parseComposeYaml, ParseResult, setOwn } from './parse';
 import { rebaseFile } from './paths';
 import { applyProfiles } from './profiles';
 import { isValidProjectName, normalizeProjectName } from './project-name';
@@ -80,6 +80,8 @@ class Loader {
   /** The decided project name, once known: COMPOSE_PROJECT_NAME of every environment made after (includes). */
   projectName?: string;
   private readonly cache = new Map<string, LoadedFile | undefined>();
+  /** Parses made ahead of their file's load (the project name), each handed over once. */
+  private readonly parsedAhead = new Map<string, { text: string; parsed: ParseResult }>();
 
   constructor(
     readonly io: LoaderIO,
@@ -121,7 +123,7 @@ class Loader {
       this.diagnostics.push(error(`Compose file ${file} ${describeFsError(e)}`, { ...(from ?? {}), hint: 'check the path given with -f, COMPOSE_FILE, extends or include' }));
       return undefined;
     }
-    const parsed = parseComposeYaml(text, file);
+    const parsed = this.parse(text, file);
     if (parsed.diagnostics.length) {
       this.diagnostics.push(...parsed.diagnostics);
       return undefined;
@@ -169,6 +171,38 @@ class Loader {
     const result = failed ? undefined : merged;
     this.cache.set(key, result);
     return result;
+  }
+
+  /**
+   * The parse of `text`: the one nameFromFiles made ahead when the text is the same (the loader
+   * then owns it and may change its source map), else a fresh one.
+   */
+  private parse(text: string, file: string): ParseResult {
+    const ahead = this.parsedAhead.get(file);
+    this.parsedAhead.delete(file);
+    return ahead && ahead.text === text ? ahead.parsed : parseComposeYaml(text, file);
+  }
+
+  /** The top-level `name:` of the files, each interpolated on its own; the last one set wins. */
+  nameFromFiles(files: readonly string[], lookup: Lookup): string | undefined {
+    let found: string | undefined;
+    for (const f of files) {
+      let text: string;
+      try {
+        text = this.io.readFile(f);
+      } catch {
+        continue; // reported when the file is loaded
+      }
+      const parsed = parseComposeYaml(text, f);
+      this.parsedAhead.set(f, { text, parsed });
+      for (const doc of parsed.documents) {
+        const raw = doc.data && typeof doc.data === 'object' && !Array.isArray(doc.data) ? (doc.data as Record<string, unknown>).name : undefined;
+        if (typeof raw !== 'string' || !raw) continue;
+        const r = substitute(raw, lookup);
+        if (!r.problem && r.value) found = r.value;
+      }
+    }
+    return found;
   }
 
   /** A file with its extends and includes resolved (a fresh copy; the cache keeps the raw file). */
@@ -259,7 +293,7 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   const candidates: [string | undefined, string][] = [
     [opts.projectName, '-p'],
     [env.lookup('COMPOSE_PROJECT_NAME') || undefined, 'COMPOSE_PROJECT_NAME'],
-    [nameFromFiles(files, env.lookup, io), 'name:'],
+    [loader.nameFromFiles(files, env.lookup), 'name:'],
     [path.basename(projectDirectory), 'the project directory name'],
   ];
   const [rawName, nameSource] = candidates.find(([v]) => v !== undefined) as [string, string];
@@ -327,26 +361,6 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   checkDependencyCycles(project, ctx);
   if (d.some((x) => x.severity === 'error')) fail(d);
   return { ...project, warnings: dedupe(sortDiagnostics(d.filter((x) => x.severity === 'warning'))) };
-}
-
-/** The top-level `name:` of the files, each interpolated on its own; the last one set wins. */
-function nameFromFiles(files: readonly string[], lookup: Lookup, io: LoaderIO): string | undefined {
-  let found: string | undefined;
-  for (const f of files) {
-    let text: string;
-    try {
-      text = io.readFile(f);
-    } catch {
-      continue; // reported when the file is loaded
-    }
-    for (const doc of parseComposeYaml(text, f).documents) {
-      const raw = doc.data && typeof doc.data === 'object' && !Array.isArray(doc.data) ? (doc.data as Record<string, unknown>).name : undefined;
-      if (typeof raw !== 'string' || !raw) continue;
-      const r = substitute(raw, lookup);
-      if (!r.problem && r.value) found = r.value;
-    }
-  }
-  return found;
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {
