@@ -2,9 +2,10 @@
  * Render a plan to Kubernetes manifests through cdk8s: the objects, and the YAML text of
  * `<project>.k8s.yaml` exactly as `cdk8s synth` writes it.
  */
-import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { ComposeChart } from '../constructs/compose-chart';
 import type { DeploymentPlan } from '../plan/model';
+import { ManifestYamlEmitter, stringifyDocuments } from './yaml-documents';
 
 export interface RenderedManifests {
   /** File name (relative to the output folder) → YAML text. */
@@ -27,13 +28,39 @@ export function buildApp(plan: DeploymentPlan, outdir?: string): { app: App; cha
 
 /**
  * Synthesize a one-chart app: its objects and their YAML, the same bytes `app.synthYaml()` gives
- * (construct validations run as there), but serializing the chart once instead of twice.
+ * (construct validations run as there), but serializing the chart once instead of twice, and
+ * emitting YAML on a second core while cdk8s renders (yaml-documents.ts).
  */
 export function synthChart(app: App, chart: Chart): { objects: Record<string, unknown>[]; yaml: string } {
   const problems = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
-  const objects = chart.toJson() as Record<string, unknown>[];
-  return { objects, yaml: Yaml.stringify(...objects) };
+  // cdk8s renders the objects one by one (`ApiObject.toJson`, in dependency order): each is handed
+  // to the YAML emitter as it comes, so a worker thread writes YAML while cdk8s renders the rest.
+  const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const emitter = new ManifestYamlEmitter(apiObjects.length);
+  const produced: unknown[] = [];
+  for (const o of apiObjects) {
+    const render = o.toJson;
+    Object.defineProperty(o, 'toJson', {
+      configurable: true,
+      value: () => {
+        const json: unknown = render.call(o);
+        produced.push(json);
+        emitter.push(json);
+        return json;
+      },
+    });
+  }
+  let objects: Record<string, unknown>[];
+  try {
+    objects = chart.toJson() as Record<string, unknown>[];
+  } finally {
+    for (const o of apiObjects) delete (o as { toJson?: unknown }).toJson;
+  }
+  // The stream is the chart exactly when cdk8s rendered each object once, in output order.
+  if (produced.length === objects.length && objects.every((x, i) => x === produced[i])) return { objects, yaml: emitter.finish() };
+  emitter.abandon();
+  return { objects, yaml: stringifyDocuments(objects) };
 }
 
 export function renderManifests(plan: DeploymentPlan): RenderedManifests {

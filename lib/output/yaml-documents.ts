@@ -1,0 +1,187 @@
+/**
+ * Multi-document YAML for many manifest objects, the same bytes as cdk8s's `Yaml.stringify` (the
+ * `yaml` package, YAML 1.1 schema, no line folding, documents joined by `---`), emitted on two
+ * cores.
+ *
+ * Emitting YAML is the largest single cost of a big synth (about half a second per thousand
+ * services) and each document is independent. So the documents are pushed here in order, as cdk8s
+ * produces them, in chunks: a worker thread emits chunks from the front as they arrive, and at
+ * `finish()` this thread emits from the back until the two meet. A shared claim flag per chunk
+ * makes sure each chunk is emitted once; the texts are joined in chunk order, so the bytes never
+ * depend on who emitted what, how many cores there are or how fast the worker was.
+ *
+ * The calls stay synchronous: `finish()` waits on a shared flag and takes the worker's texts with
+ * `receiveMessageOnPort`. A short list, a one-core machine, or a worker that cannot start, fails or
+ * does not answer in time all fall back to emitting here.
+ */
+import * as os from 'os';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { stringify } from 'yaml';
+
+/** cdk8s's options for every document (cdk8s/lib/yaml.js); a test keeps the two in step. */
+export const MANIFEST_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+const SEPARATOR = '---\n';
+
+/** Below this many documents a worker's start-up (tens of milliseconds) costs more than it saves. */
+export const PARALLEL_MIN_DOCUMENTS = 300;
+
+/** Documents per chunk: small enough to balance the two threads, large enough to cost little to hand over. */
+const CHUNK = 32;
+
+/** One document's text, exactly as cdk8s writes it (an undefined document is an empty line). */
+function emitOne(doc: unknown): string {
+  return doc === undefined ? '\n' : stringify(doc, MANIFEST_YAML_OPTIONS);
+}
+
+function emitChunk(docs: readonly unknown[]): string {
+  return docs.map(emitOne).join(SEPARATOR);
+}
+
+/**
+ * The worker: for each chunk that arrives, claims it (0 → 1) and answers with its text; stops at
+ * the first chunk this thread has claimed already, at the end message, or on an error, raising the
+ * `done` flag. Plain JavaScript run with `eval`, so it works the same from the sources, the bundle
+ * and jest.
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('worker_threads');
+const { stringify } = require(workerData.yaml);
+const { port, claims, done, options, separator } = workerData;
+let stopped = false;
+function stop() {
+  stopped = true;
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+  port.close();
+}
+port.on('message', (m) => {
+  if (stopped) return;
+  if (m.end || Atomics.compareExchange(claims, m.index, 0, 1) !== 0) return stop();
+  try {
+    port.postMessage({ index: m.index, text: m.docs.map((d) => (d === undefined ? '\\n' : stringify(d, options))).join(separator) });
+  } catch (e) {
+    stop();
+  }
+});
+`;
+
+const CLAIMED_BY_WORKER = 1;
+const CLAIMED_HERE = 2;
+
+interface Helper {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  /** One Int32 per chunk: 0 free, 1 the worker's, 2 this thread's. */
+  readonly claims: Int32Array;
+  readonly done: Int32Array;
+}
+
+function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+function startHelper(chunks: number): Helper | undefined {
+  const { port1, port2 } = new MessageChannel();
+  const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, chunks)));
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { yaml: require.resolve('yaml'), port: port2, claims, done, options: MANIFEST_YAML_OPTIONS, separator: SEPARATOR },
+      transferList: [port2],
+      argv: [],
+    });
+    worker.unref();
+    return { worker, port: port1, claims, done };
+  } catch {
+    port1.close();
+    return undefined; // no thread (resource limits): this thread emits everything
+  }
+}
+
+/**
+ * Collects documents in order and returns their YAML. `expected` is how many documents will come
+ * (it sizes the shared claims; more still work, emitted here); `parallel: false` keeps everything
+ * on this thread.
+ */
+export class ManifestYamlEmitter {
+  private readonly chunks: unknown[][] = [];
+  private current: unknown[] = [];
+  private helper: Helper | undefined;
+  private readonly maxShared: number;
+
+  constructor(expected: number, options: { parallel?: boolean } = {}) {
+    const parallel = options.parallel ?? (expected >= PARALLEL_MIN_DOCUMENTS && availableCores() > 1);
+    this.maxShared = Math.ceil(expected / CHUNK);
+    this.helper = parallel && expected > CHUNK ? startHelper(this.maxShared) : undefined;
+  }
+
+  push(doc: unknown): void {
+    this.current.push(doc);
+    if (this.current.length === CHUNK) this.seal();
+  }
+
+  /** Every document pushed, as one text. The emitter is spent afterwards. */
+  finish(): string {
+    if (this.current.length) this.seal();
+    const texts: (string | undefined)[] = new Array(this.chunks.length);
+    const h = this.helper;
+    this.helper = undefined;
+    if (h) {
+      h.port.postMessage({ end: true });
+      const started = Date.now();
+      // From the back until a chunk the worker has claimed.
+      let i = this.chunks.length - 1;
+      for (; i >= 0; i--) {
+        if (i < this.maxShared && Atomics.compareExchange(h.claims, i, 0, CLAIMED_HERE) === CLAIMED_BY_WORKER) break;
+        texts[i] = emitChunk(this.chunks[i]);
+      }
+      // The worker has work of its own only if it claimed something; wait for it then (ten times
+      // this thread's share, at least ten seconds: a stuck worker's chunks are emitted here).
+      if (i >= 0 && Atomics.wait(h.done, 0, 0, Math.max(10_000, 10 * (Date.now() - started))) !== 'timed-out') {
+        for (let m = receiveMessageOnPort(h.port); m; m = receiveMessageOnPort(h.port)) {
+          const { index, text } = m.message as { index?: number; text?: string };
+          if (typeof index === 'number' && typeof text === 'string' && index >= 0 && index < texts.length) texts[index] = text;
+        }
+      }
+      h.port.close();
+      void h.worker.terminate();
+    }
+    return this.chunks.map((c, i) => texts[i] ?? emitChunk(c)).join(SEPARATOR);
+  }
+
+  /** Stop the worker without waiting for it (the caller emits another way). */
+  abandon(): void {
+    if (!this.helper) return;
+    this.helper.port.close();
+    void this.helper.worker.terminate();
+    this.helper = undefined;
+  }
+
+  private seal(): void {
+    const index = this.chunks.length;
+    const docs = this.current;
+    this.chunks.push(docs);
+    this.current = [];
+    if (!this.helper || index >= this.maxShared) return;
+    try {
+      this.helper.port.postMessage({ index, docs });
+    } catch {
+      // A value that cannot be copied to another thread: this thread emits the chunk. Claiming it
+      // here first makes the worker stop there, so it never waits for a chunk that cannot come.
+      Atomics.compareExchange(this.helper.claims, index, 0, CLAIMED_HERE);
+      this.helper.port.postMessage({ end: true });
+    }
+  }
+}
+
+/**
+ * `docs` as one multi-document YAML text: cdk8s's `Yaml.stringify(...docs)`, byte for byte.
+ * `parallel` forces the worker on or off; by default it helps with long lists on multi-core machines.
+ */
+export function stringifyDocuments(docs: readonly unknown[], parallel?: boolean): string {
+  const emitter = new ManifestYamlEmitter(docs.length, { parallel });
+  for (const d of docs) emitter.push(d);
+  return emitter.finish();
+}

@@ -1,0 +1,78 @@
+import { Yaml } from 'cdk8s';
+import { ManifestYamlEmitter, PARALLEL_MIN_DOCUMENTS, stringifyDocuments } from '../../lib/output/yaml-documents';
+
+/** Documents that exercise YAML 1.1 quoting, long and multi-line strings, empty collections. */
+function sampleDocs(n: number): unknown[] {
+  const docs: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}`, labels: { 'app.kubernetes.io/name': `svc-${i}` }, annotations: { note: 'x'.repeat(200 + i) } },
+      data: {
+        yes: 'yes',
+        on: 'on',
+        octal: '0755',
+        number: '1e3',
+        empty: '',
+        multi: `line one\nline two ${i}\n`,
+        unicode: 'café ✓',
+        colon: 'a: b',
+      },
+      list: [],
+      map: {},
+      nothing: null,
+      flag: i % 2 === 0,
+      count: i,
+    });
+    if (i % 17 === 5) docs.push(undefined);
+  }
+  return docs;
+}
+
+describe('stringifyDocuments', () => {
+  const docs = sampleDocs(200);
+  const expected = Yaml.stringify(...docs);
+
+  test('emits exactly what cdk8s Yaml.stringify emits, on this thread', () => {
+    expect(stringifyDocuments(docs, false)).toBe(expected);
+  });
+
+  test('the same bytes with the worker thread', () => {
+    expect(stringifyDocuments(docs, true)).toBe(expected);
+  });
+
+  test('the same bytes whoever emits which chunk: a worker that has all, some or none of them', () => {
+    // finish() right away: this thread takes most; after a pause the worker has taken some.
+    for (const pauseMs of [0, 5, 50, 300]) {
+      const e = new ManifestYamlEmitter(docs.length, { parallel: true });
+      for (const d of docs) e.push(d);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+      expect(e.finish()).toBe(expected);
+    }
+  });
+
+  test('fewer documents than expected, more than expected, one, none', () => {
+    const few = new ManifestYamlEmitter(docs.length, { parallel: true });
+    for (const d of docs.slice(0, 40)) few.push(d);
+    expect(few.finish()).toBe(Yaml.stringify(...docs.slice(0, 40)));
+    const more = new ManifestYamlEmitter(40, { parallel: true });
+    for (const d of docs) more.push(d);
+    expect(more.finish()).toBe(expected);
+    expect(stringifyDocuments(docs.slice(0, 1), true)).toBe(Yaml.stringify(docs[0]));
+    expect(stringifyDocuments([], true)).toBe(Yaml.stringify());
+  });
+
+  test('by default a short list stays on this thread and a long one still gives the same bytes', () => {
+    expect(stringifyDocuments(docs)).toBe(expected);
+    const many = sampleDocs(PARALLEL_MIN_DOCUMENTS + 10);
+    expect(stringifyDocuments(many)).toBe(Yaml.stringify(...many));
+  });
+});
+
+test('a slice a worker cannot take is emitted on this thread instead', () => {
+  // A Proxy cannot be copied to another thread; yaml reads it like any object.
+  const docs = sampleDocs(100);
+  docs[70] = new Proxy({ a: 1 }, {});
+  expect(stringifyDocuments(docs, true)).toBe(Yaml.stringify(...docs));
+});
