@@ -7,12 +7,14 @@ import { ComposeError } from '../diagnostics';
 import { allCommands } from './commands';
 import { CliIO, EXIT_ERROR, EXIT_OK } from './io';
 import { printDiagnostics } from './report';
+import { version } from '../../package.json';
 
 export { processIO } from './io';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('compose-cdk8s')
     .description('Convert a Docker Compose stack into Kubernetes manifests for DigitalOcean Kubernetes')
+    .version(version, '-V, --version', 'print the compose-cdk8s version')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();

@@ -43,6 +43,11 @@ function snapshotDir(dir: string): Record<string, string> {
 }
 
 describe('compose-cdk8s synth', () => {
+  it('prints its version (from package.json) and exits 0', async () => {
+    const r = await runCli(['--version'], { cwd: os.tmpdir() });
+    expect(r).toEqual({ code: 0, stdout: `${require('../../package.json').version}\n`, stderr: '' });
+  });
+
   it('writes valid manifests for a good file, and the same bytes twice', async () => {
     const dir = stack({ 'compose.yaml': GOOD });
     const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
