@@ -2,14 +2,16 @@
  * Phase 3: validation against the official compose-spec JSON schema (vendored in schema/) with ajv,
  * with ajv's errors turned into one friendly diagnostic per problem, placed at file:line:col.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, Options } from 'ajv';
 import type { Diagnostic } from '../diagnostics';
 import { error } from '../diagnostics';
+import { SchemaSet, validatorsOf } from '../schemas/schema-set';
 import rawSchema from './schema/compose-spec.json';
 import { childPath, MutableSourceMap, pointerToPath, splitPath } from './source-map';
 import type { MergeTag } from './parse';
 
-let compiled: ValidateFunction | undefined;
+/** ajv options of the Compose and x-k8s schemas (verbose: the diagnostics read `parentSchema`). */
+export const AJV_OPTIONS: Readonly<Options> = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true };
 
 function withoutUniqueItems(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutUniqueItems);
@@ -19,17 +21,22 @@ function withoutUniqueItems(v: unknown): unknown {
   return out;
 }
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // Without `uniqueItems`: Compose removes duplicate list items before validating (compose-go's
-    // EnforceUnicity), so `ports: ["80:80", "80:80"]` loads; normalize/ drops the repeats.
-    const schema = withoutUniqueItems(rawSchema) as Record<string, unknown>;
-    delete schema.$schema; // draft-07, ajv's default; the https URI form is not registered in ajv
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+/** The vendored compose-spec schema as ajv compiles it. */
+export function composeSpecSchema(): Record<string, unknown> {
+  // Without `uniqueItems`: Compose removes duplicate list items before validating (compose-go's
+  // EnforceUnicity), so `ports: ["80:80", "80:80"]` loads; normalize/ drops the repeats.
+  const schema = withoutUniqueItems(rawSchema) as Record<string, unknown>;
+  delete schema.$schema; // draft-07, ajv's default; the https URI form is not registered in ajv
+  return schema;
 }
+
+/** Compiled at run time from the sources, precompiled in the bundle (lib/schemas/). */
+export const COMPOSE_SPEC_SCHEMA: SchemaSet<'validate'> = {
+  name: 'compose-spec',
+  options: AJV_OPTIONS,
+  schema: composeSpecSchema,
+  refs: { validate: 'compose-spec' },
+};
 
 /** Levenshtein distance (small strings only). */
 export function editDistance(a: string, b: string): number {
@@ -94,7 +101,7 @@ function isUnder(p: string, base: string): boolean {
  */
 export function validateSchema(data: unknown, sourceMap: MutableSourceMap, tags: ReadonlyMap<string, MergeTag> = new Map()): Diagnostic[] {
   if (data === null || data === undefined) return [];
-  const validate = validator();
+  const validate = validatorsOf(COMPOSE_SPEC_SCHEMA).validate;
   if (validate(prepare(data, tags))) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   const explained = explain(errors, sourceMap);

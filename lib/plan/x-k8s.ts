@@ -10,12 +10,13 @@
  * kompose users' `kompose.*` service labels are read as aliases for the same settings (table
  * KOMPOSE_LABELS); the service's own `x-k8s` block wins over them, and both over `defaults`.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ComposeProject } from '../compose/model';
-import { closest } from '../compose/schema';
+import { AJV_OPTIONS, closest } from '../compose/schema';
 import { ComposeError, Diagnostic, error } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { XK8sTopLevel } from '../settings';
+import { SchemaSet, validatorsOf } from '../schemas/schema-set';
 import { servicePath } from './names';
 import schemaJson from '../../schema/x-k8s.schema.json';
 
@@ -138,21 +139,20 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-let validators: { top: ValidateFunction; service: ValidateFunction; volume: ValidateFunction } | undefined;
-
-function compiled(): NonNullable<typeof validators> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+/** schema/x-k8s.schema.json and its parts; compiled at run time from the sources, precompiled in the bundle. */
+export const X_K8S_SCHEMA: SchemaSet<'top' | 'service' | 'volume'> = {
+  name: 'x-k8s',
+  options: AJV_OPTIONS,
+  schema: () => {
     const schema = { ...(schemaJson as Record<string, unknown>) };
     delete schema.$schema;
-    ajv.addSchema(schema, 'x-k8s');
-    validators = {
-      top: ajv.getSchema('x-k8s')!,
-      service: ajv.getSchema('x-k8s#/definitions/service')!,
-      volume: ajv.getSchema('x-k8s#/definitions/volume')!,
-    };
-  }
-  return validators;
+    return schema;
+  },
+  refs: { top: 'x-k8s', service: 'x-k8s#/definitions/service', volume: 'x-k8s#/definitions/volume' },
+};
+
+function compiled(): Record<'top' | 'service' | 'volume', ValidateFunction> {
+  return validatorsOf(X_K8S_SCHEMA);
 }
 
 function joinPath(base: string, instancePath: string): string {

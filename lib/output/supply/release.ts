@@ -17,12 +17,12 @@
  * Output-stage only: applied to rendered objects (`withReleaseMetadata`) or to the cdk8s chart
  * before synthesis (`applyReleaseToChart`); the plan and constructs are untouched.
  */
-import Ajv from 'ajv';
 import { ApiObject, Chart } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
 import type { DeploymentPlan } from '../../plan/model';
+import { SchemaSet, validatorsOf } from '../../schemas/schema-set';
 import { podSpecOf } from '../workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
@@ -62,7 +62,13 @@ const DIGESTS_SCHEMA = {
   },
 } as const;
 
-let validateDigests: ReturnType<Ajv['compile']> | undefined;
+/** Compiled at run time from the sources, precompiled in the bundle (lib/schemas/). */
+export const DIGESTS_SCHEMA_SET: SchemaSet<'validate'> = {
+  name: 'digests',
+  options: { allErrors: true, strict: false },
+  schema: () => DIGESTS_SCHEMA as unknown as Record<string, unknown>,
+  refs: { validate: 'digests' },
+};
 
 /** Parse and check a digests file; problems point at the offending key in the file. */
 export function parseDigestsFile(text: string, file: string): { value?: DigestsFile; errors: Diagnostic[] } {
@@ -76,7 +82,7 @@ export function parseDigestsFile(text: string, file: string): { value?: DigestsF
     return { errors: [error(`${file} is not valid JSON: ${doc.errors[0].message.split('\n')[0]}`, { location: at(doc.errors[0].pos[0]), hint: 'pass the digests.json the build workflow uploads' })] };
   }
   const value = doc.toJS() as unknown;
-  validateDigests ??= new Ajv({ allErrors: true, strict: false }).compile(DIGESTS_SCHEMA);
+  const validateDigests = validatorsOf(DIGESTS_SCHEMA_SET).validate;
   if (validateDigests(value)) return { value: value as DigestsFile, errors: [] };
   const errors = (validateDigests.errors ?? []).map((e) => {
     const keys = e.instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
