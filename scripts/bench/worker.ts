@@ -1,5 +1,9 @@
 /**
- * One benchmark measurement in a fresh process: `worker.ts <load|synth|floor> <project-dir> <n>`.
+ * One benchmark measurement in a fresh process: `worker.js <load|synth|floor> <project-dir> <n>`.
+ * scripts/bench.ts bundles this file with esbuild like the CLI's bundle (scripts/build.js) and runs
+ * the bundle with plain `node` (NODE_PATH pointing at the repository's node_modules), so start-up is
+ * the installed command's, not tsx's; `node --require tsx/cjs scripts/bench/worker.ts ...` still
+ * works for profiling the sources.
  * Prints one JSON line: { opMs, warmMs, maxRssMB, objects }: opMs is the work alone after the
  * process started (cold: first use compiles schemas and loads modules lazily), warmMs the same work
  * done again in the same process, maxRssMB the process's peak resident memory after the cold run.
