@@ -39,7 +39,7 @@ export interface RenderedDist {
 }
 
 export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist {
-  const { app, chart } = buildApp(plan);
+  const { chart } = buildApp(plan);
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
   if (plan.workloads.some((w) => w.container.built)) {
@@ -47,7 +47,7 @@ export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist
     if (errors.length) throw new ComposeError(errors);
   }
   const manifest = manifestFileName(plan);
-  const { objects, yaml } = synthChart(app, chart);
+  const { objects, yaml } = synthChart(chart);
   refuseOversized(plan, objects);
   return { files: { [manifest]: yaml, [KUSTOMIZATION_FILE]: kustomizationFor([manifest]) }, objects };
 }

@@ -28,12 +28,11 @@ export function buildApp(plan: DeploymentPlan, outdir?: string): { app: App; cha
 
 /**
  * Synthesize a one-chart app: its objects and their YAML, the same bytes `app.synthYaml()` gives
- * (construct validations run as there), but serializing the chart once instead of twice, and
- * emitting YAML on a second core while cdk8s renders (yaml-documents.ts).
+ * (`chart.toJson()` runs the construct validations as synthYaml does), but serializing the chart
+ * once instead of twice, and emitting YAML on a second core while cdk8s renders
+ * (yaml-documents.ts).
  */
-export function synthChart(app: App, chart: Chart): { objects: Record<string, unknown>[]; yaml: string } {
-  const problems = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
+export function synthChart(chart: Chart): { objects: Record<string, unknown>[]; yaml: string } {
   // cdk8s renders the objects one by one (`ApiObject.toJson`, in dependency order): each is handed
   // to the YAML emitter as it comes, so a worker thread writes YAML while cdk8s renders the rest.
   const apiObjects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -54,6 +53,9 @@ export function synthChart(app: App, chart: Chart): { objects: Record<string, un
   let objects: Record<string, unknown>[];
   try {
     objects = chart.toJson() as Record<string, unknown>[];
+  } catch (e) {
+    emitter.abandon();
+    throw e;
   } finally {
     for (const o of apiObjects) delete (o as { toJson?: unknown }).toJson;
   }
@@ -64,7 +66,7 @@ export function synthChart(app: App, chart: Chart): { objects: Record<string, un
 }
 
 export function renderManifests(plan: DeploymentPlan): RenderedManifests {
-  const { app, chart } = buildApp(plan);
-  const { objects, yaml } = synthChart(app, chart);
+  const { chart } = buildApp(plan);
+  const { objects, yaml } = synthChart(chart);
   return { files: { [manifestFileName(plan)]: yaml }, objects };
 }

@@ -76,3 +76,32 @@ test('a slice a worker cannot take is emitted on this thread instead', () => {
   docs[70] = new Proxy({ a: 1 }, {});
   expect(stringifyDocuments(docs, true)).toBe(Yaml.stringify(...docs));
 });
+
+describe('synthChart streams cdk8s objects into the emitter', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ApiObject, Chart, Testing } = require('cdk8s') as typeof import('cdk8s');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthChart } = require('../../lib/output/manifests') as typeof import('../../lib/output/manifests');
+
+  function chartOf(n: number) {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    for (let i = 0; i < n; i++) new ApiObject(chart, `cm${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { i: String(i), on: 'on' } });
+    return { app, chart };
+  }
+
+  test.each([3, PARALLEL_MIN_DOCUMENTS + 50])('%i objects: the bytes and objects of app.synthYaml() / chart.toJson(), nothing left patched', (n) => {
+    const { app, chart } = chartOf(n);
+    const r = synthChart(chart);
+    expect(r.yaml).toBe(app.synthYaml());
+    expect(r.objects).toEqual(chart.toJson());
+    expect(chart.node.findAll().filter((c) => Object.prototype.hasOwnProperty.call(c, 'toJson'))).toEqual([]);
+  });
+
+  test('construct validations still run (through chart.toJson), and a failure leaves nothing patched', () => {
+    const { chart } = chartOf(2);
+    chart.node.addValidation({ validate: () => ['always wrong'] });
+    expect(() => synthChart(chart)).toThrow(/Validation failed with the following errors:\n {2}\[c\] always wrong/);
+    expect(chart.node.findAll().filter((c) => Object.prototype.hasOwnProperty.call(c, 'toJson'))).toEqual([]);
+  });
+});
