@@ -68,8 +68,15 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestD <= limit ? best : undefined;
 }
 
-/** Copy of `data` without the subtrees tagged `!reset` and with a numeric `version` as a string. */
+/**
+ * `data` as validated: without the subtrees tagged `!reset` and with a numeric `version` as a
+ * string. A copy when something changes (ajv only reads), else `data` itself.
+ */
 function prepare(data: unknown, tags: ReadonlyMap<string, MergeTag>): unknown {
+  const numericVersion = !!data && typeof data === 'object' && typeof (data as Record<string, unknown>).version === 'number';
+  if (![...tags.values()].includes('reset')) {
+    return numericVersion ? { ...(data as Record<string, unknown>), version: String((data as Record<string, unknown>).version) } : data;
+  }
   const copy = structuredClone(data) as Record<string, unknown>;
   for (const [path, tag] of tags) {
     if (tag !== 'reset') continue;
