@@ -8,7 +8,7 @@
  * (default 3) is reported.
  *
  * What runs is what a user runs: at start the worker (scripts/bench/worker.ts) is bundled with
- * esbuild into the bench's temp folder with the settings of scripts/build.js (the CLI's bundle:
+ * esbuild into the bench's temp folder with the settings of scripts/bundle.js (the CLI's bundle:
  * node20, CommonJS, packages external, precompiled schema validators) and run with plain `node`,
  * no tsx. "op" is the work alone (after Node and module start-up), "warm" the same work again in the
  * same process, "process" the whole worker process. "cli" is the real command:

@@ -1,6 +1,6 @@
 /**
  * One benchmark measurement in a fresh process: `worker.js <load|synth|floor> <project-dir> <n> [once]`.
- * scripts/bench.ts bundles this file with esbuild like the CLI's bundle (scripts/build.js) and runs
+ * scripts/bench.ts bundles this file with esbuild like the CLI's bundle (scripts/bundle.js) and runs
  * the bundle with plain `node` (NODE_PATH pointing at the repository's node_modules), so start-up is
  * the installed command's, not tsx's; `node --require tsx/cjs scripts/bench/worker.ts ...` still
  * works for profiling the sources.
