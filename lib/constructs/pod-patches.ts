@@ -5,9 +5,18 @@
  * capabilities. Only fields the plan sets are touched. A workload scaled by a
  * HorizontalPodAutoscaler leaves `spec.replicas` out, so applying the manifests again (kubectl,
  * Argo CD) does not undo the autoscaler's decision.
+ *
+ * Storage (claim-sharing.ts decides): a StatefulSet's per-replica claims become
+ * `spec.volumeClaimTemplates`, and their mounts are added to the container here (they are no pod
+ * volume, so cdk8s-plus cannot mount them); pods sharing a ReadWriteOnce claim get the group's
+ * label and a required podAffinity on it (same node).
+ *
+ * cdk8s-plus maps the patched object through the typed Kubernetes API (L1) again, dropping what
+ * that does not know: patch values are built as the L1 types (quantities as k8s.Quantity).
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
-import type { WorkloadKind, WorkloadPlan } from '../plan/model';
+import * as k8s from '../../imports/k8s';
+import type { ColocationPlan, VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
 
 /** JSON pointer of the pod template in each workload kind. */
 export function podTemplatePointer(kind: WorkloadKind): string {
@@ -45,6 +54,19 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
     add('/dnsPolicy', 'ClusterFirstWithHostNet');
   }
   const c = w.container;
+  const templates = w.volumeClaimTemplates ?? [];
+  if (templates.length > 0) {
+    api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', templates.map(claimTemplate)));
+    const names = new Set(templates.map((t) => t.name));
+    const mounts = c.volumeMounts.filter((m) => names.has(m.name)).map(mount);
+    // cdk8s-plus writes volumeMounts only when the container has other mounts.
+    if (mounts.length === c.volumeMounts.length) add('/containers/0/volumeMounts', mounts);
+    else for (const m of mounts) add('/containers/0/volumeMounts/-', m);
+  }
+  if (w.colocation) {
+    api.addJsonPatch(JsonPatch.add(`${podTemplatePointer(w.kind)}/metadata/labels/${pointerSegment(w.colocation.labelKey)}`, w.colocation.labelValue));
+    add('/affinity', affinity(w.colocation));
+  }
   if (c.tty) add('/containers/0/tty', true);
   if (c.stdin) add('/containers/0/stdin', true);
   const caps = c.securityContext?.capabilities;
@@ -54,4 +76,44 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
       ...(caps.drop ? { drop: [...caps.drop] } : {}),
     });
   }
+}
+
+/** A JSON pointer segment (`/` → `~1`, `~` → `~0`). */
+function pointerSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** A container mount as cdk8s-plus writes one. */
+function mount(m: VolumeMountPlan): k8s.VolumeMount {
+  return { mountPath: m.mountPath, name: m.name, readOnly: m.readOnly, ...(m.subPath ? { subPath: m.subPath } : {}) };
+}
+
+/** A volumeClaimTemplates entry, shaped like the PersistentVolumeClaim it stands for. */
+function claimTemplate(t: VolumeClaimPlan): k8s.KubePersistentVolumeClaimProps {
+  return {
+    metadata: {
+      ...(Object.keys(t.annotations).length ? { annotations: { ...t.annotations } } : {}),
+      labels: { ...t.labels },
+      name: t.name,
+    },
+    spec: {
+      accessModes: [...t.accessModes],
+      resources: { requests: { storage: k8s.Quantity.fromString(`${t.sizeGiB}Gi`) } },
+      storageClassName: t.storageClassName,
+      volumeMode: 'Filesystem',
+    },
+  };
+}
+
+/** Required: a node already running a pod of the group (the first pod of a group may go anywhere). */
+function affinity(c: ColocationPlan): k8s.Affinity {
+  const matchLabels: Record<string, string> = { ...c.selector, [c.labelKey]: c.labelValue };
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{
+        labelSelector: { matchLabels: Object.fromEntries(Object.keys(matchLabels).sort().map((k) => [k, matchLabels[k]])) },
+        topologyKey: c.topologyKey,
+      }],
+    },
+  };
 }

@@ -98,7 +98,9 @@ export class ServiceWorkload extends Construct {
         }));
       }
     }
+    const perReplica = new Set((w.volumeClaimTemplates ?? []).map((t) => t.name));
     for (const m of w.container.volumeMounts) {
+      if (perReplica.has(m.name)) continue; // a volumeClaimTemplates claim, mounted by applyPodPatches
       const volume = podVolumes.get(m.name);
       if (!volume) throw new Error(`internal: mount ${m.mountPath} names unknown volume ${m.name}`);
       container.mount(m.mountPath, volume, { readOnly: m.readOnly, ...(m.subPath ? { subPath: m.subPath } : {}) });

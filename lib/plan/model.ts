@@ -65,6 +65,30 @@ export interface WorkloadPlan {
   readonly pod?: PodRuntimePlan;
   /** Job / CronJob settings, for those kinds. */
   readonly job?: JobPlan;
+  /**
+   * StatefulSet only: per-replica claims (`volumeClaimTemplates`) for the named volumes no other
+   * service mounts. Container mounts name them; `volumes` does not list them.
+   */
+  readonly volumeClaimTemplates?: readonly VolumeClaimPlan[];
+  /** Keeps the pods on the node of the other pods sharing its ReadWriteOnce claims (see claim-sharing.ts). */
+  readonly colocation?: ColocationPlan;
+}
+
+/**
+ * Pods that share a ReadWriteOnce claim, kept on one node: every pod of the group carries the
+ * label, and requires (podAffinity, topologyKey `kubernetes.io/hostname`) a node already running
+ * a pod with it.
+ */
+export interface ColocationPlan {
+  readonly labelKey: string;
+  /** A valid label value (≤63 characters), the same for every workload of the group. */
+  readonly labelValue: string;
+  /** Further labels the affinity term selects on (the project's `app.kubernetes.io/part-of`). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Claims the group shares, sorted. */
+  readonly claims: readonly string[];
+  /** Node label the pods share (`kubernetes.io/hostname`: one node). */
+  readonly topologyKey: string;
 }
 
 export interface InitContainerPlan {

@@ -18,6 +18,7 @@ import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
 import { applyServiceExtras, prepareServices } from './service-extras';
+import { planClaimSharing } from './claim-sharing';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -182,14 +183,18 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
   const extras = applyServiceExtras(project, settings, workloads, warnings, errors);
+  // Pods sharing a ReadWriteOnce claim: per-replica claims for StatefulSets, else one node (claim-sharing.ts).
+  const sharing = planClaimSharing(project, extras.workloads, volumeClaims);
+  warnings.push(...sharing.warnings);
+  extras.decisions.push(...sharing.decisions);
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    workloads: extras.workloads.sort(byName),
-    volumeClaims: volumeClaims.sort(byName),
+    workloads: sharing.workloads.sort(byName),
+    volumeClaims: sharing.volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),

@@ -6,7 +6,9 @@
  *   DigitalOcean block storage (`do-block-storage`, 1Gi) unless `volumes.<name>.x-k8s` (size,
  *   storageClass), the service's `x-k8s` (volumeSize, storageClass) or the top-level `x-k8s`
  *   (storageClass) say otherwise. `external: true` refers to an existing claim by name.
- * - Any pod mounting a block-storage claim (ReadWriteOnce) is rolled out with `Recreate`.
+ * - Any pod mounting a block-storage claim (ReadWriteOnce) is rolled out with `Recreate`. Once
+ *   kinds and replicas are known, claim-sharing.ts keeps pods sharing a claim on one node and turns
+ *   a StatefulSet's own volumes into volumeClaimTemplates.
  * - An anonymous volume lives as long as the pod: an emptyDir.
  * - `tmpfs` mounts and `shm_size` (at /dev/shm) become emptyDir with `medium: Memory` and a sizeLimit.
  * - Bind mounts: see bind-mounts.ts. Configs: configs.ts. Secrets: secrets.ts.
@@ -421,9 +423,7 @@ export class StoragePlanner {
     for (const volume of [...this.namedUsers.keys()].sort(compareStrings)) {
       const users = this.namedUsers.get(volume)!.sort(compareStrings);
       const name = claimName(this.project, volume);
-      if (users.length > 1) {
-        this.warn(`volume ${volume} is mounted by ${users.join(', ')}: a ReadWriteOnce block-storage claim can only be attached to one node, so these pods must run on the same node`, `volumes.${volume}`);
-      }
+      // Several services (or replicas) on one claim are kept on one node by claim-sharing.ts.
       const settings = this.claimSettings(volume, users);
       volumeClaims.push({
         name,

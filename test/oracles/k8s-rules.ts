@@ -152,7 +152,8 @@ function portNumber(v: unknown, at: string, out: string[]): void {
   if (typeof v === 'number' && (!Number.isInteger(v) || v < 1 || v > 65535)) out.push(`${at}: ${v} must be between 1 and 65535`);
 }
 
-function checkPodSpec(spec: unknown, at: string, out: string[]): void {
+/** `claimTemplates`: a StatefulSet's volumeClaimTemplates names, which its mounts may name (the controller adds those volumes). */
+function checkPodSpec(spec: unknown, at: string, out: string[], claimTemplates: readonly string[] = []): void {
   if (!isObj(spec)) return;
   const volumes = new Set<string>();
   ((spec.volumes ?? []) as Obj[]).forEach((v, i) => {
@@ -191,7 +192,7 @@ function checkPodSpec(spec: unknown, at: string, out: string[]): void {
         }
       });
       ((c.volumeMounts ?? []) as Obj[]).forEach((m, j) => {
-        if (typeof m?.name === 'string' && !volumes.has(m.name)) out.push(`${p}.volumeMounts[${j}].name: volume "${m.name}" not found in ${at}.volumes`);
+        if (typeof m?.name === 'string' && !volumes.has(m.name) && !claimTemplates.includes(m.name)) out.push(`${p}.volumeMounts[${j}].name: volume "${m.name}" not found in ${at}.volumes`);
       });
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
         const pr = c[probe];
@@ -250,7 +251,8 @@ export function apiServerChecks(o: Obj): string[] {
   checkSelector(o, out);
   const podPath = POD_SPEC_PATHS[o.kind];
   if (podPath) {
-    checkPodSpec(dig(o, podPath), podPath.join('.'), out);
+    const templates = o.kind === 'StatefulSet' ? ((dig(o, ['spec', 'volumeClaimTemplates']) ?? []) as Obj[]).map((t) => t?.metadata?.name).filter((n): n is string => typeof n === 'string') : [];
+    checkPodSpec(dig(o, podPath), podPath.join('.'), out, templates);
     if (podPath.length > 1) {
       const tmd = dig(o, [...podPath.slice(0, -1), 'metadata']);
       if (isObj(tmd)) {

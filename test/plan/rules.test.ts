@@ -229,7 +229,7 @@ describe('volumes', () => {
     const backup = p.workloads.find((w) => w.name === 'backup')!;
     expect(backup.strategy).toBe('Recreate');
     expect(backup.container.volumeMounts).toEqual([{ name: 'db-data', mountPath: '/backup', readOnly: true }]);
-    expect(p.warnings.map((w) => w.message)).toContain('volume db_data is mounted by backup, db: a ReadWriteOnce block-storage claim can only be attached to one node, so these pods must run on the same node');
+    expect(p.warnings.map((w) => w.message)).toContain('pods of backup and db are kept on one node because they share the ReadWriteOnce volume db_data, which only one node can attach (required podAffinity on compose-cdk8s.io/shared-claim=db-data)');
   });
 
   it('anonymous volumes → emptyDir; tmpfs → memory emptyDir', () => {

@@ -93,9 +93,12 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
   }
   for (const name of Object.keys(project.volumes).sort(compareStrings)) {
     const claim = plan.volumeClaims.find((c) => c.composeName === name);
+    const perReplica = plan.workloads.find((w) => w.volumeClaimTemplates?.some((c) => c.composeName === name));
     const v = project.volumes[name];
     const fallback = claim
       ? { status: 'mapped' as const, reason: `PersistentVolumeClaim ${claim.name} (${claim.sizeGiB}Gi, ${claim.storageClassName})` }
+      : perReplica
+        ? { status: 'mapped' as const, reason: `volumeClaimTemplates of StatefulSet ${perReplica.name}: a claim per replica` }
       : v.external
         ? { status: 'mapped' as const, reason: 'external: used by name, not created' }
         : { status: 'ignored' as const, reason: 'not mounted by any service' };

@@ -1,0 +1,55 @@
+/**
+ * The chart of a stack with shared ReadWriteOnce claims: co-location affinity and a StatefulSet's
+ * volumeClaimTemplates come through the chart unchanged (default values render dist/), the chart
+ * lints, every object passes the schema, and the affinity is a value a user may override.
+ */
+import type { VolumeMount } from '../../lib/compose/model';
+import { renderHelmChart } from '../../lib/output/helm';
+import { renderManifests } from '../../lib/output/manifests';
+import { planProject } from '../../lib/plan/plan';
+import { helm, helmTemplateObjects as helmTemplate } from '../oracles/helm';
+import { validateManifests } from '../oracles/k8s';
+import { SETTINGS, project, service } from '../helpers/project';
+import { byId, removeCharts, writeChart } from './chart-dir';
+
+type Obj = Record<string, any>;
+afterAll(removeCharts);
+
+const vol = (name: string) => ({ name, external: false, driverOpts: {}, labels: {}, extensions: {} });
+const mount = (source: string, target: string, readOnly = false): VolumeMount => ({ type: 'volume', source, target, readOnly });
+
+const plan = planProject(project([
+  service('db', {
+    image: 'postgres:16', ports: [{ target: 5432, protocol: 'tcp' }], deploy: { replicas: 3, labels: {} },
+    volumes: [mount('data', '/var/lib/postgresql/data'), mount('dumps', '/dumps')], extensions: { 'x-k8s': { kind: 'StatefulSet' } },
+  }),
+  service('backup', { image: 'x:1', volumes: [mount('dumps', '/in', true)] }),
+  service('web', { image: 'nginx:1', ports: [{ target: 80, protocol: 'tcp' }], deploy: { replicas: 2, labels: {} }, volumes: [mount('media', '/media')] }),
+], { volumes: { data: vol('data'), dumps: vol('dumps'), media: vol('media') } }), { ...SETTINGS, namespace: 'shop' });
+
+describe('chart with shared claims', () => {
+  const dist = renderManifests(plan).objects as Obj[];
+  const dir = writeChart(renderHelmChart(plan));
+
+  it('renders exactly dist/ with the default values; lint and the Kubernetes schema are clean', () => {
+    expect(dist.find((o) => o.kind === 'StatefulSet')?.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(dist.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')?.spec.template.spec.affinity).toBeDefined();
+    const objects = helmTemplate(dir, ['--namespace', 'shop']);
+    expect(byId(objects, { stripHelmLabels: true })).toEqual(byId(dist));
+    expect(validateManifests(objects)).toEqual([]);
+    const lint = helm(['lint', dir]);
+    expect([lint.code, lint.stdout.match(/\[(INFO|WARNING|ERROR)\].*/g)]).toEqual([0, null]);
+  });
+
+  it('the affinity is the service\'s affinity value; the per-replica claims are no persistence value', () => {
+    const values = helm(['show', 'values', dir]).stdout;
+    expect(values).toMatch(/compose-cdk8s\.io\/shared-claim: media/);
+    const persistence = helmTemplate(dir, ['--namespace', 'shop']).filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name);
+    expect(persistence.sort()).toEqual(['dumps', 'media']);
+    // The documented way out for storage that is ReadWriteMany after all.
+    const dropped = helmTemplate(dir, ['--namespace', 'shop', '--set', 'services.web.affinity.podAffinity=null']);
+    const web = dropped.find((o) => o.kind === 'Deployment' && o.metadata.name === 'web')!;
+    expect(web.spec.template.spec.affinity).toBeUndefined();
+    expect(validateManifests(dropped)).toEqual([]);
+  });
+});
