@@ -129,14 +129,18 @@ export class ServiceWorkload extends Construct {
 
   /** The ClusterIP Service on the container ports (headless for a StatefulSet without ports). */
   private makeService(w: WorkloadPlan, metadata: { name: string; namespace?: string }): plus.Service {
+    const ports = (w.service?.ports ?? []).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] }));
     const service = new plus.Service(this, 'Service', {
       metadata: { ...metadata, labels: { ...w.labels } },
       type: plus.ServiceType.CLUSTER_IP,
       ...(w.service && !w.service.headless ? {} : { clusterIP: 'None' }),
-      ports: (w.service?.ports ?? []).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
+      // cdk8s-plus refuses a Service without ports; Kubernetes allows a headless one (a StatefulSet's
+      // governing Service for a service with no ports), so a placeholder is removed below.
+      ports: ports.length > 0 ? ports : [{ port: 1 }],
     });
     for (const [key, value] of Object.entries(w.selector)) service.selectLabel(key, value);
     const api = ApiObject.of(service);
+    if (ports.length === 0) api.addJsonPatch(JsonPatch.remove('/spec/ports'));
     // cdk8s-plus writes an empty externalIPs list; leave the field out as Kubernetes does.
     api.addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     // A StatefulSet adds its own cdk8s address to the selector; select by the readable labels only.

@@ -180,3 +180,13 @@ describe('StatefulSet volumeClaimTemplates', () => {
     expectColocated(find(objects, 'Deployment', 'backup'), 'dumps');
   });
 });
+
+describe('a StatefulSet without ports', () => {
+  test('gets a headless governing Service with no ports (cdk8s-plus would refuse one)', () => {
+    const objects = render([service('worker', { image: 'busybox', command: ['sleep', 'infinity'], extensions: { 'x-k8s': { kind: 'StatefulSet' } } })], {});
+    const svc = find(objects, 'Service', 'worker');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.ports).toBeUndefined();
+    expect(find(objects, 'StatefulSet', 'worker').spec.serviceName).toBe('worker');
+  });
+});
