@@ -46,7 +46,6 @@ function emitChunk(docs: readonly unknown[]): string {
  */
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
-const { stringify } = require(workerData.yaml);
 const { port, claims, done, options, separator } = workerData;
 let stopped = false;
 function stop() {
@@ -54,6 +53,12 @@ function stop() {
   Atomics.store(done, 0, 1);
   Atomics.notify(done, 0);
   port.close();
+}
+let stringify;
+try {
+  stringify = require(workerData.yaml).stringify;
+} catch (e) {
+  stop(); // this thread emits everything
 }
 port.on('message', (m) => {
   if (stopped) return;
@@ -93,6 +98,8 @@ function startHelper(chunks: number): Helper | undefined {
       argv: [],
     });
     worker.unref();
+    // A worker that fails only loses its chunks (emitted here); never an unhandled 'error' event.
+    worker.on('error', () => undefined);
     return { worker, port: port1, claims, done };
   } catch {
     port1.close();
