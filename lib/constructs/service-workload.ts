@@ -17,7 +17,7 @@
  */
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { ContainerPlan, EnvVarPlan, ProbePlan, ResourceAmounts, WorkloadPlan } from '../plan/model';
+import type { ContainerPlan, EnvVarPlan, ProbePlan, ResourceAmounts, ServicePlan, WorkloadPlan } from '../plan/model';
 import { applyPodPatches, podTemplatePointer } from './pod-patches';
 import * as plus from './plus';
 import { createWorkload, selectPods } from './workload-kind';
@@ -65,7 +65,7 @@ export class ServiceWorkload extends Construct {
       ...(pullSecret ? { dockerRegistryAuth: plus.Secret.fromSecretName(this, 'PullSecret', pullSecret) } : {}),
       ...(w.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriod: Duration.seconds(w.terminationGracePeriodSeconds) } : {}),
       ...(w.hostname ? { dns: { hostname: w.hostname } } : {}),
-      containers: [containerProps(this, w.container)],
+      containers: [containerProps(this, w.container), ...(w.sidecars ?? []).map((c) => containerProps(new Construct(this, `Sidecar-${c.name}`), c))],
     }, governing);
     selectPods(this.deployment, w);
 
@@ -105,6 +105,15 @@ export class ServiceWorkload extends Construct {
       if (!volume) throw new Error(`internal: mount ${m.mountPath} names unknown volume ${m.name}`);
       container.mount(m.mountPath, volume, { readOnly: m.readOnly, ...(m.subPath ? { subPath: m.subPath } : {}) });
     }
+    // Containers of services sharing this one's network (network_mode: service:<this>).
+    (w.sidecars ?? []).forEach((c, i) => {
+      for (const m of c.volumeMounts) {
+        if (perReplica.has(m.name)) continue; // mounted by sidecarPatches
+        const volume = podVolumes.get(m.name);
+        if (!volume) throw new Error(`internal: mount ${m.mountPath} of ${c.name} names unknown volume ${m.name}`);
+        this.deployment.containers[i + 1].mount(m.mountPath, volume, { readOnly: m.readOnly, ...(m.subPath ? { subPath: m.subPath } : {}) });
+      }
+    });
 
     const api = ApiObject.of(this.deployment);
     const template = podTemplatePointer(w.kind);
@@ -113,6 +122,7 @@ export class ServiceWorkload extends Construct {
       api.addJsonPatch(JsonPatch.replace(`${template}/spec/imagePullSecrets`, w.imagePullSecrets.map((name) => ({ name }))));
     }
     applyPodPatches(api, w);
+    sidecarPatches(api, w, perReplica);
 
     this.service = governing ?? (w.service ? this.makeService(w, metadata) : undefined);
     if (w.publicService) {
@@ -125,15 +135,17 @@ export class ServiceWorkload extends Construct {
       for (const [key, value] of Object.entries(w.selector)) this.publicService.selectLabel(key, value);
       ApiObject.of(this.publicService).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     }
+    for (const alias of w.aliasServices ?? []) this.makeService(w, { name: alias.name, namespace: props.namespace }, alias);
   }
 
   /** The ClusterIP Service on the container ports (headless for a StatefulSet without ports). */
-  private makeService(w: WorkloadPlan, metadata: { name: string; namespace?: string }): plus.Service {
-    const ports = (w.service?.ports ?? []).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] }));
-    const service = new plus.Service(this, 'Service', {
+  private makeService(w: WorkloadPlan, metadata: { name: string; namespace?: string }, alias?: ServicePlan): plus.Service {
+    const planned = alias ?? w.service;
+    const ports = (planned?.ports ?? []).map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] }));
+    const service = new plus.Service(this, alias ? `AliasService-${alias.name}` : 'Service', {
       metadata: { ...metadata, labels: { ...w.labels } },
       type: plus.ServiceType.CLUSTER_IP,
-      ...(w.service && !w.service.headless ? {} : { clusterIP: 'None' }),
+      ...(planned && !planned.headless ? {} : { clusterIP: 'None' }),
       // cdk8s-plus refuses a Service without ports; Kubernetes allows a headless one (a StatefulSet's
       // governing Service for a service with no ports), so a placeholder is removed below.
       ports: ports.length > 0 ? ports : [{ port: 1 }],
@@ -147,6 +159,32 @@ export class ServiceWorkload extends Construct {
     api.addJsonPatch(JsonPatch.replace('/spec/selector', { ...w.selector }));
     return service;
   }
+}
+
+/**
+ * Container fields of the sidecars that cdk8s-plus cannot express (as pod-patches.ts does for the
+ * first container): tty / stdin / capabilities, and mounts of a StatefulSet's per-replica claims.
+ */
+function sidecarPatches(api: ApiObject, w: WorkloadPlan, perReplica: ReadonlySet<string>): void {
+  const at = `${podTemplatePointer(w.kind)}/spec/containers`;
+  (w.sidecars ?? []).forEach((c, i) => {
+    const path = `${at}/${i + 1}`;
+    const claimMounts = c.volumeMounts.filter((m) => perReplica.has(m.name)).map((m) => ({
+      name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true } : {}), ...(m.subPath ? { subPath: m.subPath } : {}),
+    }));
+    // cdk8s-plus writes volumeMounts only when the container has other mounts.
+    if (claimMounts.length > 0 && claimMounts.length === c.volumeMounts.length) api.addJsonPatch(JsonPatch.add(`${path}/volumeMounts`, claimMounts));
+    else for (const m of claimMounts) api.addJsonPatch(JsonPatch.add(`${path}/volumeMounts/-`, m));
+    if (c.tty) api.addJsonPatch(JsonPatch.add(`${path}/tty`, true));
+    if (c.stdin) api.addJsonPatch(JsonPatch.add(`${path}/stdin`, true));
+    const caps = c.securityContext?.capabilities;
+    if (caps && (caps.add || caps.drop)) {
+      api.addJsonPatch(JsonPatch.add(`${path}/securityContext/capabilities`, {
+        ...(caps.add ? { add: [...caps.add] } : {}),
+        ...(caps.drop ? { drop: [...caps.drop] } : {}),
+      }));
+    }
+  });
 }
 
 function emptyToUndefined(record: Readonly<Record<string, string>>): Record<string, string> | undefined {

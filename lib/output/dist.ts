@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../diagnostics';
-import type { DeploymentPlan } from '../plan/model';
+import { buildsImages, DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
 import { InputsStamp, withStamp } from './diff/inputs-hash';
@@ -42,7 +42,7 @@ export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist
   const { chart } = buildApp(plan);
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
-  if (plan.workloads.some((w) => w.container.built)) {
+  if (buildsImages(plan)) {
     const errors = applyReleaseToChart(chart, release, { plan });
     if (errors.length) throw new ComposeError(errors);
   }

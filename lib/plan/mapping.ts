@@ -60,7 +60,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   ulimits: { status: 'lossy', note: 'lost: Kubernetes has no per-pod ulimits' },
   secrets: { status: 'mapped', note: 'a Secret reference (never in the manifests) mounted at /run/secrets/<name> or target with its mode; `compose-cdk8s secrets` creates it from the local file or variable; external → an existing Secret' },
   configs: { status: 'mapped', note: 'a ConfigMap (file, content or environment, read at conversion) mounted at target with its mode; external → an existing ConfigMap' },
-  network_mode: { status: 'lossy', note: 'host → hostNetwork with x-k8s.allowHostNetwork (refused otherwise); service:/container: refused (own pod, reach it by Service name)' },
+  network_mode: { status: 'lossy', note: 'host → hostNetwork with x-k8s.allowHostNetwork (refused otherwise); service:X (or container:NAME, NAME the container_name of a service) → container in X\'s pod (one network namespace; a Service named after it selects X\'s pods when it has ports); container:NAME of no service refused' },
   devices: { status: 'unsupported', note: 'device access is not available on managed nodes' },
   shm_size: { status: 'mapped', note: 'emptyDir with medium: Memory and sizeLimit at /dev/shm' },
   stop_signal: { status: 'lossy', note: 'Kubernetes always sends SIGTERM (kept when it is SIGTERM)' },

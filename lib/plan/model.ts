@@ -72,6 +72,16 @@ export interface WorkloadPlan {
   readonly volumeClaimTemplates?: readonly VolumeClaimPlan[];
   /** Keeps the pods on the node of the other pods sharing its ReadWriteOnce claims (see claim-sharing.ts). */
   readonly colocation?: ColocationPlan;
+  /**
+   * Containers of services that share this one's network (`network_mode: service:<this>`), in
+   * name order, after `container` (see shared-network.ts). Their mounts name entries of `volumes`.
+   */
+  readonly sidecars?: readonly ContainerPlan[];
+  /**
+   * ClusterIP Services named after those services, selecting this workload's pods (`selector`),
+   * so `<sidecar>:<port>` keeps resolving.
+   */
+  readonly aliasServices?: readonly ServicePlan[];
 }
 
 /**
@@ -160,6 +170,8 @@ export interface KeyDecision {
 }
 
 export interface ContainerPlan {
+  /** Sidecars only (network_mode: service:X): the Compose service the container came from. */
+  readonly service?: string;
   readonly name: string;
   readonly image: string;
   /** True when the image is one we build and push to DOCR. */
@@ -305,4 +317,9 @@ export interface ConfigMapPlan {
   readonly annotations: Readonly<Record<string, string>>;
   readonly data: Readonly<Record<string, string>>;
   readonly binaryData?: Readonly<Record<string, string>>;
+}
+
+/** Whether any container of the plan (sidecars included) runs an image we build. */
+export function buildsImages(plan: Pick<DeploymentPlan, 'workloads'>): boolean {
+  return plan.workloads.some((w) => w.container.built || (w.sidecars ?? []).some((c) => c.built));
 }

@@ -19,6 +19,7 @@ import { planProbes } from './probes';
 import { planResources } from './resources';
 import { applyServiceExtras, prepareServices } from './service-extras';
 import { planClaimSharing } from './claim-sharing';
+import { shareNetworks } from './shared-network';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -183,8 +184,13 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
   const extras = applyServiceExtras(project, settings, workloads, warnings, errors);
+  // network_mode: service:X → a container in X's pod (shared-network.ts), before claims are shared.
+  const shared = shareNetworks(project, extras.workloads, extras.networkPolicies);
+  warnings.push(...shared.warnings);
+  errors.push(...shared.errors);
+  extras.decisions.push(...shared.decisions);
   // Pods sharing a ReadWriteOnce claim: per-replica claims for StatefulSets, else one node (claim-sharing.ts).
-  const sharing = planClaimSharing(project, extras.workloads, volumeClaims);
+  const sharing = planClaimSharing(project, shared.workloads, volumeClaims);
   warnings.push(...sharing.warnings);
   extras.decisions.push(...sharing.decisions);
   // Every diagnostic with a key path points at its line in the Compose file.
@@ -198,7 +204,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
-    ...(extras.networkPolicies.length ? { networkPolicies: extras.networkPolicies } : {}),
+    ...(shared.networkPolicies.length ? { networkPolicies: shared.networkPolicies } : {}),
     ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
   };
 }

@@ -14,7 +14,8 @@
  * | sysctls            | pod securityContext.sysctls (the safe set; others refused)      |
  * | ulimits            | lost (Kubernetes has no per-pod ulimits)                        |
  * | tty / stdin_open   | container tty / stdin                                           |
- * | network_mode       | host → hostNetwork with x-k8s.allowHostNetwork; service:/container: refused |
+ * | network_mode       | host → hostNetwork with x-k8s.allowHostNetwork                  |
+ * | network_mode: service:X / container:NAME | a container in X's pod (shared-network.ts): one network namespace, no workload of its own; a Service named after it selects X's pods when it has ports; container:NAME refused unless NAME is a service's container_name |
  * (`user`, `hostname` and `stop_grace_period` are planned in plan.ts.)
  */
 import { isIP } from 'net';
@@ -178,7 +179,7 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
       if (xk8s.allowHostNetwork) pod.hostNetwork = true;
       else lose('network_mode', 'network_mode: host is refused: the pod would share the node\'s network', 'remove it (the Service reaches the pod), or opt in with x-k8s.allowHostNetwork: true', 'refused');
     } else if (mode.startsWith('service:') || mode.startsWith('container:')) {
-      lose('network_mode', `network_mode: ${mode} is refused: the service runs in its own pod, so "localhost" no longer reaches ${mode.slice(mode.indexOf(':') + 1)}`, 'reach it by its Service name instead of localhost', 'refused');
+      // Decided across services: a container in the other service's pod (shared-network.ts).
     } else if (mode === 'none') {
       lose('network_mode', 'network_mode: none is lost: every pod has a network interface');
     } else {

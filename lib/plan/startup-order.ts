@@ -12,12 +12,17 @@
  *   configurable (`x-k8s.waitImage`).
  * - `condition: service_completed_successfully` makes the dependency a Job (kinds.ts), run in an
  *   earlier wave.
+ * - A service that shares another's network (`network_mode: service:X`) is a container of X's pod
+ *   (shared-network.ts): its edges are X's, an edge between the two disappears (same pod, and
+ *   Compose's implicit depends_on on X with it), and a wait for it waits for its Service (which
+ *   selects X's pods) or, when it has no ports, for X's.
  */
 import type { ComposeProject } from '../compose/model';
 import { Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { InitContainerPlan, KeyDecision, WorkloadPlan } from './model';
 import { childName, servicePath } from './names';
+import { podHosts, podOf } from './shared-network';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** busybox's `nc -z` does the TCP check; pinned so every synth gives the same bytes. */
@@ -31,28 +36,35 @@ export interface StartupOrder {
   readonly errors: Diagnostic[];
 }
 
-/** Dependencies of each service that are in the project (missing optional ones are skipped). */
-function edges(project: ComposeProject, errors: Diagnostic[]): Map<string, string[]> {
+/**
+ * Dependencies of each pod that are in the project (missing optional ones are skipped), keyed by
+ * the Compose service owning the pod: a service sharing another's network adds its edges to it.
+ */
+function edges(project: ComposeProject, hosts: ReadonlyMap<string, string>, errors: Diagnostic[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const name of Object.keys(project.services).sort(compareStrings)) {
-    const deps: string[] = [];
+    const pod = podOf(hosts, name);
+    const deps: string[] = out.get(pod) ?? [];
     for (const [dep, spec] of Object.entries(project.services[name].dependsOn)) {
-      if (project.services[dep]) deps.push(dep);
-      else if (spec.required) {
+      if (project.services[dep]) {
+        const target = podOf(hosts, dep);
+        if (target !== pod && !deps.includes(target)) deps.push(target);
+      } else if (spec.required) {
         const path = servicePath(name, 'depends_on', dep);
         errors.push(error(`depends on "${dep}", which is not an enabled service`, {
           path, location: project.sourceMap.nearest(path), hint: 'enable its profile with --profile, or set required: false',
         }));
       }
     }
-    out.set(name, deps.sort(compareStrings));
+    out.set(pod, deps.sort(compareStrings));
   }
   return out;
 }
 
 export function planStartupOrder(project: ComposeProject): StartupOrder {
   const errors: Diagnostic[] = [];
-  const graph = edges(project, errors);
+  const { hosts } = podHosts(project);
+  const graph = edges(project, hosts, errors);
   const waves = new Map<string, number>();
   const state = new Map<string, 'visiting' | 'done'>();
   const reported = new Set<string>();
@@ -65,7 +77,8 @@ export function planStartupOrder(project: ComposeProject): StartupOrder {
       if (!reported.has(key)) {
         reported.add(key);
         const path = servicePath(cycle[0], 'depends_on');
-        errors.push(error(`depends_on has a cycle: ${cycle.join(' → ')}`, {
+        const joined = [...hosts].filter(([, h]) => cycle.includes(h)).map(([side, h]) => `${side} runs in ${h}'s pod`).sort(compareStrings);
+        errors.push(error(`depends_on has a cycle: ${cycle.join(' → ')}${joined.length ? ` (network_mode: ${joined.join(', ')}, so its depends_on are the pod's)` : ''}`, {
           path, location: project.sourceMap.nearest(path), hint: 'remove one of these dependencies',
         }));
       }
@@ -79,6 +92,7 @@ export function planStartupOrder(project: ComposeProject): StartupOrder {
     return wave;
   };
   for (const name of graph.keys()) visit(name, []);
+  for (const [name, host] of hosts) waves.set(name, waves.get(host) ?? 0);
 
   const completedDependencies = new Set<string>();
   for (const s of Object.values(project.services)) {
@@ -104,11 +118,18 @@ export function planWaits(
   const decisions: KeyDecision[] = [];
   const warnings: Diagnostic[] = [];
   const deps = project.services[serviceName].dependsOn;
+  const { hosts } = podHosts(project);
   for (const dep of Object.keys(deps).sort(compareStrings)) {
     const spec = deps[dep];
-    const target = byCompose.get(dep);
+    const own = byCompose.get(dep);
+    // A service sharing another's network answers on its own Service when it has ports, else on its pod's.
+    const target = own && !own.service && podOf(hosts, dep) !== dep ? byCompose.get(podOf(hosts, dep)) ?? own : own;
     if (!target) continue;
     const path = servicePath(serviceName, 'depends_on', dep);
+    if (podOf(hosts, dep) === podOf(hosts, serviceName)) {
+      decisions.push({ path, status: 'lossy', reason: `${serviceName} and ${dep} are containers of one pod (network_mode), which start together: the order between them is lost` });
+      continue;
+    }
     if (spec.condition === 'service_completed_successfully') {
       decisions.push({ path, status: 'lossy', reason: `${dep} runs as a Job in an earlier sync wave; Argo CD waits for it to complete, plain kubectl apply does not` });
       continue;

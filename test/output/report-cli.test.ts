@@ -33,7 +33,7 @@ describe('report on the issue-5 stack fixture', () => {
     expect(statuses(await reportJson(STACK, ['--profile', 'debug']))).toEqual({
       'Cache.Redis': { expose: 'mapped', image: 'mapped', networks: 'mapped', sysctls: 'refused' },
       db: { environment: 'mapped', expose: 'mapped', healthcheck: 'mapped', image: 'mapped', networks: 'mapped', restart: 'mapped', volumes: 'mapped', 'x-k8s': 'mapped' },
-      debug: { image: 'mapped', network_mode: 'refused', profiles: 'mapped' },
+      debug: { image: 'mapped', network_mode: 'mapped', profiles: 'mapped' }, // a container in web's pod
       migrate: { command: 'mapped', depends_on: 'mapped', image: 'mapped', networks: 'mapped' },
       my_api: {
         build: 'mapped', cap_drop: 'mapped', depends_on: 'lossy', environment: 'mapped', extra_hosts: 'mapped', networks: 'mapped',

@@ -28,13 +28,14 @@ describe('runtime keys', () => {
     expect(allowed.warnings).toEqual([]);
   });
 
-  it('network_mode: host refused unless opted in; service:x refused clearly', () => {
+  it('network_mode: host refused unless opted in; service:x with no such service refused clearly', () => {
     const refused = plan({ network_mode: 'host' }, { networkMode: 'host' });
     expect(refused.workloads[0].pod).toBeUndefined();
     expect(refused.decisions).toContainEqual(expect.objectContaining({ path: 'services.app.network_mode', status: 'refused' }));
     expect(plan({ network_mode: 'host' }, { networkMode: 'host', extensions: { 'x-k8s': { allowHostNetwork: true } } }).workloads[0].pod).toEqual({ hostNetwork: true });
-    const side = plan({ network_mode: 'service:vpn' }, { networkMode: 'service:vpn' });
-    expect(side.warnings[0].message).toBe('network_mode: service:vpn is refused: the service runs in its own pod, so "localhost" no longer reaches vpn');
+    // With the service there, it joins its pod (test/plan/shared-network.test.ts); without it, nothing to join.
+    expect(() => plan({ network_mode: 'service:vpn' }, { networkMode: 'service:vpn' }))
+      .toThrow('network_mode refers to service "vpn", which is not defined or not enabled, so there is no pod to join');
   });
 
   it('extra_hosts → hostAliases grouped by address (list and map forms); host-gateway refused', () => {

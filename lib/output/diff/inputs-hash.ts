@@ -19,6 +19,7 @@ import { parseDotenv } from '../../compose/dotenv';
 import type { ComposeProject } from '../../compose/model';
 import { compareStrings } from '../../order';
 import { looksSecret } from '../../plan/env';
+import { buildsImages } from '../../plan/model';
 import type { Conversion } from '../../pipeline';
 import type { Settings } from '../../settings';
 
@@ -193,7 +194,7 @@ export function conversionStamp(conversion: Conversion, interpolationEnvFiles: r
     project: conversion.project,
     settings: conversion.settings,
     interpolationEnvFiles,
-    usesTag: conversion.plan.workloads.some((w) => w.container.built),
+    usesTag: buildsImages(conversion.plan),
   });
 }
 

@@ -5,7 +5,7 @@
  * dist/ (see labels.ts for the deliberate differences).
  */
 import { POD_TEMPLATE_PATH } from '../workload-paths';
-import type { DeploymentPlan, WorkloadPlan } from '../../plan/model';
+import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/model';
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
@@ -92,6 +92,11 @@ export interface ServiceModel {
   readonly envConfigMaps: ReadonlySet<string>;
   /** True when the service's image is built here and pulled from `global.image.registry`. */
   readonly builtImage: boolean;
+  /**
+   * Built images of the pod's other containers (services sharing this one's network), by container
+   * name: repository under `global.image.registry`, and a tag that is empty when it is `global.image.tag`.
+   */
+  readonly builtSidecars: ReadonlyMap<string, { readonly repository: string; readonly tag: string }>;
   /** Whether dist/ has an Ingress to it the chart cannot express in values (then it is kept as is). */
   readonly otherIngress: boolean;
 }
@@ -120,8 +125,13 @@ export function podTemplateOf(obj: K8sObject): K8sObject | undefined {
 }
 
 export function mainContainer(obj: K8sObject | undefined, w: WorkloadPlan): K8sObject | undefined {
+  return containerNamed(obj, w.container.name);
+}
+
+/** A container of the workload's pod template, by name. */
+export function containerNamed(obj: K8sObject | undefined, name: string): K8sObject | undefined {
   const containers = getPath(obj ? podTemplateOf(obj) : undefined, ['spec', 'containers']) as K8sObject[] | undefined;
-  return containers?.find((c) => c.name === w.container.name);
+  return containers?.find((c) => c.name === name);
 }
 
 /** The service that owns an object, if any. */
@@ -212,14 +222,23 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
 
   // global.image: from the built services' images (they share registry and tag).
   const imageOf = (s: (typeof found)[number]): string => String(mainContainer(s.workloadObject, s.workload)?.image ?? s.workload.container.image);
+  const sidecarImageOf = (s: (typeof found)[number], c: ContainerPlan): string => String(containerNamed(s.workloadObject, c.name)?.image ?? c.image);
   const firstBuilt = found.find((s) => s.workload.container.built);
-  const first = firstBuilt ? splitBuiltImage(imageOf(firstBuilt)) : undefined;
+  const firstBuiltSidecar = firstBuilt ? undefined : found.flatMap((s) => (s.workload.sidecars ?? []).filter((c) => c.built).map((c) => sidecarImageOf(s, c)))[0];
+  const firstImage = firstBuilt ? imageOf(firstBuilt) : firstBuiltSidecar;
+  const first = firstImage !== undefined ? splitBuiltImage(firstImage) : undefined;
   const registry = first?.registry ?? `${DOCR_HOST}/${options.registry ?? DEFAULT_REGISTRY}`;
   const tag = first?.tag ?? options.tag ?? 'latest';
   // A built image elsewhere than the shared registry (none today) is handled like any other image.
   const services: ServiceModel[] = found.map((s) => ({
     ...s,
     builtImage: s.workload.container.built && splitBuiltImage(imageOf(s)).registry === registry,
+    builtSidecars: new Map((s.workload.sidecars ?? [])
+      .filter((c) => c.built && splitBuiltImage(sidecarImageOf(s, c)).registry === registry)
+      .map((c) => {
+        const b = splitBuiltImage(sidecarImageOf(s, c));
+        return [c.name, { repository: b.name, tag: b.tag === tag ? '' : b.tag }] as const;
+      })),
   }));
   const globalPullSecrets = pullSecretNames(services.find((s) => pullSecretNames(s).length > 0));
 

@@ -5,7 +5,8 @@
  *   `commonLabels`, `commonAnnotations`, and the owning service's `labels` / `annotations`;
  * - the service's workload: replicas (unless autoscaling), image (built services from
  *   `global.image`), pull policy, pull secrets, resources, non-secret env values, pod labels and
- *   annotations, nodeSelector / tolerations / affinity;
+ *   annotations, nodeSelector / tolerations / affinity; built images of the containers of services
+ *   sharing its network (network_mode: service:) from `global.image` too (their other fields stay as in dist/);
  * - its Service: type and annotations; its env ConfigMap: the env values;
  * - PersistentVolumeClaims: size and storage class;
  * - its Ingress and HorizontalPodAutoscaler (dist/'s, or the chart's own, off by default): on/off,
@@ -72,6 +73,13 @@ function podSpec(s: ServiceModel, workload: K8sObject, t: TemplateText): void {
       if (typeof e.value === 'string') e.value = t.scalar(`{{ index $svc.env ${goString(e.name)} | quote }}`);
     }
     putBlock(container, 'resources', t, withBlock('resources', '$svc.resources'));
+  }
+  // Built images of services sharing this one's network follow global.image like the service's own.
+  for (const c of (spec.containers ?? []) as K8sObject[]) {
+    const built = c !== container ? s.builtSidecars.get(c.name) : undefined;
+    if (!built) continue;
+    const image = `(dict "repository" ${goString(built.repository)} "tag" ${goString(built.tag)})`;
+    c.image = t.scalar(`{{ include ${goString(`${t.chartName}.builtImage`)} (dict "image" ${image} "global" $.Values.global.image) | quote }}`);
   }
 
   const pullSecrets = spec.imagePullSecrets ? '($svc.imagePullSecrets | default $.Values.global.imagePullSecrets)' : '$svc.imagePullSecrets';

@@ -13,6 +13,7 @@ import { compareStrings } from '../../order';
 import { mappingOf } from '../../plan/mapping';
 import { servicePath } from '../../plan/names';
 import type { DeploymentPlan, KeyDecision } from '../../plan/model';
+import { podKindLabel } from '../../plan/shared-network';
 import { renderMermaid } from './mermaid';
 import { ConversionReport, ReportRow, ReportStatus, STATUS_ORDER, ServiceReport } from './model';
 
@@ -77,7 +78,7 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
     const keys = new Set(Object.keys(s.raw));
     if (Object.keys(s.extensions).includes('x-k8s')) keys.add('x-k8s');
     const rows = [...keys].sort(compareStrings).map((key) => row(project, key, servicePath(name, key), decisions, warnings, tableStatus(key), used));
-    services.push({ name, kubernetesName: w?.name ?? name, kind: w?.kind ?? 'none', rows });
+    services.push({ name, kubernetesName: w?.name ?? name, kind: podKindLabel(plan.workloads, name) ?? 'none', rows });
   }
 
   const resources: ReportRow[] = [];

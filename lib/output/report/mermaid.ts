@@ -7,6 +7,7 @@
 import type { ComposeProject } from '../../compose/model';
 import { compareStrings } from '../../order';
 import type { DeploymentPlan } from '../../plan/model';
+import { podKindLabel } from '../../plan/shared-network';
 
 function label(text: string): string {
   return `"${text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'))}"`;
@@ -22,7 +23,7 @@ export function renderMermaid(project: ComposeProject, plan: DeploymentPlan): st
     const w = plan.workloads.find((x) => x.composeName === name);
     const ports = s.ports.map((p) => (p.published ? `${p.published}→${p.target}/${p.protocol}` : `${p.target}/${p.protocol}`));
     const exposed = [w?.publicService ? `${w.publicService.type}` : '', w?.ingress ? `Ingress ${w.ingress.host ?? '*'}${w.ingress.path}` : ''].filter(Boolean);
-    const parts = [`${name}${w && w.name !== name ? ` (${w.name})` : ''}`, w?.kind ?? 'not converted', ...(ports.length ? [ports.join(', ')] : []), ...exposed];
+    const parts = [`${name}${w && w.name !== name ? ` (${w.name})` : ''}`, podKindLabel(plan.workloads, name) ?? 'not converted', ...(ports.length ? [ports.join(', ')] : []), ...exposed];
     lines.push(`  ${sid.get(name)}["${parts.map((p) => label(p).slice(1, -1)).join('<br/>')}"]`);
   }
 

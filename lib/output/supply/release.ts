@@ -226,12 +226,16 @@ export function applyReleaseToChart(chart: Chart, release: Release, meta: { plan
     const p = planned.get(`${obj.kind}/${obj.name}`);
     if (p) workloads.push({ obj, w: releaseOf(p.composeName, p.name, p.container.image, release) });
   }
-  errors.push(...unknownDigests(workloads.map((x) => x.w), release));
+  // Sidecars (network_mode: service:X) have no object of their own: their image and digest are
+  // recorded in release-info under their container name; the annotations stay the pod's service's.
+  const sidecars = plan.workloads.flatMap((p) => (p.sidecars ?? []).map((c) => releaseOf(c.service ?? c.name, c.name, c.image, release)));
+  const all = [...workloads.map((x) => x.w), ...sidecars];
+  errors.push(...unknownDigests(all, release));
   if (errors.length) return errors;
   for (const { obj, w } of workloads) {
     for (const [k, v] of Object.entries(w.annotations)) obj.metadata.addAnnotation(k, v);
   }
-  const cm = releaseConfigMap(workloads.map((x) => x.w), release, { project: plan.project, namespace: plan.namespace });
+  const cm = releaseConfigMap(all, release, { project: plan.project, namespace: plan.namespace });
   new ApiObject(chart, 'ReleaseInfo', cm as any);
   return [];
 }
