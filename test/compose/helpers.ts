@@ -4,9 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadProject, LoadOptions } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
-import { ComposeError, Diagnostic } from '../../lib/diagnostics';
+import type { Diagnostic } from '../../lib/diagnostics';
 import type { NormalizeContext } from '../../lib/compose/normalize/context';
 import { MutableSourceMap } from '../../lib/compose/source-map';
+import { composeErrorsOf } from '../helpers/errors';
 
 /** Writes `files` (relative path -> content) into a fresh tmp dir and returns its path. */
 export function tmpProject(files: Record<string, string>): string {
@@ -25,13 +26,7 @@ export function load(dir: string, opts: Partial<LoadOptions> = {}): ComposeProje
 
 /** Loads and expects a ComposeError; returns its diagnostics. */
 export function loadErrors(dir: string, opts: Partial<LoadOptions> = {}): readonly Diagnostic[] {
-  try {
-    load(dir, opts);
-  } catch (e) {
-    if (e instanceof ComposeError) return e.diagnostics;
-    throw e;
-  }
-  throw new Error('expected a ComposeError');
+  return composeErrorsOf(() => load(dir, opts));
 }
 
 export function bareContext(over: Partial<NormalizeContext> = {}): NormalizeContext {

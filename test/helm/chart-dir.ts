@@ -6,6 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
 import { writeDirAtomic } from '../../lib/output/write';
+import { helm, helmTemplateObjects } from '../oracles/helm';
+import { validateManifests } from '../oracles/k8s';
 
 const dirs: string[] = [];
 
@@ -41,4 +43,16 @@ export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean;
     out[`${o.kind}/${o.metadata?.name}`] = copy;
   }
   return out;
+}
+
+/**
+ * The chart in `dir`, rendered with its default values (`helm template` + `args`), is exactly
+ * `dist` but for Helm's standard labels, passes the Kubernetes schema, and lints without a finding.
+ */
+export function expectChartRendersDist(dir: string, dist: readonly Obj[], args: readonly string[], opts: { dropNamespace?: boolean } = {}): void {
+  const objects = helmTemplateObjects(dir, args);
+  expect(byId(objects, { stripHelmLabels: true, ...opts })).toEqual(byId(dist));
+  expect(validateManifests(objects)).toEqual([]);
+  const lint = helm(['lint', dir]);
+  expect([lint.code, lint.stdout.match(/\[(INFO|WARNING|ERROR)\].*/g)]).toEqual([0, null]);
 }

@@ -6,7 +6,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ComposeConfig, ComposeProject, ComposeSecret, ComposeService } from '../../lib/compose/model';
-import { ComposeError, Diagnostic } from '../../lib/diagnostics';
 import { renderManifests } from '../../lib/output/manifests';
 import { looksSecret, readSecretRules } from '../../lib/plan/env';
 import type { DeploymentPlan } from '../../lib/plan/model';
@@ -14,6 +13,7 @@ import { planProject } from '../../lib/plan/plan';
 import { resolveSettings } from '../../lib/settings';
 import { validateManifests } from '../oracles/k8s';
 import { SETTINGS, project, service } from '../helpers/project';
+import { composeErrorsOf } from '../helpers/errors';
 
 // Made at load time: describe bodies below build their models before any beforeAll runs.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'c8s-sec-'));
@@ -29,15 +29,7 @@ function proj(services: ComposeService[], over: Partial<ComposeProject> = {}): C
   return project(services, { projectDirectory: dir, ...over });
 }
 
-function errorsOf(fn: () => unknown): Diagnostic[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ComposeError) return [...e.diagnostics];
-    throw e;
-  }
-  throw new Error('expected a ComposeError');
-}
+const errorsOf = composeErrorsOf;
 
 const expectValid = (plan: DeploymentPlan): void => expect(validateManifests(renderManifests(plan).objects)).toEqual([]);
 

@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComposeError, Diagnostic } from '../../lib/diagnostics';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { podHosts } from '../../lib/plan/shared-network';
@@ -13,6 +12,7 @@ import { planStartupOrder } from '../../lib/plan/startup-order';
 import { loadText } from '../helpers/compose-text';
 import { GLUETUN } from '../helpers/shared-network-stacks';
 import { SETTINGS, project, service } from '../helpers/project';
+import { composeErrorsOf } from '../helpers/errors';
 
 const plan = (yaml: string, extra: Record<string, string> = {}): DeploymentPlan => planProject(loadText({ 'compose.yaml': yaml, ...extra }), SETTINGS);
 const workload = (p: DeploymentPlan, name: string): WorkloadPlan => {
@@ -20,15 +20,7 @@ const workload = (p: DeploymentPlan, name: string): WorkloadPlan => {
   if (!w) throw new Error(`no workload ${name} in ${p.workloads.map((x) => x.name).join(', ')}`);
   return w;
 };
-function planErrors(fn: () => unknown): Diagnostic[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ComposeError) return [...e.diagnostics];
-    throw e;
-  }
-  throw new Error('expected a ComposeError');
-}
+const planErrors = composeErrorsOf;
 
 describe('the kompose fixture (network-mode-service)', () => {
   const text = fs.readFileSync(path.join('/work/shared/corpus/kompose/network-mode-service', 'compose.yaml'), 'utf8');

@@ -7,13 +7,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ComposeProject, ComposeService, VolumeMount } from '../../lib/compose/model';
-import { ComposeError, Diagnostic } from '../../lib/diagnostics';
+import type { Diagnostic } from '../../lib/diagnostics';
 import { renderManifests } from '../../lib/output/manifests';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { quantityBytes } from '../../lib/plan/volumes';
 import { validateManifests } from '../oracles/k8s';
 import { SETTINGS, project, service } from '../helpers/project';
+import { composeErrorsOf } from '../helpers/errors';
 
 let dir: string;
 beforeAll(() => {
@@ -52,13 +53,7 @@ function planOf(p: ComposeProject): DeploymentPlan {
 }
 
 function errorsOf(p: ComposeProject): Diagnostic[] {
-  try {
-    planOf(p);
-  } catch (e) {
-    if (e instanceof ComposeError) return [...e.diagnostics];
-    throw e;
-  }
-  throw new Error('expected a ComposeError');
+  return composeErrorsOf(() => planOf(p));
 }
 
 function expectValid(plan: DeploymentPlan): void {

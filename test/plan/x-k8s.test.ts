@@ -5,21 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { ComposeError } from '../../lib/diagnostics';
 import { checkAllXK8s, readServiceXK8s, readTopLevelXK8s, readVolumeXK8s } from '../../lib/plan/x-k8s';
 import { project, service } from '../helpers/project';
+import { composeErrorsOf } from '../helpers/errors';
 
 const located = { locate: () => undefined, nearest: (p: string) => ({ file: '/work/demo/compose.yaml', line: p.length, col: 3 }) };
 
-function errorsOf(fn: () => unknown): ComposeError['diagnostics'] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ComposeError) return e.diagnostics;
-    throw e;
-  }
-  throw new Error('expected a ComposeError');
-}
+const errorsOf = composeErrorsOf;
 
 describe('schema/x-k8s.schema.json', () => {
   const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schema/x-k8s.schema.json'), 'utf8'));
