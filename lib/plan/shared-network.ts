@@ -168,6 +168,13 @@ export function shareNetworks(
       if (side.autoscaling) ignore(`${base}.x-k8s.autoscaling`, `autoscaling of ${sideName} is ignored: it runs in ${hostName}'s pod, which scales as ${hostName}`, `set autoscaling on ${hostName}`);
       if (side.publicService) ignore(`${base}.x-k8s`, `the public Service of ${sideName} is not created: its ports are on ${hostName}'s pod`, `set x-k8s.serviceType on ${hostName}`);
       if (side.ingress) ignore(`${base}.x-k8s.ingress`, `the Ingress of ${sideName} is not created: its ports are on ${hostName}'s pod`, `set x-k8s.ingress on ${hostName}, pointing at the port`);
+      // Its own x-k8s annotations / podLabels (top-level defaults apply to the host as well).
+      const ownXk8s = (project.services[sideName].extensions['x-k8s'] ?? {}) as { annotations?: Record<string, string>; podLabels?: Record<string, string> };
+      for (const [key, what, hostHas] of [['annotations', 'annotations', w.annotations], ['podLabels', 'pod labels', w.labels]] as const) {
+        const own = ownXk8s[key] ?? {};
+        const lost = Object.keys(own).filter((k) => hostHas[k] !== own[k]).sort(compareStrings);
+        if (lost.length > 0) ignore(`${base}.x-k8s.${key}`, `the ${what} ${lost.join(', ')} of ${sideName} are not set: it has no workload of its own and runs in ${hostName}'s pod`, `set them in ${hostName}'s x-k8s`);
+      }
       if (side.hostname) ignore(`${base}.hostname`, `hostname of ${sideName} is ignored: the pod's hostname is ${hostName}'s`);
 
       // Ports: the sidecar owns what it declares; a clash between two sidecars is refused.

@@ -206,6 +206,28 @@ services:
     expect(p.networkPolicies ?? []).toEqual([]);
   });
 
+  it('the sidecar\'s own x-k8s annotations and podLabels are not set, with a warning, unless the host has the same', () => {
+    const p = plan(`
+services:
+  vpn:
+    image: v:1
+    x-k8s: { annotations: { shared: "1" } }
+  app:
+    image: a:1
+    network_mode: service:vpn
+    x-k8s:
+      annotations: { shared: "1", note: hello }
+      podLabels: { tier: media }
+`);
+    expect(workload(p, 'vpn').annotations).toEqual({ shared: '1' });
+    expect(workload(p, 'vpn').labels.tier).toBeUndefined();
+    const messages = p.warnings.filter((w) => w.path?.startsWith('services.app.x-k8s')).map((w) => w.message);
+    expect(messages).toEqual([
+      'the annotations note of app are not set: it has no workload of its own and runs in vpn\'s pod',
+      'the pod labels tier of app are not set: it has no workload of its own and runs in vpn\'s pod',
+    ]);
+  });
+
   it('the sidecar\'s labels become annotations of the pod\'s workload; a clash keeps the host\'s, with a warning', () => {
     const p = plan(`
 services:
