@@ -2,6 +2,7 @@
  * The chart's README.md: how to install, move the tag, create the Secrets, take over dist/'s
  * objects, and every value with its default.
  */
+import { colocationWhenScaled } from './claim-affinity';
 import type { ChartModel } from './model';
 
 /** Subtrees shown whole in the values table (maps users fill, lists of objects). */
@@ -18,6 +19,30 @@ function rows(value: unknown, path: string[], out: [string, string][]): void {
 
 function cell(text: string): string {
   return `\`${text.replace(/\|/g, '\\|')}\``;
+}
+
+/** Services whose single pod mounts ReadWriteOnce claims: what raising their pod count adds. */
+function scalingSection(model: ChartModel): string[] {
+  const scaled = model.services.flatMap((s) => {
+    const c = s.workloadObject ? colocationWhenScaled(s.workload) : undefined;
+    return c ? [`- \`${s.key}\`: \`${c.labelKey}: ${c.labelValue}\` (claim${c.claims.length > 1 ? 's' : ''} ${c.claims.map((n) => `\`${n}\``).join(', ')})`] : [];
+  });
+  if (scaled.length === 0) return [];
+  return [
+    '## Scaling services that mount a volume',
+    '',
+    'These services run one pod on ReadWriteOnce claims, which one node attaches at a time:',
+    '',
+    ...scaled,
+    '',
+    'When `services.<name>.replicas` is above 1, or `services.<name>.autoscaling` is enabled with',
+    '`maxReplicas` above 1, their pods get the label above and a required podAffinity on it',
+    '(`topologyKey: kubernetes.io/hostname`), so every pod starts on the node that holds the claim (what',
+    '`dist/` has for a Compose file with several replicas). Your own `services.<name>.affinity` replaces it',
+    '(for ReadWriteMany storage: `--set-json \'services.<name>.affinity={"podAffinity":{}}\'`); while they',
+    'run several pods, `global.affinity` does not apply to them.',
+    '',
+  ];
 }
 
 export function readmeMd(model: ChartModel, chart: string): string {
@@ -65,6 +90,7 @@ export function readmeMd(model: ChartModel, chart: string): string {
     `kubectl -n <namespace> annotate ${objects.join(' ')} meta.helm.sh/release-name=<release> meta.helm.sh/release-namespace=<namespace> --overwrite`,
     '```',
     '',
+    ...scalingSection(model),
     '## Values',
     '',
     'Checked by `values.schema.json` (a wrong type or an unknown key fails `helm install` / `template` / `lint`).',

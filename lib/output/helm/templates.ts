@@ -7,12 +7,16 @@
  *   `global.image`), pull policy, pull secrets, resources, non-secret env values, pod labels and
  *   annotations, nodeSelector / tolerations / affinity; built images of the containers of services
  *   sharing its network (network_mode: service:) from `global.image` too (their other fields stay as in dist/);
+ *   a single pod on ReadWriteOnce claims gets the plan's co-location label and podAffinity while
+ *   values run more than one pod (claim-affinity.ts);
  * - its Service: type and annotations; its env ConfigMap: the env values;
  * - PersistentVolumeClaims: size and storage class;
  * - its Ingress and HorizontalPodAutoscaler (dist/'s, or the chart's own, off by default): on/off,
  *   class, hosts, paths, TLS, annotations; min / max replicas and the CPU target.
  * Every string that comes from dist/ is escaped, so `{{` in a Compose value stays text.
  */
+import type { ColocationPlan } from '../../plan/model';
+import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
 import { CLUSTER_SCOPED_KINDS } from './labels';
 import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf } from './model';
 import { BlockLines, TemplateText, mapBlock, withBlock } from './text';
@@ -55,10 +59,11 @@ function metadata(obj: K8sObject, scope: Scope, extra: { annotations?: string[] 
   putBlock(meta, 'annotations', t, mapBlock('annotations', meta.annotations, annotations));
 }
 
-function podSpec(s: ServiceModel, workload: K8sObject, t: TemplateText): void {
+function podSpec(s: ServiceModel, workload: K8sObject, t: TemplateText, colocation: ColocationPlan | undefined): void {
   const template = podTemplateOf(workload) as K8sObject;
   template.metadata ??= {};
-  putBlock(template.metadata, 'labels', t, mapBlock('labels', template.metadata.labels, ['$svc.podLabels']));
+  const scaledLabel = colocation ? { condition: SCALED_VAR, entries: { [colocation.labelKey]: colocation.labelValue } } : undefined;
+  putBlock(template.metadata, 'labels', t, mapBlock('labels', template.metadata.labels, ['$svc.podLabels'], [], scaledLabel));
   putBlock(template.metadata, 'annotations', t, mapBlock('annotations', template.metadata.annotations, ['$svc.podAnnotations']));
   const spec = template.spec as K8sObject;
 
@@ -92,7 +97,9 @@ function podSpec(s: ServiceModel, workload: K8sObject, t: TemplateText): void {
     '{{- end }}',
   ]);
   for (const key of ['nodeSelector', 'tolerations', 'affinity']) {
-    putBlock(spec, key, t, withBlock(key, `($svc.${key} | default $.Values.global.${key})`));
+    // The service's value wins, then (while scaled) the co-location, then the global value.
+    const scaled = key === 'affinity' && colocation ? ` | default ${AFFINITY_VAR}` : '';
+    putBlock(spec, key, t, withBlock(key, `($svc.${key}${scaled} | default $.Values.global.${key})`));
   }
 }
 
@@ -107,7 +114,9 @@ export function objectTemplate(source: K8sObject, model: ChartModel, chart: stri
   if (owner) header.push(serviceHeader(owner));
 
   if (owner && source === owner.workloadObject) {
-    podSpec(owner, obj, t);
+    const colocation = SCALABLE_KINDS.has(obj.kind) ? colocationWhenScaled(owner.workload) : undefined;
+    if (colocation) header.push(...colocationHeader(colocation));
+    podSpec(owner, obj, t, colocation);
     if (SCALABLE_KINDS.has(obj.kind)) {
       if (owner.hpaObject && typeof obj.spec?.replicas === 'number') {
         // dist/ sets both replicas and an HPA: so does the chart.

@@ -68,26 +68,41 @@ export function withBlock(key: string, expr: string): BlockLines {
   ];
 }
 
+/** Literal map entries present only while a template condition holds. */
+export interface ConditionalEntries {
+  readonly condition: string;
+  readonly entries: Readonly<Record<string, unknown>>;
+}
+
+/** A map as YAML lines, with `{{` escaped. */
+function yamlLines(map: Readonly<Record<string, unknown>>): string[] {
+  return YAML.stringify(map, YAML_OPTIONS).trimEnd().replace(/\{\{/g, '{{ "{{" }}').split('\n');
+}
+
 /**
  * A map that holds literal entries (from dist/) plus entries merged from values. With no literal
- * entries the key only appears when the values add some.
+ * entries the key only appears when the values add some. `conditional` entries follow the literal
+ * ones inside `{{- if }}` (they need literal entries or includes, so the key is always there).
  */
 export function mapBlock(
   key: string,
   literal: Readonly<Record<string, unknown>> | undefined,
   extras: readonly string[],
   includes: readonly string[] = [],
+  conditional?: ConditionalEntries,
 ): BlockLines {
   const lit = literal && Object.keys(literal).length > 0 ? literal : undefined;
   return (indent) => {
     if (!lit && includes.length === 0) {
+      if (conditional) throw new Error(`internal: conditional entries need literal entries in ${key}`);
       if (extras.length === 0) return [];
       return withBlock(key, extras.length === 1 ? extras[0] : `(merge (dict) ${extras.join(' ')})`)(indent);
     }
-    const body = lit ? YAML.stringify(lit, YAML_OPTIONS).trimEnd().replace(/\{\{/g, '{{ "{{" }}').split('\n') : [];
+    const body = lit ? yamlLines(lit) : [];
     return [
       `${key}:`,
       ...body.map((l) => `  ${l}`),
+      ...(conditional ? [`  {{- if ${conditional.condition} }}`, ...yamlLines(conditional.entries).map((l) => `  ${l}`), '  {{- end }}'] : []),
       ...includes.map((i) => `  {{- ${i} | nindent ${indent + 2} }}`),
       ...extras.map((e) => `  {{- with ${e} }}{{- toYaml . | nindent ${indent + 2} }}{{- end }}`),
     ];
