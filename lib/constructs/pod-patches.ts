@@ -16,7 +16,8 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
-import type { ColocationPlan, VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
+import type { VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
+import { colocationAffinity } from '../plan/claim-sharing';
 
 /** JSON pointer of the pod template in each workload kind. */
 export function podTemplatePointer(kind: WorkloadKind): string {
@@ -65,7 +66,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   }
   if (w.colocation) {
     api.addJsonPatch(JsonPatch.add(`${podTemplatePointer(w.kind)}/metadata/labels/${pointerSegment(w.colocation.labelKey)}`, w.colocation.labelValue));
-    add('/affinity', affinity(w.colocation));
+    add('/affinity', colocationAffinity(w.colocation));
   }
   if (c.tty) add('/containers/0/tty', true);
   if (c.stdin) add('/containers/0/stdin', true);
@@ -105,15 +106,3 @@ function claimTemplate(t: VolumeClaimPlan): k8s.KubePersistentVolumeClaimProps {
   };
 }
 
-/** Required: a node already running a pod of the group (the first pod of a group may go anywhere). */
-function affinity(c: ColocationPlan): k8s.Affinity {
-  const matchLabels: Record<string, string> = { ...c.selector, [c.labelKey]: c.labelValue };
-  return {
-    podAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{
-        labelSelector: { matchLabels: Object.fromEntries(Object.keys(matchLabels).sort().map((k) => [k, matchLabels[k]])) },
-        topologyKey: c.topologyKey,
-      }],
-    },
-  };
-}

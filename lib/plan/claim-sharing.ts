@@ -232,3 +232,22 @@ export function planClaimSharing(project: ComposeProject, workloads: readonly Wo
     decisions,
   };
 }
+
+/**
+ * The pod affinity of a co-location, as plain data (rendered by lib/constructs/pod-patches.ts in
+ * dist/ and by the chart when values scale a pod): required, a node already running a pod of the
+ * group (the first pod of a group may go anywhere).
+ */
+export function colocationAffinity(c: ColocationPlan): {
+  podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { labelSelector: { matchLabels: Record<string, string> }; topologyKey: string }[] };
+} {
+  const matchLabels: Record<string, string> = { ...c.selector, [c.labelKey]: c.labelValue };
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{
+        labelSelector: { matchLabels: Object.fromEntries(Object.keys(matchLabels).sort(compareStrings).map((k) => [k, matchLabels[k]])) },
+        topologyKey: c.topologyKey,
+      }],
+    },
+  };
+}

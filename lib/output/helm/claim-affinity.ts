@@ -14,7 +14,7 @@
  * With the default values nothing changes, so the chart keeps rendering dist/.
  */
 import type { ColocationPlan, WorkloadPlan } from '../../plan/model';
-import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../plan/claim-sharing';
+import { colocationAffinity, LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../plan/claim-sharing';
 import { compareStrings } from '../../order';
 import { SCALABLE_KINDS } from './model';
 
@@ -44,18 +44,6 @@ export function colocationWhenScaled(w: WorkloadPlan): ColocationPlan | undefine
   };
 }
 
-/** The affinity object of a co-location, as pod-patches.ts renders it in dist/. */
-export function colocationAffinity(c: ColocationPlan): Record<string, unknown> {
-  const matchLabels: Record<string, string> = { ...c.selector, [c.labelKey]: c.labelValue };
-  return {
-    podAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{
-        labelSelector: { matchLabels: Object.fromEntries(Object.keys(matchLabels).sort(compareStrings).map((k) => [k, matchLabels[k]])) },
-        topologyKey: c.topologyKey,
-      }],
-    },
-  };
-}
 
 /** A JSON-like value as a Go template expression built with sprig's `dict` and `list`. */
 export function goValue(v: unknown): string {
