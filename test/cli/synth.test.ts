@@ -118,6 +118,15 @@ describe('compose-cdk8s synth', () => {
   });
 });
 
+describe('services in another service\'s pod', () => {
+  it('counts every Compose service in the summary line, sidecars included', async () => {
+    const dir = stack({ 'compose.yaml': 'services:\n  vpn:\n    image: qmcgaw/gluetun:v3\n  app:\n    image: nginx:1.25\n    network_mode: service:vpn\n' });
+    const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote \d+ objects for 2 services: dist\/\n$/);
+  });
+});
+
 describe('x-k8s problems', () => {
   it('are all reported in one run: the top-level block and the services\' blocks', async () => {
     const dir = stack({ 'compose.yaml': 'x-k8s:\n  namespac: shop\nservices:\n  api:\n    image: x:1\n    x-k8s:\n      replica: 2\n' });

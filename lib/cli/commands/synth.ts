@@ -40,7 +40,8 @@ export function synthCommand(io: CliIO): Command {
         chartVersion: flags.chartVersion,
         report: flags.report ?? false,
       });
-      const services = conversion.plan.workloads.length;
+      // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
+      const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
       io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
     });
 }
