@@ -15,7 +15,7 @@
  * `node scripts/build.js` once, then `node bin/compose-cdk8s.js synth` per run (whole process,
  * peak memory via GNU time when present). Peak memory is the process's max RSS.
  *
- * Usage: node --require tsx/cjs scripts/bench.ts [--reps N] [--sizes 10,100,1000] [--markdown]
+ * Usage: node --require tsx/cjs scripts/bench.ts [--reps N] [--sizes 10,100,1000]
  * Targets (issue #8, 2-core machine): 1000 services synthesized in ≤ 2 s with ≤ 300 MB peak (cli);
  * full synth ≤ 1.3 × the floor (cli / floor process); loader ≤ 1.0 × Compose v2 (loader process).
  * Exit code 0 (a report, not a gate).
