@@ -77,18 +77,10 @@ export class ServiceWorkload extends Construct {
         podVolumes.set(v.name, plus.Volume.fromPersistentVolumeClaim(this, `Volume-${v.name}`, claim, { name: v.name, readOnly: v.readOnly }));
       } else if ('configMap' in v) {
         const cm = plus.ConfigMap.fromConfigMapName(this, `ConfigMap-${v.name}`, v.configMap);
-        podVolumes.set(v.name, plus.Volume.fromConfigMap(this, `Volume-${v.name}`, cm, {
-          name: v.name,
-          ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
-          ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
-        }));
+        podVolumes.set(v.name, plus.Volume.fromConfigMap(this, `Volume-${v.name}`, cm, keyedFileOptions(v)));
       } else if ('secret' in v) {
         const secret = plus.Secret.fromSecretName(this, `SecretVolume-${v.name}`, v.secret);
-        podVolumes.set(v.name, plus.Volume.fromSecret(this, `Volume-${v.name}`, secret, {
-          name: v.name,
-          ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
-          ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
-        }));
+        podVolumes.set(v.name, plus.Volume.fromSecret(this, `Volume-${v.name}`, secret, keyedFileOptions(v)));
       } else if ('hostPath' in v) {
         podVolumes.set(v.name, plus.Volume.fromHostPath(this, `Volume-${v.name}`, v.name, { path: v.hostPath.path }));
       } else {
@@ -185,6 +177,15 @@ function sidecarPatches(api: ApiObject, w: WorkloadPlan, perReplica: ReadonlySet
       }));
     }
   });
+}
+
+/** Name, file mode and key → path items of a ConfigMap or Secret volume. */
+function keyedFileOptions(v: { readonly name: string; readonly defaultMode?: number; readonly items?: readonly { readonly key: string; readonly path: string }[] }) {
+  return {
+    name: v.name,
+    ...(v.defaultMode !== undefined ? { defaultMode: v.defaultMode } : {}),
+    ...(v.items ? { items: Object.fromEntries(v.items.map((i) => [i.key, { path: i.path }])) } : {}),
+  };
 }
 
 function emptyToUndefined(record: Readonly<Record<string, string>>): Record<string, string> | undefined {
