@@ -27,7 +27,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   command: { status: 'mapped', note: 'container args' },
   entrypoint: { status: 'mapped', note: 'container command' },
   environment: { status: 'mapped', note: 'container env (credential-looking keys become Secret references)' },
-  env_file: { status: 'mapped', note: 'a ConfigMap loaded with envFrom; credential-looking keys (x-k8s.secretEnv adds to the list) become references to Secret <service>-secrets, created by `compose-cdk8s secrets`' },
+  env_file: { status: 'mapped', note: 'a ConfigMap loaded with envFrom; credential-looking keys (x-k8s.secretEnv adds to the list) become references to the env file Secret <project>-<file stem> (env/db.env → the-shop-db), shared by every service loading the file, created by `compose-cdk8s secrets`' },
   ports: { status: 'mapped', note: 'containerPorts and a ClusterIP Service on the container port; published ports leave the cluster only through x-k8s serviceType (LoadBalancer/NodePort Service <name>-public) or ingress; never hostPort' },
   expose: { status: 'mapped', note: 'containerPorts and a ClusterIP Service' },
   healthcheck: { status: 'mapped', note: 'readiness and liveness probes (and a startup probe for start_period)' },

@@ -47,13 +47,41 @@ describe('kubectlScript', () => {
   });
 });
 
+describe('the namespace the workloads use', () => {
+  const noNamespace: DeploymentPlan = { ...plan, namespace: undefined };
+  const script = kubectlScript(plan, secrets, '/work/demo');
+
+  it('kubectl: the Namespace (as dist/ renders it) is applied before any Secret, which all go to it', () => {
+    const lines = script.split('\n').filter((l) => l.startsWith('kubectl '));
+    expect(lines[0]).toBe("kubectl apply -f - <<'NAMESPACE'");
+    expect(script).toContain("kubectl apply -f - <<'NAMESPACE'\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\nspec: {}\nNAMESPACE\n");
+    expect(lines.slice(1).every((l) => l.includes(' --namespace=shop '))).toBe(true);
+    expect(script).toMatch(/^# Namespace shop \(the one the manifests use\) is created first/m);
+  });
+
+  it('a Namespace dist/ labels is applied with the same labels, so re-running never strips them', () => {
+    const labelled = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } };
+    expect(kubectlScript(plan, secrets, '/work/demo', labelled)).toContain('  labels:\n    pod-security.kubernetes.io/enforce: baseline\nNAMESPACE\n');
+  });
+
+  it('without a namespace setting: no Namespace, no --namespace, and the output says where the Secrets go', () => {
+    const text = kubectlScript(noNamespace, secrets, '/work/demo');
+    expect(text).not.toContain('Namespace\n');
+    expect(text).not.toContain('--namespace=');
+    expect(text).toMatch(/^# No namespace is set \(--namespace, K8S_NAMESPACE or x-k8s\.namespace\): the Secrets go to the current kubectl context's namespace/m);
+    const manifests = secretManifests(noNamespace, [{ name: 'api-secrets', entries: [{ key: 'B', value: Buffer.from('plain') }] }]);
+    expect(manifests).not.toContain('kind: Namespace');
+    expect(manifests).not.toContain('namespace:');
+  });
+});
+
 describe('secretManifests', () => {
   it('are valid Secrets with base64 data', () => {
     const text = secretManifests(plan, [{ name: 'api-secrets', entries: [{ key: 'A', value: Buffer.from(tricky) }] }]);
     const { parseAllDocuments } = require('yaml') as typeof import('yaml');
     const docs = parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
     expect(validateManifests(docs)).toEqual([]);
-    expect(docs).toEqual([{
+    expect(docs).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' }, spec: {} }, {
       apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
       metadata: { name: 'api-secrets', namespace: 'shop', labels: { 'app.kubernetes.io/part-of': 'demo' } },
       data: { A: Buffer.from(tricky).toString('base64') },
@@ -87,9 +115,9 @@ describe('resolveSecrets', () => {
   it('env values get the same host name rewrites as the manifests; a variable may come from .env', () => {
     const out = resolveSecrets(p, plan, io({}, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false);
     expect(out.map((s) => [s.name, s.entries.map((e) => [e.key, 'value' in e ? e.value.toString() : e.file])])).toEqual([
+      ['demo-worker', [['DATABASE_URL', 'postgres://u:pw@my-api:5432/db']]],
       ['token', [['token', 'from-dotenv']]],
-      ['worker-secrets', [['DATABASE_URL', 'postgres://u:pw@my-api:5432/db']]],
     ]);
-    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[0].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
+    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[1].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `compose-cdk8s secrets`: print what creates, in the cluster, the Secrets the manifests reference
- * but never contain: the Compose `secrets` (from their local files or variables) and each service's
- * `<name>-secrets` (credential-looking `environment` / `env_file` values).
+ * but never contain: the Compose `secrets` (from their local files or variables), the Secret of each
+ * env file holding credentials (`<project>-<file stem>`, shared by the services loading it) and
+ * each service's `<name>-secrets` (credentials written into `environment`).
  *
  * Values are read from the local files and environment at this moment and go to stdout only:
  * there is no option to write a file, so they cannot land in the repository by accident. The
@@ -22,6 +23,7 @@ import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { looksSecret } from '../../plan/env';
 import type { DeploymentPlan, SecretRefPlan } from '../../plan/model';
 import { prepareServices } from '../../plan/service-extras';
+import { renderManifests } from '../../output/manifests';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -87,7 +89,13 @@ export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io
       switch (o.from) {
         case 'env_file':
         case 'environment': {
-          const value = ref.usedBy.map((s) => services[s]?.environment[o.key]).find((v) => typeof v === 'string');
+          // A Secret shared by the services loading one env file: read it from a service that got the
+          // key from that file, not from one whose own `environment` overrides it.
+          const fromHere = (s: string): boolean => {
+            const literal = services[s]?.literalEnvironment[o.key];
+            return o.from === 'environment' ? literal !== undefined && literal !== null : literal === undefined || literal === null;
+          };
+          const value = ref.usedBy.filter(fromHere).map((s) => services[s]?.environment[o.key]).find((v) => typeof v === 'string');
           if (value === undefined || value === null) {
             problems.push(error(`no value for ${o.key} of Secret ${ref.name}`, { path: `services.${ref.usedBy[0]}.environment.${o.key}` }));
           } else entries.push({ key: o.key, value: Buffer.from(value, 'utf8') });
@@ -136,6 +144,26 @@ function relativeTo(cwd: string, file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : file;
 }
 
+/** The Namespace object the workloads' namespace needs, exactly as dist/ writes it. */
+export type NamespaceObject = Record<string, unknown>;
+
+/**
+ * The Namespace of the plan as dist/ renders it (so applying it here and then dist/ never strips a
+ * label dist/ sets, as a bare `kubectl create namespace` re-applied later would), or none.
+ */
+export function namespaceObjectOf(plan: DeploymentPlan): NamespaceObject | undefined {
+  if (!plan.namespace) return undefined;
+  const rendered = renderManifests(plan).objects.find((o) => o.kind === 'Namespace');
+  return rendered ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace } };
+}
+
+/** Where the Secrets go, said in the output so nobody has to guess. */
+function namespaceNote(plan: DeploymentPlan): string {
+  return plan.namespace
+    ? `# Namespace ${plan.namespace} (the one the manifests use) is created first, the same object dist/ holds.`
+    : '# No namespace is set (--namespace, K8S_NAMESPACE or x-k8s.namespace): the Secrets go to the current kubectl context\'s namespace, where `kubectl apply -k dist/` puts the workloads too.';
+}
+
 function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
   const external = plan.secretRefs.filter((r) => r.external);
   const lines = [
@@ -143,14 +171,19 @@ function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
     format === 'kubectl'
       ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
       : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
+    namespaceNote(plan),
   ];
   for (const r of external) lines.push(`# ${r.name}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
   return lines;
 }
 
-/** `kubectl create secret generic` lines, one per Secret. */
-export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string): string {
+/**
+ * `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one)
+ * applied from a here-document.
+ */
+export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
   const lines = header(plan, 'kubectl');
+  if (namespace) lines.push("kubectl apply -f - <<'NAMESPACE'", stringify(namespace).trimEnd(), 'NAMESPACE');
   for (const s of secrets) {
     const args = ['kubectl', 'create', 'secret', 'generic', s.name];
     if (plan.namespace) args.push(`--namespace=${plan.namespace}`);
@@ -163,8 +196,8 @@ export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCr
   return `${lines.join('\n')}\n`;
 }
 
-/** Secret manifests (YAML, one document each). */
-export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[]): string {
+/** Secret manifests (YAML, one document each), after the Namespace when the plan has one. */
+export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
   const docs = secrets.map((s) => stringify({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -176,6 +209,7 @@ export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretTo
     type: 'Opaque',
     data: Object.fromEntries(s.entries.map((e) => [e.key, 'value' in e ? e.value.toString('base64') : ''])),
   }));
+  if (namespace) docs.unshift(stringify(namespace));
   return `${header(plan, 'manifest').join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
 }
 
@@ -244,6 +278,7 @@ export function secretsCommand(io: CliIO): Command {
       io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets) : kubectlScript(plan, secrets, io.cwd));
       const created = secrets.length;
       const external = plan.secretRefs.filter((r: SecretRefPlan) => r.external).length;
-      io.stderr(`${created} Secret${created === 1 ? '' : 's'} to create${external ? `, ${external} external` : ''}\n`);
+      const where = plan.namespace ? `in namespace ${plan.namespace} (created first)` : 'in the current kubectl context\'s namespace (no namespace set)';
+      io.stderr(`${created} Secret${created === 1 ? '' : 's'} to create ${where}${external ? `, ${external} external` : ''}\n`);
     });
 }
