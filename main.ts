@@ -20,6 +20,7 @@ import { printDiagnostics } from './lib/cli/report';
 import { ComposeError } from './lib/diagnostics';
 import { interpolationEnvFiles } from './lib/output/diff/inputs-hash';
 import { writeOutputs } from './lib/output/outputs';
+import { clusterOnlyLine, clusterOnlyPorts } from './lib/plan/exposure';
 import { convert } from './lib/pipeline';
 
 const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-compose.yml');
@@ -49,6 +50,7 @@ function main(): number {
       for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+    for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ComposeError) {
