@@ -36,6 +36,7 @@ describe('kubectlScript', () => {
     expect(r.status).toBe(0);
     const args = r.stderr.split('>\n').map((a) => a.replace(/^\n?</, '')).filter((a) => a !== '');
     expect(args).toEqual([
+      'kubectl', 'create', 'namespace', 'shop', '--dry-run=client', '-o', 'yaml',
       'kubectl', 'create', 'secret', 'generic', 'api-secrets', '--namespace=shop', `--from-literal=A=${tricky}`, '--from-literal=B=plain', '--dry-run=client', '-o', 'yaml',
       'kubectl', 'create', 'secret', 'generic', 'db-password', '--namespace=shop', '--from-file=db_password=./secrets/db password.txt', '--dry-run=client', '-o', 'yaml',
     ]);
@@ -53,20 +54,24 @@ describe('the namespace the workloads use', () => {
 
   it('kubectl: the Namespace (as dist/ renders it) is applied before any Secret, which all go to it', () => {
     const lines = script.split('\n').filter((l) => l.startsWith('kubectl '));
-    expect(lines[0]).toBe("kubectl apply -f - <<'NAMESPACE'");
-    expect(script).toContain("kubectl apply -f - <<'NAMESPACE'\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\nspec: {}\nNAMESPACE\n");
+    expect(lines[0]).toBe('kubectl create namespace shop --dry-run=client -o yaml | kubectl apply -f -');
     expect(lines.slice(1).every((l) => l.includes(' --namespace=shop '))).toBe(true);
     expect(script).toMatch(/^# Namespace shop \(the one the manifests use\) is created first/m);
   });
 
   it('a Namespace dist/ labels is applied with the same labels, so re-running never strips them', () => {
     const labelled = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } };
-    expect(kubectlScript(plan, secrets, '/work/demo', labelled)).toContain('  labels:\n    pod-security.kubernetes.io/enforce: baseline\nNAMESPACE\n');
+    const withAnnotation = { ...labelled, metadata: { ...labelled.metadata, annotations: { 'a.example.com/x': 'y z' } } };
+    expect(kubectlScript(plan, secrets, '/work/demo', withAnnotation).split('\n').find((l) => l.startsWith('kubectl '))).toBe(
+      'kubectl create namespace shop --dry-run=client -o yaml'
+      + ' | kubectl label --local -f - pod-security.kubernetes.io/enforce=baseline -o yaml'
+      + " | kubectl annotate --local -f - 'a.example.com/x=y z' -o yaml | kubectl apply -f -",
+    );
   });
 
   it('without a namespace setting: no Namespace, no --namespace, and the output says where the Secrets go', () => {
     const text = kubectlScript(noNamespace, secrets, '/work/demo');
-    expect(text).not.toContain('Namespace\n');
+    expect(text).not.toContain('create namespace');
     expect(text).not.toContain('--namespace=');
     expect(text).toMatch(/^# No namespace is set \(--namespace, K8S_NAMESPACE or x-k8s\.namespace\): the Secrets go to the current kubectl context's namespace/m);
     const manifests = secretManifests(noNamespace, [{ name: 'api-secrets', entries: [{ key: 'B', value: Buffer.from('plain') }] }]);

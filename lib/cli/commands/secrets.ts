@@ -178,12 +178,29 @@ function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
 }
 
 /**
- * `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one)
- * applied from a here-document.
+ * One idempotent line creating the Namespace with the labels and annotations dist/ gives it:
+ * `kubectl create namespace X --dry-run=client -o yaml`, then `kubectl label --local` /
+ * `kubectl annotate --local` for each, then `kubectl apply -f -`. Applying it without them would let
+ * a later run strip what `kubectl apply -k dist/` set (apply removes fields it applied before).
+ */
+export function namespaceCommand(namespace: NamespaceObject): string {
+  const meta = (namespace.metadata ?? {}) as { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  const pairs = (m: Record<string, string> | undefined): string[] => Object.keys(m ?? {}).sort().map((k) => `${k}=${m![k]}`);
+  const stages = [['kubectl', 'create', 'namespace', String(meta.name), '--dry-run=client', '-o', 'yaml']];
+  const labels = pairs(meta.labels);
+  if (labels.length) stages.push(['kubectl', 'label', '--local', '-f', '-', ...labels, '-o', 'yaml']);
+  const annotations = pairs(meta.annotations);
+  if (annotations.length) stages.push(['kubectl', 'annotate', '--local', '-f', '-', ...annotations, '-o', 'yaml']);
+  stages.push(['kubectl', 'apply', '-f', '-']);
+  return stages.map((words) => words.map(shellWord).join(' ')).join(' | ');
+}
+
+/**
+ * `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one).
  */
 export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
   const lines = header(plan, 'kubectl');
-  if (namespace) lines.push("kubectl apply -f - <<'NAMESPACE'", stringify(namespace).trimEnd(), 'NAMESPACE');
+  if (namespace) lines.push(namespaceCommand(namespace));
   for (const s of secrets) {
     const args = ['kubectl', 'create', 'secret', 'generic', s.name];
     if (plan.namespace) args.push(`--namespace=${plan.namespace}`);
