@@ -14,6 +14,7 @@ import { lintWorkflow } from '../oracles/actions';
 import { REPO_ROOT } from '../oracles/tools';
 import { SETTINGS } from '../helpers/project';
 import { demoModel } from './helpers';
+import { requireFile } from '../helpers/paths';
 
 const model = demoModel();
 const variants: [string, Partial<WorkflowOptions>][] = [
@@ -219,9 +220,9 @@ describe('workflow options', () => {
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'the-shop', 'docker-compose.yml');
 const committed = path.join(REPO_ROOT, '.github', 'workflows');
 
-(fs.existsSync(EXAMPLE) ? describe : describe.skip)('the example\'s committed .github/workflows/', () => {
+describe('the example\'s committed .github/workflows/', () => {
   test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml'])('%s is what `compose-cdk8s workflows` generates', (name) => {
-    const { project, settings, plan } = convert({ files: [EXAMPLE], env: {}, cwd: REPO_ROOT, flags: { sha: 'f'.repeat(40) } });
+    const { project, settings, plan } = convert({ files: [requireFile(EXAMPLE, 'the bundled example')], env: {}, cwd: REPO_ROOT, flags: { sha: 'f'.repeat(40) } });
     const { model: m, errors } = supplyModel(project, settings, plan, { repoRoot: REPO_ROOT });
     expect(errors).toEqual([]);
     const expected = renderWorkflows(m, resolveWorkflowOptions(EXAMPLE_WORKFLOW_OPTIONS))[name];
