@@ -15,7 +15,9 @@ export function fuzzSeed(fallback: number): number {
 }
 
 function withSeed(e: unknown, seed: number): Error {
-  const msg = e instanceof Error ? e.message : String(e);
+  // fast-check 4 keeps the property's own error as `cause`; show it, it says what went wrong.
+  const cause = e instanceof Error && e.cause !== undefined ? `\ncaused by: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}` : '';
+  const msg = `${e instanceof Error ? e.message : String(e)}${cause}`;
   const err = new Error(`fuzz seed ${seed} (replay: FUZZ_SEED=${seed} npx jest <this test file>)\n${msg}`);
   if (e instanceof Error && e.stack) err.stack = `${err.message}\n${e.stack.split('\n').slice(1).join('\n')}`;
   return err;
