@@ -39,11 +39,12 @@ export function parseComposeYaml(text: string, file: string): ParseResult {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, col: p.col };
   };
+  const quotes = lazy(() => unclosedQuotes(text));
   for (const doc of list) {
     for (const e of doc.errors) {
       diagnostics.push(
         error(`YAML syntax error: ${firstLine(e.message)}`, {
-          location: at(errorStart(text, e)),
+          location: at(errorStart(text, e, quotes)),
           hint: 'fix the YAML syntax (indentation, quotes, a missing ":" or "-")',
         }),
       );
@@ -76,10 +77,10 @@ class AliasLimitError extends Error {}
  * where they began: an unclosed quote at the end of the document, a badly indented key at the
  * start of its line. Point at the opening quote and at the key instead.
  */
-function errorStart(text: string, e: YAMLError): number {
+function errorStart(text: string, e: YAMLError, quotes: () => readonly number[]): number {
   let offset = e.pos[0];
   if (e.code === 'MISSING_CHAR' && /quote/i.test(e.message)) {
-    const opening = unclosedQuoteBefore(text, offset);
+    const opening = quotes().filter((q) => q <= offset).pop();
     if (opening !== undefined) return opening;
   }
   // An error at the start of a line indented with spaces: the problem is the first token.
@@ -90,22 +91,31 @@ function errorStart(text: string, e: YAMLError): number {
   return offset;
 }
 
-/** The offset of the last quoted scalar starting before `offset` that has no closing quote. */
-function unclosedQuoteBefore(text: string, offset: number): number | undefined {
-  let found: number | undefined;
-  const walk = (o: unknown): void => {
-    if (!o || typeof o !== 'object') return;
+function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+/**
+ * The offsets, ascending, of the quoted scalars that have no closing quote. Walks the CST with an
+ * explicit stack: hostile input may nest thousands of levels deep.
+ */
+function unclosedQuotes(text: string): number[] {
+  const found: number[] = [];
+  const stack: unknown[] = [...new Parser().parse(text)];
+  while (stack.length) {
+    const o = stack.pop();
+    if (!o || typeof o !== 'object') continue;
     const t = o as { type?: unknown; offset?: unknown; source?: unknown };
     if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.offset === 'number' && typeof t.source === 'string') {
       const q = t.source[0];
       const body = t.source.trimEnd();
       const closed = body.length > 1 && body.endsWith(q) && !(q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(body));
-      if (!closed && t.offset <= offset && (found === undefined || t.offset > found)) found = t.offset;
+      if (!closed) found.push(t.offset);
     }
-    for (const v of Object.values(o)) walk(v);
-  };
-  for (const token of new Parser().parse(text)) walk(token);
-  return found;
+    for (const v of Object.values(o)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return found.sort((a, b) => a - b);
 }
 
 function firstLine(s: string): string {

@@ -115,6 +115,12 @@ describe('YAML syntax errors point where the problem starts (issue 14)', () => {
     expect(where('services:\n  web:\n    image: nginx\n   ports:\n      - 80\n')).toEqual(['compose.yaml:4:4']);
   });
 
+  test('an unclosed quote deep inside 20,000 nested flow lists: located, no stack overflow', () => {
+    const { diagnostics } = parseComposeYaml(`x: ${'['.repeat(20000)}"abc\n`, '/p/compose.yaml');
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.every((d) => d.location?.line === 1)).toBe(true);
+  });
+
   test('a tab used as indentation: at the tab', () => {
     expect(where('services:\n  web:\n\timage: nginx\n')).toEqual(['compose.yaml:3:1']);
   });
