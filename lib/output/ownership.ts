@@ -61,18 +61,35 @@ function readMarker(dir: string): Set<string> | undefined {
   return new Set(text.split('\n').filter((l) => l && !l.startsWith('#')));
 }
 
-/** Every file (and symbolic link) under `dir`, relative and `/`-separated. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (abs: string, rel: string): void => {
-    for (const ent of fs.readdirSync(abs, { withFileTypes: true })) {
+const SHOWN_FOREIGN = 5;
+
+/**
+ * The files (and symbolic links) under `dir`, relative and `/`-separated, and those `foreign`
+ * picks out. Stops once it has found more foreign files than a message shows, so a huge folder
+ * (`-o ~`) is refused at once.
+ */
+function scan(dir: string, foreign: (rel: string) => boolean): { files: string[]; foreign: string[]; more: boolean } {
+  const files: string[] = [];
+  const found: string[] = [];
+  const stack: [string, string][] = [[dir, '']];
+  while (stack.length) {
+    const [abs, rel] = stack.pop()!;
+    const subdirs: [string, string][] = [];
+    for (const ent of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
-      if (ent.isDirectory()) walk(path.join(abs, ent.name), childRel);
-      else out.push(childRel);
+      if (ent.isDirectory()) {
+        subdirs.push([path.join(abs, ent.name), childRel]);
+        continue;
+      }
+      files.push(childRel);
+      if (foreign(childRel)) {
+        found.push(childRel);
+        if (found.length > SHOWN_FOREIGN) return { files, foreign: found.slice(0, SHOWN_FOREIGN), more: true };
+      }
     }
-  };
-  walk(dir, '');
-  return out.sort();
+    stack.push(...subdirs.reverse());
+  }
+  return { files: files.sort(), foreign: found.sort(), more: false };
 }
 
 function inside(child: string, parent: string): boolean {
@@ -90,9 +107,8 @@ function refuse(what: string, reason: string, hint: string): never {
   throw new ComposeError(error(`refusing to write ${what}: ${reason}; it was left untouched`, { hint }));
 }
 
-function listed(names: readonly string[]): string {
-  const head = names.slice(0, 5).join(', ');
-  return names.length > 5 ? `${head} and ${names.length - 5} more` : head;
+function listed(found: { foreign: readonly string[]; more: boolean }): string {
+  return `${found.foreign.join(', ')}${found.more ? ' and more' : ''}`;
 }
 
 const FOLDER_HINT = 'give -o (or --helm) a new or empty folder, or one compose-cdk8s wrote before';
@@ -121,32 +137,32 @@ export function assertOwnedDir(dir: string, files: readonly string[], guard: Wri
   }
   const compose = (guard.composeFiles ?? []).find((f) => inside(path.resolve(f), target));
   if (compose) refuse(what, `it holds the Compose file ${shown(compose, guard.cwd)}`, FOLDER_HINT);
-  let present: string[];
+  const marker = readMarker(target);
+  // With a manifest: only the files it lists. Without (a version from before it): only files this run writes.
+  const writes = new Set(files);
+  const isForeign = marker ? (f: string) => f !== OWNER_MARKER && !marker.has(f) : (f: string) => !writes.has(f);
+  let found: ReturnType<typeof scan>;
   try {
     if (fs.existsSync(path.join(target, '.git'))) refuse(what, 'it is the root of a git work tree (.git)', FOLDER_HINT);
     const composeHere = COMPOSE_FILE_NAMES.find((n) => fs.existsSync(path.join(target, n)));
     if (composeHere) refuse(what, `it holds a Compose file (${composeHere})`, FOLDER_HINT);
-    present = filesUnder(target);
+    found = scan(target, isForeign);
   } catch (e) {
     if (e instanceof ComposeError) throw e;
     throw writeFailure(e, target, guard.cwd);
   }
-  if (present.length === 0) return;
-  const marker = readMarker(target);
   if (marker) {
-    const foreign = present.filter((f) => f !== OWNER_MARKER && !marker.has(f));
-    if (foreign.length) {
-      refuse(what, `it holds files compose-cdk8s did not write (not listed in its ${OWNER_MARKER}): ${listed(foreign)}`, `move those files elsewhere, or ${FOLDER_HINT}`);
+    if (found.foreign.length) {
+      refuse(what, `it holds files compose-cdk8s did not write (not listed in its ${OWNER_MARKER}): ${listed(found)}`, `move those files elsewhere, or ${FOLDER_HINT}`);
     }
     return;
   }
-  // Written by a version from before the manifest: only files this run writes, one with the header.
-  const writes = new Set(files);
-  const foreign = present.filter((f) => !writes.has(f));
-  if (foreign.length) {
-    refuse(what, `it holds files compose-cdk8s would not write (and no ${OWNER_MARKER} manifest): ${listed(foreign)}`, `move those files elsewhere (or delete the folder if it is an old output), or ${FOLDER_HINT}`);
+  if (found.files.length === 0) return;
+  if (found.foreign.length) {
+    refuse(what, `it holds files compose-cdk8s would not write (and no ${OWNER_MARKER} manifest): ${listed(found)}`, `move those files elsewhere (or delete the folder if it is an old output), or ${FOLDER_HINT}`);
   }
-  if (!present.some((f) => startsWithHeader(path.join(target, f)))) {
+  // Written by a version from before the manifest: one of the files must carry the header.
+  if (!found.files.some((f) => startsWithHeader(path.join(target, f)))) {
     refuse(what, `no file in it carries the compose-cdk8s header and it has no ${OWNER_MARKER} manifest`, `delete the folder if it is an old output, or ${FOLDER_HINT}`);
   }
 }
@@ -235,7 +251,7 @@ const REASONS: Readonly<Record<string, { why: (p: string) => string; hint: strin
   EACCES: { why: (p) => `permission denied on ${p}`, hint: 'choose a destination you can write to, or fix its permissions' },
   EPERM: { why: (p) => `the operation is not permitted on ${p}`, hint: 'choose a destination you can write to, or fix its permissions' },
   EROFS: { why: (p) => `${p} is on a read-only file system`, hint: 'choose a destination on a writable file system' },
-  ENOENT: { why: (p) => `${p} does not exist and cannot be created there`, hint: 'create the parent folder first, or choose another destination' },
+  ENOENT: { why: (p) => `${p} does not exist or does not accept new files`, hint: 'create the parent folder first, or choose another destination' },
   ENOTDIR: { why: (p) => `a part of ${p} is a file, not a folder`, hint: 'choose another destination, or move that file away' },
   EEXIST: { why: (p) => `${p} already exists and is not a folder`, hint: 'choose another destination, or move that file away' },
   EISDIR: { why: (p) => `${p} is a folder`, hint: 'give a file path' },

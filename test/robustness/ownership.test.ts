@@ -222,7 +222,7 @@ describe('unwritable destinations: exit 1 and a plain message, promptly', () => 
     expect(r.signal).toBeNull();
     expect(Date.now() - t).toBeLessThan(30000);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('cannot write /proc/nope/out: /proc/nope does not exist and cannot be created there');
+    expect(r.stderr).toContain('cannot write /proc/nope/out: /proc/nope does not exist or does not accept new files');
     expect(r.stderr).not.toContain('internal error');
   });
 
@@ -257,7 +257,7 @@ describe('unwritable destinations: exit 1 and a plain message, promptly', () => 
     ['EPERM', 'the operation is not permitted on .', 'choose a destination you can write to'],
     ['EACCES', 'permission denied on .', 'fix its permissions'],
     ['EROFS', '. is on a read-only file system', 'writable file system'],
-    ['ENOENT', '. does not exist and cannot be created there', 'create the parent folder first'],
+    ['ENOENT', '. does not exist or does not accept new files', 'create the parent folder first'],
     ['ENOTDIR', 'a part of . is a file, not a folder', 'move that file away'],
   ])('synth and images: %s is explained, the previous output kept', async (code, why, hint) => {
     const dir = project();
