@@ -23,11 +23,11 @@ const plan: DeploymentPlan = {
 const tricky = `it's "quoted" $HOME \`cmd\` \\ and\nnewline`;
 const secrets: SecretToCreate[] = [
   { name: 'api-secrets', entries: [{ key: 'A', value: Buffer.from(tricky) }, { key: 'B', value: Buffer.from('plain') }] },
-  { name: 'db-password', entries: [{ key: 'db_password', file: '/work/demo/secrets/db password.txt' }] },
+  { name: 'db-password', entries: [{ key: 'db_password', file: '/project/demo/secrets/db password.txt' }] },
 ];
 
 describe('kubectlScript', () => {
-  const script = kubectlScript(plan, secrets, '/work/demo');
+  const script = kubectlScript(plan, secrets, '/project/demo');
 
   it('is a shell script whose arguments reach kubectl unchanged', () => {
     // The create side's stdout is piped into `kubectl apply`, so the stub reports on stderr.
@@ -50,7 +50,7 @@ describe('kubectlScript', () => {
 
 describe('the namespace the workloads use', () => {
   const noNamespace: DeploymentPlan = { ...plan, namespace: undefined };
-  const script = kubectlScript(plan, secrets, '/work/demo');
+  const script = kubectlScript(plan, secrets, '/project/demo');
 
   it('kubectl: the Namespace (as dist/ renders it) is applied before any Secret, which all go to it', () => {
     const lines = script.split('\n').filter((l) => l.startsWith('kubectl '));
@@ -62,7 +62,7 @@ describe('the namespace the workloads use', () => {
   it('a Namespace dist/ labels is applied with the same labels, so re-running never strips them', () => {
     const labelled = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } };
     const withAnnotation = { ...labelled, metadata: { ...labelled.metadata, annotations: { 'a.example.com/x': 'y z' } } };
-    expect(kubectlScript(plan, secrets, '/work/demo', withAnnotation).split('\n').find((l) => l.startsWith('kubectl '))).toBe(
+    expect(kubectlScript(plan, secrets, '/project/demo', withAnnotation).split('\n').find((l) => l.startsWith('kubectl '))).toBe(
       'kubectl create namespace shop --dry-run=client -o yaml'
       + ' | kubectl label --local -f - pod-security.kubernetes.io/enforce=baseline -o yaml'
       + " | kubectl annotate --local -f - 'a.example.com/x=y z' -o yaml | kubectl apply -f -",
@@ -70,7 +70,7 @@ describe('the namespace the workloads use', () => {
   });
 
   it('without a namespace setting: no Namespace, no --namespace, and the output says where the Secrets go', () => {
-    const text = kubectlScript(noNamespace, secrets, '/work/demo');
+    const text = kubectlScript(noNamespace, secrets, '/project/demo');
     expect(text).not.toContain('create namespace');
     expect(text).not.toContain('--namespace=');
     expect(text).toMatch(/^# No namespace is set \(--namespace, K8S_NAMESPACE or x-k8s\.namespace\): the Secrets go to the current kubectl context's namespace/m);
@@ -104,7 +104,7 @@ describe('resolveSecrets', () => {
     service('my_api', { image: 'x:1', expose: [{ port: 80, protocol: 'tcp' }] }),
     service('worker', {
       image: 'x:1',
-      envFiles: [{ path: '/work/demo/worker.env', required: true, present: true, entries: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' } }],
+      envFiles: [{ path: '/project/demo/worker.env', required: true, present: true, entries: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' } }],
       environment: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' },
       literalEnvironment: {},
       secrets: [{ source: 'token', target: '/run/secrets/token' }],
@@ -118,11 +118,11 @@ describe('resolveSecrets', () => {
   });
 
   it('env values get the same host name rewrites as the manifests; a variable may come from .env', () => {
-    const out = resolveSecrets(p, plan, io({}, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false);
+    const out = resolveSecrets(p, plan, io({}, { '/project/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false);
     expect(out.map((s) => [s.name, s.entries.map((e) => [e.key, 'value' in e ? e.value.toString() : e.file])])).toEqual([
       ['demo-worker', [['DATABASE_URL', 'postgres://u:pw@my-api:5432/db']]],
       ['token', [['token', 'from-dotenv']]],
     ]);
-    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[1].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
+    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/project/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[1].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
   });
 });
