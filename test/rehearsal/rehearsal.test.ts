@@ -134,7 +134,8 @@ const describeFinding = (r: Row, f: Finding) => `${r.label} · ${f.object} · ${
 describe(`first-deploy rehearsal (${FULL ? 'full run' : 'default subset; REHEARSAL_FULL=1 for all'})`, () => {
   test('the example, its chart (also with every exposure on), every workload kind and the corpus inputs are rehearsed', () => {
     expect(rows.filter((r) => r.label.startsWith('example: ')).map((r) => r.label)).toEqual([
-      'example: dist/', 'example: chart', 'example: chart, every exposure on', ...KIND_VARIANTS.map((v) => `example: dist/ as ${v.name}`),
+      'example: dist/', 'example: chart', 'example: chart, every exposure on',
+      'example: dist/, every exposure on (x-k8s serviceType LoadBalancer + ingress)', ...KIND_VARIANTS.map((v) => `example: dist/ as ${v.name}`),
     ]);
     expect(rehearsed).toBeGreaterThan(FULL ? 400 : 30);
     if (!FULL) expect(skipped).toEqual([]);

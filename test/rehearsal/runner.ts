@@ -213,6 +213,16 @@ export function variantOf(base: ComposeProject, v: KindVariant): ComposeProject 
   return { ...base, services, extensions: { ...base.extensions, 'x-k8s': { ...top, defaults } } } as ComposeProject;
 }
 
+/** Every service with published ports exposed through `x-k8s`: a LoadBalancer Service and an Ingress. */
+export function exposedOf(base: ComposeProject): ComposeProject {
+  const services = Object.fromEntries(Object.entries(base.services).map(([name, s]) => {
+    if (s.ports.length === 0) return [name, s];
+    const own = (s.extensions['x-k8s'] ?? {}) as Record<string, unknown>;
+    return [name, { ...s, extensions: { ...s.extensions, 'x-k8s': { ...own, serviceType: 'LoadBalancer', ingress: { host: `${name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.example.com` } } } }];
+  }));
+  return { ...base, services } as ComposeProject;
+}
+
 /** Everything to rehearse for one Compose project; `skipped` says why nothing could be (refused, rejected input). */
 export async function projectInputs(run: ProjectRun): Promise<{ inputs: RehearsalInput[]; skipped?: string }> {
   let project: ComposeProject;
@@ -247,13 +257,17 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
-  for (const v of run.kinds) {
+  const variants: [string, ComposeProject][] = [
+    ['dist/, every exposure on (x-k8s serviceType LoadBalancer + ingress)', exposedOf(project)],
+    ...run.kinds.map((v): [string, ComposeProject] => [`dist/ as ${v.name}`, variantOf(project, v)]),
+  ];
+  for (const [label, variant] of variants) {
     try {
-      const { settings, plan } = planConversion(variantOf(project, v), { env: CORPUS_ENV, gitSha: () => FIXED_SHA });
+      const { settings, plan } = planConversion(variant, { env: CORPUS_ENV, gitSha: () => FIXED_SHA });
       const objects = renderDist(plan, loadRelease(settings.tag)).objects.map((o) => JSON.parse(JSON.stringify(o)) as Obj);
-      inputs.push({ label: `${run.label}: dist/ as ${v.name}`, source: 'dist', manifests: objects, target, ...steps, facts });
+      inputs.push({ label: `${run.label}: ${label}`, source: 'dist', manifests: objects, target, ...steps, facts });
     } catch {
-      // a located refusal for this kind: kinds.test.ts covers it
+      // a located refusal for this variant: kinds.test.ts covers the kinds
     }
   }
   return { inputs };
