@@ -129,8 +129,8 @@ export function parseYamlDocs(text: string): Obj[] {
 }
 
 /** The documented deploy: `compose-cdk8s argocd` names the destination namespace and whether Argo CD creates it. */
-export async function argoTarget(files: readonly string[], cwd: string, pullSecret?: string): Promise<DeployTarget> {
-  const r = await runCli(['argocd', ...files.flatMap((f) => ['-f', f]), '--repo-url', 'https://example.invalid/repo.git'], { cwd, env: ENV() });
+export async function argoTarget(files: readonly string[], cwd: string, pullSecret?: string, env: Record<string, string> = {}): Promise<DeployTarget> {
+  const r = await runCli(['argocd', ...files.flatMap((f) => ['-f', f]), '--repo-url', 'https://example.invalid/repo.git'], { cwd, env: ENV(env) });
   if (r.code !== 0) throw new Error(`compose-cdk8s argocd failed: ${r.stderr}`);
   const app = parseYamlDocs(r.stdout).find((o) => o.kind === 'Application');
   return {
@@ -141,10 +141,10 @@ export async function argoTarget(files: readonly string[], cwd: string, pullSecr
 }
 
 /** Both forms of the documented `secrets` step, parsed; or why the step fails on this input. */
-export async function secretsSteps(files: readonly string[], cwd: string): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
+export async function secretsSteps(files: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
   const args = ['secrets', ...files.flatMap((f) => ['-f', f])];
-  const kubectl = await runCli(args, { cwd, env: ENV() });
-  const manifest = await runCli([...args, '--format', 'manifest'], { cwd, env: ENV() });
+  const kubectl = await runCli(args, { cwd, env: ENV(env) });
+  const manifest = await runCli([...args, '--format', 'manifest'], { cwd, env: ENV(env) });
   if (kubectl.code !== 0 || manifest.code !== 0) return { secretsError: (kubectl.code !== 0 ? kubectl.stderr : manifest.stderr).split('\n').find((l) => l.trim()) ?? 'failed' };
   return { secrets: { kubectl: parseSecretsScript(kubectl.stdout, CONTEXT_NAMESPACE), manifest: parseSecretsManifest(manifest.stdout, CONTEXT_NAMESPACE) } };
 }
@@ -188,6 +188,8 @@ export interface ProjectRun {
   readonly chartDir?: string;
   readonly chart: boolean;
   readonly kinds: readonly KindVariant[];
+  /** Extra environment for every step (e.g. K8S_NAMESPACE). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface KindVariant { readonly name: string; readonly defaults: Record<string, unknown>; readonly replicas?: number }
@@ -225,29 +227,35 @@ export function exposedOf(base: ComposeProject): ComposeProject {
 
 /** Everything to rehearse for one Compose project; `skipped` says why nothing could be (refused, rejected input). */
 export async function projectInputs(run: ProjectRun): Promise<{ inputs: RehearsalInput[]; skipped?: string }> {
+  const env = { ...CORPUS_ENV, ...(run.env ?? {}) };
   let project: ComposeProject;
   try {
-    project = loadProject({ files: [...run.files], cwd: run.cwd, env: CORPUS_ENV });
+    project = loadProject({ files: [...run.files], cwd: run.cwd, env });
   } catch (e) {
     return { inputs: [], skipped: `rejected: ${(e as Error).message.split('\n')[0]}` };
   }
   let dist = run.dist;
   if (!dist) {
-    const outcome = convertOne({ files: run.files, cwd: run.cwd, skipSchema: true });
+    const outcome = convertOne({ files: run.files, cwd: run.cwd, env, skipSchema: true });
     if (outcome.kind !== 'ok') return { inputs: [], skipped: `${outcome.kind}: ${outcome.detail}` };
     dist = parseYamlDocs(outcome.yaml ?? '');
   }
   const pullSecret = dist.flatMap((o) => [o.spec?.template?.spec, o.spec?.jobTemplate?.spec?.template?.spec]).flatMap((s) => s?.imagePullSecrets ?? []).map((p: Obj) => p.name)[0];
-  const target = await argoTarget(run.files, run.cwd, pullSecret);
-  const steps = await secretsSteps(run.files, run.cwd);
+  const target = await argoTarget(run.files, run.cwd, pullSecret, run.env);
+  const steps = await secretsSteps(run.files, run.cwd, run.env);
   const facts = composeFacts(project);
-  const inputs: RehearsalInput[] = [{ label: `${run.label}: dist/`, source: 'dist', manifests: dist, target, ...steps, facts }];
+  // Argo CD (the documented GitOps path), and `kubectl apply -k dist/` in the context's namespace (deploy.yml's kubectl mode).
+  const kubectlTarget: DeployTarget = { namespace: CONTEXT_NAMESPACE, createNamespace: false, ...(pullSecret ? { pullSecret } : {}) };
+  const inputs: RehearsalInput[] = [
+    { label: `${run.label}: dist/`, source: 'dist', manifests: dist, target, ...steps, facts },
+    { label: `${run.label}: dist/ by kubectl apply -k`, source: 'dist', manifests: dist, target: kubectlTarget, ...steps, facts },
+  ];
   if (run.chart) {
     let chartDir = run.chartDir;
     let tmp: string | undefined;
     if (!chartDir) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rehearsal-chart-'));
-      const r = await runCli(['helm', ...run.files.flatMap((f) => ['-f', f]), '-o', tmp], { cwd: run.cwd, env: ENV() });
+      const r = await runCli(['helm', ...run.files.flatMap((f) => ['-f', f]), '-o', tmp], { cwd: run.cwd, env: ENV(run.env) });
       if (r.code !== 0) throw new Error(`${run.label}: compose-cdk8s helm failed: ${r.stderr}`);
       chartDir = path.join(tmp, fs.readdirSync(tmp)[0]);
     }
@@ -263,7 +271,7 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
   ];
   for (const [label, variant] of variants) {
     try {
-      const { settings, plan } = planConversion(variant, { env: CORPUS_ENV, gitSha: () => FIXED_SHA });
+      const { settings, plan } = planConversion(variant, { env, gitSha: () => FIXED_SHA });
       const objects = renderDist(plan, loadRelease(settings.tag)).objects.map((o) => JSON.parse(JSON.stringify(o)) as Obj);
       inputs.push({ label: `${run.label}: ${label}`, source: 'dist', manifests: objects, target, ...steps, facts });
     } catch {
