@@ -26,6 +26,13 @@ export const DATA_DIRS: readonly DataDirRow[] = [
     reason: 'initdb refuses a non-empty directory ("It contains a lost+found directory, perhaps due to it being a mount point ... Create a subdirectory under the mount point"); the fix is PGDATA in a subfolder or a subPath (do-facts.md 10)',
   },
   {
+    images: ['bitnami/postgresql'],
+    dataDir: '/bitnami/postgresql/data',
+    envVar: 'POSTGRESQL_DATA_DIR',
+    fails: true,
+    reason: 'the same initdb refusal; the image expects its volume at /bitnami/postgresql and initialises the data subfolder itself',
+  },
+  {
     images: ['mysql', 'library/mysql', 'mysql/mysql-server', 'percona', 'percona/percona-server', 'percona/percona-xtradb-cluster'],
     dataDir: '/var/lib/mysql',
     fails: true,
@@ -41,7 +48,7 @@ export const DATA_DIRS: readonly DataDirRow[] = [
     images: ['mongo', 'library/mongo'],
     dataDir: '/data/db',
     fails: false,
-    reason: 'mongod accepts a data directory holding lost+found (it only looks for its own files)',
+    reason: 'no report of mongod refusing a data directory that holds lost+found was found (docker-library/mongo issues searched); it keeps its own files (WiredTiger*, journal) and leaves other entries alone [unconfirmed, so not checked]',
   },
 ];
 

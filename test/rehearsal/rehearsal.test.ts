@@ -55,6 +55,7 @@ const SUBSET = [
   'kompose/security-contexts/compose.yaml',
   'real-projects/docker-elk/docker-compose.yml',
   'real-projects/n8n-hosting/docker-compose/withPostgres/docker-compose.yml',
+  'fixtures-other/issue5/stack/compose.yaml',
 ];
 /** Fixtures that also get every workload kind in the default run. */
 const SUBSET_KINDS = new Set(['awesome-compose/nginx-flask-mysql/compose.yaml']);
@@ -67,9 +68,18 @@ const chartFailures = new Map<string, string>();
 const secretsFailures: string[] = [];
 let rehearsed = 0;
 
+/** The other Compose fixtures of test/fixtures (issue5/*, diff/*), as `fixtures-other/<folder>/<file>`. */
+function otherFixtures(): CorpusFile[] {
+  const root = path.join(REPO_ROOT, 'test', 'fixtures');
+  return ['issue5', 'diff'].flatMap((group) => fs.readdirSync(path.join(root, group)).sort().flatMap((d) => {
+    const file = ['compose.yaml', 'docker-compose.yaml'].map((n) => path.join(root, group, d, n)).find((f) => fs.existsSync(f));
+    return file ? [{ file, rel: `fixtures-other/${group}/${d}/${path.basename(file)}`, source: 'fixtures' as const, expect: 'valid' as const }] : [];
+  }));
+}
+
 function files(): CorpusFile[] {
-  if (FULL) return allCorpusFiles().filter((f) => f.expect === 'valid');
-  const byRel = new Map(fixtureFiles().map((f) => [f.rel, f]));
+  if (FULL) return [...allCorpusFiles().filter((f) => f.expect === 'valid'), ...otherFixtures()];
+  const byRel = new Map([...fixtureFiles(), ...otherFixtures()].map((f) => [f.rel, f]));
   return SUBSET.map((rel) => {
     const f = byRel.get(rel);
     if (!f) throw new Error(`SUBSET names ${rel}, which test/fixtures/corpus/INDEX.md does not list`);
