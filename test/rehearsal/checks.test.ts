@@ -64,6 +64,11 @@ describe('cluster model', () => {
     expect(parseSecretsScript('rm -rf /', 'default').unparsed).toEqual(['rm -rf /']);
   });
 
+  test('external Compose objects exist in the destination namespace (the user creates them)', () => {
+    const c = rehearse([], { namespace: 'shop', createNamespace: true, external: [{ kind: 'PersistentVolumeClaim', name: 'pki' }] });
+    expect(c.objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['shop/pki']);
+  });
+
   test('manifest form: Secrets without a namespace go to the context namespace', () => {
     const step = parseSecretsManifest('# header\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n  namespace: shop\n', 'default');
     expect(step.objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['default/a', 'shop/b']);

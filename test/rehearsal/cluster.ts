@@ -108,6 +108,8 @@ export interface DeployTarget {
   readonly createNamespace: boolean;
   /** The registry pull secret DOKS's registry integration copies to every namespace. */
   readonly pullSecret?: string;
+  /** Objects the Compose file declares `external: true`: the user creates them in the destination namespace. */
+  readonly external?: readonly { readonly kind: string; readonly name: string }[];
 }
 
 export interface Cluster {
@@ -146,6 +148,7 @@ export function rehearse(manifests: readonly Obj[], target: DeployTarget, secret
   }
 
   if (target.createNamespace) addNamespace(target.namespace);
+  for (const e of target.external ?? []) objects.push({ apiVersion: 'v1', kind: e.kind, metadata: { name: e.name, namespace: target.namespace }, provided: 'external in Compose' });
   const applied: Obj[] = [];
   for (const o of applyOrder(manifests)) {
     const placed = CLUSTER_SCOPED.has(o.kind) ? o : { ...o, metadata: { ...o.metadata, namespace: o.metadata?.namespace ?? target.namespace } };

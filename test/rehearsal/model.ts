@@ -40,6 +40,8 @@ export function finding(check: CheckName, o: Obj, path: string, message: string)
 /** What the Compose file says, derived outside the planner (the loader, or by hand in unit tests). */
 export interface ComposeFacts {
   readonly services: Readonly<Record<string, ComposeServiceFacts>>;
+  /** Objects the Compose file says exist already (`external: true` volumes, secrets, configs), under each name they may get. */
+  readonly external?: readonly { readonly kind: string; readonly name: string }[];
 }
 
 /** Things a Compose service may ask for that fall below Pod Security "baseline". */

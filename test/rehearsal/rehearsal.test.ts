@@ -87,12 +87,13 @@ function files(): CorpusFile[] {
   });
 }
 
-function record(inputs: readonly RehearsalInput[]): void {
+function record(inputs: readonly RehearsalInput[], project: string): void {
   for (const input of inputs) {
     rows.push(runRehearsal(input));
     rehearsed++;
-    if (input.secretsError && !secretsFailures.includes(input.label)) secretsFailures.push(`${input.label}: ${input.secretsError}`);
   }
+  const failed = inputs.find((i) => i.secretsError);
+  if (failed) secretsFailures.push(`${project}: ${failed.secretsError}`);
 }
 
 beforeAll(async () => {
@@ -105,13 +106,13 @@ beforeAll(async () => {
     dist, chartDir: path.join(REPO_ROOT, 'helm', 'the-shop'), chart: true, kinds: KIND_VARIANTS,
   });
   if (example.skipped) throw new Error(`the example did not convert: ${example.skipped}`);
-  record(example.inputs);
+  record(example.inputs, 'example');
   // The example in its own namespace (`--namespace` / K8S_NAMESPACE): dist/ then carries a Namespace object.
   const namespaced = await projectInputs({
     label: 'example -n shop', files: [path.join(REPO_ROOT, 'examples', 'the-shop', 'docker-compose.yml')], cwd: REPO_ROOT,
     env: { K8S_NAMESPACE: 'shop' }, chart: false, kinds: [],
   });
-  record(namespaced.inputs);
+  record(namespaced.inputs, 'example -n shop');
 
   for (const f of files()) {
     const run = { label: f.rel, files: [f.file], cwd: path.dirname(f.file), chart: true, kinds: FULL || SUBSET_KINDS.has(f.rel) ? KIND_VARIANTS : [] };
@@ -124,7 +125,7 @@ beforeAll(async () => {
       result = await projectInputs({ ...run, chart: false });
     }
     if (result.skipped) skipped.push(`${f.rel}: ${result.skipped}`);
-    record(result.inputs);
+    record(result.inputs, f.rel);
   }
 
   if (SUMMARY) {

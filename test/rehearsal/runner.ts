@@ -24,7 +24,7 @@ import {
   checkStatefulSetServices, checkWaitTargets,
 } from './checks';
 import { DeployTarget, SecretsStep, parseSecretsManifest, parseSecretsScript, rehearse } from './cluster';
-import { BaselineAsk, CheckName, ComposeFacts, ComposeServiceFacts, Finding, Obj } from './model';
+import { BaselineAsk, CheckName, ComposeFacts, ComposeServiceFacts, Finding, Obj, dnsName } from './model';
 
 export const CHECKS: readonly CheckName[] = ['namespaces', 'references', 'services', 'wait-targets', 'network-policies', 'data-directories', 'claims', 'pod-security', 'statefulset-service'];
 
@@ -116,7 +116,12 @@ export function composeFacts(project: ComposeProject): ComposeFacts {
       ...(mode.startsWith('service:') ? { sharesPodWith: mode.slice('service:'.length) } : {}),
     };
   }
-  return { services };
+  const external: { kind: string; name: string }[] = [];
+  const variants = (key: string, name: string) => [...new Set([key, name, dnsName(key), dnsName(name)])];
+  for (const [key, v] of Object.entries(project.volumes)) if (v.external) for (const n of variants(key, v.name)) external.push({ kind: 'PersistentVolumeClaim', name: n });
+  for (const [key, v] of Object.entries(project.secrets)) if (v.external) for (const n of variants(key, v.name)) external.push({ kind: 'Secret', name: n });
+  for (const [key, v] of Object.entries(project.configs)) if (v.external) for (const n of variants(key, v.name)) external.push({ kind: 'ConfigMap', name: n }, { kind: 'Secret', name: n });
+  return { services, ...(external.length ? { external } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,11 +246,12 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
     dist = parseYamlDocs(outcome.yaml ?? '');
   }
   const pullSecret = dist.flatMap((o) => [o.spec?.template?.spec, o.spec?.jobTemplate?.spec?.template?.spec]).flatMap((s) => s?.imagePullSecrets ?? []).map((p: Obj) => p.name)[0];
-  const target = await argoTarget(run.files, run.cwd, pullSecret, run.env);
-  const steps = await secretsSteps(run.files, run.cwd, run.env);
   const facts = composeFacts(project);
+  const external = facts.external ? { external: facts.external } : {};
+  const target = { ...(await argoTarget(run.files, run.cwd, pullSecret, run.env)), ...external };
+  const steps = await secretsSteps(run.files, run.cwd, run.env);
   // Argo CD (the documented GitOps path), and `kubectl apply -k dist/` in the context's namespace (deploy.yml's kubectl mode).
-  const kubectlTarget: DeployTarget = { namespace: CONTEXT_NAMESPACE, createNamespace: false, ...(pullSecret ? { pullSecret } : {}) };
+  const kubectlTarget: DeployTarget = { namespace: CONTEXT_NAMESPACE, createNamespace: false, ...(pullSecret ? { pullSecret } : {}), ...external };
   const inputs: RehearsalInput[] = [
     { label: `${run.label}: dist/`, source: 'dist', manifests: dist, target, ...steps, facts },
     { label: `${run.label}: dist/ by kubectl apply -k`, source: 'dist', manifests: dist, target: kubectlTarget, ...steps, facts },
