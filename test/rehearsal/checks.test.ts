@@ -200,6 +200,8 @@ describe('5. data-directories', () => {
     expect(dataDirRow('mariadb:10-focal')?.fails).toBe(false);
     expect(dataDirRow('mongo:7')?.fails).toBe(false);
     expect(dataDirRow('redis:7')).toBeUndefined();
+    expect(dataDirRow('postgres:18-alpine')).toBeUndefined();
+    expect(dataDirRow('postgres:alpine')?.fails).toBe(true);
     expect(imageRepository('registry.example.com:5000/postgis/postgis:16@sha256:abc')).toBe('postgis/postgis');
     for (const r of DATA_DIRS) expect(r.reason.length).toBeGreaterThan(30);
   });

@@ -15,6 +15,8 @@ export interface DataDirRow {
   readonly envVar?: string;
   readonly fails: boolean;
   readonly reason: string;
+  /** The row holds only for tags whose leading major version is below this (tags without a number: it holds). */
+  readonly majorBelow?: number;
 }
 
 export const DATA_DIRS: readonly DataDirRow[] = [
@@ -23,7 +25,8 @@ export const DATA_DIRS: readonly DataDirRow[] = [
     dataDir: '/var/lib/postgresql/data',
     envVar: 'PGDATA',
     fails: true,
-    reason: 'initdb refuses a non-empty directory ("It contains a lost+found directory, perhaps due to it being a mount point ... Create a subdirectory under the mount point"); the fix is PGDATA in a subfolder or a subPath (do-facts.md 10)',
+    majorBelow: 18,
+    reason: 'initdb refuses a non-empty directory ("It contains a lost+found directory, perhaps due to it being a mount point ... Create a subdirectory under the mount point"); the fix is PGDATA in a subfolder or a subPath (do-facts.md 10). From 18 the image keeps its data in /var/lib/postgresql/<major>/docker, under the volume',
   },
   {
     images: ['bitnami/postgresql'],
@@ -64,7 +67,18 @@ export function imageRepository(image: string): string {
   return parts.join('/');
 }
 
+/** The tag's leading major version (`16-alpine` → 16); undefined for `latest`, `alpine`, digests. */
+export function tagMajor(image: string): number | undefined {
+  const ref = image.split('@')[0];
+  const colon = ref.lastIndexOf(':');
+  if (colon < 0 || colon < ref.lastIndexOf('/')) return undefined;
+  const m = /^v?(\d+)/.exec(ref.slice(colon + 1));
+  return m ? Number(m[1]) : undefined;
+}
+
 export function dataDirRow(image: string): DataDirRow | undefined {
   const repo = imageRepository(image);
-  return DATA_DIRS.find((r) => r.images.some((i) => i === repo || (i.startsWith('library/') && i.slice(8) === repo)));
+  const major = tagMajor(image);
+  return DATA_DIRS.find((r) => r.images.some((i) => i === repo || (i.startsWith('library/') && i.slice(8) === repo))
+    && (r.majorBelow === undefined || major === undefined || major < r.majorBelow));
 }
