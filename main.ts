@@ -18,7 +18,6 @@ import * as path from 'path';
 import { processIO } from './lib/cli/io';
 import { printDiagnostics } from './lib/cli/report';
 import { ComposeError } from './lib/diagnostics';
-import { interpolationEnvFiles } from './lib/output/diff/inputs-hash';
 import { writeOutputs } from './lib/output/outputs';
 import { convert } from './lib/pipeline';
 
@@ -37,7 +36,6 @@ function main(): number {
       cwd,
       env,
       outputDir,
-      interpolationEnvFiles: interpolationEnvFiles(undefined, cwd, conversion.project.projectDirectory),
       digestsFile: env.COMPOSE_CDK8S_DIGESTS,
       report: true,
     });

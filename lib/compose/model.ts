@@ -16,6 +16,11 @@ export interface ComposeProject {
   readonly projectDirectory: string;
   /** Absolute paths of the Compose files that were loaded, in merge order. */
   readonly files: readonly string[];
+  /**
+   * Absolute paths of the interpolation env files the loader read, in order: the `--env-file`
+   * values, else `<project directory>/.env` when it exists. The inputs stamp hashes these.
+   */
+  readonly interpolationEnvFiles: readonly string[];
   /** Enabled services, keyed by their Compose name (keys sorted). */
   readonly services: Readonly<Record<string, ComposeService>>;
   readonly volumes: Readonly<Record<string, ComposeVolume>>;

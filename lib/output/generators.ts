@@ -10,7 +10,7 @@
 import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from './helm';
 import type { Conversion } from '../pipeline';
 import { distFiles, stampYamlFiles } from './dist';
-import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { InputsStamp, withStamp } from './inputs-stamp';
 import { Release, releaseFor } from './supply/release';
 
 export interface GeneratorContext {

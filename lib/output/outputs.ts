@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
-import { conversionStamp } from './diff/inputs-hash';
+import { conversionStamp } from './inputs-stamp';
 import { loadRelease } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
@@ -23,8 +23,6 @@ export interface WriteOutputsOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The manifests folder (relative to cwd). */
   readonly outputDir: string;
-  /** The interpolation env files the loader read (they are part of the inputs hash). */
-  readonly interpolationEnvFiles: readonly string[];
   /** `digests.json` from the build workflow, for the release metadata. */
   readonly digestsFile?: string;
   /** Helm chart folder; also COMPOSE_CDK8S_HELM or x-k8s.helm.output. None: no chart. */
@@ -49,7 +47,7 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
     ...(o.chartVersion ? { [ENV_CHART_VERSION]: o.chartVersion } : {}),
   };
   const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
-  const stamp = conversionStamp(conversion, o.interpolationEnvFiles);
+  const stamp = conversionStamp(conversion);
   const ctx = { env, release };
 
   // Render everything first.
@@ -93,6 +91,6 @@ function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): 
 }
 
 /** The helm generator's files for a conversion, stamped like every synth output. */
-export function renderChartFiles(conversion: Conversion, env: Readonly<Record<string, string | undefined>>, interpolationEnvFiles: readonly string[]): Record<string, string> {
-  return { ...helmGenerator.render(conversion, conversionStamp(conversion, interpolationEnvFiles), { env }) };
+export function renderChartFiles(conversion: Conversion, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return { ...helmGenerator.render(conversion, conversionStamp(conversion), { env }) };
 }

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { checkCommand } from '../../lib/cli/commands/check';
 import { checkOutputs } from '../../lib/output/diff/check';
 import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/generators';
-import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/diff/inputs-hash';
+import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/inputs-stamp';
 import { writeDirAtomic } from '../../lib/output/write';
 import { convert, Conversion } from '../../lib/pipeline';
 import { cleanEnv, runCli } from '../helpers/cli';
@@ -34,7 +34,7 @@ function conversionOf(dir: string, sha = SHA): Conversion {
 }
 
 function stampOf(dir: string, sha = SHA) {
-  return conversionStamp(conversionOf(dir, sha), [path.join(dir, '.env')]);
+  return conversionStamp(conversionOf(dir, sha));
 }
 
 /** What a synth wired to the generators writes: stamped manifests in dist/. */

@@ -40,6 +40,7 @@ export function project(services: ComposeService[], over: Partial<ComposeProject
     name: 'demo',
     projectDirectory: '/work/demo',
     files: ['/work/demo/compose.yaml'],
+    interpolationEnvFiles: [],
     services: Object.fromEntries(services.map((s) => [s.name, s])),
     volumes: {},
     networks: {},

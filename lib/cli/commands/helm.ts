@@ -10,7 +10,6 @@ import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
-import { envFilesOf } from './diff';
 
 interface HelmCommandFlags extends ProjectFlags {
   output?: string;
@@ -29,7 +28,7 @@ export function helmCommand(io: CliIO): Command {
       const helm = resolveHelmSettings({ flags: { output: flags.output, chartVersion: flags.chartVersion }, env: io.env, project });
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const env = { ...io.env, [ENV_HELM_OUTPUT]: helm.output ?? DEFAULT_HELM_OUTPUT, [ENV_CHART_VERSION]: helm.chartVersion };
-      const files = renderChartFiles(conversion, env, envFilesOf(flags, io.cwd, conversion));
+      const files = renderChartFiles(conversion, env);
       const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files);
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';

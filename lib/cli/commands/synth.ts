@@ -8,7 +8,6 @@ import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
-import { envFilesOf } from './diff';
 
 interface SynthFlags extends ProjectFlags {
   output: string;
@@ -34,7 +33,6 @@ export function synthCommand(io: CliIO): Command {
         cwd: io.cwd,
         env: io.env,
         outputDir: flags.output,
-        interpolationEnvFiles: envFilesOf(flags, io.cwd, conversion),
         digestsFile: flags.digests,
         helmDir: flags.helm,
         chartVersion: flags.chartVersion,

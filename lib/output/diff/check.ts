@@ -7,7 +7,7 @@ import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
 import type { GeneratorContext, OutputGenerator } from '../generators';
-import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
 import { readTree } from './tree';
 
 export type Staleness =
