@@ -55,12 +55,11 @@ function parseUser(user: string | undefined, path: string, warnings: Diagnostic[
 
 function replicasOf(service: ComposeService): number {
   if (service.deploy?.replicas !== undefined) return service.deploy.replicas;
-  const scale = service.raw.scale;
-  return typeof scale === 'number' ? scale : 1;
+  return service.scale ?? 1;
 }
 
 function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
-  for (const key of Object.keys(service.raw).sort(compareStrings)) {
+  for (const key of [...service.keys].sort(compareStrings)) {
     if (key.startsWith('x-') || QUIET_KEYS.has(key)) continue;
     const m = mappingOf(key);
     if (m.status === 'unsupported') {

@@ -2,6 +2,7 @@
  * Hand-built Compose models for plan and construct tests that should not depend on the loader.
  */
 import type { ComposeProject, ComposeService } from '../../lib/compose/model';
+import { normalizeRuntimeKeys } from '../../lib/compose/normalize/runtime';
 import type { Settings } from '../../lib/settings';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -13,7 +14,12 @@ export const SETTINGS: Settings = {
   pullSecretName: 'registry-the-shop',
 };
 
+/**
+ * A service; Compose keys given in `raw` also fill their typed fields through the loader's
+ * normalizers (and `keys`), as loading them would.
+ */
 export function service(name: string, over: Partial<ComposeService> = {}): ComposeService {
+  const raw = over.raw ?? {};
   return {
     name,
     environment: {},
@@ -30,6 +36,8 @@ export function service(name: string, over: Partial<ComposeService> = {}): Compo
     configs: [],
     networks: {},
     extensions: {},
+    keys: Object.keys(raw).sort(),
+    ...normalizeRuntimeKeys(raw),
     raw: {},
     ...over,
   };
