@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 function synth(env: Record<string, string> = {}) {
   const conversion = convert({ files: [path.join(EXAMPLE, 'docker-compose.yml')], env, cwd: ROOT, flags: { sha: SHA } });
   const stamp = conversionStamp(conversion);
-  const files = manifestsGenerator.render(conversion, stamp, { env });
+  const files = manifestsGenerator.render(conversion, stamp, {});
   const objects = Object.entries(files)
     .filter(([name]) => name.endsWith('.k8s.yaml'))
     .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));

@@ -16,7 +16,7 @@ import { cleanEnv, runCli } from '../helpers/cli';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'diff');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const CTX = { env: {} };
+const CTX = {};
 const OTHER_SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 
 let root: string;

@@ -12,6 +12,7 @@ export const SETTINGS: Settings = {
   tag: SHA,
   tagSource: '--sha',
   pullSecretName: 'registry-the-shop',
+  helm: { chartVersion: '0.1.0' },
 };
 
 /**

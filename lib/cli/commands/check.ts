@@ -41,7 +41,7 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       const conversion = convert(convertOptions({ ...flags, sha: tag }, io));
       // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
       const release = releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag);
-      const ctx: GeneratorContext = { env: io.env, release };
+      const ctx: GeneratorContext = { release };
       const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
       const stamp = conversionStamp(conversion);
       const result = checkOutputs(conversion, stamp, targets, io.cwd, ctx);

@@ -67,7 +67,7 @@ export function recordedTag(dirs: readonly string[]): string | undefined {
 }
 
 /** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */
-export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = { env: {} }): CheckResult {
+export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = {}): CheckResult {
   const problems: CheckProblem[] = [];
   const upToDate: string[] = [];
   const unstamped: string[] = [];

@@ -36,7 +36,7 @@ export function folderSide(dir: string, shownAs = dir): ManifestSet {
 /** What synth would write for a project, in memory, with the inputs header. */
 export function synthesizedFiles(conversion: Conversion): Record<string, string> {
   const stamp = conversionStamp(conversion);
-  return { ...manifestsGenerator.render(conversion, stamp, { env: {} }) };
+  return { ...manifestsGenerator.render(conversion, stamp, {}) };
 }
 
 /** Convert and synthesize a project in memory. */
