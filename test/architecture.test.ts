@@ -5,7 +5,9 @@
  * - no import against the flow: each lib folder (or root file) sits on a floor, and a file may
  *   import its own folder or any lower floor, never a higher one nor another folder of its floor;
  * - the loader's `raw` map (`ComposeService.raw`) is read only by the loader (lib/compose/) and the
- *   conversion report (lib/output/report/): every other stage reads typed fields.
+ *   conversion report (lib/output/report/): every other stage reads typed fields;
+ * - cdk8s is imported only by constructs/ and output/, and `process.env` is read only by the CLI's
+ *   IO seam (settings are resolved from the environment it hands down).
  *
  * The import graph comes from the TypeScript compiler (`preProcessFile`, type-only imports
  * included: a type cycle is still a cycle for a reader), `.raw` reads from the type checker (only
@@ -34,6 +36,13 @@ const FLOORS: readonly (readonly string[])[] = [
   ['schemas/'],
   ['diagnostics.ts', 'order.ts', 'git.ts'],
 ];
+
+/** The only floors that import cdk8s (one seam for cdk8s-plus: constructs/plus.ts). */
+const CDK8S_PACKAGES = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
+const CDK8S_IMPORTERS = ['constructs/', 'output/'];
+
+/** The only file that reads `process.env` (commands get the environment through CliIO). */
+const ENV_READERS = ['cli/io.ts'];
 
 /** Folders allowed to read `ComposeService.raw`. */
 const RAW_READERS: readonly string[] = ['compose/', 'output/report/'];
@@ -155,6 +164,34 @@ describe('imports', () => {
     expect(cycles(g)).toEqual([['plan/a.ts', 'plan/b.ts']]);
     expect(floorOf(floorKey('compose/c.ts')!)).toBeLessThan(floorOf(floorKey('plan/a.ts')!));
     expect(floorKey('output/report/build.ts')).toBe('output/');
+  });
+});
+
+describe('seams', () => {
+  it('imports cdk8s only in constructs/ and output/', () => {
+    const out: string[] = [];
+    for (const file of libFiles()) {
+      const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
+      for (const ref of info.importedFiles) {
+        if (CDK8S_PACKAGES.includes(ref.fileName) && !CDK8S_IMPORTERS.some((f) => rel(file).startsWith(f))) out.push(`${rel(file)} → ${ref.fileName}`);
+      }
+    }
+    expect(out).toEqual([]);
+  });
+
+  it('reads process.env only at the CLI seam', () => {
+    const out: string[] = [];
+    for (const file of libFiles()) {
+      const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAccessExpression(node) && node.name.text === 'env' && ts.isIdentifier(node.expression) && node.expression.text === 'process') {
+          if (!ENV_READERS.includes(rel(file))) out.push(`${rel(file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    expect(out).toEqual([]);
   });
 });
 
