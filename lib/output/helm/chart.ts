@@ -15,7 +15,8 @@ import { childName } from '../../plan/names';
 import { exposurePolicyTemplate, hpaTemplate, ingressTemplate, networkPolicyTemplate, newHpa, newIngress, objectTemplate } from './templates';
 import { valuesSchema, valuesYaml } from './values';
 
-export const DEFAULT_CHART_VERSION = '0.1.0';
+export { DEFAULT_CHART_VERSION } from '../../settings';
+import { DEFAULT_CHART_VERSION } from '../../settings';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
