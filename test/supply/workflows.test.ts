@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ACTIONS, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
+import { ACTIONS, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
 import { ComposeError } from '../../lib/diagnostics';
 import { convert } from '../../lib/pipeline';
 import { lintWorkflow } from '../oracles/actions';
@@ -54,16 +54,33 @@ describe.each(variants)('workflows, %s', (_label, given) => {
     }
   });
 
-  test('every action is pinned: a full commit sha, or (action-doctl) an exact release', () => {
+  test('every action is pinned to a full commit sha, the tag in a comment; doctl has an explicit version', () => {
     const pins = new Set(Object.values(ACTIONS).map((a) => a.uses));
     for (const text of Object.values(files)) {
       for (const step of allSteps(parsed(text))) {
         if (!step.uses) continue;
         expect(pins).toContain(step.uses);
-        expect(step.uses).toMatch(/@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/);
+        expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
+        if (step.uses === ACTIONS.doctl.uses) expect(step.with.version).toBe(DOCTL_VERSION);
       }
       // The version tag is written next to each sha.
       for (const line of text.split('\n').filter((l) => /uses: .*@[0-9a-f]{40}/.test(l))) expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('the registry name comes from the repository variable, never from a secret', () => {
+    for (const text of Object.values(files)) {
+      expect(text).not.toContain('secrets.REGISTRY_NAME');
+      expect(parsed(text).env).toEqual({ REGISTRY_NAME: '${{ vars.REGISTRY_NAME }}' });
+    }
+  });
+
+  test('id-token: write and attestations: write only on the job that signs and attests', () => {
+    for (const [name, text] of Object.entries(files)) {
+      for (const [id, job] of Object.entries(parsed(text).jobs) as [string, any][]) {
+        const writesOidc = job.permissions['id-token'] === 'write' || job.permissions.attestations === 'write';
+        expect(`${name} ${id} ${writesOidc}`).toBe(`${name} ${id} ${name === 'docr-build.yml' && id === 'sign'}`);
+      }
     }
   });
 
@@ -79,14 +96,74 @@ describe('docr-build.yml', () => {
   const wf = parsed(renderWorkflows(model, resolveWorkflowOptions({}))['docr-build.yml']);
   const build = wf.jobs.build;
   const steps = build.steps as any[];
+  const PUSH = "github.event_name == 'push'";
 
-  test('runs on pull requests (build only) and pushes to main (build and push)', () => {
+  test('runs on pull requests (build and scan only) and pushes to main (also push)', () => {
     expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push']);
     expect(wf.on.push.branches).toEqual(['main']);
-    const bp = steps.find((s) => s.uses === ACTIONS.buildPush.uses);
-    expect(bp.with.push).toBe("${{ github.event_name == 'push' }}");
+    const [local, remote] = steps.filter((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(local.if).toBeUndefined();
+    expect(local.with).toMatchObject({ load: true, push: false, tags: 'local/${{ matrix.repository }}:${{ github.sha }}' });
+    expect(remote.if).toBe(PUSH);
+    expect(remote.with).toMatchObject({ push: true, sbom: true });
     // Registry credentials only on pushes, never on pull requests (forks have no secrets).
-    for (const s of steps.filter((x) => x.uses === ACTIONS.doctl.uses || /doctl/.test(x.run ?? ''))) expect(s.if).toBe("github.event_name == 'push'");
+    for (const s of steps.filter((x) => x.uses === ACTIONS.doctl.uses || /doctl/.test(x.run ?? ''))) expect(s.if).toBe(PUSH);
+  });
+
+  test('fork and Dependabot pull requests: no expression of the build job reads a secret unless the step runs on push only', () => {
+    for (const given of [{}, { shortSha: true }, { supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scan: false } }] as Partial<WorkflowOptions>[]) {
+      const w = parsed(renderWorkflows(model, resolveWorkflowOptions(given))['docr-build.yml']);
+      expect(JSON.stringify(w.env)).not.toMatch(/secrets\./);
+      const { steps: jobSteps, ...jobFields } = w.jobs.build;
+      expect(JSON.stringify(jobFields)).not.toMatch(/secrets\./);
+      const reading = (jobSteps as any[]).filter((st) => /secrets\./.test(JSON.stringify(st)));
+      expect(reading.length).toBeGreaterThan(0);
+      for (const st of reading) expect(st.if).toBe(PUSH);
+      // Every step a pull request runs names no registry at all.
+      for (const st of (jobSteps as any[]).filter((x) => x.if === undefined)) expect(JSON.stringify(st)).not.toMatch(/REGISTRY_NAME|registry\.digitalocean\.com/);
+      // The other jobs do not run for pull requests.
+      for (const [id, job] of Object.entries(w.jobs) as [string, any][]) if (id !== 'build') expect(job.if).toBe(PUSH);
+    }
+  });
+
+  test('the image is scanned before it is pushed, failing on the configured severity', () => {
+    const scan = steps.findIndex((s) => s.uses === ACTIONS.trivy.uses);
+    const push = steps.findIndex((s) => s.id === 'build');
+    expect(scan).toBeGreaterThan(0);
+    expect(scan).toBeLessThan(push);
+    expect(steps[scan].with).toMatchObject({ 'image-ref': 'local/${{ matrix.repository }}:${{ github.sha }}', 'exit-code': '1', severity: 'CRITICAL,HIGH', 'ignore-unfixed': true });
+    const custom = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scanSeverity: 'CRITICAL', scanIgnoreUnfixed: false } }))['docr-build.yml']);
+    expect(custom.jobs.build.steps.find((s: any) => s.uses === ACTIONS.trivy.uses).with).toMatchObject({ severity: 'CRITICAL', 'ignore-unfixed': false });
+    const off = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scan: false } }))['docr-build.yml']);
+    expect(off.jobs.build.steps.some((s: any) => s.uses === ACTIONS.trivy.uses)).toBe(false);
+  });
+
+  test('sign job: keyless cosign on the pushed digest and provenance pushed next to the image; digests wait for it', () => {
+    const sign = wf.jobs.sign;
+    expect(sign.needs).toBe('build');
+    expect(sign.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    expect(sign.env.DIGEST).toBe('${{ needs.build.outputs[matrix.output] }}');
+    const runs = sign.steps.map((s: any) => s.run ?? '').join('\n');
+    expect(runs).toContain('cosign sign --yes "${image}@${DIGEST}"');
+    expect(sign.steps.find((s: any) => s.uses === ACTIONS.cosignInstaller.uses)).toBeDefined();
+    expect(sign.steps.find((s: any) => s.uses === ACTIONS.attestProvenance.uses).with).toEqual({
+      'subject-name': 'registry.digitalocean.com/${{ env.REGISTRY_NAME }}/${{ matrix.repository }}', 'subject-digest': '${{ env.DIGEST }}', 'push-to-registry': true,
+    });
+    expect(wf.jobs.digests.needs).toEqual(['build', 'sign']);
+  });
+
+  test('x-k8s.supplyChain turns signing, provenance and the SBOM off', async () => {
+    const noSign = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false } }))['docr-build.yml']);
+    expect(noSign.jobs.sign.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    expect(JSON.stringify(noSign.jobs.sign)).not.toMatch(/cosign/);
+    const noProv = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, provenance: false } }))['docr-build.yml']);
+    expect(noProv.jobs.sign.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const text = renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false, provenance: false, sbom: false } }))['docr-build.yml'];
+    expect(await lintWorkflow(text, 'docr-build.yml')).toEqual([]);
+    const none = parsed(text);
+    expect(none.jobs.sign).toBeUndefined();
+    expect(none.jobs.digests.needs).toBe('build');
+    expect(none.jobs.build.steps.find((s: any) => s.id === 'build').with.sbom).toBe(false);
   });
 
   test('the matrix is the built services with their build settings', () => {
@@ -98,10 +175,11 @@ describe('docr-build.yml', () => {
 
   test('doctl login with a 20-minute token, sha tag, layer cache, digests as job outputs', () => {
     expect(steps.map((s) => s.run ?? '').join('')).toContain('doctl registry login --expiry-seconds 1200');
-    const bp = steps.find((s) => s.uses === ACTIONS.buildPush.uses);
-    expect(bp.with.tags).toBe('registry.digitalocean.com/${{ secrets.REGISTRY_NAME }}/${{ matrix.repository }}:${{ github.sha }}');
+    expect(steps.map((s) => s.run ?? '').join('')).toContain('if [ -z "$REGISTRY_NAME" ]; then');
+    const [local, bp] = steps.filter((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(bp.with.tags).toBe('registry.digitalocean.com/${{ env.REGISTRY_NAME }}/${{ matrix.repository }}:${{ github.sha }}');
     expect(bp.with['cache-from']).toMatch(/^type=gha/);
-    expect(bp.with['cache-to']).toMatch(/^type=gha,mode=max/);
+    expect(local.with['cache-to']).toMatch(/^type=gha,mode=max/);
     expect(build.outputs).toEqual({ digest_api: '${{ steps.digest.outputs.digest_api }}', digest_web: '${{ steps.digest.outputs.digest_web }}' });
     const write = wf.jobs.digests.steps[0];
     expect(write.env.D0).toBe('${{ needs.build.outputs.digest_api }}');
@@ -132,21 +210,34 @@ describe('deploy.yml', () => {
     expect(other.steps.at(-1).run).toContain('git add -A dist helm');
   });
 
-  test('kubectl: 10-minute kubeconfig, apply -k, rollout status for every Deployment', () => {
+  test('kubectl: 10-minute kubeconfig, pull secret before apply -k, rollout status for every Deployment', () => {
     const job = parsed(renderWorkflows(model, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml']).jobs.deploy;
     const runs = job.steps.map((s: any) => s.run ?? '').join('\n');
     expect(runs).toContain('doctl kubernetes cluster kubeconfig save --expiry-seconds 600 "$CLUSTER_NAME"');
     expect(runs).toContain('kubectl apply -k dist/');
-    // The optional pull-secret refresh reads the base64 docker config from a secret, via a 0600 temp file.
+    // The optional pull secret reads the base64 docker config from a secret, via a 0600 temp file,
+    // and is in place before the first pod of the rollout tries to pull.
     expect(runs).toContain('pull-secret --docker-config "$cfg" | kubectl apply -f -');
     expect(runs).toContain('umask 077');
+    expect(runs.indexOf('pull-secret --docker-config')).toBeLessThan(runs.indexOf('kubectl apply -k'));
     for (const name of ['api', 'db', 'web']) expect(runs).toContain(`kubectl rollout status deployment/${name} --timeout=300s`);
+  });
+
+  test('kubectl: every rollout wait starts with a fresh 10-minute kubeconfig, longer than its 300 s timeout', () => {
+    const job = parsed(renderWorkflows(model, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml']).jobs.deploy;
+    const wait = job.steps.find((s: any) => /rollout status/.test(s.run ?? ''));
+    expect(wait.env.CLUSTER_NAME).toBe('${{ secrets.CLUSTER_NAME }}');
+    const lines = (wait.run as string).trim().split('\n').slice(1);
+    expect(lines.length).toBe(2 * model.rollouts.length);
+    lines.forEach((line, i) => expect(line).toMatch(i % 2 === 0 ? /^doctl kubernetes cluster kubeconfig save --expiry-seconds 600 "\$CLUSTER_NAME"/ : /rollout status .* --timeout=300s$/));
   });
 
   test('kubectl with a namespace waits in that namespace', () => {
     const m = demoModel(undefined, { ...SETTINGS, namespace: 'shop' });
     const runs = renderWorkflows(m, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml'];
     expect(runs).toContain('kubectl -n shop rollout status deployment/api');
+    // The namespace exists before the pull secret goes into it.
+    expect(runs.indexOf('kubectl create namespace shop --dry-run=client -o yaml | kubectl apply -f -')).toBeLessThan(runs.indexOf('pull-secret'));
   });
 
   test('droplet: override with the built tags, pull then up -d, short-lived read-only registry credentials', () => {
@@ -286,9 +377,11 @@ describe('DEPLOYMENT.md', () => {
       }
     }
     expect([...used].sort()).toEqual([
-      'CLUSTER_NAME', 'DIGITALOCEAN_ACCESS_TOKEN', 'DOCKER_CONFIG_JSON', 'DROPLET_HOST', 'DROPLET_KNOWN_HOSTS', 'DROPLET_SSH_KEY', 'DROPLET_USER', 'GITOPS_TOKEN', 'REGISTRY_NAME',
+      'CLUSTER_NAME', 'DIGITALOCEAN_ACCESS_TOKEN', 'DOCKER_CONFIG_JSON', 'DROPLET_HOST', 'DROPLET_KNOWN_HOSTS', 'DROPLET_SSH_KEY', 'DROPLET_USER', 'GITOPS_TOKEN',
     ]);
     for (const s of used) expect(doc).toContain(`\`${s}\``);
+    // The registry name is a repository variable.
+    expect(doc).toContain('`vars.REGISTRY_NAME`');
   });
 
   test('covers login, the doctl fallback, pull secrets, rotation, GC read-only window and plan limits', () => {
@@ -348,5 +441,25 @@ describe('short sha', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, '.github/workflows/docr-build.yml'), 'utf8')).toContain('steps.tag.outputs.tag');
+  });
+});
+
+describe('x-k8s.supplyChain', () => {
+  test('the CLI reads it from the Compose file; a bad severity is reported where it is written', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { runCli } = require('../helpers/cli') as typeof import('../helpers/cli');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'supply-chain-'));
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'x-k8s:\n  supplyChain:\n    sign: false\n    scanSeverity: CRITICAL\nservices:\n  api:\n    build: .\n');
+    const r = await runCli(['workflows', '--sha', 'abcdef0123456789'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const wf = parsed(fs.readFileSync(path.join(dir, '.github/workflows/docr-build.yml'), 'utf8'));
+    expect(wf.jobs.build.steps.find((s: any) => s.uses === ACTIONS.trivy.uses).with.severity).toBe('CRITICAL');
+    expect(JSON.stringify(wf.jobs.sign)).not.toMatch(/cosign/);
+
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'x-k8s:\n  supplyChain:\n    scanSeverity: SEVERE\nservices:\n  api:\n    build: .\n');
+    const bad = await runCli(['workflows', '--sha', 'abcdef0123456789'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/compose\.yaml:3:\d+.*scanSeverity/);
   });
 });

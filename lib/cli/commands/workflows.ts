@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { ComposeError, error } from '../../diagnostics';
-import { DEPLOY_MODES, registryPlanWarning, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../output/supply';
+import { DEPLOY_MODES, registryPlanWarning, renderWorkflows, resolveWorkflowOptions, supplyChainOptions, supplyModel, WorkflowOptions } from '../../output/supply';
 import { convert } from '../../pipeline';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import type { CliIO } from '../io';
@@ -31,8 +31,9 @@ interface WorkflowsFlags extends ProjectFlags {
   nodeVersion?: string;
 }
 
-export function workflowOptionsFromFlags(flags: WorkflowsFlags): WorkflowOptions {
+export function workflowOptionsFromFlags(flags: WorkflowsFlags, fromProject: Partial<WorkflowOptions> = {}): WorkflowOptions {
   return resolveWorkflowOptions({
+    ...fromProject,
     deploy: flags.deploy as WorkflowOptions['deploy'] | undefined,
     branch: flags.branch,
     gitopsRepository: flags.gitopsRepo,
@@ -68,10 +69,14 @@ export function workflowsCommand(io: CliIO): Command {
     .option('--cli <command>', 'how CI runs compose-cdk8s after npm ci (default "npx --no-install compose-cdk8s")')
     .option('--node-version <major>', 'Node.js major version in CI (default 20)')
     .action((flags: WorkflowsFlags) => {
-      const given = workflowOptionsFromFlags(flags);
+      workflowOptionsFromFlags(flags); // bad flags are reported before the conversion runs
       const { project, settings, plan } = convert(convertOptions(flags, io));
+      const top = readTopLevelXK8s(project);
       // CI must push the tag the manifests use: the short sha when the project asks for it.
-      const options = { ...given, shortSha: flags.shortSha ?? readTopLevelXK8s(project).shortSha ?? false };
+      const options = workflowOptionsFromFlags(flags, {
+        shortSha: flags.shortSha ?? top.shortSha ?? false,
+        supplyChain: supplyChainOptions(top.supplyChain),
+      });
       const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
       if (model.built.length === 0 && errors.length === 0) {
         errors.push(error('no service has a build: section, so there is nothing to build and push', {
