@@ -10,7 +10,7 @@
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
 import { conversionStamp } from './diff/inputs-hash';
-import { loadRelease } from './dist';
+import { loadRelease, pinDigestsSetting } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
@@ -48,7 +48,7 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
     ...(o.helmDir ? { [ENV_HELM_OUTPUT]: o.helmDir } : {}),
     ...(o.chartVersion ? { [ENV_CHART_VERSION]: o.chartVersion } : {}),
   };
-  const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
+  const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile)), pinDigests: pinDigestsSetting(conversion.project) };
   const stamp = conversionStamp(conversion, o.interpolationEnvFiles);
   const ctx = { env, release };
 
