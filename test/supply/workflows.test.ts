@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ACTIONS, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
+import { ACTIONS, BUILD_WORKFLOW_FILE, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
 import { ComposeError } from '../../lib/diagnostics';
 import { convert } from '../../lib/pipeline';
 import { lintWorkflow } from '../oracles/actions';
@@ -394,6 +394,23 @@ describe('DEPLOYMENT.md', () => {
       'compose-cdk8s pull-secret', 'doctl kubernetes cluster registry add', '### Rotating', 'read-only',
       'garbage-collection start', 'a Starter registry holds **one** service', 'kubectl apply -k dist/',
     ]) expect(doc).toContain(phrase);
+  });
+
+  test('covers creating the registry, Argo CD, volume backups, the first-deploy order, verifying signatures', () => {
+    for (const phrase of [
+      'doctl registry create <registry> --subscription-tier', '## 13. The first deploy, in order',
+      'manifests/install.yaml', 'kind: VolumeSnapshot', 'persistentVolumeClaimName',
+      '--certificate-oidc-issuer https://token.actions.githubusercontent.com',
+      '--certificate-identity https://github.com/<owner>/<repo>/.github/workflows/docr-build.yml@refs/heads/main',
+      'kind: ClusterImagePolicy', 'compose-cdk8s status', 'compose-cdk8s.io/image-ref',
+    ]) expect(doc).toContain(phrase);
+    // The build workflow's file name in the identity is the one the tool writes.
+    expect(doc).toContain(`/.github/workflows/${BUILD_WORKFLOW_FILE}@refs/heads/main`);
+  });
+
+  test('the concurrency sentence is the true one: only one pending run per group', () => {
+    expect(doc).toContain('GitHub keeps only one pending run per concurrency group');
+    expect(doc).not.toMatch(/pushes to main always\s+finish/);
   });
 });
 
