@@ -14,8 +14,8 @@ import { SETTINGS, project, service } from '../helpers/project';
 const dep = (condition: DependsOn['condition']): DependsOn => ({ condition, required: true, restart: false });
 const lines: Record<string, number> = { 'services.api.ports': 7, 'services.api.privileged': 9, 'services.api': 5 };
 const sourceMap = {
-  locate: (p: string) => (lines[p] ? { file: '/work/demo/compose.yaml', line: lines[p], col: 5 } : undefined),
-  nearest: (p: string) => ({ file: '/work/demo/compose.yaml', line: lines[p] ?? 1, col: 1 }),
+  locate: (p: string) => (lines[p] ? { file: '/project/demo/compose.yaml', line: lines[p], col: 5 } : undefined),
+  nearest: (p: string) => ({ file: '/project/demo/compose.yaml', line: lines[p] ?? 1, col: 1 }),
 };
 
 const raw = (over: Record<string, unknown>) => over;
