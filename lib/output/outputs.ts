@@ -9,27 +9,21 @@
  */
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
-import { conversionStamp } from './diff/inputs-hash';
+import { conversionStamp } from './inputs-stamp';
 import { loadRelease, pinDigestsSetting } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
-import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
-import { writeReport } from './report/write';
+import { checkReportFiles, writeReport } from './report/write';
+import type { WriteGuard } from './ownership';
 import { writeDirsAtomic } from './write';
 
 export interface WriteOutputsOptions {
   readonly conversion: Conversion;
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** The manifests folder (relative to cwd). */
   readonly outputDir: string;
-  /** The interpolation env files the loader read (they are part of the inputs hash). */
-  readonly interpolationEnvFiles: readonly string[];
   /** `digests.json` from the build workflow, for the release metadata. */
   readonly digestsFile?: string;
-  /** Helm chart folder; also COMPOSE_CDK8S_HELM or x-k8s.helm.output. None: no chart. */
-  readonly helmDir?: string;
-  readonly chartVersion?: string;
   /** Write conversion-report.md / .json next to the manifests folder. */
   readonly report: boolean;
 }
@@ -43,30 +37,29 @@ export interface WrittenOutputs {
 
 export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const { conversion, cwd } = o;
-  const env = {
-    ...o.env,
-    ...(o.helmDir ? { [ENV_HELM_OUTPUT]: o.helmDir } : {}),
-    ...(o.chartVersion ? { [ENV_CHART_VERSION]: o.chartVersion } : {}),
-  };
   const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile)), pinDigests: pinDigestsSetting(conversion.project) };
-  const stamp = conversionStamp(conversion, o.interpolationEnvFiles);
-  const ctx = { env, release };
+  const stamp = conversionStamp(conversion);
+  const ctx = { release };
 
   // Render everything first.
   const dist = manifestsGenerator.render(conversion, stamp, ctx);
-  const helm = resolveHelmSettings({ env, project: conversion.project }).output;
+  // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
+  const helm = conversion.settings.helm.output;
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
   const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
 
   // Then write: every folder staged first, then all swapped in (see write.ts).
   const rel = (p: string): string => path.relative(cwd, p) || '.';
   const outdir = path.resolve(cwd, o.outputDir);
-  const folders = [{ dir: outdir, files: dist }];
+  const folders = [{ dir: outdir, files: dist, command: manifestsGenerator.command }];
   if (chart && helm) folders.push(chartFolder(path.resolve(cwd, helm), chart));
-  writeDirsAtomic(folders);
+  const guard = guardOf(conversion, cwd);
+  // The report files are checked before any folder is replaced, so a refusal changes nothing.
+  if (report) checkReportFiles(path.dirname(outdir), cwd);
+  writeDirsAtomic(folders, guard);
   const written = folders.map((f) => `${rel(f.dir)}/`);
   if (report) {
-    for (const f of writeReport(path.dirname(outdir), outdir, report)) written.push(rel(f));
+    for (const f of writeReport(path.dirname(outdir), outdir, report, cwd)) written.push(rel(f));
   }
   // cdk8s separates documents with `---` lines; counting them is enough (re-parsing costs seconds).
   const objects = Object.entries(dist)
@@ -79,20 +72,25 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
  * Write the helm generator's files (`<chart>/<file>` → text) as `<helmDir>/<chart>/`, replacing
  * that folder as a whole. Returns the chart folder.
  */
-export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>): string {
+export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>, guard: WriteGuard): string {
   const folder = chartFolder(helmDir, chart);
-  writeDirsAtomic([folder]);
+  writeDirsAtomic([folder], guard);
   return folder.dir;
 }
 
+/** What the ownership rules need to know about a conversion (see ownership.ts). */
+export function guardOf(conversion: Conversion, cwd: string): WriteGuard {
+  return { cwd, projectDirectory: conversion.project.projectDirectory, composeFiles: conversion.project.files };
+}
+
 /** The chart folder `<helmDir>/<chart>/` and its files, from the helm generator's `<chart>/<file>` keys. */
-function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): { dir: string; files: Record<string, string> } {
+function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): { dir: string; files: Record<string, string>; command: string } {
   const chartName = Object.keys(chart)[0].split('/')[0];
   const files = Object.fromEntries(Object.entries(chart).map(([k, v]) => [k.slice(chartName.length + 1), v]));
-  return { dir: path.join(helmDir, chartName), files };
+  return { dir: path.join(helmDir, chartName), files, command: helmGenerator.command };
 }
 
 /** The helm generator's files for a conversion, stamped like every synth output. */
-export function renderChartFiles(conversion: Conversion, env: Readonly<Record<string, string | undefined>>, interpolationEnvFiles: readonly string[]): Record<string, string> {
-  return { ...helmGenerator.render(conversion, conversionStamp(conversion, interpolationEnvFiles), { env }) };
+export function renderChartFiles(conversion: Conversion): Record<string, string> {
+  return { ...helmGenerator.render(conversion, conversionStamp(conversion), {}) };
 }

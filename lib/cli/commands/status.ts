@@ -11,9 +11,7 @@ import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
 import { compareLive, formatStatusTable, workloadsOf } from '../../output/status';
-import { ExitCode } from '../main';
-import type { CliIO } from '../io';
-import { EXIT_DIFFERENT } from './diff';
+import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 
 interface StatusFlags {
   output: string;

@@ -7,8 +7,11 @@ import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
 import type { GeneratorContext, OutputGenerator } from '../generators';
-import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
 import { readTree } from './tree';
+import { OWNER_MARKER } from '../ownership';
+
+const isOwnerMarker = (name: string): boolean => name === OWNER_MARKER || name.endsWith(`/${OWNER_MARKER}`);
 
 export type Staleness =
   /** In the expected output but not committed. */
@@ -67,14 +70,15 @@ export function recordedTag(dirs: readonly string[]): string | undefined {
 }
 
 /** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */
-export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = { env: {} }): CheckResult {
+export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = {}): CheckResult {
   const problems: CheckProblem[] = [];
   const upToDate: string[] = [];
   const unstamped: string[] = [];
   for (const t of targets) {
     const expected = t.generator.render(conversion, stamp, ctx);
     const owns = t.generator.owns;
-    const actual = readTree(t.dir, owns ? (name) => owns(name, conversion) : undefined);
+    // The ownership manifest (ownership.ts) is bookkeeping of the writer, not an output to compare.
+    const actual = readTree(t.dir, (name) => !isOwnerMarker(name) && (!owns || owns(name, conversion)));
     const shown = (name: string): string => path.relative(cwd, path.join(t.dir, name)).split(path.sep).join('/');
     for (const name of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort(compareStrings)) {
       const want = expected[name];
