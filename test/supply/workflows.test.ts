@@ -409,7 +409,7 @@ describe('DEPLOYMENT.md', () => {
 
   test('covers creating the registry, Argo CD, volume backups, the first-deploy order, verifying signatures', () => {
     for (const phrase of [
-      'doctl registry create <registry> --subscription-tier', '## 13. The first deploy, in order',
+      'doctl registry create <registry> --subscription-tier', '## 14. From nothing to the first CI deploy, in order',
       'manifests/install.yaml', 'kind: VolumeSnapshot', 'persistentVolumeClaimName',
       '--certificate-oidc-issuer https://token.actions.githubusercontent.com',
       '--certificate-identity https://github.com/<owner>/<repo>/.github/workflows/docr-build.yml@refs/heads/main',
