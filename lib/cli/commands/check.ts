@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { checkOutputs, CheckTarget, recordedTag } from '../../output/diff/check';
-import { releaseRecordedIn } from '../../output/dist';
+import { pinDigestsSetting, releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
 import { conversionStamp } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
@@ -40,7 +40,8 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       const tag = flags.sha ?? recordedTag([path.resolve(io.cwd, flags.output)]);
       const conversion = convert(convertOptions({ ...flags, sha: tag }, io));
       // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
-      const release = releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag);
+      // So are the digest pins they imply (x-k8s.supplyChain.pinDigests).
+      const release = { ...releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag), pinDigests: pinDigestsSetting(conversion.project) };
       const ctx: GeneratorContext = { release };
       const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
       const stamp = conversionStamp(conversion);
