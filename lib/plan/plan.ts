@@ -19,6 +19,7 @@ import { planProbes } from './probes';
 import { planResources } from './resources';
 import { applyServiceExtras, prepareServices } from './service-extras';
 import { planClaimSharing } from './claim-sharing';
+import { planFirstDeploy } from './first-deploy';
 import { shareNetworks } from './shared-network';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 
@@ -193,14 +194,18 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   const sharing = planClaimSharing(project, shared.workloads, volumeClaims);
   warnings.push(...sharing.warnings);
   extras.decisions.push(...sharing.decisions);
+  // What a first deploy on a fresh cluster needs (first-deploy.ts): data directories below the volume root, ...
+  const firstDeploy = planFirstDeploy(project, sharing.workloads, sharing.volumeClaims);
+  warnings.push(...firstDeploy.warnings);
+  extras.decisions.push(...firstDeploy.decisions);
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    workloads: sharing.workloads.sort(byName),
-    volumeClaims: sharing.volumeClaims.sort(byName),
+    workloads: firstDeploy.workloads.sort(byName),
+    volumeClaims: firstDeploy.volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),

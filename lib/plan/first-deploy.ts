@@ -1,0 +1,25 @@
+/**
+ * The passes that make a plan survive a first deploy on a fresh DOKS cluster (issue 13), run in
+ * this order once every workload's kind, containers and claims are known. Each pass lives in its
+ * own file, named after what it decides:
+ * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`).
+ */
+import type { ComposeProject } from '../compose/model';
+import type { Diagnostic } from '../diagnostics';
+import { planDataDirectories } from './data-dirs';
+import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
+
+export interface FirstDeployPlan {
+  readonly workloads: WorkloadPlan[];
+  readonly volumeClaims: VolumeClaimPlan[];
+  readonly warnings: Diagnostic[];
+  readonly decisions: KeyDecision[];
+}
+
+export function planFirstDeploy(project: ComposeProject, workloads: readonly WorkloadPlan[], volumeClaims: readonly VolumeClaimPlan[]): FirstDeployPlan {
+  const warnings: Diagnostic[] = [];
+  const decisions: KeyDecision[] = [];
+  const dataDirs = planDataDirectories(project, workloads);
+  decisions.push(...dataDirs.decisions);
+  return { workloads: dataDirs.workloads, volumeClaims: [...volumeClaims], warnings, decisions };
+}

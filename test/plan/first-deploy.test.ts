@@ -1,0 +1,118 @@
+/**
+ * Issue 13 (first deploy on DOKS): the rules that make synthesized manifests run on a fresh
+ * cluster, one describe block per rule, over Compose text through the real loader.
+ */
+import { renderManifests } from '../../lib/output/manifests';
+import { DATA_DIR_RULES, dataDirRuleOf, imageName } from '../../lib/plan/data-dirs';
+import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
+import { planProject } from '../../lib/plan/plan';
+import { loadText } from '../helpers/compose-text';
+import { SETTINGS } from '../helpers/project';
+import { validateManifests } from '../oracles/k8s';
+
+function planOf(compose: string): DeploymentPlan {
+  return planProject(loadText({ 'compose.yaml': compose }), SETTINGS);
+}
+const workload = (p: DeploymentPlan, name: string): WorkloadPlan => p.workloads.find((w) => w.composeName === name)!;
+const envOf = (w: WorkloadPlan, name: string): unknown => w.container.env.find((e) => e.name === name);
+
+describe('data directories start one folder below the volume root', () => {
+  it('the table: every row names images, a data directory, a remedy and a reason', () => {
+    for (const r of DATA_DIR_RULES) {
+      expect(r.images.length).toBeGreaterThan(0);
+      expect(r.dataDir).toMatch(/^\//);
+      expect(r.reason.length).toBeGreaterThan(20);
+    }
+    expect(imageName('docker.io/library/postgres:16-alpine@sha256:abc')).toBe('postgres');
+    expect(imageName('registry.example.com:5000/team/mysql:8')).toBe('team/mysql');
+    expect(imageName('postgis/postgis:16-3.4')).toBe('postgis/postgis');
+    expect(dataDirRuleOf('mariadb:11')?.dataDir).toBe('/var/lib/mysql');
+    expect(dataDirRuleOf('mongo:7')).toBeUndefined();
+  });
+
+  it('postgres on a claim at /var/lib/postgresql/data gets PGDATA in a sub-folder', () => {
+    const p = planOf(`services:
+  db:
+    image: postgres:16-alpine
+    volumes: [pgdata:/var/lib/postgresql/data]
+volumes:
+  pgdata:
+`);
+    const db = workload(p, 'db');
+    expect(envOf(db, 'PGDATA')).toEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' });
+    expect(db.container.volumeMounts[0].subPath).toBeUndefined();
+    expect(p.decisions).toContainEqual(expect.objectContaining({ path: 'services.db.volumes', reason: expect.stringMatching(/PGDATA.*initdb/) }));
+  });
+
+  it('a user\'s own PGDATA is kept; one at the volume root gets a subPath instead', () => {
+    const own = planOf(`services:
+  db:
+    image: postgres:16
+    environment: { PGDATA: /var/lib/postgresql/data/mine }
+    volumes: [pgdata:/var/lib/postgresql/data]
+volumes: { pgdata: {} }
+`);
+    expect(envOf(workload(own, 'db'), 'PGDATA')).toEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/mine' });
+    expect(workload(own, 'db').container.volumeMounts[0].subPath).toBeUndefined();
+    const root = planOf(`services:
+  db:
+    image: postgres:16
+    environment: { PGDATA: /var/lib/postgresql/data/ }
+    volumes: [pgdata:/var/lib/postgresql/data]
+volumes: { pgdata: {} }
+`);
+    expect(envOf(workload(root, 'db'), 'PGDATA')).toEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/' });
+    expect(workload(root, 'db').container.volumeMounts[0].subPath).toBe('pgdata');
+  });
+
+  it.each(['mysql:8', 'mariadb:11', 'percona:8.0', 'docker.io/library/mysql:5.7'])('%s mounts /var/lib/mysql through subPath', (image) => {
+    const p = planOf(`services:
+  db:
+    image: ${image}
+    volumes: [dbdata:/var/lib/mysql]
+volumes: { dbdata: {} }
+`);
+    const db = workload(p, 'db');
+    expect(db.container.volumeMounts).toEqual([expect.objectContaining({ mountPath: '/var/lib/mysql', subPath: 'mysql' })]);
+    expect(envOf(db, 'PGDATA')).toBeUndefined();
+    expect(validateManifests(renderManifests(p).objects)).toEqual([]);
+  });
+
+  it('also in a StatefulSet\'s per-replica claim, and rendered in dist/', () => {
+    const p = planOf(`services:
+  db:
+    image: mysql:8
+    volumes: [dbdata:/var/lib/mysql]
+    x-k8s: { kind: StatefulSet }
+volumes: { dbdata: {} }
+`);
+    const sts = renderManifests(p).objects.find((o) => o.kind === 'StatefulSet') as any;
+    expect(sts.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(sts.spec.template.spec.containers[0].volumeMounts).toEqual([expect.objectContaining({ mountPath: '/var/lib/mysql', subPath: 'mysql' })]);
+  });
+
+  it('leaves alone: other images, other paths, emptyDirs, mounts with a subpath already', () => {
+    const p = planOf(`services:
+  cache:
+    image: redis:7
+    volumes: [data:/data]
+  db:
+    image: postgres:16
+    volumes: [/var/lib/postgresql/data]
+  db2:
+    image: mysql:8
+    volumes: [logs:/var/log/mysql]
+  db3:
+    image: mysql:8
+    volumes:
+      - type: volume
+        source: shared
+        target: /var/lib/mysql
+        volume: { subpath: own }
+volumes: { data: {}, logs: {}, shared: {} }
+`);
+    expect(envOf(workload(p, 'db'), 'PGDATA')).toBeUndefined();
+    for (const name of ['cache', 'db', 'db2']) expect(workload(p, name).container.volumeMounts.every((m) => !m.subPath)).toBe(true);
+    expect(workload(p, 'db3').container.volumeMounts[0].subPath).toBe('own');
+  });
+});
