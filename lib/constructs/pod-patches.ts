@@ -58,6 +58,12 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   const templates = w.volumeClaimTemplates ?? [];
   if (templates.length > 0) {
     api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', templates.map(claimTemplate)));
+    // Written out: Kubernetes keeps per-replica claims when the StatefulSet is deleted or scaled
+    // down (its default), unless every one of them opted out with x-k8s.keep: false (plan/claims.ts).
+    api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', {
+      whenDeleted: templates.some((t) => t.keep !== false) ? 'Retain' : 'Delete',
+      whenScaled: 'Retain',
+    }));
     const names = new Set(templates.map((t) => t.name));
     const mounts = c.volumeMounts.filter((m) => names.has(m.name)).map(mount);
     // cdk8s-plus writes volumeMounts only when the container has other mounts.

@@ -2,10 +2,12 @@
  * The passes that make a plan survive a first deploy on a fresh DOKS cluster (issue 13), run in
  * this order once every workload's kind, containers and claims are known. Each pass lives in its
  * own file, named after what it decides:
- * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`).
+ * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`);
+ * 2. claims.ts: claims survive Argo CD prune / app deletion and helm uninstall.
  */
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
+import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
 import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 
@@ -21,5 +23,7 @@ export function planFirstDeploy(project: ComposeProject, workloads: readonly Wor
   const decisions: KeyDecision[] = [];
   const dataDirs = planDataDirectories(project, workloads);
   decisions.push(...dataDirs.decisions);
-  return { workloads: dataDirs.workloads, volumeClaims: [...volumeClaims], warnings, decisions };
+  const claims = planClaimProtection(project, dataDirs.workloads, volumeClaims);
+  decisions.push(...claims.decisions);
+  return { workloads: claims.workloads, volumeClaims: claims.volumeClaims, warnings, decisions };
 }

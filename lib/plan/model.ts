@@ -309,6 +309,11 @@ export interface VolumeClaimPlan {
   readonly accessModes: readonly ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany')[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * The claim outlives the app (claims.ts): Argo CD never prunes or deletes it (its annotation),
+   * and the chart's copy carries `helm.sh/resource-policy: keep`. Opt out: volume `x-k8s.keep: false`.
+   */
+  readonly keep?: boolean;
 }
 
 export interface ConfigMapPlan {

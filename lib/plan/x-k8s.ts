@@ -76,6 +76,8 @@ export interface ServiceXK8s {
 export interface VolumeXK8s {
   readonly size?: string;
   readonly storageClass?: string;
+  /** Keep the claim when the app is deleted or pruned (default true; see claims.ts). */
+  readonly keep?: boolean;
 }
 
 /** The top-level block: the Settings keys plus the plan-only ones. */

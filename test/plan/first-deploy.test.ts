@@ -2,6 +2,7 @@
  * Issue 13 (first deploy on DOKS): the rules that make synthesized manifests run on a fresh
  * cluster, one describe block per rule, over Compose text through the real loader.
  */
+import { renderHelmChart } from '../../lib/output/helm';
 import { renderManifests } from '../../lib/output/manifests';
 import { DATA_DIR_RULES, dataDirRuleOf, imageName } from '../../lib/plan/data-dirs';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
@@ -114,5 +115,59 @@ volumes: { data: {}, logs: {}, shared: {} }
     expect(envOf(workload(p, 'db'), 'PGDATA')).toBeUndefined();
     for (const name of ['cache', 'db', 'db2']) expect(workload(p, name).container.volumeMounts.every((m) => !m.subPath)).toBe(true);
     expect(workload(p, 'db3').container.volumeMounts[0].subPath).toBe('own');
+  });
+});
+
+describe('claims survive Argo CD prune, app deletion and helm uninstall', () => {
+  const compose = (keep?: boolean) => `services:
+  db:
+    image: redis:7
+    volumes: [data:/data, other:/other]
+  web:
+    image: nginx:1
+    volumes: [cache:/cache]
+    x-k8s: { kind: StatefulSet }
+volumes:
+  data:${keep === undefined ? ' {}' : `\n    x-k8s: { keep: ${keep} }`}
+  other: {}
+  cache: {}
+`;
+  const objects = (p: DeploymentPlan) => renderManifests(p).objects as any[];
+
+  it('every claim in dist/ carries Prune=false,Delete=false; per-replica claims too, with Retain written out', () => {
+    const p = planOf(compose());
+    const claims = objects(p).filter((o) => o.kind === 'PersistentVolumeClaim');
+    expect(claims.map((c) => c.metadata.name)).toEqual(['data', 'other']);
+    for (const c of claims) expect(c.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+    const sts = objects(p).find((o) => o.kind === 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(validateManifests(objects(p))).toEqual([]);
+    expect(p.decisions).toContainEqual(expect.objectContaining({ path: 'volumes.data', reason: expect.stringMatching(/survives Argo CD prune/) }));
+  });
+
+  it('x-k8s.keep: false on a volume opts out (and a StatefulSet deletes per-replica claims that all opted out)', () => {
+    const p = planOf(compose(false));
+    const data = objects(p).find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'data');
+    expect(data.metadata.annotations).toBeUndefined();
+    expect(p.volumeClaims.find((c) => c.name === 'data')!.keep).toBe(false);
+    const sts = planOf(`services:
+  web:
+    image: nginx:1
+    volumes: [cache:/cache]
+    x-k8s: { kind: StatefulSet }
+volumes:
+  cache:
+    x-k8s: { keep: false }
+`);
+    expect(objects(sts).find((o) => o.kind === 'StatefulSet').spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+  });
+
+  it('the chart\'s claims carry helm.sh/resource-policy: keep, unless the volume opts out', () => {
+    const kept = renderHelmChart(planOf(compose()));
+    const pvc = (chart: ReturnType<typeof renderHelmChart>, name: string) => Object.entries(chart.files).find(([f, text]) => /templates\//.test(f) && text.includes('kind: PersistentVolumeClaim') && text.includes(`name: ${name}\n`))![1];
+    expect(pvc(kept, 'data')).toMatch(/helm\.sh\/resource-policy: keep/);
+    expect(pvc(kept, 'data')).toMatch(/argocd\.argoproj\.io\/sync-options: Prune=false,Delete=false/);
+    expect(pvc(renderHelmChart(planOf(compose(false))), 'data')).not.toMatch(/resource-policy/);
   });
 });
