@@ -30,7 +30,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   env_file: { status: 'mapped', note: 'a ConfigMap loaded with envFrom; credential-looking keys (x-k8s.secretEnv adds to the list) become references to Secret <service>-secrets, created by `compose-cdk8s secrets`' },
   ports: { status: 'mapped', note: 'containerPorts and a ClusterIP Service on the container port; published ports leave the cluster only through x-k8s serviceType (LoadBalancer/NodePort Service <name>-public) or ingress; never hostPort' },
   expose: { status: 'mapped', note: 'containerPorts and a ClusterIP Service' },
-  healthcheck: { status: 'mapped', note: 'readiness and liveness probes (and a startup probe for start_period)' },
+  healthcheck: { status: 'mapped', note: 'a readiness probe and a startup probe with Compose\'s budget (start_period + retries × interval); liveness only with x-k8s.probes.liveness' },
   deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job' },
   restart: { status: 'lossy', note: 'Deployment pods always restart (restartPolicy: Always); restart: "no" → a Job; on-failure in a Job → restartPolicy: OnFailure' },
   labels: { status: 'mapped', note: 'annotations on the workload' },

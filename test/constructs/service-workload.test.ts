@@ -72,8 +72,10 @@ describe('ServiceWorkload', () => {
     const c = d.spec.template.spec.containers[0];
     expect(c.resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { memory: '128Mi' } });
     expect(c.readinessProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 10, timeoutSeconds: 30, failureThreshold: 3 });
-    expect(c.livenessProbe).toEqual(c.readinessProbe);
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.startupProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 6 });
     expect(c.env).toEqual([
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }, // data-dirs.ts: below the volume root
       { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secrets', key: 'POSTGRES_PASSWORD' } } },
       { name: 'TZ', value: 'UTC' },
     ]);

@@ -171,3 +171,45 @@ volumes:
     expect(pvc(renderHelmChart(planOf(compose(false))), 'data')).not.toMatch(/resource-policy/);
   });
 });
+
+describe('probes with Compose\'s meaning', () => {
+  const hc = `    healthcheck:
+      test: ["CMD", "wget", "-q", "-O", "-", "http://localhost:3000/"]
+      interval: 15s
+      timeout: 3s
+      retries: 3
+      start_period: 10s
+`;
+  const exec = ['wget', '-q', '-O', '-', 'http://localhost:3000/'];
+
+  it('a healthcheck becomes readiness + startup (budget start_period + retries × interval = 55 s), never liveness', () => {
+    const c = workload(planOf(`services:\n  web:\n    image: nginx:1\n${hc}`), 'web').container;
+    expect(c.readinessProbe).toEqual({ exec, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 3 });
+    expect(c.startupProbe).toEqual({ exec, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 11 });
+    expect(c.startupProbe!.periodSeconds! * c.startupProbe!.failureThreshold!).toBe(10 + 3 * 15);
+    expect(c.livenessProbe).toBeUndefined();
+  });
+
+  it('start_interval sets the startup period (never above interval)', () => {
+    const c = workload(planOf(`services:\n  web:\n    image: nginx:1\n${hc}      start_interval: 11s\n`), 'web').container;
+    expect(c.startupProbe).toEqual({ exec, periodSeconds: 11, timeoutSeconds: 3, failureThreshold: 5 });
+    const fast = workload(planOf(`services:\n  web:\n    image: nginx:1\n    healthcheck: { test: [CMD, "true"], interval: 2s }\n`), 'web').container;
+    expect(fast.startupProbe).toEqual({ exec: ['true'], periodSeconds: 2, timeoutSeconds: 30, failureThreshold: 3 });
+  });
+
+  it('liveness is opt-in: x-k8s.probes.liveness true (the healthcheck\'s probe) or an object (overrides)', () => {
+    const on = workload(planOf(`services:\n  web:\n    image: nginx:1\n${hc}    x-k8s: { probes: { liveness: true } }\n`), 'web').container;
+    expect(on.livenessProbe).toEqual(on.readinessProbe);
+    const tuned = workload(planOf(`services:\n  web:\n    image: nginx:1\n${hc}    x-k8s: { probes: { liveness: { failureThreshold: 10, periodSeconds: 30 } } }\n`), 'web').container;
+    expect(tuned.livenessProbe).toEqual({ exec, periodSeconds: 30, timeoutSeconds: 3, failureThreshold: 10 });
+    const tcp = workload(planOf(`services:\n  web:\n    image: nginx:1\n    x-k8s: { probes: { liveness: { tcpPort: 80 } } }\n`), 'web').container;
+    expect(tcp.livenessProbe).toEqual({ tcpPort: 80 });
+    const all = planOf(`x-k8s: { defaults: { probes: { liveness: true } } }\nservices:\n  web:\n    image: nginx:1\n${hc}  off:\n    image: nginx:1\n${hc}    x-k8s: { probes: { liveness: false } }\n`);
+    expect(workload(all, 'web').container.livenessProbe).toBeDefined();
+    expect(workload(all, 'off').container.livenessProbe).toBeUndefined();
+  });
+
+  it('a wrong liveness setting is an error at its line', () => {
+    expect(() => planOf(`services:\n  web:\n    image: nginx:1\n    x-k8s: { probes: { liveness: "yes" } }\n`)).toThrow(/compose\.yaml:4:\d+ +services\.web\.x-k8s\.probes\.liveness/);
+  });
+});

@@ -194,18 +194,19 @@ describe('deploy.resources', () => {
 });
 
 describe('healthcheck', () => {
-  it('CMD-SHELL → sh -c probes with Docker defaults written out', () => {
+  it('CMD-SHELL → sh -c probes with Docker defaults written out; no liveness probe (Compose never restarts on it)', () => {
     const w = only(service('a', { image: 'x:1', healthcheck: { test: ['CMD-SHELL', 'pg_isready -U shop'], disable: false } }));
-    const probe = { exec: ['/bin/sh', '-c', 'pg_isready -U shop'], periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 };
-    expect(w.container.readinessProbe).toEqual(probe);
-    expect(w.container.livenessProbe).toEqual(probe);
-    expect(w.container.startupProbe).toBeUndefined();
+    const exec = ['/bin/sh', '-c', 'pg_isready -U shop'];
+    expect(w.container.readinessProbe).toEqual({ exec, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
+    expect(w.container.livenessProbe).toBeUndefined();
+    // Compose's budget without start_period: retries × interval = 90 s, checked every 5 s.
+    expect(w.container.startupProbe).toEqual({ exec, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 18 });
   });
 
-  it('CMD with interval/timeout/retries; start_period → startup probe', () => {
+  it('CMD with interval/timeout/retries; the startup budget is start_period + retries × interval', () => {
     const w = only(service('a', { image: 'x:1', healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: 10, timeout: 2.5, retries: 5, startPeriod: 30, disable: false } }));
     expect(w.container.readinessProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 5 });
-    expect(w.container.startupProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 11 });
+    expect(w.container.startupProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 16 });
   });
 
   it('NONE and disable: true → no probes', () => {
@@ -224,7 +225,8 @@ describe('volumes', () => {
     const p = planProject(withVolume, SETTINGS);
     expect(p.volumeClaims).toEqual([{
       name: 'db-data', composeName: 'db_data', storageClassName: 'do-block-storage', sizeGiB: 1, accessModes: ['ReadWriteOnce'],
-      labels: { 'app.kubernetes.io/part-of': 'demo' }, annotations: { 'compose-cdk8s.io/volume': 'db_data' },
+      labels: { 'app.kubernetes.io/part-of': 'demo' }, annotations: { 'compose-cdk8s.io/volume': 'db_data', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+      keep: true,
     }]);
     const backup = p.workloads.find((w) => w.name === 'backup')!;
     expect(backup.strategy).toBe('Recreate');
