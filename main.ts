@@ -30,7 +30,7 @@ function main(): number {
   try {
     const files = env.COMPOSE_FILE ? undefined : [DEFAULT_EXAMPLE];
     const conversion = convert({ files, env, cwd });
-    printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+    printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
     const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? 'dist';
     const result = writeOutputs({
       conversion,

@@ -16,7 +16,7 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
-import type { VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
+import type { ResourceAmounts, ResourcesPlan, SecurityContextPlan, VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
 import { colocationAffinity } from '../plan/claim-sharing';
 
 /** JSON pointer of the pod template in each workload kind. */
@@ -32,11 +32,13 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   if (w.autoscaling) api.addJsonPatch(JsonPatch.remove('/spec/replicas'));
   const pod = w.pod ?? {};
   if (w.initContainers && w.initContainers.length > 0) {
-    add('/initContainers', w.initContainers.map((c) => ({
+    add('/initContainers', w.initContainers.map((c): k8s.Container => ({
       name: c.name,
       image: c.image,
       imagePullPolicy: 'IfNotPresent',
       command: [...c.command],
+      ...(c.resources ? { resources: resourceRequirements(c.resources) } : {}),
+      ...(c.securityContext ? { securityContext: containerSecurityContext(c.securityContext) } : {}),
     })));
   }
   if (pod.hostAliases) add('/hostAliases', pod.hostAliases.map((h) => ({ ip: h.ip, hostnames: [...h.hostnames] })));
@@ -83,6 +85,32 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
       ...(caps.drop ? { drop: [...caps.drop] } : {}),
     });
   }
+}
+
+/** Requests and limits as the L1 type (quantities as k8s.Quantity). */
+function resourceRequirements(r: ResourcesPlan): k8s.ResourceRequirements {
+  const amounts = (a: ResourceAmounts | undefined): { [key: string]: k8s.Quantity } | undefined => {
+    if (!a) return undefined;
+    const out: { [key: string]: k8s.Quantity } = {};
+    if (a.cpuMillis !== undefined) out.cpu = k8s.Quantity.fromString(`${a.cpuMillis}m`);
+    if (a.memoryMiB !== undefined) out.memory = k8s.Quantity.fromString(`${a.memoryMiB}Mi`);
+    return out;
+  };
+  return { ...(r.limits ? { limits: amounts(r.limits) } : {}), ...(r.requests ? { requests: amounts(r.requests) } : {}) };
+}
+
+/** A container securityContext as the L1 type. */
+function containerSecurityContext(s: SecurityContextPlan): k8s.SecurityContext {
+  return {
+    ...(s.allowPrivilegeEscalation !== undefined ? { allowPrivilegeEscalation: s.allowPrivilegeEscalation } : {}),
+    ...(s.capabilities ? { capabilities: { ...(s.capabilities.add ? { add: [...s.capabilities.add] } : {}), ...(s.capabilities.drop ? { drop: [...s.capabilities.drop] } : {}) } } : {}),
+    ...(s.privileged !== undefined ? { privileged: s.privileged } : {}),
+    ...(s.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: s.readOnlyRootFilesystem } : {}),
+    ...(s.runAsGroup !== undefined ? { runAsGroup: s.runAsGroup } : {}),
+    ...(s.runAsNonRoot !== undefined ? { runAsNonRoot: s.runAsNonRoot } : {}),
+    ...(s.runAsUser !== undefined ? { runAsUser: s.runAsUser } : {}),
+    ...(s.seccompProfile ? { seccompProfile: { type: s.seccompProfile } } : {}),
+  };
 }
 
 /** A JSON pointer segment (`/` → `~1`, `~` → `~0`). */

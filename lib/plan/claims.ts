@@ -17,7 +17,7 @@
  */
 import type { ComposeProject } from '../compose/model';
 import { ComposeError } from '../diagnostics';
-import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
+import type { VolumeClaimPlan, WorkloadPlan } from './model';
 import { readVolumeXK8s } from './x-k8s';
 
 export const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
@@ -44,22 +44,14 @@ export function protectClaim(project: ComposeProject, c: VolumeClaimPlan): Volum
 export interface ClaimsPlan {
   readonly workloads: WorkloadPlan[];
   readonly volumeClaims: VolumeClaimPlan[];
-  readonly decisions: KeyDecision[];
 }
 
 export function planClaimProtection(project: ComposeProject, workloads: readonly WorkloadPlan[], volumeClaims: readonly VolumeClaimPlan[]): ClaimsPlan {
-  const decisions: KeyDecision[] = [];
   const claims = volumeClaims.map((c) => protectClaim(project, c));
-  for (const c of claims) {
-    if (!project.volumes[c.composeName]) continue;
-    decisions.push(c.keep
-      ? { path: `volumes.${c.composeName}`, status: 'mapped', reason: `claim ${c.name} survives Argo CD prune and app deletion (${ARGOCD_SYNC_OPTIONS}: ${KEEP_SYNC_OPTIONS}) and helm uninstall (chart: ${HELM_RESOURCE_POLICY}: keep); x-k8s.keep: false opts out` }
-      : { path: `volumes.${c.composeName}`, status: 'mapped', reason: `claim ${c.name} is deleted with the app (x-k8s.keep: false), and do-block-storage deletes its volume` });
-  }
   const out = workloads.map((w) => {
     if (!w.volumeClaimTemplates?.length) return w;
     const volumeClaimTemplates = w.volumeClaimTemplates.map((t) => protectClaim(project, t));
     return { ...w, volumeClaimTemplates };
   });
-  return { workloads: out, volumeClaims: claims, decisions };
+  return { workloads: out, volumeClaims: claims };
 }

@@ -3,27 +3,33 @@
  * this order once every workload's kind, containers and claims are known. Each pass lives in its
  * own file, named after what it decides:
  * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`);
- * 2. claims.ts: claims survive Argo CD prune / app deletion and helm uninstall.
+ * 2. claims.ts: claims survive Argo CD prune / app deletion and helm uninstall;
+ * 3. default-requests.ts: every container requests something (reported), helpers small resources.
  */
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
 import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
+import { planDefaultRequests } from './default-requests';
 import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 
 export interface FirstDeployPlan {
   readonly workloads: WorkloadPlan[];
   readonly volumeClaims: VolumeClaimPlan[];
   readonly warnings: Diagnostic[];
+  /** Decided defaults users should see (DeploymentPlan.notices). */
+  readonly notices: Diagnostic[];
   readonly decisions: KeyDecision[];
 }
 
 export function planFirstDeploy(project: ComposeProject, workloads: readonly WorkloadPlan[], volumeClaims: readonly VolumeClaimPlan[]): FirstDeployPlan {
   const warnings: Diagnostic[] = [];
+  const notices: Diagnostic[] = [];
   const decisions: KeyDecision[] = [];
   const dataDirs = planDataDirectories(project, workloads);
   decisions.push(...dataDirs.decisions);
   const claims = planClaimProtection(project, dataDirs.workloads, volumeClaims);
-  decisions.push(...claims.decisions);
-  return { workloads: claims.workloads, volumeClaims: claims.volumeClaims, warnings, decisions };
+  const requests = planDefaultRequests(claims.workloads);
+  notices.push(...requests.warnings);
+  return { workloads: requests.workloads, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
 }

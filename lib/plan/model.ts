@@ -21,6 +21,11 @@ export interface DeploymentPlan {
   readonly secretRefs: readonly SecretRefPlan[];
   /** Warnings from planning (what was lost or changed on the way). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Decided defaults added to what Compose asked for, printed with the warnings (default requests,
+   * default-requests.ts): nothing is lost, but users should know they are there.
+   */
+  readonly notices?: readonly Diagnostic[];
   /** NetworkPolicies derived from Compose networks, sorted by name (issue 5). */
   readonly networkPolicies?: readonly NetworkPolicyPlan[];
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
@@ -105,6 +110,10 @@ export interface InitContainerPlan {
   readonly name: string;
   readonly image: string;
   readonly command: readonly string[];
+  /** Small requests and limits (default-requests.ts). */
+  readonly resources?: ResourcesPlan;
+  /** A restricted container context (pod-security.ts). */
+  readonly securityContext?: SecurityContextPlan;
 }
 
 export interface IngressPlan {
@@ -263,6 +272,12 @@ export interface SecurityContextPlan {
   readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
   readonly readOnlyRootFilesystem?: boolean;
   readonly privileged?: boolean;
+  /** From `security_opt: no-new-privileges` (false), and on the injected helpers. */
+  readonly allowPrivilegeEscalation?: boolean;
+  /** Injected helpers only (pod-security.ts). */
+  readonly runAsNonRoot?: boolean;
+  /** Container-level seccomp profile (the pod-level RuntimeDefault applies to every container). */
+  readonly seccompProfile?: 'RuntimeDefault';
 }
 
 export interface VolumeMountPlan {

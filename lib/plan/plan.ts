@@ -209,6 +209,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
+    ...(firstDeploy.notices.length ? { notices: firstDeploy.notices } : {}),
     ...(shared.networkPolicies.length ? { networkPolicies: shared.networkPolicies } : {}),
     ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
   };

@@ -81,6 +81,7 @@ describe('issue 5 objects', () => {
     expect(job.spec.template.spec.initContainers).toEqual([{
       name: 'wait-db', image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', 'until nc -z -w 2 db 5432; do echo "waiting for db:5432"; sleep 2; done'],
+      resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
     }]);
   });
 

@@ -143,7 +143,6 @@ volumes:
     expect(sts.spec.volumeClaimTemplates[0].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(validateManifests(objects(p))).toEqual([]);
-    expect(p.decisions).toContainEqual(expect.objectContaining({ path: 'volumes.data', reason: expect.stringMatching(/survives Argo CD prune/) }));
   });
 
   it('x-k8s.keep: false on a volume opts out (and a StatefulSet deletes per-replica claims that all opted out)', () => {
@@ -211,5 +210,48 @@ describe('probes with Compose\'s meaning', () => {
 
   it('a wrong liveness setting is an error at its line', () => {
     expect(() => planOf(`services:\n  web:\n    image: nginx:1\n    x-k8s: { probes: { liveness: "yes" } }\n`)).toThrow(/compose\.yaml:4:\d+ +services\.web\.x-k8s\.probes\.liveness/);
+  });
+});
+
+describe('resources: no BestEffort pod, no unreported request', () => {
+  const p = planOf(`services:
+  bare:
+    image: nginx:1
+  limited:
+    image: nginx:1
+    deploy: { resources: { limits: { cpus: "0.5", memory: 256M } } }
+  tiny:
+    image: nginx:1
+    deploy: { resources: { limits: { cpus: "0.02", memory: 32M } } }
+  reserved:
+    image: nginx:1
+    depends_on: { bare2: { condition: service_healthy } }
+    deploy: { resources: { limits: { cpus: "1" }, reservations: { cpus: "0.25", memory: 128M } } }
+  bare2:
+    image: nginx:1
+    expose: ["80"]
+    healthcheck: { test: [CMD, "true"] }
+`);
+  it('reservations become requests; what Compose does not reserve gets cpu 50m / memory 64Mi, never above the limit', () => {
+    expect(workload(p, 'bare').container.resources).toEqual({ requests: { cpuMillis: 50, memoryMiB: 64 } });
+    expect(workload(p, 'limited').container.resources).toEqual({ limits: { cpuMillis: 500, memoryMiB: 256 }, requests: { cpuMillis: 50, memoryMiB: 64 } });
+    expect(workload(p, 'tiny').container.resources).toEqual({ limits: { cpuMillis: 20, memoryMiB: 32 }, requests: { cpuMillis: 20, memoryMiB: 32 } });
+    expect(workload(p, 'reserved').container.resources).toEqual({ limits: { cpuMillis: 1000 }, requests: { cpuMillis: 250, memoryMiB: 128 } });
+  });
+
+  it('every defaulted request is reported in one warning with how to choose', () => {
+    expect(p.warnings.filter((d) => /decided default/.test(d.message))).toEqual([]);
+    const w = (p.notices ?? []).filter((d) => /decided default/.test(d.message));
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toMatch(/bare \(cpu 50m, memory 64Mi\), bare2 \(cpu 50m, memory 64Mi\), limited \(cpu 50m, memory 64Mi\), tiny \(cpu 20m, memory 32Mi\)/);
+    expect(w[0].message).not.toMatch(/reserved \(/);
+    expect(w[0].hint).toMatch(/deploy\.resources\.reservations/);
+  });
+
+  it('wait-* init containers carry small requests and limits, rendered in dist/', () => {
+    expect(workload(p, 'reserved').initContainers![0].resources).toEqual({ requests: { cpuMillis: 10, memoryMiB: 16 }, limits: { cpuMillis: 100, memoryMiB: 32 } });
+    const d = renderManifests(p).objects.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'reserved') as any;
+    expect(d.spec.template.spec.initContainers[0].resources).toEqual({ limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } });
+    expect(validateManifests(renderManifests(p).objects)).toEqual([]);
   });
 });

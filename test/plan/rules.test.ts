@@ -182,13 +182,13 @@ describe('deploy.resources', () => {
     expect(w.container.resources).toEqual({ limits: { cpuMillis: 500, memoryMiB: 512 }, requests: { cpuMillis: 2000, memoryMiB: 1024 } });
   });
 
-  it('nothing asked → no resources', () => {
-    expect(only(service('a', { image: 'x:1' })).container.resources).toBeUndefined();
+  it('nothing asked → only the decided default requests (default-requests.ts)', () => {
+    expect(only(service('a', { image: 'x:1' })).container.resources).toEqual({ requests: { cpuMillis: 50, memoryMiB: 64 } });
   });
 
   it('memory that is not whole MiB is rounded up with a warning', () => {
     const p = plan1(service('a', { image: 'x:1', deploy: { labels: {}, limits: { memory: 1500 * 1024 } } }));
-    expect(p.workloads[0].container.resources).toEqual({ limits: { memoryMiB: 2 } });
+    expect(p.workloads[0].container.resources).toEqual({ limits: { memoryMiB: 2 }, requests: { cpuMillis: 50, memoryMiB: 2 } });
     expect(p.warnings[0].message).toMatch(/rounded up to 2Mi/);
   });
 });
@@ -280,11 +280,11 @@ describe('ports of well-known images', () => {
 describe('service-level cpus, mem_limit, mem_reservation', () => {
   it('count as limits and requests, as in Compose', () => {
     const w = only(service('a', { image: 'x:1', raw: { cpus: '1.5', mem_limit: '512m', mem_reservation: 134217728 } }));
-    expect(w.container.resources).toEqual({ limits: { cpuMillis: 1500, memoryMiB: 512 }, requests: { memoryMiB: 128 } });
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 1500, memoryMiB: 512 }, requests: { cpuMillis: 50, memoryMiB: 128 } });
   });
 
   it('deploy.resources wins where both are given', () => {
     const w = only(service('a', { image: 'x:1', raw: { cpus: 2, mem_limit: '1g' }, deploy: { labels: {}, limits: { memory: 256 * 1024 * 1024 } } }));
-    expect(w.container.resources).toEqual({ limits: { cpuMillis: 2000, memoryMiB: 256 } });
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 2000, memoryMiB: 256 }, requests: { cpuMillis: 50, memoryMiB: 64 } });
   });
 });

@@ -25,7 +25,7 @@ export function helmCommand(io: CliIO): Command {
     .action((flags: HelmCommandFlags) => {
       const conversion = convert(convertOptions(flags, io));
       const { project, plan } = conversion;
-      printDiagnostics(io, [...project.warnings, ...plan.warnings]);
+      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
       const helm = resolveHelmSettings({ flags: { output: flags.output, chartVersion: flags.chartVersion }, env: io.env, project });
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const env = { ...io.env, [ENV_HELM_OUTPUT]: helm.output ?? DEFAULT_HELM_OUTPUT, [ENV_CHART_VERSION]: helm.chartVersion };

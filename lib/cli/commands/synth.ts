@@ -28,7 +28,7 @@ export function synthCommand(io: CliIO): Command {
     .option('--report', 'also write conversion-report.md / .json next to the output folder')
     .action((flags: SynthFlags) => {
       const conversion = convert(convertOptions(flags, io));
-      printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+      printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
       const result = writeOutputs({
         conversion,
         cwd: io.cwd,
