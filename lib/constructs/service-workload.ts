@@ -55,8 +55,11 @@ export class ServiceWorkload extends Construct {
     const metadata = { name: w.name, namespace: props.namespace };
     const pullSecret = w.imagePullSecrets[0];
 
-    // A StatefulSet needs its governing Service first (headless when the service has no ports).
-    const governing = w.kind === 'StatefulSet' ? this.makeService(w, metadata) : undefined;
+    // A StatefulSet needs its governing Service first: headless, `<name>-headless` beside the
+    // service's ClusterIP one (plan/governing-service.ts), else the service's own headless one.
+    const governing = w.kind !== 'StatefulSet' ? undefined
+      : w.governingService ? this.makeService(w, { name: w.governingService.name, namespace: props.namespace }, w.governingService)
+        : this.makeService(w, metadata);
     this.deployment = createWorkload(this, w, {
       metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
       podMetadata: { labels: { ...w.labels } },
@@ -116,7 +119,7 @@ export class ServiceWorkload extends Construct {
     applyPodPatches(api, w);
     sidecarPatches(api, w, perReplica);
 
-    this.service = governing ?? (w.service ? this.makeService(w, metadata) : undefined);
+    this.service = governing && !w.governingService ? governing : (w.service ? this.makeService(w, metadata) : undefined);
     if (w.publicService) {
       const pub = w.publicService;
       this.publicService = new plus.Service(this, 'PublicService', {

@@ -4,13 +4,15 @@
  * own file, named after what it decides:
  * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`);
  * 2. claims.ts: claims survive Argo CD prune / app deletion and helm uninstall;
- * 3. default-requests.ts: every container requests something (reported), helpers small resources.
+ * 3. default-requests.ts: every container requests something (reported), helpers small resources;
+ * 4. governing-service.ts: a StatefulSet's governing Service is headless.
  */
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
 import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
 import { planDefaultRequests } from './default-requests';
+import { planGoverningServices } from './governing-service';
 import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 
 export interface FirstDeployPlan {
@@ -31,5 +33,6 @@ export function planFirstDeploy(project: ComposeProject, workloads: readonly Wor
   const claims = planClaimProtection(project, dataDirs.workloads, volumeClaims);
   const requests = planDefaultRequests(claims.workloads);
   notices.push(...requests.warnings);
-  return { workloads: requests.workloads, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
+  const governed = planGoverningServices(requests.workloads);
+  return { workloads: governed, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
 }

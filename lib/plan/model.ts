@@ -58,6 +58,11 @@ export interface WorkloadPlan {
   readonly volumes: readonly PodVolumePlan[];
   /** The ClusterIP Service, when the service has ports or expose entries. */
   readonly service?: ServicePlan;
+  /**
+   * StatefulSet only: its headless governing Service (`serviceName`, `<name>-headless`), when
+   * `service` is a ClusterIP one that clients keep using (governing-service.ts).
+   */
+  readonly governingService?: ServicePlan;
   /** Where the Compose service is defined. */
   readonly source?: SourceLocation;
   /** Init containers (waits for dependencies), in order. */

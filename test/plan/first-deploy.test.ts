@@ -255,3 +255,40 @@ describe('resources: no BestEffort pod, no unreported request', () => {
     expect(validateManifests(renderManifests(p).objects)).toEqual([]);
   });
 });
+
+describe('StatefulSets get a headless governing Service', () => {
+  const objects = (compose: string) => renderManifests(planOf(compose)).objects as any[];
+  it('<name>-headless governs; the ClusterIP Service named after the Compose service stays for clients', () => {
+    const out = objects(`services:
+  db:
+    image: postgres:16
+    expose: ["5432"]
+    x-k8s: { kind: StatefulSet }
+`);
+    const sts = out.find((o) => o.kind === 'StatefulSet');
+    expect(sts.spec.serviceName).toBe('db-headless');
+    const services = Object.fromEntries(out.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec]));
+    expect(Object.keys(services).sort()).toEqual(['db', 'db-headless']);
+    expect(services['db-headless']).toEqual({ clusterIP: 'None', type: 'ClusterIP', selector: services.db.selector, ports: services.db.ports });
+    expect(services.db.clusterIP).toBeUndefined();
+    expect(validateManifests(out)).toEqual([]);
+  });
+
+  it('a service already headless, or without ports, governs itself', () => {
+    const headless = objects(`services:
+  db:
+    image: postgres:16
+    expose: ["5432"]
+    x-k8s: { kind: StatefulSet, serviceType: Headless }
+`);
+    expect(headless.find((o) => o.kind === 'StatefulSet').spec.serviceName).toBe('db');
+    expect(headless.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.clusterIP])).toEqual([['db', 'None']]);
+    const portless = objects(`services:
+  job:
+    image: busybox:1
+    x-k8s: { kind: StatefulSet }
+`);
+    expect(portless.find((o) => o.kind === 'StatefulSet').spec.serviceName).toBe('job');
+    expect(portless.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.clusterIP])).toEqual([['job', 'None']]);
+  });
+});
