@@ -1,8 +1,9 @@
 /**
  * Pod fields cdk8s-plus-27 cannot express (or expresses with opinions of its own), written onto
  * the rendered workload as JSON patches: init containers, hostAliases, dnsConfig, sysctls,
- * supplementalGroups, shareProcessNamespace, hostNetwork, and the container's tty / stdin /
- * capabilities. Only fields the plan sets are touched. A workload scaled by a
+ * supplementalGroups, shareProcessNamespace, hostNetwork, the pod's seccompProfile, and the
+ * container's tty / stdin / capabilities / seccompProfile; init containers with their resources
+ * and security context. Only fields the plan sets are touched. A workload scaled by a
  * HorizontalPodAutoscaler leaves `spec.replicas` out, so applying the manifests again (kubectl,
  * Argo CD) does not undo the autoscaler's decision.
  *
@@ -52,6 +53,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   if (pod.sysctls) add('/securityContext/sysctls', pod.sysctls.map((s) => ({ ...s })));
   if (pod.supplementalGroups) add('/securityContext/supplementalGroups', [...pod.supplementalGroups]);
   if (pod.shareProcessNamespace) add('/shareProcessNamespace', true);
+  if (pod.seccompProfile) add('/securityContext/seccompProfile', { type: pod.seccompProfile });
   if (pod.hostNetwork) {
     add('/hostNetwork', true);
     add('/dnsPolicy', 'ClusterFirstWithHostNet');
@@ -85,6 +87,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
       ...(caps.drop ? { drop: [...caps.drop] } : {}),
     });
   }
+  if (c.securityContext?.seccompProfile) add('/containers/0/securityContext/seccompProfile', { type: c.securityContext.seccompProfile });
 }
 
 /** Requests and limits as the L1 type (quantities as k8s.Quantity). */

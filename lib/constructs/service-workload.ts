@@ -5,9 +5,10 @@
  * so that the pod runs the way `docker compose up` ran it:
  * - no default resource requests/limits (cdk8s-plus adds 1 CPU / 512Mi..2Gi): only what
  *   `deploy.resources` asks for;
- * - no `runAsNonRoot`, `readOnlyRootFilesystem` or `allowPrivilegeEscalation: false`: Compose
- *   containers run as the image's user with a writable root filesystem (postgres, redis and nginx
- *   start as root and drop privileges themselves);
+ * - no `runAsNonRoot`, `readOnlyRootFilesystem` or `allowPrivilegeEscalation: false` unless
+ *   Compose asks (`user`, `read_only`, `security_opt: no-new-privileges`): Compose containers run
+ *   as the image's user with a writable root filesystem (postgres, redis and nginx start as root
+ *   and drop privileges themselves); the pod's seccompProfile is RuntimeDefault, as under Docker;
  * - `automountServiceAccountToken: false` is kept: a Compose container never had Kubernetes API
  *   credentials, so none are mounted;
  * - the `cdk8s.io/metadata.addr` pod label (a hash of the construct path) is removed: selectors use
@@ -172,6 +173,7 @@ function sidecarPatches(api: ApiObject, w: WorkloadPlan, perReplica: ReadonlySet
     else for (const m of claimMounts) api.addJsonPatch(JsonPatch.add(`${path}/volumeMounts/-`, m));
     if (c.tty) api.addJsonPatch(JsonPatch.add(`${path}/tty`, true));
     if (c.stdin) api.addJsonPatch(JsonPatch.add(`${path}/stdin`, true));
+    if (c.securityContext?.seccompProfile) api.addJsonPatch(JsonPatch.add(`${path}/securityContext/seccompProfile`, { type: c.securityContext.seccompProfile }));
     const caps = c.securityContext?.capabilities;
     if (caps && (caps.add || caps.drop)) {
       api.addJsonPatch(JsonPatch.add(`${path}/securityContext/capabilities`, {
@@ -219,7 +221,8 @@ function containerProps(scope: Construct, c: ContainerPlan): plus.ContainerProps
     securityContext: {
       ensureNonRoot: false,
       readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem ?? false,
-      allowPrivilegeEscalation: true,
+      // Docker's default unless `security_opt: no-new-privileges` (plan/pod-security.ts).
+      allowPrivilegeEscalation: c.securityContext?.allowPrivilegeEscalation ?? true,
       privileged: c.securityContext?.privileged ?? false,
       ...(c.securityContext?.runAsUser !== undefined ? { user: c.securityContext.runAsUser } : {}),
       ...(c.securityContext?.runAsGroup !== undefined ? { group: c.securityContext.runAsGroup } : {}),

@@ -5,7 +5,9 @@
  * 1. data-dirs.ts: database data directories one folder below the volume root (`lost+found`);
  * 2. claims.ts: claims survive Argo CD prune / app deletion and helm uninstall;
  * 3. default-requests.ts: every container requests something (reported), helpers small resources;
- * 4. governing-service.ts: a StatefulSet's governing Service is headless.
+ * 4. governing-service.ts: a StatefulSet's governing Service is headless;
+ * 5. pod-security.ts: RuntimeDefault seccomp, no-new-privileges, restricted helpers, the
+ *    namespace's Pod Security level.
  */
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
@@ -13,6 +15,7 @@ import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
 import { planDefaultRequests } from './default-requests';
 import { planGoverningServices } from './governing-service';
+import { PodSecurityLevel, planPodSecurity } from './pod-security';
 import type { KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 
 export interface FirstDeployPlan {
@@ -22,6 +25,7 @@ export interface FirstDeployPlan {
   /** Decided defaults users should see (DeploymentPlan.notices). */
   readonly notices: Diagnostic[];
   readonly decisions: KeyDecision[];
+  readonly podSecurityLevel: PodSecurityLevel;
 }
 
 export function planFirstDeploy(project: ComposeProject, workloads: readonly WorkloadPlan[], volumeClaims: readonly VolumeClaimPlan[]): FirstDeployPlan {
@@ -34,5 +38,8 @@ export function planFirstDeploy(project: ComposeProject, workloads: readonly Wor
   const requests = planDefaultRequests(claims.workloads);
   notices.push(...requests.warnings);
   const governed = planGoverningServices(requests.workloads);
-  return { workloads: governed, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
+  const security = planPodSecurity(project, governed);
+  warnings.push(...security.warnings);
+  decisions.push(...security.decisions);
+  return { podSecurityLevel: security.level, workloads: security.workloads, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
 }

@@ -52,7 +52,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   cap_drop: { status: 'mapped', note: 'securityContext.capabilities.drop' },
   privileged: { status: 'mapped', note: 'securityContext.privileged with x-k8s.allowPrivileged: true; refused otherwise' },
   read_only: { status: 'mapped', note: 'securityContext.readOnlyRootFilesystem' },
-  security_opt: { status: 'unsupported', note: 'no portable Kubernetes equivalent' },
+  security_opt: { status: 'mapped', note: 'no-new-privileges → allowPrivilegeEscalation: false; seccomp:unconfined → seccompProfile Unconfined (the namespace then enforces privileged); others reported as not converted' },
   extra_hosts: { status: 'mapped', note: 'hostAliases (host-gateway is refused)' },
   dns: { status: 'lossy', note: 'dnsConfig.nameservers, added after the cluster DNS server' },
   dns_search: { status: 'mapped', note: 'dnsConfig.searches' },

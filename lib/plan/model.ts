@@ -28,6 +28,11 @@ export interface DeploymentPlan {
   readonly notices?: readonly Diagnostic[];
   /** NetworkPolicies derived from Compose networks, sorted by name (issue 5). */
   readonly networkPolicies?: readonly NetworkPolicyPlan[];
+  /**
+   * The Pod Security level the written Namespace enforces (`pod-security.kubernetes.io/enforce`):
+   * baseline, or privileged when a service asks for what baseline forbids (pod-security.ts).
+   */
+  readonly podSecurityLevel?: 'baseline' | 'privileged';
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
   readonly decisions?: readonly KeyDecision[];
 }
@@ -150,6 +155,8 @@ export interface PodRuntimePlan {
   /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
   readonly shareProcessNamespace?: boolean;
   readonly hostNetwork?: boolean;
+  /** `RuntimeDefault` on every pod, as Docker confines every container (pod-security.ts). */
+  readonly seccompProfile?: 'RuntimeDefault';
 }
 
 export interface JobPlan {
@@ -281,8 +288,8 @@ export interface SecurityContextPlan {
   readonly allowPrivilegeEscalation?: boolean;
   /** Injected helpers only (pod-security.ts). */
   readonly runAsNonRoot?: boolean;
-  /** Container-level seccomp profile (the pod-level RuntimeDefault applies to every container). */
-  readonly seccompProfile?: 'RuntimeDefault';
+  /** Container-level seccomp profile (the pod's RuntimeDefault applies otherwise; Unconfined from security_opt). */
+  readonly seccompProfile?: 'RuntimeDefault' | 'Unconfined';
 }
 
 export interface VolumeMountPlan {

@@ -210,6 +210,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
     ...(firstDeploy.notices.length ? { notices: firstDeploy.notices } : {}),
+    podSecurityLevel: firstDeploy.podSecurityLevel,
     ...(shared.networkPolicies.length ? { networkPolicies: shared.networkPolicies } : {}),
     ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
   };

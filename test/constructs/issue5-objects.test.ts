@@ -84,6 +84,7 @@ describe('issue 5 objects', () => {
       name: 'wait-db', image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', 'until nc -z -w 2 db 5432; do echo "waiting for db:5432"; sleep 2; done'],
       resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
     }]);
   });
 

@@ -94,7 +94,7 @@ describe('ServiceWorkload', () => {
 
   it('stamps the namespace on every object and emits the Namespace first', () => {
     const out = render([service('a', { image: 'x:1', ports: [{ target: 80, protocol: 'tcp' }] })], {}, { ...SETTINGS, namespace: 'shop' });
-    expect(out[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' }, spec: {} });
+    expect(out[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } }, spec: {} });
     for (const o of out.slice(1)) expect(o.metadata.namespace).toBe('shop');
   });
 });

@@ -292,3 +292,85 @@ describe('StatefulSets get a headless governing Service', () => {
     expect(portless.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.clusterIP])).toEqual([['job', 'None']]);
   });
 });
+
+describe('pod security: no pod below baseline unless Compose asks', () => {
+  const settings = { ...SETTINGS, namespace: 'shop' };
+  const planIn = (compose: string) => planProject(loadText({ 'compose.yaml': compose }), settings);
+  const objectsOf = (p: DeploymentPlan) => renderManifests(p).objects as any[];
+  const podOf = (objects: any[], name: string) => objects.find((o) => o.metadata?.name === name && o.spec?.template).spec.template.spec;
+
+  it('every pod runs RuntimeDefault seccomp; the Namespace enforces baseline', () => {
+    const p = planIn(`services:
+  web:
+    image: nginx:1
+  job:
+    image: busybox:1
+    restart: "no"
+`);
+    const out = objectsOf(p);
+    for (const name of ['web', 'job']) expect(podOf(out, name).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(out.find((o) => o.kind === 'Namespace').metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'baseline' });
+    expect(p.podSecurityLevel).toBe('baseline');
+    expect(p.warnings).toEqual([]);
+    expect(podOf(out, 'web').containers[0].securityContext.allowPrivilegeEscalation).toBe(true); // Docker's default
+  });
+
+  it('security_opt: no-new-privileges → allowPrivilegeEscalation: false; others reported', () => {
+    const p = planIn(`services:
+  web:
+    image: nginx:1
+    security_opt: ["no-new-privileges:true", "apparmor:unconfined"]
+  api:
+    image: nginx:1
+    security_opt: [no-new-privileges]
+`);
+    const out = objectsOf(p);
+    expect(podOf(out, 'web').containers[0].securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(podOf(out, 'api').containers[0].securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(p.warnings.map((w) => [w.path, w.message])).toEqual([['services.web.security_opt', 'security_opt "apparmor:unconfined" is not converted: Kubernetes has no portable equivalent']]);
+  });
+
+  it('wait-* helpers meet "restricted": non-root uid, no escalation, no capability, RuntimeDefault', () => {
+    const p = planIn(`services:
+  db:
+    image: postgres:16
+    healthcheck: { test: [CMD, pg_isready] }
+  api:
+    image: nginx:1
+    depends_on: { db: { condition: service_healthy } }
+`);
+    const init = podOf(objectsOf(p), 'api').initContainers[0];
+    expect(init.securityContext).toEqual({
+      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(init.resources.requests).toEqual({ cpu: '10m', memory: '16Mi' });
+    expect(validateManifests(objectsOf(p))).toEqual([]);
+  });
+
+  it.each([
+    ['privileged', 'privileged: true\n    x-k8s: { allowPrivileged: true }', 'services.web.privileged'],
+    ['hostNetwork', 'network_mode: host\n    x-k8s: { allowHostNetwork: true }', 'services.web.network_mode'],
+    ['a capability outside baseline', 'cap_add: [NET_ADMIN, CHOWN]', 'services.web.cap_add'],
+    ['seccomp unconfined', 'security_opt: ["seccomp:unconfined"]', 'services.web.security_opt'],
+    ['a host path', 'volumes: ["/var/run/docker.sock:/var/run/docker.sock"]\n    x-k8s: { allowHostPath: true }', 'services.web.volumes'],
+  ])('%s (asked for) keeps working: the Namespace enforces privileged, with a warning', (_what, setting, path) => {
+    const p = planIn(`services:\n  web:\n    image: nginx:1\n    ${setting}\n  other:\n    image: nginx:1\n`);
+    expect(p.podSecurityLevel).toBe('privileged');
+    const out = objectsOf(p);
+    expect(out.find((o) => o.kind === 'Namespace').metadata.labels).toEqual({ 'pod-security.kubernetes.io/enforce': 'privileged' });
+    const w = p.warnings.filter((d) => /below the Pod Security "baseline" level/.test(d.message));
+    expect(w.map((d) => d.path)).toEqual([path]);
+    expect(w[0].hint).toMatch(/pod-security\.kubernetes\.io\/enforce=privileged/);
+    expect(validateManifests(out)).toEqual([]);
+  });
+
+  it('seccomp:unconfined is the container\'s own profile; the pod keeps RuntimeDefault', () => {
+    const pod = podOf(objectsOf(planIn(`services:\n  web:\n    image: nginx:1\n    security_opt: ["seccomp=unconfined"]\n`)), 'web');
+    expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(pod.containers[0].securityContext.seccompProfile).toEqual({ type: 'Unconfined' });
+  });
+
+  it('baseline capabilities (cap_add CHOWN) stay baseline', () => {
+    expect(planIn(`services:\n  web:\n    image: nginx:1\n    cap_add: [CHOWN, NET_BIND_SERVICE]\n`).podSecurityLevel).toBe('baseline');
+  });
+});

@@ -259,7 +259,7 @@ describe('volumes', () => {
 describe('unconverted keys', () => {
   it('are reported with their key path', () => {
     const p = plan1(service('a', { image: 'x:1', raw: { image: 'x:1', security_opt: ['label:disable'], 'x-custom': 1 } }));
-    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt is not converted: no portable Kubernetes equivalent' })]);
+    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt "label:disable" is not converted: Kubernetes has no portable equivalent' })]);
   });
 });
 

@@ -256,7 +256,7 @@ describe('host paths', () => {
       { name: 'host-2', hostPath: { path: '/opt/app/data' } },
     ]);
     expect(w.container.volumeMounts.map((m) => [m.mountPath, m.readOnly])).toEqual([['/var/run/docker.sock', false], ['/var/lib/docker/containers', true], ['/data', false]]);
-    expect(plan.warnings.map((d) => d.path)).toEqual(['services.agent.volumes[0]', 'services.agent.volumes[1]', 'services.agent.volumes[2]']);
+    expect(plan.warnings.map((d) => d.path)).toEqual(['services.agent.volumes[0]', 'services.agent.volumes[1]', 'services.agent.volumes[2]', 'services.agent.volumes']);
     expectValid(plan);
   });
 
