@@ -141,7 +141,8 @@ describe('the chart under helm', () => {
     expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops' });
     const pod = api.spec.template;
     expect(pod.metadata).toEqual({ labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'demo', version: 'v2' }, annotations: { 'prometheus.io/scrape': 'true' } });
-    expect(pod.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m' } });
+    // Helm merges maps: the default memory request stays beside the new cpu one.
+    expect(pod.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '64Mi' } });
     expect(pod.spec.containers[0].env).toContainEqual({ name: 'TZ', value: 'Europe/Paris' });
     expect(pod.spec.nodeSelector).toEqual({ pool: 'general' });
     expect(pod.spec.tolerations).toHaveLength(1);
