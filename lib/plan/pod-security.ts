@@ -70,7 +70,7 @@ export function planPodSecurity(project: ComposeProject, workloads: readonly Wor
         decisions.push({ path, status: 'mapped', reason: 'seccomp:unconfined → the container\'s seccompProfile: Unconfined' });
       } else {
         const message = `security_opt "${opt}" is not converted: Kubernetes has no portable equivalent`;
-        decisions.push({ path, status: 'lossy', reason: message });
+        decisions.push({ path, status: 'refused', reason: message });
         warnings.push(warning(message, { path, hint: 'set it with a pod patch (e.g. appArmorProfile / seLinuxOptions) if the container needs it' }));
       }
     }
