@@ -38,10 +38,16 @@ export const DATA_DIR_RULES: readonly DataDirRule[] = [
     images: ['postgres', 'postgis/postgis', 'pgvector/pgvector', 'timescale/timescaledb'],
     dataDir: '/var/lib/postgresql/data',
     remedy: { kind: 'env', variable: 'PGDATA', folder: 'pgdata' },
-    reason: 'initdb refuses a data directory holding lost+found ("directory exists but is not empty"); the image documents PGDATA in a sub-folder for mount points',
+    reason: 'initdb refuses a data directory holding lost+found ("directory exists but is not empty"); the image documents PGDATA in a sub-folder for mount points. From postgres 18 the image keeps its data in /var/lib/postgresql/<major>/docker, outside a claim mounted at /var/lib/postgresql/data: PGDATA keeps it on the claim',
   },
   {
-    images: ['mysql', 'mysql/mysql-server', 'percona', 'percona/percona-server'],
+    images: ['bitnami/postgresql'],
+    dataDir: '/bitnami/postgresql/data',
+    remedy: { kind: 'env', variable: 'POSTGRESQL_DATA_DIR', folder: 'pgdata' },
+    reason: 'the same initdb refusal; the image expects its volume one level up (/bitnami/postgresql) and takes its data directory from POSTGRESQL_DATA_DIR',
+  },
+  {
+    images: ['mysql', 'mysql/mysql-server', 'percona', 'percona/percona-server', 'percona/percona-xtradb-cluster'],
     dataDir: '/var/lib/mysql',
     remedy: { kind: 'subPath', folder: 'mysql' },
     reason: 'mysqld --initialize aborts when the data directory has files in it (lost+found); docker-library/mysql#186 recommends a subPath',
@@ -50,7 +56,7 @@ export const DATA_DIR_RULES: readonly DataDirRule[] = [
     images: ['mariadb'],
     dataDir: '/var/lib/mysql',
     remedy: { kind: 'subPath', folder: 'mysql' },
-    reason: 'MariaDB lists lost+found as a database ("#mysql50#lost+found") and logs an error for it on every check',
+    reason: 'mariadb-install-db starts, but lists lost+found as a database ("#mysql50#lost+found") and logs "Invalid (old?) table or database name" for it (adfinis/openshift-mariadb-galera#10): a subPath keeps the data directory clean',
   },
 ];
 

@@ -22,6 +22,8 @@ export interface FirstDeployPlan {
   readonly workloads: WorkloadPlan[];
   readonly volumeClaims: VolumeClaimPlan[];
   readonly warnings: Diagnostic[];
+  /** Conflicts that stop the run (plan.ts throws them with the others). */
+  readonly errors: Diagnostic[];
   /** Decided defaults users should see (DeploymentPlan.notices). */
   readonly notices: Diagnostic[];
   readonly decisions: KeyDecision[];
@@ -30,6 +32,7 @@ export interface FirstDeployPlan {
 
 export function planFirstDeploy(project: ComposeProject, workloads: readonly WorkloadPlan[], volumeClaims: readonly VolumeClaimPlan[]): FirstDeployPlan {
   const warnings: Diagnostic[] = [];
+  const errors: Diagnostic[] = [];
   const notices: Diagnostic[] = [];
   const decisions: KeyDecision[] = [];
   const dataDirs = planDataDirectories(project, workloads);
@@ -37,9 +40,10 @@ export function planFirstDeploy(project: ComposeProject, workloads: readonly Wor
   const claims = planClaimProtection(project, dataDirs.workloads, volumeClaims);
   const requests = planDefaultRequests(claims.workloads);
   notices.push(...requests.warnings);
-  const governed = planGoverningServices(requests.workloads);
-  const security = planPodSecurity(project, governed);
+  const governed = planGoverningServices(project, requests.workloads);
+  errors.push(...governed.errors);
+  const security = planPodSecurity(project, governed.workloads);
   warnings.push(...security.warnings);
   decisions.push(...security.decisions);
-  return { podSecurityLevel: security.level, workloads: security.workloads, volumeClaims: claims.volumeClaims, warnings, notices, decisions };
+  return { podSecurityLevel: security.level, workloads: security.workloads, volumeClaims: claims.volumeClaims, warnings, errors, notices, decisions };
 }

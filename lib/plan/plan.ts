@@ -194,9 +194,10 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   const sharing = planClaimSharing(project, shared.workloads, volumeClaims);
   warnings.push(...sharing.warnings);
   extras.decisions.push(...sharing.decisions);
-  // What a first deploy on a fresh cluster needs (first-deploy.ts): data directories below the volume root, ...
+  // What a first deploy on a fresh DOKS cluster needs (first-deploy.ts lists its passes).
   const firstDeploy = planFirstDeploy(project, sharing.workloads, sharing.volumeClaims);
   warnings.push(...firstDeploy.warnings);
+  errors.push(...firstDeploy.errors);
   extras.decisions.push(...firstDeploy.decisions);
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });

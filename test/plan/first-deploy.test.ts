@@ -66,7 +66,17 @@ volumes: { pgdata: {} }
     expect(workload(root, 'db').container.volumeMounts[0].subPath).toBe('pgdata');
   });
 
-  it.each(['mysql:8', 'mariadb:11', 'percona:8.0', 'docker.io/library/mysql:5.7'])('%s mounts /var/lib/mysql through subPath', (image) => {
+  it('bitnami/postgresql: POSTGRESQL_DATA_DIR in a sub-folder', () => {
+    const p = planOf(`services:
+  db:
+    image: bitnami/postgresql:16
+    volumes: [pgdata:/bitnami/postgresql/data]
+volumes: { pgdata: {} }
+`);
+    expect(envOf(workload(p, 'db'), 'POSTGRESQL_DATA_DIR')).toEqual({ name: 'POSTGRESQL_DATA_DIR', value: '/bitnami/postgresql/data/pgdata' });
+  });
+
+  it.each(['mysql:8', 'mariadb:11', 'percona:8.0', 'docker.io/library/mysql:5.7', 'percona/percona-xtradb-cluster:8.0'])('%s mounts /var/lib/mysql through subPath', (image) => {
     const p = planOf(`services:
   db:
     image: ${image}
@@ -272,6 +282,18 @@ describe('StatefulSets get a headless governing Service', () => {
     expect(services['db-headless']).toEqual({ clusterIP: 'None', type: 'ClusterIP', selector: services.db.selector, ports: services.db.ports });
     expect(services.db.clusterIP).toBeUndefined();
     expect(validateManifests(out)).toEqual([]);
+  });
+
+  it('a <name>-headless another service already uses is an error naming both, at the line', () => {
+    expect(() => planOf(`services:
+  db:
+    image: postgres:16
+    expose: ["5432"]
+    x-k8s: { kind: StatefulSet }
+  db-headless:
+    image: nginx:1
+    expose: ["80"]
+`)).toThrow(/compose\.yaml:2:3 +services\.db: StatefulSet db needs the headless Service "db-headless", which service db-headless already uses/);
   });
 
   it('a service already headless, or without ports, governs itself', () => {
