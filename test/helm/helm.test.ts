@@ -171,5 +171,8 @@ describe('the chart under helm', () => {
     expect(r.stdout).toContain('helm upgrade rel <chart> -n shop --reuse-values --set-string global.image.tag=<git-sha>');
     expect(r.stdout).toContain('  - registry-the-shop (registry pull secret');
     expect(r.stdout).toContain('  - api-secrets: keys API_KEY');
+    // Helm writes the Namespace without a Pod Security label; the claims outlive helm uninstall.
+    expect(r.stdout).toContain('  kubectl label namespace shop pod-security.kubernetes.io/enforce=baseline');
+    expect(r.stdout).toMatch(/helm uninstall keeps the claims [a-z-, ]+ \(helm\.sh\/resource-policy: keep\)/);
   });
 });
