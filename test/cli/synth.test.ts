@@ -56,7 +56,8 @@ describe('compose-cdk8s synth', () => {
     expect(r.stderr).toMatch(/^warning: no resource reservation for api \(cpu 50m, memory 64Mi\), cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
     expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n');
     const first = snapshotDir(path.join(dir, 'dist'));
-    expect(Object.keys(first)).toEqual(['Kustomization', 'demo.k8s.yaml']);
+    // .compose-cdk8s: the ownership manifest listing the files written (lib/output/ownership.ts).
+    expect(Object.keys(first)).toEqual(['.compose-cdk8s', 'Kustomization', 'demo.k8s.yaml']);
     const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
     expectValidManifests(objects);
     // release-info records what is live.
