@@ -47,8 +47,6 @@ export interface PodSecurityPlan {
   readonly decisions: KeyDecision[];
 }
 
-const entries = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
 export function planPodSecurity(project: ComposeProject, workloads: readonly WorkloadPlan[]): PodSecurityPlan {
   const warnings: Diagnostic[] = [];
   const decisions: KeyDecision[] = [];
@@ -57,7 +55,7 @@ export function planPodSecurity(project: ComposeProject, workloads: readonly Wor
   const secure = (c: ContainerPlan, serviceName: string): ContainerPlan => {
     const path = servicePath(serviceName, 'security_opt');
     const security: { -readonly [K in keyof SecurityContextPlan]: SecurityContextPlan[K] } = { ...(c.securityContext ?? {}) };
-    for (const opt of entries(project.services[serviceName]?.raw.security_opt)) {
+    for (const opt of project.services[serviceName]?.securityOpt ?? []) {
       const [key, value = ''] = opt.split(/[:=]/, 2).map((s) => s.trim());
       if (key === 'no-new-privileges' && (value === '' || value === 'true')) {
         security.allowPrivilegeEscalation = false;
