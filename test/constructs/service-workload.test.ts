@@ -76,7 +76,7 @@ describe('ServiceWorkload', () => {
     expect(c.startupProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 6 });
     expect(c.env).toEqual([
       { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }, // data-dirs.ts: below the volume root
-      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secrets', key: 'POSTGRES_PASSWORD' } } },
+      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } } },
       { name: 'TZ', value: 'UTC' },
     ]);
     expect(c.envFrom).toEqual([{ configMapRef: { name: 'db-env' } }]);
