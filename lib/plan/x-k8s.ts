@@ -65,7 +65,8 @@ export interface ServiceXK8s {
   readonly storageClass?: string;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly podLabels?: Readonly<Record<string, string>>;
-  readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: ProbeOverride; readonly startup?: ProbeOverride };
+  /** Liveness is off unless set: `true` (the healthcheck's probe) or an object overriding it. */
+  readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: boolean | ProbeOverride; readonly startup?: ProbeOverride };
   readonly waitForDependencies?: boolean;
   readonly allowHostPath?: boolean;
   readonly allowPrivileged?: boolean;
@@ -76,6 +77,8 @@ export interface ServiceXK8s {
 export interface VolumeXK8s {
   readonly size?: string;
   readonly storageClass?: string;
+  /** Keep the claim when the app is deleted or pruned (default true; see claims.ts). */
+  readonly keep?: boolean;
 }
 
 /** The top-level block: the Settings keys plus the plan-only ones. */

@@ -38,7 +38,7 @@ export function reportCommand(io: CliIO): Command {
       if (flags.stdout) {
         io.stdout(flags.format === 'json' ? renderReportJson(report) : renderReportMarkdown(report));
       } else {
-        printDiagnostics(io, [...project.warnings, ...plan.warnings]);
+        printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
         const dist = path.resolve(io.cwd, flags.dist);
         const dir = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : path.dirname(dist);
         const files = writeReport(dir, dist, report, io.cwd);

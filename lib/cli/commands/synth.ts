@@ -35,7 +35,7 @@ export interface SynthTargets {
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
   const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
   return { conversion, result };
 }
