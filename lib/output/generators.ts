@@ -9,6 +9,7 @@
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from './helm';
 import type { Conversion } from '../pipeline';
+import { buildsImages } from '../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
 import { InputsStamp, withStamp } from './diff/inputs-hash';
 import { Release, releaseFor } from './supply/release';
@@ -40,7 +41,7 @@ export const manifestsGenerator: OutputGenerator = {
   name: 'manifests',
   command: 'compose-cdk8s synth',
   dir: () => 'dist',
-  render: (conversion, stamp, ctx) => distFiles(conversion.plan, ctx.release ?? releaseFor(conversion.settings.tag).release, stamp),
+  render: (conversion, stamp, ctx) => distFiles(conversion.plan, ctx.release ?? releaseFor(conversion.settings.tag ?? '').release, stamp),
 };
 
 /**
@@ -55,7 +56,9 @@ export const helmGenerator: OutputGenerator = {
   render: (conversion, stamp, ctx) => {
     const { plan, settings, project } = conversion;
     const { chartVersion } = resolveHelmSettings({ env: ctx.env, project });
-    const chart = renderHelmChart(plan, { chartVersion, appVersion: settings.tag, registry: settings.registry, tag: settings.tag });
+    // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
+    const tag = buildsImages(plan) ? settings.tag : undefined;
+    const chart = renderHelmChart(plan, { chartVersion, appVersion: tag, registry: settings.registry, tag });
     const out: Record<string, string> = {};
     for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;
