@@ -183,3 +183,29 @@ describe('check: settings that differ vs inputs that changed', () => {
     ].join('\n'));
   });
 });
+
+describe('help texts', () => {
+  const commands = ['synth', 'helm', 'images', 'workflows', 'argocd', 'pull-secret', 'secrets', 'report', 'diff', 'check'];
+
+  it.each(commands)('%s --help says which settings it reads from the environment', async (command) => {
+    const r = await runCli([command, '--help'], { cwd: os.tmpdir() });
+    expect(r.code).toBe(0);
+    const env = r.stdout.slice(r.stdout.indexOf('Environment (a flag, when given, wins):'));
+    expect(env).not.toBe(r.stdout);
+    for (const v of ['DOCR_REGISTRY', 'K8S_NAMESPACE', 'DOCR_PULL_SECRET']) expect(env).toContain(v);
+    if (command !== 'pull-secret') {
+      for (const v of ['COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_PROJECT_NAME']) expect(env).toContain(v);
+    }
+    // Where the tag comes from: the environment, except where it is not read.
+    if (!['pull-secret', 'argocd', 'check'].includes(command)) expect(env).toMatch(/IMAGE_TAG, GITHUB_SHA +tag of built images/);
+    if (command === 'check') expect(env).toContain('IMAGE_TAG and GITHUB_SHA are not read');
+  });
+
+  it('--strict says exactly what fails', async () => {
+    const synth = (await runCli(['synth', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
+    expect(synth).toContain("--strict exit 1, writing nothing, when a service's environment holds a credential-looking value (a password, token, key) written literally in the Compose file; without --strict that is a warning");
+    const report = (await runCli(['report', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
+    expect(report).toContain('--strict exit 1 when any Compose key was mapped with loss or refused');
+    expect(report).not.toContain('(report: any loss is)');
+  });
+});
