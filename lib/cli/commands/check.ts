@@ -16,12 +16,10 @@ import { Command } from 'commander';
 import { checkOutputs, CheckResult, CheckTarget, describeDifference, NO_TAG_RECORDED, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
 import { releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
-import { conversionStamp } from '../../output/diff/inputs-hash';
+import { conversionStamp } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
-import { ExitCode } from '../main';
-import type { CliIO } from '../io';
+import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
-import { envFilesOf, EXIT_DIFFERENT } from './diff';
 
 interface CheckFlags extends ProjectFlags {
   output: string;
@@ -53,9 +51,9 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
         const conversion = convert(convertOptions(runFlags, runIo));
         // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
         const release = releaseRecordedIn(dist, conversion.settings.tag);
-        const ctx: GeneratorContext = { env: runIo.env, release };
+        const ctx: GeneratorContext = { release };
         const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
-        const stamp = conversionStamp(conversion, envFilesOf(runFlags, io.cwd, conversion));
+        const stamp = conversionStamp(conversion);
         return { result: checkOutputs(conversion, stamp, targets, io.cwd, ctx), targets, conversion };
       };
       const runFlags: CheckFlags = { ...flags, sha: tag };

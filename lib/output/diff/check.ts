@@ -8,7 +8,7 @@ import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
 import type { Settings } from '../../settings';
 import type { GeneratorContext, OutputGenerator } from '../generators';
-import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
 import { readTree } from './tree';
 import { OWNER_MARKER } from '../ownership';
 
@@ -128,7 +128,7 @@ export function describeDifference(d: SettingDifference, folder: string): string
 }
 
 /** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */
-export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = { env: {} }): CheckResult {
+export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = {}): CheckResult {
   const problems: CheckProblem[] = [];
   const upToDate: string[] = [];
   const unstamped: string[] = [];
