@@ -13,10 +13,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { checkOutputs, CheckResult, CheckTarget, describeDifference, NO_TAG_RECORDED, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
+import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
 import { releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
-import { conversionStamp } from '../../output/inputs-stamp';
+import { conversionStamp, NO_TAG } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -46,7 +46,7 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       // The tag the committed manifests were made with (read before converting: it is a setting).
       const recorded = recordedStamp([dist]);
       const explicitTag = flags.sha;
-      const tag = explicitTag ?? (recorded && recorded.tag !== NO_TAG_RECORDED ? recorded.tag : undefined);
+      const tag = explicitTag ?? (recorded && recorded.tag !== NO_TAG ? recorded.tag : undefined);
       const run = (runFlags: CheckFlags, runIo: CliIO): { result: CheckResult; targets: CheckTarget[]; conversion: Conversion } => {
         const conversion = convert(convertOptions(runFlags, runIo));
         // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.

@@ -76,9 +76,6 @@ export function recordedTag(dirs: readonly string[]): string | undefined {
   return stamp && stamp.tag !== NO_TAG ? stamp.tag : undefined;
 }
 
-/** The tag a header records when the output uses none. */
-export const NO_TAG_RECORDED = NO_TAG;
-
 /** A setting whose value differs between the committed output and this run. */
 export interface SettingDifference {
   readonly setting: 'registry' | 'namespace' | 'pull secret' | 'tag';
