@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import type { ComposeProject } from '../compose/model';
 import { ComposeError, error } from '../diagnostics';
+import { readTopLevelXK8s } from '../plan/x-k8s';
 import { buildsImages, DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
@@ -16,6 +18,11 @@ import { InputsStamp, withStamp } from './inputs-stamp';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
 import { missingTagError } from '../settings';
 import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
+
+/** x-k8s.supplyChain.pinDigests (default true): whether built images run by digest when it is known. */
+export function pinDigestsSetting(project: ComposeProject): boolean {
+  return readTopLevelXK8s(project).supplyChain?.pinDigests ?? true;
+}
 
 /**
  * The release for `tag`, with the digests file at `digestsPath` when given. Without a tag (nothing

@@ -86,6 +86,19 @@ export interface XK8sProject extends XK8sTopLevel {
   readonly networkPolicies?: boolean;
   readonly waitImage?: string;
   readonly defaults?: ServiceXK8s;
+  /** Signing, attestations, scanning (generated workflows) and digest pinning (synth --digests). */
+  readonly supplyChain?: SupplyChainSetting;
+}
+
+/** `x-k8s.supplyChain` as written (defaults: lib/output/supply/workflows/options.ts). */
+export interface SupplyChainSetting {
+  readonly sign?: boolean;
+  readonly provenance?: boolean;
+  readonly sbom?: boolean;
+  readonly scan?: boolean;
+  readonly scanSeverity?: string;
+  readonly scanIgnoreUnfixed?: boolean;
+  readonly pinDigests?: boolean;
 }
 
 type Setter = (value: string) => Record<string, unknown> | string;

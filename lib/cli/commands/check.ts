@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
-import { releaseRecordedIn } from '../../output/dist';
+import { pinDigestsSetting, releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
 import { conversionStamp, NO_TAG } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
@@ -50,7 +50,8 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       const run = (runFlags: CheckFlags, runIo: CliIO): { result: CheckResult; targets: CheckTarget[]; conversion: Conversion } => {
         const conversion = convert(convertOptions(runFlags, runIo));
         // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
-        const release = releaseRecordedIn(dist, conversion.settings.tag);
+        // So are the digest pins they imply (x-k8s.supplyChain.pinDigests).
+        const release = { ...releaseRecordedIn(dist, conversion.settings.tag), pinDigests: pinDigestsSetting(conversion.project) };
         const ctx: GeneratorContext = { release };
         const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
         const stamp = conversionStamp(conversion);
