@@ -12,14 +12,15 @@ export const CHART_ICON = 'https://raw.githubusercontent.com/cncf/artwork/main/p
 /** The Kubernetes versions the manifests are written for (cdk8s-plus-27: Kubernetes 1.27 and later). */
 export const KUBE_VERSION = '>=1.27.0-0';
 
-export function chartYaml(name: string, version: string, appVersion: string, description: string): string {
+/** Chart.yaml; no `appVersion` when it would be empty (a chart that deploys no image of ours). */
+export function chartYaml(name: string, version: string, appVersion: string | undefined, description: string): string {
   return YAML.stringify({
     apiVersion: 'v2',
     name,
     description,
     type: 'application',
     version,
-    appVersion,
+    ...(appVersion ? { appVersion } : {}),
     kubeVersion: KUBE_VERSION,
     icon: CHART_ICON,
   }, YAML_OPTIONS);
