@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../diagnostics';
 import { buildsImages, DeploymentPlan } from '../plan/model';
@@ -39,7 +40,14 @@ export interface RenderedDist {
 }
 
 export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist {
-  const { chart } = buildApp(plan);
+  return renderDistChart(buildApp(plan).chart, plan, release);
+}
+
+/**
+ * renderDist for a chart already built from `plan` (the library's ComposeChart, possibly patched
+ * by the user's code): release metadata added, then synthesized. Call it once per chart.
+ */
+export function renderDistChart(chart: Chart, plan: DeploymentPlan, release: Release): RenderedDist {
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
   if (buildsImages(plan)) {

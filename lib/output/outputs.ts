@@ -10,10 +10,11 @@
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
 import { conversionStamp } from './diff/inputs-hash';
-import { loadRelease } from './dist';
+import { loadRelease, stampYamlFiles } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
+import type { Release } from './supply/release';
 import { writeReport } from './report/write';
 import { writeDirsAtomic } from './write';
 
@@ -32,6 +33,11 @@ export interface WriteOutputsOptions {
   readonly chartVersion?: string;
   /** Write conversion-report.md / .json next to the manifests folder. */
   readonly report: boolean;
+  /**
+   * The manifests folder's files, unstamped, when they come from a chart the caller built (the
+   * library's ComposeChart); default: rendered from the plan as `compose-cdk8s synth` does.
+   */
+  readonly manifests?: (release: Release) => Readonly<Record<string, string>>;
 }
 
 export interface WrittenOutputs {
@@ -53,7 +59,7 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const ctx = { env, release };
 
   // Render everything first.
-  const dist = manifestsGenerator.render(conversion, stamp, ctx);
+  const dist = o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
   const helm = resolveHelmSettings({ env, project: conversion.project }).output;
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
   const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
