@@ -13,7 +13,7 @@ import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
 import { writeFileAtomic } from './images';
 
-interface WorkflowsFlags extends ProjectFlags {
+export interface WorkflowsFlags extends ProjectFlags {
   output: string;
   repoRoot?: string;
   deploy?: string;
@@ -68,23 +68,28 @@ export function workflowsCommand(io: CliIO): Command {
     .option('--cli <command>', 'how CI runs compose-cdk8s after npm ci (default "npx --no-install compose-cdk8s")')
     .option('--node-version <major>', 'Node.js major version in CI (default 20)')
     .action((flags: WorkflowsFlags) => {
-      const given = workflowOptionsFromFlags(flags);
-      const { project, settings, plan } = convert(convertOptions(flags, io));
-      // CI must push the tag the manifests use: the short sha when the project asks for it.
-      const options = { ...given, shortSha: flags.shortSha ?? readTopLevelXK8s(project).shortSha ?? false };
-      const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
-      if (model.built.length === 0 && errors.length === 0) {
-        errors.push(error('no service has a build: section, so there is nothing to build and push', {
-          hint: 'the workflows build images from build: contexts; services with only image: need none',
-        }));
-      }
-      if (errors.length) throw new ComposeError(errors);
-      const planWarning = registryPlanWarning(model);
-      printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
+      const { files, builtServices, deploy } = renderWorkflowFiles(flags, io);
       const dir = path.resolve(io.cwd, flags.output);
-      const files = renderWorkflows(model, options);
       for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name]);
       const rel = path.relative(io.cwd, dir) || '.';
-      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${model.built.length} built services, deploy: ${options.deploy})\n`);
+      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${builtServices} built services, deploy: ${deploy})\n`);
     });
+}
+
+/** The workflow files (name → text) for the project and flags; prints the warnings. Used by `workflows` and `init --workflows`. */
+export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO): { files: Record<string, string>; builtServices: number; deploy: string } {
+  const given = workflowOptionsFromFlags(flags);
+  const { project, settings, plan } = convert(convertOptions(flags, io));
+  // CI must push the tag the manifests use: the short sha when the project asks for it.
+  const options = { ...given, shortSha: flags.shortSha ?? readTopLevelXK8s(project).shortSha ?? false };
+  const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
+  if (model.built.length === 0 && errors.length === 0) {
+    errors.push(error('no service has a build: section, so there is nothing to build and push', {
+      hint: 'the workflows build images from build: contexts; services with only image: need none',
+    }));
+  }
+  if (errors.length) throw new ComposeError(errors);
+  const planWarning = registryPlanWarning(model);
+  printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
+  return { files: { ...renderWorkflows(model, options) }, builtServices: model.built.length, deploy: String(options.deploy) };
 }
