@@ -2,6 +2,8 @@
  * Options shared by every command that reads a Compose project: the same flags `docker compose`
  * takes for finding and reading files, plus the registry settings.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { ConvertOptions } from '../pipeline';
 import type { CliIO } from './io';
@@ -35,7 +37,7 @@ export function withProjectOptions(cmd: Command): Command {
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
     .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)')
-    .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment is an error (report: any loss is)'));
+    .addOption(new Option('--strict', 'exit 1 and write nothing when a service\'s environment holds a credential written literally (a password, token or key value in the Compose file), instead of warning'));
 }
 
 export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
@@ -56,4 +58,14 @@ export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
       ...(flags.strict ? { strict: true } : {}),
     },
   };
+}
+
+/** The Compose file names `docker compose` looks for, in its order. */
+export const COMPOSE_FILE_NAMES: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/** Whether the flags or the environment name a Compose file, or the project folder holds one. */
+export function hasComposeProject(flags: ProjectFlags, io: CliIO): boolean {
+  if (flags.file?.length || io.env.COMPOSE_FILE) return true;
+  const dir = path.resolve(io.cwd, flags.projectDirectory ?? '.');
+  return COMPOSE_FILE_NAMES.some((f) => fs.existsSync(path.join(dir, f)));
 }

@@ -26,7 +26,7 @@ interface ReportFlags extends ProjectFlags {
 export function reportCommand(io: CliIO): Command {
   const cmd = withProjectOptions(new Command('report'));
   const strict = cmd.options.find((o) => o.long === '--strict');
-  if (strict) strict.description = 'exit 1 when any key was lost or refused (and fail on a credential written literally in environment)';
+  if (strict) strict.description = 'exit 1 when any Compose key was mapped with loss or refused (the report lists them), or when an environment holds a credential written literally';
   return cmd
     .description('report what each Compose key became (mapped, mapped with loss, ignored, refused)')
     .option('--dist <dir>', 'the manifests folder the report goes next to', 'dist')

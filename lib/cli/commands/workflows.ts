@@ -77,9 +77,10 @@ export function workflowsCommand(io: CliIO): Command {
 }
 
 /** The workflow files (name → text) for the project and flags; prints the warnings. Used by `workflows` and `init --workflows`. */
-export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO): { files: Record<string, string>; builtServices: number; deploy: string } {
+export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = false): { files: Record<string, string>; builtServices: number; deploy: string } {
   const given = workflowOptionsFromFlags(flags);
-  const { project, settings, plan } = convert(convertOptions(flags, io));
+  // `anyTag`: the caller does not insist on an image tag (a new repository may have no commit yet).
+  const { project, settings, plan } = convert({ ...convertOptions(flags, io), ...(anyTag ? { gitSha: () => 'HEAD' } : {}) });
   // CI must push the tag the manifests use: the short sha when the project asks for it.
   const options = { ...given, shortSha: flags.shortSha ?? readTopLevelXK8s(project).shortSha ?? false };
   const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
