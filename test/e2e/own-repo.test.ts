@@ -21,7 +21,7 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 const COMPOSE = `services:
-  web:
+  api:
     image: nginx:1.27
     ports: ["8080:80"]
   cache:
@@ -83,7 +83,7 @@ test('pack, install, init, synth, snapshot test, change, accept; the library typ
 
   const repo = path.join(tmp, 'shop');
   fs.mkdirSync(repo);
-  fs.writeFileSync(path.join(repo, 'compose.yaml'), COMPOSE);
+  fs.writeFileSync(path.join(repo, 'docker-compose.yml'), COMPOSE);
   ok('git', ['init', '-q', '-b', 'main'], repo);
   ok('git', ['add', '.'], repo);
   ok('git', ['commit', '-q', '-m', 'compose file'], repo);
@@ -113,7 +113,7 @@ test('pack, install, init, synth, snapshot test, change, accept; the library typ
   expect(fs.existsSync(path.join(repo, '__snapshots__', 'main.test.js.snap'))).toBe(true);
 
   // 4. a Compose change fails the snapshot
-  fs.writeFileSync(path.join(repo, 'compose.yaml'), COMPOSE.replace('nginx:1.27', 'nginx:1.28'));
+  fs.writeFileSync(path.join(repo, 'docker-compose.yml'), COMPOSE.replace('nginx:1.27', 'nginx:1.28'));
   const failed = sh('npm', ['test', '--silent'], repo);
   expect(failed.code).not.toBe(0);
   expect(failed.out).toMatch(/snapshot.*failed|toMatchSnapshot/i);
@@ -127,15 +127,15 @@ test('pack, install, init, synth, snapshot test, change, accept; the library typ
   // exports-aware and classic resolution), and the scaffolded main.js checks too (// @ts-check).
   fs.writeFileSync(path.join(repo, 'app.ts'), `import { ComposeApp, ComposeChart, cdk8s, plus } from 'compose-cdk8s';
 const app = new ComposeApp({ outputDir: 'dist' });
-const chart: cdk8s.Chart = new ComposeChart(app, 'shop', { composeFile: 'compose.yaml', registry: 'my-registry', namespace: 'shop' });
-const web = (chart as ComposeChart).service('web');
+const chart: cdk8s.Chart = new ComposeChart(app, 'shop', { composeFile: 'docker-compose.yml', registry: 'my-registry', namespace: 'shop' });
+const web = (chart as ComposeChart).service('api');
 web.deployment.addContainer({ name: 'log-shipper', image: 'fluent/fluent-bit:3.1' });
 web.apiObject.addJsonPatch(cdk8s.JsonPatch.replace('/spec/replicas', 3));
 web.podTemplate.add('/spec/priorityClassName', 'high');
 const container: plus.Container = web.container();
 const service: plus.Service | undefined = web.service;
 // @ts-expect-error: a misspelt prop is a type error
-new ComposeChart(app, 'other', { composeFiles: 'compose.yaml' });
+new ComposeChart(app, 'other', { composeFiles: 'docker-compose.yml' });
 export { container, service };
 `);
   const tsc = path.join(NODE_MODULES, 'typescript', 'bin', 'tsc');
@@ -143,4 +143,17 @@ export { container, service };
   ok(process.execPath, [tsc, ...common, '--module', 'node16', '--moduleResolution', 'node16', 'app.ts'], repo);
   ok(process.execPath, [tsc, ...common, '--module', 'commonjs', '--moduleResolution', 'node', 'app.ts'], repo);
   ok(process.execPath, [tsc, ...common, '--module', 'commonjs', '--moduleResolution', 'node', '--allowJs', '--checkJs', 'main.js'], repo);
+
+  // The README's library example type-checks and runs: the sidecar and the patches reach dist/.
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const example = /<!-- library-example:start -->\n```ts\n([\s\S]*?)```\n<!-- library-example:end -->/.exec(readme);
+  expect(example).not.toBeNull();
+  fs.writeFileSync(path.join(repo, 'readme-example.ts'), example![1]);
+  ok(process.execPath, [tsc, ...common, '--module', 'node16', '--moduleResolution', 'node16', 'readme-example.ts'], repo);
+  ok(process.execPath, ['--require', 'tsx/cjs', 'readme-example.ts'], repo);
+  const objects = fs.readFileSync(path.join(repo, 'dist', 'shop.k8s.yaml'), 'utf8');
+  expect(objects).toContain('name: log-shipper');
+  expect(objects).toContain('priorityClassName: shop-critical');
+  expect(objects).toContain('kind: ResourceQuota');
+  expect(objects).toMatch(/kind: Deployment\n[\s\S]*?replicas: 3/);
 }, 600_000);
