@@ -33,4 +33,4 @@ const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-com
 
 ComposeApp.main((app) => {
   new ComposeChart(app, 'compose', { composeFile: env.COMPOSE_FILE ? undefined : DEFAULT_EXAMPLE });
-}, { outputDir: env.COMPOSE_CDK8S_OUTPUT || 'dist', digestsFile: env.COMPOSE_CDK8S_DIGESTS || undefined, report: true });
+}, { outputDir: env.COMPOSE_CDK8S_OUTPUT || 'dist', report: true });

@@ -46,7 +46,7 @@ export interface ComposeAppProps extends AppProps {
   /**
    * digests.json from the docr-build workflow (`synth --digests`): image digests and the build
    * run, recorded as release metadata. Relative to `cwd`.
-   * @default - none: the release metadata carries the tag only
+   * @default - COMPOSE_CDK8S_DIGESTS, else none: the release metadata carries the tag only
    */
   readonly digestsFile?: string;
   /**
@@ -98,7 +98,8 @@ export class ComposeApp extends App {
   public render(): Readonly<Record<string, string>> {
     const chart = this.composeChart;
     const { conversion } = chart;
-    const release = loadRelease(conversion.settings.tag, this.props.digestsFile && path.resolve(this.cwd, this.props.digestsFile));
+    const digests = this.digestsFile;
+    const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
     return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion, this.envFiles(chart)));
   }
 
@@ -114,7 +115,7 @@ export class ComposeApp extends App {
       env: chart.composeProps.env ?? process.env,
       outputDir,
       interpolationEnvFiles: this.envFiles(chart),
-      digestsFile: this.props.digestsFile,
+      digestsFile: this.digestsFile,
       helmDir: this.props.helmDir,
       chartVersion: this.props.chartVersion,
       report: this.props.report ?? false,
@@ -128,6 +129,10 @@ export class ComposeApp extends App {
       for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+  }
+
+  private get digestsFile(): string | undefined {
+    return this.props.digestsFile ?? (process.env.COMPOSE_CDK8S_DIGESTS || undefined);
   }
 
   private get cwd(): string {
