@@ -33,17 +33,6 @@ export interface ComposeAppProps extends AppProps {
    */
   readonly report?: boolean;
   /**
-   * Also write the Helm chart to `<helmDir>/<chart>/` (`synth --helm`). The chart is rendered
-   * from the Compose project: changes made to the ComposeChart in code do not reach it.
-   * @default - COMPOSE_CDK8S_HELM, else `x-k8s.helm.output`, else no chart
-   */
-  readonly helmDir?: string;
-  /**
-   * Helm chart version (`synth --chart-version`).
-   * @default - COMPOSE_CDK8S_CHART_VERSION, else `x-k8s.helm.chartVersion`, else 0.1.0
-   */
-  readonly chartVersion?: string;
-  /**
    * digests.json from the docr-build workflow (`synth --digests`): image digests and the build
    * run, recorded as release metadata. Relative to `cwd`.
    * @default - COMPOSE_CDK8S_DIGESTS, else none: the release metadata carries the tag only
@@ -116,8 +105,8 @@ export class ComposeApp extends App {
       outputDir,
       interpolationEnvFiles: this.envFiles(chart),
       digestsFile: this.digestsFile,
-      helmDir: this.props.helmDir,
-      chartVersion: this.props.chartVersion,
+      helmDir: chart.composeProps.helmDir,
+      chartVersion: chart.composeProps.chartVersion,
       report: this.props.report ?? false,
       manifests: (release) => this.manifests(chart, release),
     });

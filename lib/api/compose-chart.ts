@@ -84,6 +84,17 @@ export interface ComposeChartProps {
    */
   readonly strict?: boolean;
   /**
+   * Also write the Helm chart to `<helmDir>/<chart>/` when a ComposeApp synthesizes (`synth --helm`).
+   * The chart is rendered from the Compose project: changes made to the ComposeChart in code do not reach it.
+   * @default - COMPOSE_CDK8S_HELM, else `x-k8s.helm.output`, else no chart
+   */
+  readonly helmDir?: string;
+  /**
+   * Helm chart version (`synth --chart-version`).
+   * @default - COMPOSE_CDK8S_CHART_VERSION, else `x-k8s.helm.chartVersion`, else 0.1.0
+   */
+  readonly chartVersion?: string;
+  /**
    * The environment for interpolation and for the settings above.
    * @default process.env
    */

@@ -32,16 +32,16 @@ function docs(text: string): any[] {
 }
 
 describe('ComposeChart / ComposeApp', () => {
-  test('write exactly what `compose-cdk8s synth --report` writes for the example', async () => {
+  test('write exactly what `compose-cdk8s synth --report --helm` writes for the example', async () => {
     const cliDir = tmp('lib-cli-');
-    const r = await runCli(['synth', '-f', EXAMPLE, '--sha', SHA, '--report', '-o', 'dist'], { cwd: cliDir });
+    const r = await runCli(['synth', '-f', EXAMPLE, '--sha', SHA, '--report', '-o', 'dist', '--helm', 'helm'], { cwd: cliDir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
     const libDir = tmp('lib-app-');
     const app = new ComposeApp({ cwd: libDir, outdir: path.join(libDir, '.cdk8s.out'), report: true });
     // The chart's id is the user's to choose: it changes nothing in the output.
-    new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: libDir });
+    new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: libDir, helmDir: 'helm' });
     const rendered = app.render();
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -52,7 +52,9 @@ describe('ComposeChart / ComposeApp', () => {
 
     const cli = tree(cliDir);
     const lib = tree(libDir);
-    expect(Object.keys(cli).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/Kustomization', 'dist/the-shop.k8s.yaml']);
+    expect(Object.keys(cli).filter((f) => !f.startsWith('helm/')).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/Kustomization', 'dist/the-shop.k8s.yaml']);
+    expect(Object.keys(cli)).toContain('helm/the-shop/Chart.yaml');
+    expect(Object.keys(lib).sort()).toEqual([...Object.keys(cli), '.cdk8s.out/the-shop.k8s.yaml'].sort());
     for (const name of Object.keys(cli)) expect({ name, text: lib[name] }).toEqual({ name, text: cli[name] });
     // cdk8s-cli's own folder gets the manifests too; render() is what synth wrote to dist/.
     expect(lib['.cdk8s.out/the-shop.k8s.yaml']).toBe(cli['dist/the-shop.k8s.yaml']);
