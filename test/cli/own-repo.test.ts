@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { HELP_EXAMPLES } from '../../lib/cli/commands';
 import { cleanEnv, runCli } from '../helpers/cli';
+import { lintWorkflow } from '../oracles/actions';
 
 const COMPOSE = 'name: shop\nservices:\n  api:\n    build: ./api\n    ports: ["8000:8000"]\n  cache:\n    image: redis:7-alpine\n';
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -72,6 +73,18 @@ describe('init', () => {
     const forced = await runCli(['init', '--force'], { cwd: dir });
     expect(forced.stdout).toMatch(/^wrote\s+main\.js$/m);
     expect(fs.readFileSync(path.join(dir, 'main.js'), 'utf8')).toContain("composeFile: 'compose.yaml'");
+  });
+
+  test('--workflows: the deploy workflow synthesizes with the cdk8s app, so code changes are deployed', async () => {
+    const dir = repo({ 'compose.yaml': COMPOSE, 'api/Dockerfile': 'FROM scratch\n' });
+    expect((await runCli(['init', '--workflows'], { cwd: dir })).code).toBe(0);
+    const deploy = fs.readFileSync(path.join(dir, '.github', 'workflows', 'deploy.yml'), 'utf8');
+    expect(deploy).toContain('COMPOSE_CDK8S_DIGESTS="$DIGESTS" npx --no-install cdk8s synth --check-upgrade=false');
+    expect(deploy).not.toContain('compose-cdk8s synth');
+    expect(await lintWorkflow(deploy, '.github/workflows/deploy.yml')).toEqual([]);
+    const bad = await runCli(['workflows', '--cdk8s-app', '--output-dir', 'manifests', '--sha', 'abc1234'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--output-dir "manifests" with --cdk8s-app: the cdk8s app writes dist\//);
   });
 
   test('warns when .gitignore ignores dist/ (GitOps deploys it)', async () => {

@@ -41,7 +41,7 @@ export function initCommand(io: CliIO): Command {
   return withProjectOptions(new Command('init'))
     .description('set up this repository as a cdk8s app converting its Compose file: cdk8s.yaml, main.js, a snapshot test, package.json scripts')
     .option('--force', 'overwrite cdk8s.yaml, main.js, main.test.js (and the workflows) when they exist')
-    .option('--workflows', 'also write the GitHub Actions workflows (as `compose-cdk8s workflows` does, deploy: gitops)')
+    .option('--workflows', 'also write the GitHub Actions workflows (as `compose-cdk8s workflows --cdk8s-app` does: deploy gitops, synthesized by the app)')
     .action((flags: InitFlags) => {
       const files = composeFiles(flags, io);
       // Convert once: a bad Compose file stops init before it writes anything. The tag does not
@@ -55,7 +55,7 @@ export function initCommand(io: CliIO): Command {
         { file: 'main.test.js', text: MAIN_TEST_JS },
       ];
       if (flags.workflows) {
-        const { files: workflows } = renderWorkflowFiles({ ...flags, file: files, output: '.github/workflows' }, io, true);
+        const { files: workflows } = renderWorkflowFiles({ ...flags, file: files, output: '.github/workflows', cdk8sApp: true }, io, true);
         for (const name of Object.keys(workflows).sort()) planned.push({ file: `.github/workflows/${name}`, text: workflows[name] });
       }
       const pkg = mergedPackageJson(io.cwd);

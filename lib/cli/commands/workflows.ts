@@ -29,6 +29,7 @@ export interface WorkflowsFlags extends ProjectFlags {
   overrideFile?: string;
   cli?: string;
   nodeVersion?: string;
+  cdk8sApp?: boolean;
 }
 
 export function workflowOptionsFromFlags(flags: WorkflowsFlags): WorkflowOptions {
@@ -46,6 +47,7 @@ export function workflowOptionsFromFlags(flags: WorkflowsFlags): WorkflowOptions
     overrideFile: flags.overrideFile,
     cli: flags.cli,
     nodeVersion: flags.nodeVersion,
+    cdk8sApp: flags.cdk8sApp,
   });
 }
 
@@ -67,6 +69,7 @@ export function workflowsCommand(io: CliIO): Command {
     .option('--override-file <name>', 'Compose override file name (default docker-compose.docr.yml)')
     .option('--cli <command>', 'how CI runs compose-cdk8s after npm ci (default "npx --no-install compose-cdk8s")')
     .option('--node-version <major>', 'Node.js major version in CI (default 20)')
+    .option('--cdk8s-app', 'synthesize with the repository\'s cdk8s app (npx cdk8s synth, as init sets up) so changes made in main.js reach the deployed manifests')
     .action((flags: WorkflowsFlags) => {
       const { files, builtServices, deploy } = renderWorkflowFiles(flags, io);
       const dir = path.resolve(io.cwd, flags.output);
