@@ -156,4 +156,6 @@ export { container, service };
   expect(objects).toContain('priorityClassName: shop-critical');
   expect(objects).toContain('kind: ResourceQuota');
   expect(objects).toMatch(/kind: Deployment\n[\s\S]*?replicas: 3/);
+  // Kept when a step fails, for a look; removed when all passed.
+  fs.rmSync(tmp, { recursive: true, force: true });
 }, 600_000);
