@@ -61,6 +61,18 @@ describe('ComposeChart / ComposeApp', () => {
     expect(rendered).toEqual({ 'the-shop.k8s.yaml': cli['dist/the-shop.k8s.yaml'], Kustomization: cli['dist/Kustomization'] });
   });
 
+  test('render the committed dist/ of the example byte for byte (with the tag it records)', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const committed = fs.readFileSync(path.join(root, 'dist', 'the-shop.k8s.yaml'), 'utf8');
+    const tag = /^# compose-cdk8s inputs: \S+ tag=(\S+)$/m.exec(committed)?.[1];
+    expect(tag).toBeDefined();
+    const app = new ComposeApp({ cwd: root });
+    new ComposeChart(app, 'the-shop', { composeFile: EXAMPLE, sha: tag, env: cleanEnv(), cwd: root });
+    const files = app.render();
+    expect(files['the-shop.k8s.yaml']).toBe(committed);
+    expect(files.Kustomization).toBe(fs.readFileSync(path.join(root, 'dist', 'Kustomization'), 'utf8'));
+  });
+
   test('per-service handles: add a sidecar, patch a field, attach a construct', () => {
     const app = new ComposeApp();
     const chart = new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), namespace: 'shop' });
