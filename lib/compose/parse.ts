@@ -5,7 +5,7 @@
  * Merge keys (`<<`), anchors and aliases are expanded here; keys are stringified like compose-go
  * does. The merge tags `!reset` and `!override` are recorded by path for the merge phase.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Document, Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Document, Node, Parser, YAMLError } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { error } from '../diagnostics';
 import { childPath, MutableSourceMap } from './source-map';
@@ -39,11 +39,12 @@ export function parseComposeYaml(text: string, file: string): ParseResult {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, col: p.col };
   };
+  const quotes = lazy(() => unclosedQuotes(text));
   for (const doc of list) {
     for (const e of doc.errors) {
       diagnostics.push(
         error(`YAML syntax error: ${firstLine(e.message)}`, {
-          location: at(e.pos[0]),
+          location: at(errorStart(text, e, quotes)),
           hint: 'fix the YAML syntax (indentation, quotes, a missing ":" or "-")',
         }),
       );
@@ -70,6 +71,52 @@ export function parseComposeYaml(text: string, file: string): ParseResult {
 }
 
 class AliasLimitError extends Error {}
+
+/**
+ * Where a syntax error starts. The `yaml` library reports some errors where it noticed them, not
+ * where they began: an unclosed quote at the end of the document, a badly indented key at the
+ * start of its line. Point at the opening quote and at the key instead.
+ */
+function errorStart(text: string, e: YAMLError, quotes: () => readonly number[]): number {
+  let offset = e.pos[0];
+  if (e.code === 'MISSING_CHAR' && /quote/i.test(e.message)) {
+    const opening = quotes().filter((q) => q <= offset).pop();
+    if (opening !== undefined) return opening;
+  }
+  // An error at the start of a line indented with spaces: the problem is the first token.
+  if (offset === 0 || text[offset - 1] === '\n') {
+    while (text[offset] === ' ') offset++;
+    if (offset >= text.length || text[offset] === '\n' || text[offset] === '\r') offset = e.pos[0];
+  }
+  return offset;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
+/**
+ * The offsets, ascending, of the quoted scalars that have no closing quote. Walks the CST with an
+ * explicit stack: hostile input may nest thousands of levels deep.
+ */
+function unclosedQuotes(text: string): number[] {
+  const found: number[] = [];
+  const stack: unknown[] = [...new Parser().parse(text)];
+  while (stack.length) {
+    const o = stack.pop();
+    if (!o || typeof o !== 'object') continue;
+    const t = o as { type?: unknown; offset?: unknown; source?: unknown };
+    if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.offset === 'number' && typeof t.source === 'string') {
+      const q = t.source[0];
+      const body = t.source.trimEnd();
+      const closed = body.length > 1 && body.endsWith(q) && !(q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(body));
+      if (!closed) found.push(t.offset);
+    }
+    for (const v of Object.values(o)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return found.sort((a, b) => a - b);
+}
 
 function firstLine(s: string): string {
   return s

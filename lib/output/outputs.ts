@@ -15,7 +15,8 @@ import { helmGenerator, manifestsGenerator } from './generators';
 import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
 import type { Release } from './supply/release';
-import { writeReport } from './report/write';
+import { checkReportFiles, writeReport } from './report/write';
+import type { WriteGuard } from './ownership';
 import { writeDirsAtomic } from './write';
 
 export interface WriteOutputsOptions {
@@ -67,12 +68,15 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   // Then write: every folder staged first, then all swapped in (see write.ts).
   const rel = (p: string): string => path.relative(cwd, p) || '.';
   const outdir = path.resolve(cwd, o.outputDir);
-  const folders = [{ dir: outdir, files: dist }];
+  const folders = [{ dir: outdir, files: dist, command: manifestsGenerator.command }];
   if (chart && helm) folders.push(chartFolder(path.resolve(cwd, helm), chart));
-  writeDirsAtomic(folders);
+  const guard = guardOf(conversion, cwd);
+  // The report files are checked before any folder is replaced, so a refusal changes nothing.
+  if (report) checkReportFiles(path.dirname(outdir), cwd);
+  writeDirsAtomic(folders, guard);
   const written = folders.map((f) => `${rel(f.dir)}/`);
   if (report) {
-    for (const f of writeReport(path.dirname(outdir), outdir, report)) written.push(rel(f));
+    for (const f of writeReport(path.dirname(outdir), outdir, report, cwd)) written.push(rel(f));
   }
   // cdk8s separates documents with `---` lines; counting them is enough (re-parsing costs seconds).
   const objects = Object.entries(dist)
@@ -85,17 +89,22 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
  * Write the helm generator's files (`<chart>/<file>` → text) as `<helmDir>/<chart>/`, replacing
  * that folder as a whole. Returns the chart folder.
  */
-export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>): string {
+export function writeChartFiles(helmDir: string, chart: Readonly<Record<string, string>>, guard: WriteGuard): string {
   const folder = chartFolder(helmDir, chart);
-  writeDirsAtomic([folder]);
+  writeDirsAtomic([folder], guard);
   return folder.dir;
 }
 
+/** What the ownership rules need to know about a conversion (see ownership.ts). */
+export function guardOf(conversion: Conversion, cwd: string): WriteGuard {
+  return { cwd, projectDirectory: conversion.project.projectDirectory, composeFiles: conversion.project.files };
+}
+
 /** The chart folder `<helmDir>/<chart>/` and its files, from the helm generator's `<chart>/<file>` keys. */
-function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): { dir: string; files: Record<string, string> } {
+function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): { dir: string; files: Record<string, string>; command: string } {
   const chartName = Object.keys(chart)[0].split('/')[0];
   const files = Object.fromEntries(Object.entries(chart).map(([k, v]) => [k.slice(chartName.length + 1), v]));
-  return { dir: path.join(helmDir, chartName), files };
+  return { dir: path.join(helmDir, chartName), files, command: helmGenerator.command };
 }
 
 /** The helm generator's files for a conversion, stamped like every synth output. */

@@ -10,9 +10,14 @@
  * exactly then leaves the old folder in `.<name>.new-XXXXXX.old`; the next write (or `recoverDir`)
  * puts it back before doing anything else, and removes staging folders that killed runs left.
  * Two runs writing the same folder at the same moment are not supported.
+ *
+ * Only a folder the tool owns is replaced (see ownership.ts): each written folder gets a
+ * `.compose-cdk8s` manifest listing its files, and every target is checked before anything is
+ * staged. File system errors become plain errors naming the destination (exit 1).
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { assertOwnedDir, makeDirs, OWNER_MARKER, ownerMarker, WriteGuard, writeFailure } from './ownership';
 
 /** A folder written to its staging place, waiting to be swapped in. */
 export interface StagedDir {
@@ -49,12 +54,24 @@ export function recoverDir(dir: string): void {
   for (const n of entries) fs.rmSync(path.join(parent, n), { recursive: true, force: true });
 }
 
-/** Write `files` (relative path → content) to a staging folder for `dir`. */
-export function stageDir(dir: string, files: Readonly<Record<string, string>>): StagedDir {
+/** A folder to write: its files (relative path → content) and the command that writes it. */
+export interface DirToWrite {
+  readonly dir: string;
+  readonly files: Readonly<Record<string, string>>;
+  /** For the `.compose-cdk8s` manifest (default `compose-cdk8s synth`). */
+  readonly command?: string;
+}
+
+/**
+ * Write `files` (relative path → content) to a staging folder for `dir`, with the ownership
+ * manifest. The caller has checked that the tool may replace `dir` (assertOwnedDir).
+ */
+export function stageDir(dir: string, files: Readonly<Record<string, string>>, command = 'compose-cdk8s synth'): StagedDir {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   recoverDir(target);
+  files = { ...files, [OWNER_MARKER]: ownerMarker(Object.keys(files), command) };
   const staging = fs.mkdtempSync(path.join(parent, stagingPrefix(target)));
   const discard = (): void => fs.rmSync(staging, { recursive: true, force: true });
   try {
@@ -63,7 +80,7 @@ export function stageDir(dir: string, files: Readonly<Record<string, string>>): 
     for (const rel of Object.keys(files).sort()) {
       const file = path.join(staging, rel);
       if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the output folder: ${rel}`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makeDirs(path.dirname(file));
       fs.writeFileSync(file, files[rel]);
     }
   } catch (e) {
@@ -73,21 +90,43 @@ export function stageDir(dir: string, files: Readonly<Record<string, string>>): 
   return { target, commit: () => swapInto(staging, target), discard };
 }
 
-/** Stage every folder, then swap them all in; if any staging fails, none is swapped. */
-export function writeDirsAtomic(dirs: readonly { readonly dir: string; readonly files: Readonly<Record<string, string>> }[]): void {
+/**
+ * Check that the tool owns every folder, stage every folder, then swap them all in; if any check
+ * or staging fails, none is swapped. File system errors are thrown as plain ComposeErrors.
+ */
+export function writeDirsAtomic(dirs: readonly DirToWrite[], guard: WriteGuard = { cwd: process.cwd() }): void {
+  for (const d of dirs) {
+    const target = path.resolve(d.dir);
+    try {
+      recoverDir(target);
+    } catch (e) {
+      throw writeFailure(e, target, guard.cwd);
+    }
+    assertOwnedDir(target, Object.keys(d.files), guard);
+  }
   const staged: StagedDir[] = [];
+  let current = '';
   try {
-    for (const d of dirs) staged.push(stageDir(d.dir, d.files));
+    for (const d of dirs) {
+      current = d.dir;
+      staged.push(stageDir(d.dir, d.files, d.command));
+    }
   } catch (e) {
     for (const s of staged) s.discard();
-    throw e;
+    throw writeFailure(e, current, guard.cwd);
   }
-  for (const s of staged) s.commit();
+  for (const s of staged) {
+    try {
+      s.commit();
+    } catch (e) {
+      throw writeFailure(e, s.target, guard.cwd);
+    }
+  }
 }
 
-/** Replace `dir` with a folder holding exactly `files` (relative path → content). */
-export function writeDirAtomic(dir: string, files: Readonly<Record<string, string>>): void {
-  writeDirsAtomic([{ dir, files }]);
+/** Replace `dir` (which the tool must own) with a folder holding exactly `files` (relative path → content). */
+export function writeDirAtomic(dir: string, files: Readonly<Record<string, string>>, guard?: WriteGuard): void {
+  writeDirsAtomic([{ dir, files }], guard);
 }
 
 /** Move `staging` to `target`, keeping the old `target` until the new one is in place. */

@@ -52,7 +52,7 @@ describe('ComposeChart / ComposeApp', () => {
 
     const cli = tree(cliDir);
     const lib = tree(libDir);
-    expect(Object.keys(cli).filter((f) => !f.startsWith('helm/')).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/Kustomization', 'dist/the-shop.k8s.yaml']);
+    expect(Object.keys(cli).filter((f) => !f.startsWith('helm/')).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/.compose-cdk8s', 'dist/Kustomization', 'dist/the-shop.k8s.yaml']);
     expect(Object.keys(cli)).toContain('helm/the-shop/Chart.yaml');
     expect(Object.keys(lib).sort()).toEqual([...Object.keys(cli), '.cdk8s.out/the-shop.k8s.yaml'].sort());
     for (const name of Object.keys(cli)) expect({ name, text: lib[name] }).toEqual({ name, text: cli[name] });

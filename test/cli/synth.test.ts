@@ -54,7 +54,8 @@ describe('compose-cdk8s synth', () => {
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n');
     const first = snapshotDir(path.join(dir, 'dist'));
-    expect(Object.keys(first)).toEqual(['Kustomization', 'demo.k8s.yaml']);
+    // .compose-cdk8s: the ownership manifest listing the files written (lib/output/ownership.ts).
+    expect(Object.keys(first)).toEqual(['.compose-cdk8s', 'Kustomization', 'demo.k8s.yaml']);
     const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
     expectValidManifests(objects);
     // release-info records what is live.

@@ -1,19 +1,32 @@
 /**
  * Differential test (issue #3): every compose file listed in test/fixtures/corpus/INDEX.md is
  * loaded by Docker Compose v2 (`.tools/docker-compose config --format json`, 2.26.1) and by our
- * loader with the same clean environment and project directory; services, image, build, ports,
- * environment, volumes, depends_on, healthcheck, deploy, secrets and configs must agree field by
- * field after normalization (differential/normalize.ts). Intentional differences are listed with a
- * reason in differential/allow-list.ts. Files Compose rejects we must reject too, with a location.
+ * loader with the same clean environment and project directory; every field the typed model
+ * carries (differential/normalize.ts SERVICE_FIELDS and TOP_FIELDS: image, build, command,
+ * entrypoint, user, working_dir, ports, expose, environment, volumes, depends_on, healthcheck,
+ * deploy, restart, labels, networks, secrets, configs, ..., plus top-level volumes, networks,
+ * secrets and configs) must agree field by field after normalization. Our side is written from the
+ * typed model only (differential/model-json.ts), never from the raw input; Compose's side is cut to
+ * the keys the model has, and what is cut is printed as the list of fields the model does not
+ * carry. Intentional differences are listed with a reason in differential/allow-list.ts. Files
+ * Compose rejects we must reject too, with a location.
  */
 import { formatDiagnostic } from '../../lib/diagnostics';
 import { toolPath } from '../oracles/tools';
 import { ALLOW_LIST } from './differential/allow-list';
+import { MODELLED, project } from './differential/model-json';
+import { SERVICE_FIELDS, TOP_FIELDS } from './differential/normalize';
 import { caseEntries, CASES_ROOT, compareFile, compareProjects, corpusEntries, FileResult, OUTCOME_KEY, pool, summarize } from './differential/run';
 
-/** Floors: the agreement measured when this test was written. Raise them, never lower them. */
-const MIN_AGREEING_FILES = 250;
-const MIN_AGREEING_FIELDS = 4122;
+/**
+ * Floors: the agreement measured when this test was last changed. Raise them, never lower them.
+ * Issue 22 widened the comparison from 10 service fields + top-level secrets/configs (1329/1330
+ * non-empty fields equal, of 4123 compared) to every field of the typed model, from the model
+ * (2277/2282 non-empty fields equal, of 9885 compared).
+ */
+const MIN_AGREEING_FILES = 247;
+const MIN_NON_EMPTY_COMPARED = 2282;
+const MIN_NON_EMPTY_AGREEING = 2277;
 
 // No skip when Compose is missing: this is issue #3's proof. `npm test` installs it
 // (scripts/install-checkers.sh); without it toolPath() fails with that hint.
@@ -40,11 +53,47 @@ describe('differential: our loader vs docker compose 2.26.1', () => {
   test('agreement figure (printed) does not regress', () => {
     const s = summarize(results);
     const line =
-      `compose v2 agreement: ${s.agreeingFiles}/${s.files} files exactly (+${s.allowedFiles} allow-listed), ` +
-      `${s.agreeingFields}/${s.fields} fields exactly (+${s.allowedFields} allow-listed)`;
+      `compose v2 agreement: non-empty fields equal / non-empty fields compared: ${s.nonEmptyAgreeing}/${s.nonEmptyFields} ` +
+      `(+${s.allowedFields} allow-listed; ${s.fields} fields compared, ${s.fields - s.nonEmptyFields} of them absent on both sides); ` +
+      `${s.agreeingFiles}/${s.files} files exactly (+${s.allowedFiles} allow-listed)`;
     process.stdout.write(`${line}\n`);
     expect(s.agreeingFiles).toBeGreaterThanOrEqual(MIN_AGREEING_FILES);
-    expect(s.agreeingFields).toBeGreaterThanOrEqual(MIN_AGREEING_FIELDS);
+    expect(s.nonEmptyFields).toBeGreaterThanOrEqual(MIN_NON_EMPTY_COMPARED);
+    expect(s.nonEmptyAgreeing).toBeGreaterThanOrEqual(MIN_NON_EMPTY_AGREEING);
+  });
+
+  test('every field of the model is compared with a value on at least one file (no field is compared only as absent)', () => {
+    const nonEmpty = new Map<string, number>();
+    for (const r of [...results, ...cases]) {
+      for (const f of r.fields) {
+        if (f.compose === 'undefined' && f.ours === 'undefined') continue;
+        const parts = f.path.split('.');
+        const key = parts[0] === 'services' && parts.length > 2 ? parts.slice(2).join('.') : parts.length > 1 ? `top-level ${parts[0]}` : parts[0];
+        nonEmpty.set(key, (nonEmpty.get(key) ?? 0) + 1);
+      }
+    }
+    process.stdout.write(`non-empty comparisons per field: ${[...nonEmpty].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+    const expected = [...SERVICE_FIELDS, ...TOP_FIELDS.map((t) => `top-level ${t}`)];
+    expect(expected.filter((k) => !nonEmpty.get(k))).toEqual([]);
+  });
+
+  test('our side carries only what the typed model has (nothing copied from the raw input)', () => {
+    const extra = new Map<string, number>();
+    for (const r of [...results, ...cases]) {
+      const ours = r.ours.json;
+      if (!ours) continue;
+      for (const [name, s] of Object.entries<any>(ours.services ?? {})) project(s, MODELLED.service, `services.${name}`, extra);
+      for (const top of TOP_FIELDS) for (const [k, v] of Object.entries<any>(ours[top] ?? {})) project(v, MODELLED[top], `${top}.${k}`, extra);
+    }
+    expect([...extra.keys()]).toEqual([]);
+  });
+
+  test('Compose keys the typed model has no field for are listed (left out of the comparison)', () => {
+    const unmodelled = new Map<string, number>();
+    for (const r of [...results, ...cases]) for (const [k, n] of r.unmodelled) unmodelled.set(k, (unmodelled.get(k) ?? 0) + n);
+    process.stdout.write(`compose keys not in the typed model (occurrences): ${[...unmodelled].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+    // Known: these are read by the plan from `raw` or not at all. The list may only shrink.
+    expect(unmodelled.size).toBeLessThanOrEqual(50);
   });
 
   test('every difference is allow-listed with a reason', () => {

@@ -88,6 +88,44 @@ describe('YAML syntax errors', () => {
   });
 });
 
+describe('YAML syntax errors point where the problem starts (issue 14)', () => {
+  const where = (yaml: string): string[] =>
+    parseComposeYaml(yaml, '/p/compose.yaml').diagnostics.map((d) => formatDiagnostic(d, '/p').split('  ')[0]);
+
+  test('an unclosed double quote: at the opening quote, not at the end of the file', () => {
+    // line 5: `    A: "abc` — the quote is in column 8.
+    const yaml = 'services:\n  web:\n    image: nginx\n    environment:\n    A: "abc\n    B: x\n  ports:\n    - 80\n';
+    expect(where(yaml)).toEqual(['compose.yaml:5:8']);
+  });
+
+  test('an unclosed quote in column 9 of line 5, three lines before the end', () => {
+    const yaml = 'services:\n  web:\n    image: nginx\n    environment:\n     A: "abc\n      B: x\n    ports:\n      - 80\n';
+    expect(where(yaml)).toEqual(['compose.yaml:5:9']);
+  });
+
+  test('an unclosed single quote', () => {
+    expect(where("services:\n  web:\n    image: 'nginx\n    restart: always\n")).toEqual(['compose.yaml:3:12']);
+  });
+
+  test('a closed quote with an escaped quote inside is not mistaken for the culprit', () => {
+    expect(where('services:\n  web:\n    command: "say \\"hi\\""\n    image: "nginx\n')).toEqual(['compose.yaml:4:12']);
+  });
+
+  test('bad indentation: at the misplaced key, not at column 1', () => {
+    expect(where('services:\n  web:\n    image: nginx\n   ports:\n      - 80\n')).toEqual(['compose.yaml:4:4']);
+  });
+
+  test('an unclosed quote deep inside 20,000 nested flow lists: located, no stack overflow', () => {
+    const { diagnostics } = parseComposeYaml(`x: ${'['.repeat(20000)}"abc\n`, '/p/compose.yaml');
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.every((d) => d.location?.line === 1)).toBe(true);
+  });
+
+  test('a tab used as indentation: at the tab', () => {
+    expect(where('services:\n  web:\n\timage: nginx\n')).toEqual(['compose.yaml:3:1']);
+  });
+});
+
 describe('parse', () => {
   test('anchors, merge keys, octal modes and source positions', () => {
     const { documents } = parseComposeYaml(

@@ -164,6 +164,7 @@ describe('StatefulSet volumeClaimTemplates', () => {
     ]);
     // Every template is mounted (the API server's rule for volumeClaimTemplates names).
     const mounted = new Set(s.spec.template.spec.containers[0].volumeMounts.map((m: Obj) => m.name));
+    expect(s.spec.volumeClaimTemplates.length).toBeGreaterThan(0);
     for (const t of s.spec.volumeClaimTemplates) expect(mounted.has(t.metadata.name)).toBe(true);
   });
 

@@ -62,7 +62,7 @@ describe('ServiceWorkload', () => {
       image: 'postgres:16-alpine',
       deploy: { labels: {}, limits: { cpus: 0.5, memory: 256 * 1024 * 1024 }, reservations: { memory: 128 * 1024 * 1024 } },
       healthcheck: { test: ['CMD-SHELL', 'pg_isready'], interval: 10, disable: false },
-      envFiles: [{ path: '/work/demo/db.env', required: true, present: true, entries: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: 'x' } }],
+      envFiles: [{ path: '/project/demo/db.env', required: true, present: true, entries: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: 'x' } }],
       environment: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: 'x', TZ: 'UTC' },
       literalEnvironment: { TZ: 'UTC' },
       volumes: [{ type: 'volume', source: 'data', target: '/var/lib/postgresql/data', readOnly: false }],

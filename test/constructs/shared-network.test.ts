@@ -11,6 +11,7 @@ import { expectValidManifests } from '../oracles/k8s';
 import { loadText } from '../helpers/compose-text';
 import { SETTINGS } from '../helpers/project';
 import { GLUETUN } from '../helpers/shared-network-stacks';
+import { fixturePath } from '../helpers/paths';
 
 type Obj = Record<string, any>;
 
@@ -28,7 +29,7 @@ function find(objects: Obj[], kind: string, name: string): Obj {
 const pod = (o: Obj): Obj => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template).spec;
 
 describe('kompose network-mode-service fixture', () => {
-  const objects = render({ 'compose.yaml': fs.readFileSync('/work/shared/corpus/kompose/network-mode-service/compose.yaml', 'utf8') });
+  const objects = render({ 'compose.yaml': fs.readFileSync(fixturePath('corpus', 'kompose', 'network-mode-service', 'compose.yaml'), 'utf8') });
 
   it('one Deployment with client and server containers, one Service; nothing named server', () => {
     expect(ids(objects)).toEqual(['Deployment/client', 'Service/client']);

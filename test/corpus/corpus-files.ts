@@ -7,13 +7,15 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
+import { sharedDir } from '../helpers/paths';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures', 'corpus');
 
-/** ../shared/corpus next to the checkout, or /work/shared/corpus; undefined when absent. */
+/** corpus/ of ../shared (relative to the repository root, see test/helpers/paths.ts); undefined when absent. */
 export function sharedCorpusDir(): string | undefined {
-  const candidates = [path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus'), '/work/shared/corpus'];
-  return candidates.find((c) => fs.existsSync(path.join(c, 'README.md')));
+  const shared = sharedDir();
+  const c = shared && path.join(shared, 'corpus');
+  return c && fs.existsSync(path.join(c, 'README.md')) ? c : undefined;
 }
 
 export interface CorpusFile {

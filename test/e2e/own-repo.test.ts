@@ -104,7 +104,7 @@ test('pack, install, init, synth, snapshot test, change, accept; the library typ
 
   // 2. cdk8s synth writes dist/, which is what `compose-cdk8s synth` writes
   ok('npx', ['--no-install', 'cdk8s', 'synth', '--check-upgrade=false'], repo);
-  expect(fs.readdirSync(path.join(repo, 'dist')).sort()).toEqual(['Kustomization', 'shop.k8s.yaml']);
+  expect(fs.readdirSync(path.join(repo, 'dist')).sort()).toEqual(['.compose-cdk8s', 'Kustomization', 'shop.k8s.yaml']);
   ok('npx', ['--no-install', 'compose-cdk8s', 'synth', '-o', path.join(tmp, 'cli-dist')], repo);
   expect(fs.readFileSync(path.join(repo, 'dist', 'shop.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'cli-dist', 'shop.k8s.yaml'), 'utf8'));
 

@@ -48,8 +48,25 @@ export interface CaseResult {
   readonly problem?: string;
 }
 
+let warmed = false;
+/**
+ * Converts one small stack once, untimed, so the time limit measures a case and not the first
+ * load of the converter and the schema oracle (seconds on a loaded 2-core machine).
+ */
+function warmUp(root: FuzzRoot): void {
+  if (warmed) return;
+  warmed = true;
+  const dir = root.materialize({ family: 'warm-up', files: { 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n' } });
+  try {
+    convertOne({ files: [path.join(dir, 'compose.yaml')], cwd: dir, env: { HOME: '/home/user' } });
+  } finally {
+    root.drop(dir);
+  }
+}
+
 /** Convert in-process; a problem is a crash, schema-invalid output, or a case over the time limit. */
 export function convertCase(root: FuzzRoot, c: FuzzCase, opts: { skipSchema?: boolean } = {}): CaseResult {
+  warmUp(root);
   const dir = root.materialize(c);
   try {
     const start = process.hrtime.bigint();

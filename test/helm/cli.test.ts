@@ -63,7 +63,9 @@ describe('compose-cdk8s helm', () => {
     const dir = path.join(root, 'out', 'tiny-shop');
     expect((await run(['helm', '--sha', SHA, '-o', 'out'])).code).toBe(0);
     const first = fs.readFileSync(path.join(dir, 'values.yaml'), 'utf8');
+    // A template an earlier run wrote (so listed in its .compose-cdk8s) that this run does not write.
     fs.writeFileSync(path.join(dir, 'templates', 'stale.yaml'), 'kind: Stale\n');
+    fs.appendFileSync(path.join(dir, '.compose-cdk8s'), 'templates/stale.yaml\n');
     fs.writeFileSync(path.join(root, 'out', 'other-chart.txt'), 'kept\n');
     expect((await run(['helm', '--sha', SHA, '-o', 'out'])).code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'values.yaml'), 'utf8')).toBe(first);

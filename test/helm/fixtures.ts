@@ -25,7 +25,7 @@ export function shopPlan(settings: Settings = { ...SETTINGS, namespace: 'shop' }
     }),
     service('db', {
       image: 'postgres:16-alpine',
-      envFiles: [{ path: '/work/demo/db.env', required: true, present: true, entries: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: SECRET_VALUE } }],
+      envFiles: [{ path: '/project/demo/db.env', required: true, present: true, entries: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: SECRET_VALUE } }],
       environment: { POSTGRES_DB: 'shop', POSTGRES_PASSWORD: SECRET_VALUE },
       literalEnvironment: {},
       volumes: [{ type: 'volume', source: 'db_data', target: '/var/lib/postgresql/data', readOnly: false }],

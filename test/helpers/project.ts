@@ -38,8 +38,8 @@ export function service(name: string, over: Partial<ComposeService> = {}): Compo
 export function project(services: ComposeService[], over: Partial<ComposeProject> = {}): ComposeProject {
   return {
     name: 'demo',
-    projectDirectory: '/work/demo',
-    files: ['/work/demo/compose.yaml'],
+    projectDirectory: '/project/demo',
+    files: ['/project/demo/compose.yaml'],
     services: Object.fromEntries(services.map((s) => [s.name, s])),
     volumes: {},
     networks: {},

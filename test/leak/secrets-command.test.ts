@@ -23,11 +23,11 @@ const plan: DeploymentPlan = {
 const tricky = `it's "quoted" $HOME \`cmd\` \\ and\nnewline`;
 const secrets: SecretToCreate[] = [
   { name: 'api-secrets', entries: [{ key: 'A', value: Buffer.from(tricky) }, { key: 'B', value: Buffer.from('plain') }] },
-  { name: 'db-password', entries: [{ key: 'db_password', file: '/work/demo/secrets/db password.txt' }] },
+  { name: 'db-password', entries: [{ key: 'db_password', file: '/project/demo/secrets/db password.txt' }] },
 ];
 
 describe('kubectlScript', () => {
-  const script = kubectlScript(plan, secrets, '/work/demo');
+  const script = kubectlScript(plan, secrets, '/project/demo');
 
   it('is a shell script whose arguments reach kubectl unchanged', () => {
     // The create side's stdout is piped into `kubectl apply`, so the stub reports on stderr.
@@ -71,7 +71,7 @@ describe('resolveSecrets', () => {
     service('my_api', { image: 'x:1', expose: [{ port: 80, protocol: 'tcp' }] }),
     service('worker', {
       image: 'x:1',
-      envFiles: [{ path: '/work/demo/worker.env', required: true, present: true, entries: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' } }],
+      envFiles: [{ path: '/project/demo/worker.env', required: true, present: true, entries: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' } }],
       environment: { DATABASE_URL: 'postgres://u:pw@my_api:5432/db' },
       literalEnvironment: {},
       secrets: [{ source: 'token', target: '/run/secrets/token' }],
@@ -85,11 +85,11 @@ describe('resolveSecrets', () => {
   });
 
   it('env values get the same host name rewrites as the manifests; a variable may come from .env', () => {
-    const out = resolveSecrets(p, plan, io({}, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false);
+    const out = resolveSecrets(p, plan, io({}, { '/project/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false);
     expect(out.map((s) => [s.name, s.entries.map((e) => [e.key, 'value' in e ? e.value.toString() : e.file])])).toEqual([
       ['token', [['token', 'from-dotenv']]],
       ['worker-secrets', [['DATABASE_URL', 'postgres://u:pw@my-api:5432/db']]],
     ]);
-    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/work/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[0].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
+    expect(resolveSecrets(p, plan, io({ TOKEN_VAR: 'from-env' }, { '/project/demo/.env': 'TOKEN_VAR=from-dotenv\n' }), false)[0].entries).toEqual([{ key: 'token', value: Buffer.from('from-env') }]);
   });
 });

@@ -14,8 +14,8 @@ import { SETTINGS, project, service } from '../helpers/project';
 const dep = (condition: DependsOn['condition']): DependsOn => ({ condition, required: true, restart: false });
 const lines: Record<string, number> = { 'services.api.ports': 7, 'services.api.privileged': 9, 'services.api': 5 };
 const sourceMap = {
-  locate: (p: string) => (lines[p] ? { file: '/work/demo/compose.yaml', line: lines[p], col: 5 } : undefined),
-  nearest: (p: string) => ({ file: '/work/demo/compose.yaml', line: lines[p] ?? 1, col: 1 }),
+  locate: (p: string) => (lines[p] ? { file: '/project/demo/compose.yaml', line: lines[p], col: 5 } : undefined),
+  nearest: (p: string) => ({ file: '/project/demo/compose.yaml', line: lines[p] ?? 1, col: 1 }),
 };
 
 const raw = (over: Record<string, unknown>) => over;
@@ -89,7 +89,8 @@ describe('rendering', () => {
     expect(md).toContain('| mapped with loss | 1 |');
     expect(md).toContain('```mermaid\nflowchart LR\n');
     expect(md).toContain('| `privileged` | refused | `compose.yaml:9:5` | privileged: true is refused: a privileged pod has full access to the node |');
-    expect(JSON.parse(renderReportJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+    // `generatedBy` lets the next run recognise the file as its own (lib/output/ownership.ts).
+    expect(JSON.parse(renderReportJson(report))).toEqual({ generatedBy: 'compose-cdk8s report', ...JSON.parse(JSON.stringify(report)) });
   });
 
   it('is deterministic', () => {

@@ -30,7 +30,7 @@ describe('planProject rewrites env values that name renamed services', () => {
       image: 'web:1',
       environment: { API_URL: 'http://my_api:8000', OTHER: 'my_api.example.com', BACKEND: 'my_api:8000' },
       literalEnvironment: { API_URL: 'http://my_api:8000', OTHER: 'my_api.example.com' },
-      envFiles: [{ path: '/work/demo/web.env', required: true, present: true, entries: { BACKEND: 'my_api:8000' } }],
+      envFiles: [{ path: '/project/demo/web.env', required: true, present: true, entries: { BACKEND: 'my_api:8000' } }],
     }),
   ]), SETTINGS);
   const web = p.workloads.find((w) => w.name === 'web')!;

@@ -136,7 +136,7 @@ describe('environment and env_file', () => {
   it('env_file → a ConfigMap loaded with envFrom; literal environment overrides it', () => {
     const p = plan1(service('api', {
       image: 'x:1',
-      envFiles: [{ path: '/work/demo/api.env', required: true, present: true, entries: { LOG: 'info', MODE: 'file' } }],
+      envFiles: [{ path: '/project/demo/api.env', required: true, present: true, entries: { LOG: 'info', MODE: 'file' } }],
       environment: { LOG: 'info', MODE: 'literal' },
       literalEnvironment: { MODE: 'literal' },
     }));
@@ -148,7 +148,7 @@ describe('environment and env_file', () => {
   it('credential-looking keys never carry their value: they become Secret references', () => {
     const p = plan1(service('db', {
       image: 'example/db:16',
-      envFiles: [{ path: '/work/demo/db.env', required: true, present: true, entries: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_DB: 'shop' } }],
+      envFiles: [{ path: '/project/demo/db.env', required: true, present: true, entries: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_DB: 'shop' } }],
       environment: { POSTGRES_PASSWORD: 'hunter2', POSTGRES_DB: 'shop', API_TOKEN: 'abc', POSTGRES_PASSWORD_FILE: '/run/secrets/pw' },
       literalEnvironment: { API_TOKEN: 'abc', POSTGRES_PASSWORD_FILE: '/run/secrets/pw' },
     }));
@@ -163,7 +163,7 @@ describe('environment and env_file', () => {
       name: 'db-secrets',
       keys: ['API_TOKEN', 'POSTGRES_PASSWORD'],
       usedBy: ['db'],
-      origin: [{ key: 'API_TOKEN', from: 'environment' }, { key: 'POSTGRES_PASSWORD', from: 'env_file', file: '/work/demo/db.env' }],
+      origin: [{ key: 'API_TOKEN', from: 'environment' }, { key: 'POSTGRES_PASSWORD', from: 'env_file', file: '/project/demo/db.env' }],
     }]);
     expect(JSON.stringify(p)).not.toContain('hunter2');
     expect(JSON.stringify(p)).not.toContain('"abc"');

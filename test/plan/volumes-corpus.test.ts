@@ -14,12 +14,12 @@ import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { validateManifests } from '../oracles/k8s';
 import { SETTINGS } from '../helpers/project';
+import { fixturePath } from '../helpers/paths';
 
 const ROOT = path.resolve(__dirname, '../fixtures/corpus');
-const HAVE_CORPUS = fs.existsSync(path.join(ROOT, 'INDEX.md'));
 
 function validFiles(): string[] {
-  const index = fs.readFileSync(path.join(ROOT, 'INDEX.md'), 'utf8');
+  const index = fs.readFileSync(fixturePath('corpus', 'INDEX.md'), 'utf8');
   const valid = index.split('\n## ')[1] ?? '';
   return [...valid.matchAll(/- `([^`]+)`/g)].map((m) => path.join(ROOT, m[1]));
 }
@@ -40,7 +40,7 @@ const STORAGE_REFUSALS = [
   / more than the 1 MiB a ConfigMap can hold/,
 ];
 
-(HAVE_CORPUS ? describe : describe.skip)('corpus stacks with storage', () => {
+describe('corpus stacks with storage', () => {
   it('plan into schema-valid objects, or are refused for issue 4 reasons only', () => {
     let planned = 0;
     let refused = 0;

@@ -9,7 +9,7 @@ import { checkAllXK8s, readServiceXK8s, readTopLevelXK8s, readVolumeXK8s } from 
 import { project, service } from '../helpers/project';
 import { composeErrorsOf } from '../helpers/errors';
 
-const located = { locate: () => undefined, nearest: (p: string) => ({ file: '/work/demo/compose.yaml', line: p.length, col: 3 }) };
+const located = { locate: () => undefined, nearest: (p: string) => ({ file: '/project/demo/compose.yaml', line: p.length, col: 3 }) };
 
 const errorsOf = composeErrorsOf;
 

@@ -7,7 +7,7 @@ import { supplyModel, SupplyModel } from '../../lib/output/supply';
 import { planProject } from '../../lib/plan/plan';
 import { project, service, SETTINGS } from '../helpers/project';
 
-export const REPO = '/work/repo';
+export const REPO = '/project/repo';
 export const PROJECT_DIR = `${REPO}/app`;
 
 export function demoServices(): ComposeService[] {

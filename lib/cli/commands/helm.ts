@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from '../../output/helm';
-import { renderChartFiles, writeChartFiles } from '../../output/outputs';
+import { guardOf, renderChartFiles, writeChartFiles } from '../../output/outputs';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -20,7 +20,7 @@ interface HelmCommandFlags extends ProjectFlags {
 export function helmCommand(io: CliIO): Command {
   return withProjectOptions(new Command('helm'))
     .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/')
-    .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
+    .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole if compose-cdk8s owns it (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {
       const conversion = convert(convertOptions(flags, io));
@@ -30,7 +30,7 @@ export function helmCommand(io: CliIO): Command {
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const env = { ...io.env, [ENV_HELM_OUTPUT]: helm.output ?? DEFAULT_HELM_OUTPUT, [ENV_CHART_VERSION]: helm.chartVersion };
       const files = renderChartFiles(conversion, env, envFilesOf(flags, io.cwd, conversion));
-      const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files);
+      const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files, guardOf(conversion, io.cwd));
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';
       io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services) to ${rel}/\n`);

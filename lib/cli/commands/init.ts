@@ -17,7 +17,7 @@ import { toDns1035 } from '../../plan/names';
 import { devDependencies, version } from '../../../package.json';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
-import { writeFileAtomic } from './images';
+import { makeDirs, writingTo } from '../../output/ownership';
 import { renderWorkflowFiles } from './workflows';
 
 interface InitFlags extends ProjectFlags {
@@ -68,12 +68,12 @@ export function initCommand(io: CliIO): Command {
         if (exists && fs.readFileSync(target, 'utf8') === text) outcomes.push({ file, action: 'unchanged' });
         else if (exists && !flags.force) outcomes.push({ file, action: 'skipped', note: 'exists; --force overwrites it' });
         else {
-          writeFileAtomic(target, text);
+          writeText(target, text, io.cwd);
           outcomes.push({ file, action: 'wrote' });
         }
       }
       for (const merged of [pkg, ignore]) {
-        if (merged.text !== undefined) writeFileAtomic(path.join(io.cwd, merged.outcome.file), merged.text);
+        if (merged.text !== undefined) writeText(path.join(io.cwd, merged.outcome.file), merged.text, io.cwd);
         outcomes.push(merged.outcome);
       }
 
@@ -90,6 +90,25 @@ export function initCommand(io: CliIO): Command {
         '',
       ].join('\n'));
     });
+}
+
+/**
+ * Write a file whole (temporary file, then rename), with the plain errors of ownership.ts. Not
+ * writeFileAtomic: init's files are the user's (no generated header); its own rule (never
+ * overwrite without --force, merge package.json and .gitignore) decides.
+ */
+function writeText(file: string, text: string, cwd: string): void {
+  writingTo(file, cwd, () => {
+    makeDirs(path.dirname(file));
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
 }
 
 /** The Compose files as given (relative to the repository), else the one `docker compose` would find. */

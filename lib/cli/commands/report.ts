@@ -42,7 +42,7 @@ export function reportCommand(io: CliIO): Command {
         printDiagnostics(io, [...project.warnings, ...plan.warnings]);
         const dist = path.resolve(io.cwd, flags.dist);
         const dir = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : path.dirname(dist);
-        const files = writeReport(dir, dist, report);
+        const files = writeReport(dir, dist, report, io.cwd);
         const s = report.summary;
         io.stdout(`${s.mapped} mapped, ${s.lossy} mapped with loss, ${s.ignored} ignored, ${s.refused} refused; wrote ${files.map((f) => path.relative(io.cwd, f) || f).join(', ')}\n`);
       }

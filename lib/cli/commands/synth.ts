@@ -21,7 +21,7 @@ interface SynthFlags extends ProjectFlags {
 export function synthCommand(io: CliIO): Command {
   return withProjectOptions(new Command('synth'))
     .description('convert the Compose project into Kubernetes manifests')
-    .option('-o, --output <dir>', 'output folder, replaced as a whole', 'dist')
+    .option('-o, --output <dir>', 'output folder, replaced as a whole; only a new or empty folder or one compose-cdk8s wrote (see README)', 'dist')
     .option('--digests <file>', 'digests.json from the docr-build workflow: image digests and the build run as release metadata')
     .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
     .option('--chart-version <semver>', 'Helm chart version (env COMPOSE_CDK8S_CHART_VERSION; default 0.1.0)')

@@ -12,6 +12,7 @@ import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
 import { writeFileAtomic } from './images';
+import { assertOwnedFile, hasGeneratedHeader } from '../../output/ownership';
 
 export interface WorkflowsFlags extends ProjectFlags {
   output: string;
@@ -54,7 +55,7 @@ export function workflowOptionsFromFlags(flags: WorkflowsFlags): WorkflowOptions
 export function workflowsCommand(io: CliIO): Command {
   return withProjectOptions(new Command('workflows'))
     .description('write the GitHub Actions workflows: docr-build.yml, deploy.yml, registry-gc.yml')
-    .option('-o, --output <dir>', 'workflows folder (only the three files are replaced)', '.github/workflows')
+    .option('-o, --output <dir>', 'workflows folder (only the three files are written; an existing one only if compose-cdk8s wrote it)', '.github/workflows')
     .option('--repo-root <dir>', 'repository root (paths in the workflows are relative to it; default: the working directory)')
     .addOption(new Option('--deploy <mode>', 'gitops: commit manifests to a GitOps branch/repo; kubectl: apply to DOKS; droplet: docker compose on a droplet').choices([...DEPLOY_MODES]))
     .option('--branch <name>', 'branch whose pushes build, push and deploy (default main)')
@@ -73,7 +74,9 @@ export function workflowsCommand(io: CliIO): Command {
     .action((flags: WorkflowsFlags) => {
       const { files, builtServices, deploy } = renderWorkflowFiles(flags, io);
       const dir = path.resolve(io.cwd, flags.output);
-      for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name]);
+      // Check all three before writing any, so a refusal changes nothing.
+      for (const name of Object.keys(files).sort()) assertOwnedFile(path.join(dir, name), hasGeneratedHeader, io.cwd);
+      for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name], io.cwd);
       const rel = path.relative(io.cwd, dir) || '.';
       io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${builtServices} built services, deploy: ${deploy})\n`);
     });

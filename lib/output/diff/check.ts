@@ -9,6 +9,9 @@ import type { Conversion } from '../../pipeline';
 import type { GeneratorContext, OutputGenerator } from '../generators';
 import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
 import { readTree } from './tree';
+import { OWNER_MARKER } from '../ownership';
+
+const isOwnerMarker = (name: string): boolean => name === OWNER_MARKER || name.endsWith(`/${OWNER_MARKER}`);
 
 export type Staleness =
   /** In the expected output but not committed. */
@@ -74,7 +77,8 @@ export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets
   for (const t of targets) {
     const expected = t.generator.render(conversion, stamp, ctx);
     const owns = t.generator.owns;
-    const actual = readTree(t.dir, owns ? (name) => owns(name, conversion) : undefined);
+    // The ownership manifest (ownership.ts) is bookkeeping of the writer, not an output to compare.
+    const actual = readTree(t.dir, (name) => !isOwnerMarker(name) && (!owns || owns(name, conversion)));
     const shown = (name: string): string => path.relative(cwd, path.join(t.dir, name)).split(path.sep).join('/');
     for (const name of [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort(compareStrings)) {
       const want = expected[name];

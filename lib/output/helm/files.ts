@@ -106,4 +106,6 @@ export const HELMIGNORE = `# Patterns to ignore when building packages.
 .idea/
 *.tmproj
 .vscode/
+# compose-cdk8s's list of the files it wrote here (not part of the chart).
+.compose-cdk8s
 `;

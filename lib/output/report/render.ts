@@ -8,6 +8,9 @@ import { ConversionReport, ReportRow, STATUS_LABEL } from './model';
 export const REPORT_MARKDOWN = 'conversion-report.md';
 export const REPORT_JSON = 'conversion-report.json';
 
+/** The JSON report's `generatedBy` field: how the next run recognises the file as its own. */
+export const REPORT_GENERATED_BY = 'compose-cdk8s report';
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -55,5 +58,5 @@ export function renderReportMarkdown(report: ConversionReport): string {
 }
 
 export function renderReportJson(report: ConversionReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify({ generatedBy: REPORT_GENERATED_BY, ...report }, null, 2)}\n`;
 }

@@ -9,12 +9,16 @@
  * (Compose's `config` drops top-level secrets/configs no service uses).
  */
 
-/** The per-service fields the issue asks to compare, in report order. */
-export const SERVICE_FIELDS = ['image', 'build', 'ports', 'environment', 'volumes', 'depends_on', 'healthcheck', 'deploy', 'secrets', 'configs'] as const;
+/** Every per-service field the typed model carries (lib/compose/model.ts ComposeService), in report order. */
+export const SERVICE_FIELDS = [
+  'image', 'build', 'command', 'entrypoint', 'user', 'working_dir', 'hostname', 'ports', 'expose', 'environment', 'volumes', 'tmpfs',
+  'depends_on', 'healthcheck', 'deploy', 'restart', 'labels', 'profiles', 'networks', 'network_mode', 'secrets', 'configs',
+  'stop_grace_period', 'shm_size',
+] as const;
 export type ServiceField = (typeof SERVICE_FIELDS)[number];
 
-/** Top-level resource maps compared per entry (`secrets.<name>`, `configs.<name>`). */
-export const TOP_FIELDS = ['secrets', 'configs'] as const;
+/** Top-level maps compared per entry (`volumes.<name>`, `networks.<name>`, `secrets.<name>`, `configs.<name>`). */
+export const TOP_FIELDS = ['volumes', 'networks', 'secrets', 'configs'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -64,6 +68,15 @@ export function usedResources(project: any, top: 'secrets' | 'configs'): Set<str
   for (const s of Object.values<any>(project?.services ?? {})) {
     for (const list of [s?.[top], s?.build?.[top]])
       if (Array.isArray(list)) for (const r of list) out.add(typeof r === 'string' ? r : String(r?.source));
+  }
+  return out;
+}
+
+/** Named volumes some service mounts. Compose's `config` drops the others (as for secrets above). */
+export function usedVolumes(project: any): Set<string> {
+  const out = new Set<string>();
+  for (const s of Object.values<any>(project?.services ?? {})) {
+    for (const v of Array.isArray(s?.volumes) ? s.volumes : []) if (v?.type === 'volume' && v.source) out.add(String(v.source));
   }
   return out;
 }
@@ -136,6 +149,8 @@ export function normVolumes(v: unknown): Json | undefined {
       if (!isObject(m)) return m;
       const o: Record<string, unknown> = { ...m };
       if (o.read_only === false) delete o.read_only;
+      // Long syntax: create_host_path defaults to false (Compose prints it only when true).
+      if (isObject(o.bind) && o.bind.create_host_path === false) o.bind = { ...o.bind, create_host_path: undefined };
       if (isObject(o.tmpfs) && o.tmpfs.size !== undefined) o.tmpfs = { ...o.tmpfs, size: Number(o.tmpfs.size) };
       return o;
     }),
@@ -217,15 +232,103 @@ export function normTopResource(v: unknown): Json | undefined {
   return prune(o);
 }
 
+/** `command` / `entrypoint`: a list of words; `null` (Compose's "reset") is absent. */
+export function normWords(v: unknown): Json | undefined {
+  if (v === null || v === undefined) return undefined;
+  return prune(typeof v === 'string' ? [v] : v);
+}
+
+/** `labels` and other string maps: values as strings. */
+export function normStringMap(v: unknown): Json | undefined {
+  if (!isObject(v)) return prune(v);
+  return prune(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null ? null : String(x)])));
+}
+
+/** `expose`: `"3000"`, `"3000/udp"`, `"3000-3002"` (Compose keeps ranges) → one `port/protocol` each. */
+export function normExpose(v: unknown): Json | undefined {
+  if (!Array.isArray(v)) return prune(v);
+  const out: string[] = [];
+  for (const e of v) {
+    const m = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(String(e));
+    if (!m) {
+      out.push(String(e));
+      continue;
+    }
+    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+    for (let p = from; p <= to; p++) out.push(`${p}/${m[3] ?? 'tcp'}`);
+  }
+  return prune(out);
+}
+
+/** A size with a unit (`64m`, `1g`, `65536`) in bytes, 1024-based like Docker. */
+function bytes(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(v.trim());
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf(m[2].toLowerCase() || ' '));
+}
+
+/** Service `tmpfs`: Compose keeps `target[:size=N,mode=M]` strings; compared as target + size in bytes. */
+export function normTmpfs(v: unknown): Json | undefined {
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list)) return prune(v);
+  return prune(
+    list.map((t) => {
+      if (isObject(t)) return { target: t.target, size: t.size === undefined ? undefined : Number(t.size) };
+      const [target, opts = ''] = String(t).split(/:(.*)/s);
+      const size = /(?:^|,)size=([^,]+)/.exec(opts)?.[1];
+      return { target, size: size === undefined ? undefined : bytes(size) };
+    }),
+  );
+}
+
+/** Service `networks`: a map; `null` (joined with no options) is `true`, so prune keeps the network. */
+export function normServiceNetworks(v: unknown): Json | undefined {
+  if (!isObject(v)) return prune(v);
+  const out: Record<string, Json> = {};
+  for (const [k, n] of Object.entries(v)) out[k] = prune(isObject(n) ? n : {}) ?? true;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** `shm_size` in bytes (Compose prints a string of bytes). */
+export function normBytes(v: unknown): Json | undefined {
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'number' ? String(v) : String(bytes(String(v)) ?? v);
+}
+
 export const SERVICE_NORMALIZERS: Record<ServiceField, (v: unknown) => Json | undefined> = {
   image: normImage,
   build: normBuild,
+  command: normWords,
+  entrypoint: normWords,
+  user: normImage,
+  working_dir: normImage,
+  hostname: normImage,
   ports: normPorts,
+  expose: normExpose,
   environment: normEnvironment,
   volumes: normVolumes,
+  tmpfs: normTmpfs,
   depends_on: normDependsOn,
   healthcheck: normHealthcheck,
   deploy: normDeploy,
+  restart: normImage,
+  labels: normStringMap,
+  profiles: prune,
+  networks: normServiceNetworks,
+  network_mode: normImage,
   secrets: normSecretRefs,
   configs: normConfigRefs,
+  stop_grace_period: normImage,
+  shm_size: normBytes,
 };
+
+/** Top-level volume / network definitions (the keys the model carries; `external: false` is absent). */
+export function normTopNamed(v: unknown): Json | undefined {
+  if (!isObject(v)) return prune(v);
+  const o: Record<string, unknown> = { ...v };
+  if (o.external === false) delete o.external;
+  if (o.internal === false) delete o.internal;
+  if (isObject(o.labels)) o.labels = normStringMap(o.labels);
+  if (isObject(o.driver_opts)) o.driver_opts = normStringMap(o.driver_opts);
+  return prune(o);
+}

@@ -8,10 +8,11 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadProject, toComposeConfigJson } from '../../../lib/compose';
+import { loadProject } from '../../../lib/compose';
 import { ComposeError, Diagnostic } from '../../../lib/diagnostics';
 import { toolPath } from '../../oracles/tools';
-import { SERVICE_FIELDS, SERVICE_NORMALIZERS, normTopResource, stableJson, TOP_FIELDS, unescapeDollars, usedResources } from './normalize';
+import { modelJson, projectCompose } from './model-json';
+import { SERVICE_FIELDS, SERVICE_NORMALIZERS, normTopNamed, normTopResource, stableJson, TOP_FIELDS, unescapeDollars, usedResources, usedVolumes } from './normalize';
 
 export const CORPUS = path.resolve(__dirname, '../../fixtures/corpus');
 
@@ -86,7 +87,8 @@ export interface OursResult {
 export function runOurs(absFile: string): OursResult {
   try {
     const p = loadProject({ files: [absFile], env: { ...CLEAN_ENV }, cwd: path.dirname(absFile) });
-    return { ok: true, json: toComposeConfigJson(p) as Record<string, any>, diagnostics: [] };
+    // From the typed model only (model-json.ts), never from the raw input.
+    return { ok: true, json: modelJson(p) as Record<string, any>, diagnostics: [] };
   } catch (e) {
     if (e instanceof ComposeError) return { ok: false, diagnostics: e.diagnostics };
     return { ok: false, diagnostics: [], crash: String(e instanceof Error ? e.stack : e) };
@@ -113,13 +115,18 @@ export interface FileResult {
   readonly fields: readonly FieldResult[];
   readonly compose: OracleResult;
   readonly ours: OursResult;
+  /** Keys of Compose's output the typed model has no field for (dotted path → count), left out of the comparison. */
+  readonly unmodelled: ReadonlyMap<string, number>;
 }
 
 export type AllowList = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** Field-by-field comparison of two successful loads. */
-export function compareProjects(file: string, composeRaw: any, ours: Record<string, any>, allow: AllowList): FieldResult[] {
-  const compose = unescapeDollars(composeRaw) as any;
+/**
+ * Field-by-field comparison of two successful loads. Compose's output is first cut to the keys the
+ * typed model carries (model-json.ts); the keys cut away are counted in `unmodelled`.
+ */
+export function compareProjects(file: string, composeRaw: any, ours: Record<string, any>, allow: AllowList, unmodelled: Map<string, number> = new Map()): FieldResult[] {
+  const compose = projectCompose(unescapeDollars(composeRaw), unmodelled) as any;
   const fields: FieldResult[] = [];
   const allowed = allow[file] ?? {};
   const push = (p: string, c: unknown, o: unknown) => {
@@ -138,8 +145,14 @@ export function compareProjects(file: string, composeRaw: any, ours: Record<stri
   for (const top of TOP_FIELDS) {
     const c: Record<string, unknown> = compose[top] ?? {};
     const o: Record<string, unknown> = ours[top] ?? {};
-    const used = new Set([...usedResources(compose, top), ...usedResources(ours, top)]);
-    for (const k of [...new Set([...Object.keys(c), ...Object.keys(o)])].filter((x) => used.has(x)).sort()) push(`${top}.${k}`, normTopResource(c[k]), normTopResource(o[k]));
+    if (top === 'secrets' || top === 'configs') {
+      const used = new Set([...usedResources(compose, top), ...usedResources(ours, top)]);
+      for (const k of [...new Set([...Object.keys(c), ...Object.keys(o)])].filter((x) => used.has(x)).sort()) push(`${top}.${k}`, normTopResource(c[k]), normTopResource(o[k]));
+    } else {
+      // Compose's `config` drops volumes no enabled service mounts; networks are all compared.
+      const used = top === 'volumes' ? new Set([...usedVolumes(compose), ...usedVolumes(ours)]) : undefined;
+      for (const k of [...new Set([...Object.keys(c), ...Object.keys(o)])].filter((x) => !used || used.has(x)).sort()) push(`${top}.${k}`, normTopNamed(c[k]), normTopNamed(o[k]));
+    }
   }
   return fields;
 }
@@ -166,14 +179,15 @@ export async function compareFile(entry: CorpusEntry, allow: AllowList, root: st
   const abs = path.join(root, entry.file);
   const compose = await runCompose(abs);
   const ours = runOurs(abs);
-  if (!compose.ok && !ours.ok) return { file: entry.file, outcome: 'both-reject', fields: [], compose, ours };
+  const unmodelled = new Map<string, number>();
+  if (!compose.ok && !ours.ok) return { file: entry.file, outcome: 'both-reject', fields: [], compose, ours, unmodelled };
   if (!compose.ok || !ours.ok) {
     const outcome = compose.ok ? 'only-we-reject' : 'only-compose-rejects';
-    return { file: entry.file, outcome, allowed: allow[entry.file]?.[OUTCOME_KEY], fields: [], compose, ours };
+    return { file: entry.file, outcome, allowed: allow[entry.file]?.[OUTCOME_KEY], fields: [], compose, ours, unmodelled };
   }
-  const fields = compareProjects(entry.file, compose.json, ours.json!, allow);
+  const fields = compareProjects(entry.file, compose.json, ours.json!, allow, unmodelled);
   const outcome = fields.every((f) => f.agree || f.allowed) ? 'agree' : 'disagree';
-  return { file: entry.file, outcome, fields, compose, ours };
+  return { file: entry.file, outcome, fields, compose, ours, unmodelled };
 }
 
 /** Runs `fn` over `items` with at most `size` in flight; results in input order. */
@@ -199,17 +213,27 @@ export interface Summary {
   readonly fields: number;
   readonly agreeingFields: number;
   readonly allowedFields: number;
+  /** Compared fields where at least one side has a value (absent on both sides is not a comparison). */
+  readonly nonEmptyFields: number;
+  /** Of those, the ones that agree exactly. */
+  readonly nonEmptyAgreeing: number;
 }
 
 export function summarize(results: readonly FileResult[]): Summary {
   let fields = 0;
   let agreeingFields = 0;
   let allowedFields = 0;
+  let nonEmptyFields = 0;
+  let nonEmptyAgreeing = 0;
   for (const r of results)
     for (const f of r.fields) {
       fields++;
       if (f.agree) agreeingFields++;
       else if (f.allowed) allowedFields++;
+      if (f.compose !== 'undefined' || f.ours !== 'undefined') {
+        nonEmptyFields++;
+        if (f.agree) nonEmptyAgreeing++;
+      }
     }
   return {
     files: results.length,
@@ -218,5 +242,7 @@ export function summarize(results: readonly FileResult[]): Summary {
     fields,
     agreeingFields,
     allowedFields,
+    nonEmptyFields,
+    nonEmptyAgreeing,
   };
 }
