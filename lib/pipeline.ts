@@ -9,7 +9,7 @@ import type { DeploymentPlan } from './plan/model';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { ComposeError } from './diagnostics';
-import { resolveSettings, Settings, SettingsFlags } from './settings';
+import { readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
   /** Settings given on the command line. */
@@ -44,6 +44,7 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
     xk8s: readTopLevelXK8s(project),
     gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
     locate: (path) => project.sourceMap.nearest(path),
+    xk8sHelm: readXK8sHelm(project),
   });
   const plan = planProject(project, settings, { env: options.env });
   return { project, settings, plan };

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
 import { ComposeError, Diagnostic, formatDiagnostic, sortDiagnostics } from '../diagnostics';
-import { interpolationEnvFiles, conversionStamp } from '../output/diff/inputs-hash';
+import { conversionStamp } from '../output/inputs-stamp';
 import { loadRelease, renderDistChart, stampYamlFiles } from '../output/dist';
 import { synthChart } from '../output/manifests';
 import { writeOutputs } from '../output/outputs';
@@ -89,7 +89,7 @@ export class ComposeApp extends App {
     const { conversion } = chart;
     const digests = this.digestsFile;
     const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
-    return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion, this.envFiles(chart)));
+    return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
   }
 
   /** Write the manifests folder (and the report and Helm chart when asked for), as `compose-cdk8s synth` does. */
@@ -101,12 +101,8 @@ export class ComposeApp extends App {
     const result = writeOutputs({
       conversion,
       cwd: this.cwd,
-      env: chart.composeProps.env ?? process.env,
       outputDir,
-      interpolationEnvFiles: this.envFiles(chart),
       digestsFile: this.digestsFile,
-      helmDir: chart.composeProps.helmDir,
-      chartVersion: chart.composeProps.chartVersion,
       report: this.props.report ?? false,
       manifests: (release) => this.manifests(chart, release),
     });
@@ -126,11 +122,6 @@ export class ComposeApp extends App {
 
   private get cwd(): string {
     return this.props.cwd ?? process.cwd();
-  }
-
-  private envFiles(chart: ComposeChart): string[] {
-    const { envFiles, cwd } = chart.composeProps;
-    return interpolationEnvFiles(envFiles, cwd ?? process.cwd(), chart.project.projectDirectory);
   }
 
   /** The manifests folder's files, unstamped: the ComposeChart's, then any other chart's. */

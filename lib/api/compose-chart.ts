@@ -259,6 +259,8 @@ function convertProps(props: ComposeChartProps): Conversion {
       shortSha: props.shortSha,
       namespace: props.namespace,
       pullSecret: props.pullSecret,
+      helmOutput: props.helmDir,
+      chartVersion: props.chartVersion,
       ...(props.strict ? { strict: true } : {}),
     },
   });

@@ -2,10 +2,9 @@
  * Options shared by every command that reads a Compose project: the same flags `docker compose`
  * takes for finding and reading files, plus the registry settings.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { ConvertOptions } from '../pipeline';
+import { DEFAULT_REGISTRY, SettingsFlags } from '../settings';
 import type { CliIO } from './io';
 
 export interface ProjectFlags {
@@ -32,7 +31,7 @@ export function withProjectOptions(cmd: Command): Command {
     .option('--env-file <path>', 'environment file for interpolation (repeatable; default: <project>/.env)', collect)
     .option('--profile <name>', 'enable a Compose profile (repeatable; also COMPOSE_PROFILES)', collect)
     .option('-p, --project-name <name>', 'project name (default: name:, COMPOSE_PROJECT_NAME or the folder)')
-    .option('--registry <name>', 'DigitalOcean Container Registry name (env DOCR_REGISTRY; default the-shop)')
+    .option('--registry <name>', `DigitalOcean Container Registry name (env DOCR_REGISTRY; default ${DEFAULT_REGISTRY})`)
     .option('--sha <tag>', 'image tag for built services (default: IMAGE_TAG, GITHUB_SHA, then git rev-parse HEAD)')
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
@@ -40,7 +39,8 @@ export function withProjectOptions(cmd: Command): Command {
     .addOption(new Option('--strict', 'exit 1 and write nothing when a service\'s environment holds a credential written literally (a password, token or key value in the Compose file), instead of warning'));
 }
 
-export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
+/** The conversion options of a command's flags; `more` adds the command's own settings flags (e.g. the chart's). */
+export function convertOptions(flags: ProjectFlags, io: CliIO, more: SettingsFlags = {}): ConvertOptions {
   return {
     files: flags.file,
     projectDirectory: flags.projectDirectory,
@@ -56,16 +56,7 @@ export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
       namespace: flags.namespace,
       pullSecret: flags.pullSecret,
       ...(flags.strict ? { strict: true } : {}),
+      ...Object.fromEntries(Object.entries(more).filter(([, v]) => v !== undefined)),
     },
   };
-}
-
-/** The Compose file names `docker compose` looks for, in its order. */
-export const COMPOSE_FILE_NAMES: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-
-/** Whether the flags or the environment name a Compose file, or the project folder holds one. */
-export function hasComposeProject(flags: ProjectFlags, io: CliIO): boolean {
-  if (flags.file?.length || io.env.COMPOSE_FILE) return true;
-  const dir = path.resolve(io.cwd, flags.projectDirectory ?? '.');
-  return COMPOSE_FILE_NAMES.some((f) => fs.existsSync(path.join(dir, f)));
 }

@@ -1,7 +1,7 @@
 /**
  * dist/: the one definition of what the manifests folder holds, shared by `compose-cdk8s synth`,
- * the cdk8s app (main.ts) and `compose-cdk8s check`: the manifests with release metadata
- * (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
+ * the library's ComposeApp (cdk8s apps) and `compose-cdk8s check`: the manifests with release
+ * metadata (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
  *
  * Throws ComposeError for a bad digests file; nothing here writes.
  */
@@ -13,7 +13,7 @@ import { ComposeError, error } from '../diagnostics';
 import { buildsImages, DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
-import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { InputsStamp, withStamp } from './inputs-stamp';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
 import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
 

@@ -1,28 +1,53 @@
 /**
  * `compose-cdk8s pull-secret`: prints a kubernetes.io/dockerconfigjson Secret for DOCR to stdout.
  * It never writes a file: pipe it to `kubectl apply -f -`.
+ *
+ * Its name, namespace and registry are resolved like every other command's (lib/settings.ts:
+ * flags, env, the project's `x-k8s` block, defaults, validated), so the Secret it prints is the
+ * one the manifests reference. It takes the project options like every command; the project is
+ * read when there is one (`-f`, COMPOSE_FILE, or a compose.yaml found like `docker compose` finds
+ * it); without one, flags, env and defaults decide.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { ComposeError, error } from '../../diagnostics';
 import { pullSecretYaml } from '../../output/supply';
-import { DEFAULT_REGISTRY } from '../../settings';
-import { convert } from '../../pipeline';
+import { discoverFiles } from '../../compose/discovery';
+import { loadProject } from '../../compose/load';
+import type { ComposeProject } from '../../compose/model';
+import { readTopLevelXK8s } from '../../plan/x-k8s';
+import { resolveRegistryTarget } from '../../settings';
 import type { CliIO } from '../io';
-import { convertOptions, hasComposeProject, ProjectFlags, withProjectOptions } from '../options';
+import { ProjectFlags, withProjectOptions } from '../options';
 
 interface PullSecretFlags extends ProjectFlags {
   dockerConfig: string;
   name?: string;
 }
 
+/** The Compose project of the working directory, when there is one. */
+function projectOf(flags: PullSecretFlags, io: CliIO): ComposeProject | undefined {
+  const exists = (f: string): boolean => fs.existsSync(f);
+  const dir = path.resolve(io.cwd, flags.projectDirectory ?? '.');
+  if (!flags.file?.length && !io.env.COMPOSE_FILE && discoverFiles(dir, exists).length === 0) return undefined;
+  return loadProject({
+    files: flags.file,
+    projectDirectory: flags.projectDirectory,
+    envFiles: flags.envFile,
+    profiles: flags.profile,
+    projectName: flags.projectName,
+    env: io.env,
+    cwd: io.cwd,
+  });
+}
+
 export function pullSecretCommand(io: CliIO): Command {
   return withProjectOptions(new Command('pull-secret'))
-    .description('print a DOCR image pull Secret built from a Docker config file (stdout only; pipe to kubectl apply -f -). '
-      + 'Name, namespace and registry come from the project options and the Compose file\'s x-k8s block when there is a Compose file, else from the flags and environment')
+    .description('print a DOCR image pull Secret built from a Docker config file (stdout only; pipe to kubectl apply -f -); '
+      + 'its name, namespace and registry follow the project options and the Compose file\'s x-k8s block when there is a Compose file')
     .requiredOption('--docker-config <file>', 'Docker config JSON with an auths entry for registry.digitalocean.com (doctl registry docker-config)')
-    .option('--name <name>', 'Secret name (same as --pull-secret; env DOCR_PULL_SECRET; default registry-<registry>)')
+    .option('--name <name>', 'Secret name (same as --pull-secret; env DOCR_PULL_SECRET, x-k8s.pullSecret; default registry-<registry>)')
     .action((flags: PullSecretFlags) => {
       const file = path.resolve(io.cwd, flags.dockerConfig);
       let text: string;
@@ -31,14 +56,16 @@ export function pullSecretCommand(io: CliIO): Command {
       } catch {
         throw new ComposeError(error(`cannot read ${flags.dockerConfig}`, { hint: 'create it with `doctl registry docker-config > docker-config.json`' }));
       }
-      const settings = hasComposeProject(flags, io)
-        // The Secret does not depend on the image tag: outside a checkout, do not insist on one.
-        ? convert({ ...convertOptions({ ...flags, pullSecret: flags.name ?? flags.pullSecret }, io), gitSha: () => 'HEAD' }).settings
-        : undefined;
-      const registry = flags.registry ?? io.env.DOCR_REGISTRY ?? DEFAULT_REGISTRY;
+      const project = projectOf(flags, io);
+      const target = resolveRegistryTarget({
+        flags: { registry: flags.registry, pullSecret: flags.name ?? flags.pullSecret, namespace: flags.namespace },
+        env: io.env,
+        xk8s: project ? readTopLevelXK8s(project) : {},
+        locate: (p) => project?.sourceMap.nearest(p),
+      });
       const { yaml, errors } = pullSecretYaml(text, {
-        name: settings?.pullSecretName ?? flags.name ?? flags.pullSecret ?? io.env.DOCR_PULL_SECRET ?? `registry-${registry}`,
-        namespace: settings ? settings.namespace : flags.namespace ?? io.env.K8S_NAMESPACE,
+        name: target.pullSecretName,
+        namespace: target.namespace,
         file: flags.dockerConfig,
       });
       if (errors.length || yaml === undefined) throw new ComposeError(errors);
