@@ -17,6 +17,12 @@ function loadCli() {
   return require(path.join(ROOT, 'lib', 'cli', 'main.ts'));
 }
 
+// Output piped into a reader that stops early (`| head`): stop quietly, as other tools do.
+process.stdout.on('error', (e) => {
+  if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const { run, processIO } = loadCli();
 run(process.argv.slice(2), processIO()).then(
   (code) => { process.exitCode = code; },

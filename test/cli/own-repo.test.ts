@@ -163,3 +163,10 @@ test('every command\'s --help ends with an example, and every command takes the 
     expect(r.stdout).toContain('-f, --file <path>');
   }
 });
+
+test('output piped into a reader that stops early ends quietly (no EPIPE stack trace)', () => {
+  const bin = path.resolve(__dirname, '..', '..', 'bin', 'compose-cdk8s.js');
+  // `true` exits without reading, long before node has started: every write meets a closed pipe.
+  const r = execFileSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" synth --help 2>&1 >/dev/stdout | true; echo "exit=$?"`], { encoding: 'utf8', env: cleanEnv() });
+  expect(r).toBe('exit=0\n');
+});
