@@ -19,6 +19,7 @@ import { synthChart } from '../output/manifests';
 import { writeOutputs } from '../output/outputs';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
+import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
 import { ComposeChart } from './compose-chart';
 
 export interface ComposeAppProps extends AppProps {
@@ -114,6 +115,8 @@ export class ComposeApp extends App {
       for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+    // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
+    for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
   }
 
   private get digestsFile(): string | undefined {
