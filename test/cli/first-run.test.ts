@@ -67,7 +67,8 @@ describe('no image tag when nothing is built (outside git)', () => {
     const dir = stack({ 'compose.yaml': THIRD_PARTY });
     const env = outsideGitEnv();
     const synth = spawnCli(['synth', '--helm', 'helm', '--report'], { cwd: dir, env });
-    expect(synth).toMatchObject({ code: 0, stderr: '' });
+    // The only line on stderr is the decided-default notice (neither service reserves resources).
+    expect(synth).toMatchObject({ code: 0, stderr: expect.stringMatching(/^warning: no resource reservation for cache \(cpu 50m, memory 64Mi\), web \(cpu 50m, memory 64Mi\): [^\n]*\n$/) });
     expect(spawnCli(['helm', '-o', 'helm'], { cwd: dir, env })).toMatchObject({ code: 0 });
     expect(spawnCli(['report'], { cwd: dir, env }).code).toBe(0);
     expect(spawnCli(['check'], { cwd: dir, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^up to date: dist\/, helm\//) });
