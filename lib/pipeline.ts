@@ -6,6 +6,7 @@ import { loadProject, LoadOptions } from './compose';
 import type { ComposeProject } from './compose/model';
 import { gitHeadSha } from './git';
 import type { DeploymentPlan } from './plan/model';
+import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { ComposeError } from './diagnostics';
@@ -46,5 +47,6 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
     locate: (path) => project.sourceMap.nearest(path),
   });
   const plan = planProject(project, settings, { env: options.env });
-  return { project, settings, plan };
+  // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.
+  return { project: withoutLeftOut(project, plan.leftOut), settings, plan };
 }

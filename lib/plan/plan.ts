@@ -21,6 +21,7 @@ import { applyServiceExtras, prepareServices } from './service-extras';
 import { planClaimSharing } from './claim-sharing';
 import { shareNetworks } from './shared-network';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
+import { planLeftOut } from './left-out';
 
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
@@ -70,9 +71,20 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
 }
 
 /** Turn a loaded Compose project into a deployment plan; throws ComposeError on conflicts. */
-export function planProject(project: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
+export function planProject(composeProject: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
+  // Services that cannot run in the cluster, or that x-k8s.exclude leaves out: the rest is planned without them.
+  const left = planLeftOut(composeProject);
+  const project = left.project;
+  warnings.push(...left.warnings);
+  if (settings.strict) {
+    for (const l of left.leftOut.filter((x) => x.status === 'refused')) {
+      errors.push(error(`service ${l.service} would be left out of the cluster (refused under --strict): ${l.reason}`, {
+        path: l.path, hint: `set services.${l.service}.x-k8s.exclude: true to leave it out on purpose`,
+      }));
+    }
+  }
   const partOf = labelValue(project.name) || 'compose';
   const workloads: WorkloadPlan[] = [];
   const configMaps: ConfigMapPlan[] = [];
@@ -206,6 +218,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     warnings: warnings.map(located),
     ...(shared.networkPolicies.length ? { networkPolicies: shared.networkPolicies } : {}),
     ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
+    ...(left.leftOut.length ? { leftOut: left.leftOut } : {}),
   };
 }
 

@@ -68,6 +68,8 @@ export interface ServiceXK8s {
   readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: ProbeOverride; readonly startup?: ProbeOverride };
   readonly waitForDependencies?: boolean;
   readonly allowHostPath?: boolean;
+  /** Leave the service out of the cluster (left-out.ts). */
+  readonly exclude?: boolean;
   readonly allowPrivileged?: boolean;
   readonly allowHostNetwork?: boolean;
 }
