@@ -9,7 +9,8 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { planEnv, readSecretRules } from './env';
+import { planEnv, readSecretRules, withServiceEnv } from './env';
+import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { mappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
@@ -93,6 +94,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   const secretRules = readSecretRules(project);
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
+  const topXK8s = quietly<XK8sProject>(() => readTopLevelXK8s(project), {});
 
   const prepared = prepareServices(project, warnings);
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
@@ -125,7 +127,8 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
-    const env = planEnv(service, secretName, warnings, { rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p) });
+    const serviceEnv = quietly<ServiceXK8s>(() => readServiceXK8s(project, serviceName, topXK8s), {}).env;
+    const env = planEnv(service, secretName, warnings, { rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p) });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
       const cmName = childName(name, 'env');
@@ -220,6 +223,16 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
     ...(left.leftOut.length ? { leftOut: left.leftOut } : {}),
   };
+}
+
+/** Run `fn`, swallowing ComposeError (the x-k8s stage reports those) in favour of `fallback`. */
+function quietly<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ComposeError) return fallback;
+    throw e;
+  }
 }
 
 function secretRefOf(name: string, service: string, origin: SecretKeyOrigin[]): SecretRefPlan {
