@@ -80,6 +80,7 @@ function looksLikeFile(abs: string): boolean {
 
 /** The class of a host path outside the project, and why (see HostPathClass). */
 export function classifyHostPath(abs: string, written: string = abs): { class: HostPathClass; reason: string } {
+  if (/^([A-Za-z]:)?[\\/]*$/.test(abs)) return { class: 'node', reason: "the node's whole filesystem, which holds every pod's files and the node's own" };
   const hit = HOST_PATH_RULES.find((r) => under(abs, r.prefix));
   if (hit) return { class: hit.class, reason: hit.reason };
   if (/\.sock$/.test(abs)) return { class: 'node', reason: "a socket of a process on the Docker host, which is not on the node" };
