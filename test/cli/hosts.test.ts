@@ -59,7 +59,7 @@ describe('services that need the Docker host', () => {
 
   it('each gets a warning naming the service, why, and what to use on DOKS', () => {
     expect(result.stderr).toMatch(/compose\.yaml:19:9 +services\.promtail\.volumes\[0\]: service promtail is left out of the cluster: it mounts \/var\/lib\/docker\/containers from the Docker host: .*; on DOKS use a log collector DaemonSet from its Helm chart \(grafana\/alloy or grafana\/promtail\)/);
-    expect(result.stderr).toMatch(/service cadvisor is left out of the cluster: it mounts \/ from the Docker host: the node's whole filesystem.*on DOKS use the cluster's own metrics/);
+    expect(result.stderr).toMatch(/service cadvisor is left out of the cluster: it mounts \/ from the Docker host: the node's whole filesystem.*on DOKS use DOKS's built-in metrics/);
     expect(result.stderr).toMatch(/exclude: true to acknowledge this and silence the warning/);
   });
 
