@@ -548,25 +548,27 @@ export class StoragePlanner {
 
 /**
  * The development mount pattern: a project folder bind-mounted over the image's code
- * (`./web:/usr/src/app`) plus an anonymous volume inside it (`/usr/src/app/node_modules`) that keeps
- * the image's dependencies visible. In the cluster the image already holds the code, and a
- * ConfigMap of the folder with an emptyDir inside it cannot start (a read-only mount holding a
- * mount point). Both mounts are left out; index → warning.
+ * (`./web:/usr/src/app`) plus a volume inside it (`/usr/src/app/node_modules`) that keeps the
+ * image's dependencies visible. In the cluster the image already holds the code, and a ConfigMap
+ * of the folder with a volume inside it cannot start (a read-only mount holding a mount point).
+ * The source mount and anonymous volumes inside it are left out; a named volume inside keeps its
+ * data and stays. Index → warning.
  */
 export function devSourceMounts(project: ComposeProject, mounts: readonly VolumeMount[]): Map<number, { message: string; hint: string }> {
   const out = new Map<number, { message: string; hint: string }>();
   const inside = (target: string, parent: string): boolean => target.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
   mounts.forEach((m, i) => {
     if (m.type !== 'bind' || classifyBind(project, m).kind !== 'project') return;
-    const deps = mounts.map((d, j) => [d, j] as const).filter(([d]) => d.type === 'volume' && !d.source && inside(d.target, m.target));
+    // Named volumes inside (`node_modules:/usr/src/app/node_modules`) keep their data and stay; anonymous ones go.
+    const deps = mounts.map((d, j) => [d, j] as const).filter(([d]) => d.type === 'volume' && inside(d.target, m.target));
     if (deps.length === 0) return;
     const written = m.sourceAsWritten ?? m.source ?? '';
     const hint = 'build the code into the image (COPY in the Dockerfile) and keep the mounts for local development in a Compose override file';
     out.set(i, {
-      message: `the source mount ${written}:${m.target} is left out: with the volume ${deps.map(([d]) => d.target).join(', ')} inside it, it is a development mount of code the image must already contain`,
+      message: `the source mount ${written}:${m.target} is left out: with the volume${deps.length > 1 ? 's' : ''} ${deps.map(([d]) => d.target).join(', ')} inside it, it is a development mount of code the image must already contain`,
       hint,
     });
-    for (const [d, j] of deps) {
+    for (const [d, j] of deps.filter(([d]) => !d.source)) {
       out.set(j, { message: `the volume at ${d.target} is left out with the source mount ${written}:${m.target} around it: the image's own ${d.target} is used`, hint });
     }
   });

@@ -160,7 +160,7 @@ describe('a source mount with a dependency volume inside it', () => {
     const web = objects.find((o) => o.kind === 'Deployment');
     // Only the named volume is left: no read-only ConfigMap with a mount inside it.
     expect(web.spec.template.spec.containers[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/usr/src/app/.cache', readOnly: false }]);
-    expect(r.stderr).toMatch(/services\.web\.volumes\[0\]: the source mount \.\/web:\/usr\/src\/app is left out: with the volume \/usr\/src\/app\/node_modules inside it, it is a development mount of code the image must already contain/);
+    expect(r.stderr).toMatch(/services\.web\.volumes\[0\]: the source mount \.\/web:\/usr\/src\/app is left out: with the volumes \/usr\/src\/app\/node_modules, \/usr\/src\/app\/\.cache inside it, it is a development mount of code the image must already contain/);
     expect(r.stderr).toMatch(/services\.web\.volumes\[1\]: the volume at \/usr\/src\/app\/node_modules is left out/);
     expect(r.stderr).not.toMatch(/add ":ro"/);
   });
