@@ -208,17 +208,16 @@ describe('k8s oracle: validateManifests', () => {
     expect([...unresolved]).toEqual([]);
   });
 
-  it('validates thousands of objects per second', () => {
+  // No time limit here: speed is measured by `npm run bench`, never by a timed test.
+  it('validates thousands of objects in one call', () => {
     const many = Array.from({ length: 3000 }, (_, i) => {
       const d = deployment();
       d.metadata.name = `web-${i}`;
       return d;
     });
-    validateManifests(many.slice(0, 10)); // warm-up (schema parsing)
-    const t0 = process.hrtime.bigint();
     expect(validateManifests(many)).toEqual([]);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    expect(ms).toBeLessThan(3000);
+    many[2999].spec.replicas = 'two';
+    expect(validateManifests(many)).not.toEqual([]);
   });
 });
 

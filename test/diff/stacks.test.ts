@@ -152,9 +152,16 @@ describe('diff on fixture stack pairs', () => {
 describe('diff --base <git-ref>', () => {
   let repo: string;
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  const tmpBases = (): string[] => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('compose-cdk8s-base-'));
+  // diff --base checks the ref out under os.tmpdir(); a private TMPDIR keeps other test processes'
+  // scratch folders out of the "nothing left behind" comparison.
+  let privateTmp = '';
+  let savedTmp: string | undefined;
+  const tmpBases = (): string[] => fs.readdirSync(privateTmp).filter((n) => n.startsWith('compose-cdk8s-base-'));
 
   beforeAll(() => {
+    privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-tmp-'));
+    savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-repo-'));
     fs.cpSync(path.join(FIXTURES, 'base'), path.join(repo, 'deploy'), { recursive: true });
     git('init', '-q', '-b', 'main');
@@ -165,7 +172,12 @@ describe('diff --base <git-ref>', () => {
     git('add', 'deploy/compose.yaml');
     fs.writeFileSync(path.join(repo, 'deploy', 'api.env'), 'API_WORKERS=8\nAPI_SECRET_KEY=base-secret-value-1\n');
   });
-  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(privateTmp, { recursive: true, force: true });
+  });
 
   it('synthesizes the ref and the working copy and compares them, without touching the repository', async () => {
     const state = () => [git('status', '--porcelain'), git('diff'), git('diff', '--cached'), git('worktree', 'list', '--porcelain'), git('stash', 'list'), git('rev-parse', 'HEAD')];
