@@ -17,10 +17,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { processIO } from './lib/cli/io';
 import { printDiagnostics } from './lib/cli/report';
+import { synthesize } from './lib/cli/commands/synth';
 import { ComposeError } from './lib/diagnostics';
-import { interpolationEnvFiles } from './lib/output/diff/inputs-hash';
-import { writeOutputs } from './lib/output/outputs';
-import { convert } from './lib/pipeline';
+import { DEFAULT_OUTPUT } from './lib/settings';
 
 const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-compose.yml');
 
@@ -29,18 +28,8 @@ function main(): number {
   const { env, cwd } = io;
   try {
     const files = env.COMPOSE_FILE ? undefined : [DEFAULT_EXAMPLE];
-    const conversion = convert({ files, env, cwd });
-    printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
-    const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? 'dist';
-    const result = writeOutputs({
-      conversion,
-      cwd,
-      env,
-      outputDir,
-      interpolationEnvFiles: interpolationEnvFiles(undefined, cwd, conversion.project.projectDirectory),
-      digestsFile: env.COMPOSE_CDK8S_DIGESTS,
-      report: true,
-    });
+    const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? DEFAULT_OUTPUT;
+    const { result } = synthesize(io, { files, env, cwd }, { outputDir, digestsFile: env.COMPOSE_CDK8S_DIGESTS, report: true });
     // Give cdk8s-cli its manifests too, so it lists them as for any cdk8s app.
     const scratch = env.CDK8S_OUTDIR;
     if (scratch) {

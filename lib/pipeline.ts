@@ -10,7 +10,7 @@ import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { ComposeError } from './diagnostics';
-import { resolveSettings, Settings, SettingsFlags } from './settings';
+import { readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
   /** Settings given on the command line. */
@@ -45,6 +45,7 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
     xk8s: readTopLevelXK8s(project),
     gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
     locate: (path) => project.sourceMap.nearest(path),
+    xk8sHelm: readXK8sHelm(project),
   });
   const plan = planProject(project, settings, { env: options.env });
   // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.

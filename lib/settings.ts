@@ -3,14 +3,25 @@
  *
  * Filled, strongest first, from CLI flags, environment variables, the top-level `x-k8s` block of
  * the Compose file, then defaults. Pure: the environment and the git lookup are passed in, so
- * tests control them.
+ * tests control them. Resolved once per run (lib/pipeline.ts) and passed down as a value: no
+ * writer reads the environment or re-derives a default.
  */
+import type { ComposeProject } from './compose/model';
 import { ComposeError, Diagnostic, error, SourceLocation } from './diagnostics';
 
 /** Host of DigitalOcean Container Registry. */
 export const DOCR_HOST = 'registry.digitalocean.com';
 /** Registry used when nothing else names one. */
 export const DEFAULT_REGISTRY = 'the-shop';
+/** Folder `synth` writes the manifests to when nothing names one. */
+export const DEFAULT_OUTPUT = 'dist';
+/** Folder the `helm` command writes to when nothing names one. */
+export const DEFAULT_HELM_OUTPUT = 'helm';
+/** Chart.yaml `version` when nothing names one. */
+export const DEFAULT_CHART_VERSION = '0.1.0';
+/** Environment variables of the chart settings. */
+export const ENV_HELM_OUTPUT = 'COMPOSE_CDK8S_HELM';
+export const ENV_CHART_VERSION = 'COMPOSE_CDK8S_CHART_VERSION';
 
 export interface Settings {
   /** DOCR registry name (`registry.digitalocean.com/<registry>/...`). */
@@ -25,6 +36,20 @@ export interface Settings {
   readonly pullSecretName: string;
   /** `--strict`: what would be a warning about a leak (a credential in `environment`) is an error. */
   readonly strict?: boolean;
+  /** The Helm chart settings (`--helm` / `--chart-version`, env, `x-k8s.helm`, defaults). */
+  readonly helm: HelmSettings;
+}
+
+export interface HelmSettings {
+  /** Folder that holds the chart folder; undefined: only the `helm` command writes a chart. */
+  readonly output?: string;
+  readonly chartVersion: string;
+}
+
+/** Chart settings as given on the command line or in `x-k8s.helm`. */
+export interface HelmFlags {
+  readonly output?: string;
+  readonly chartVersion?: string;
 }
 
 export type TagSource = '--sha' | 'IMAGE_TAG' | 'GITHUB_SHA' | 'git' | 'x-k8s.tag';
@@ -39,6 +64,10 @@ export interface SettingsFlags {
   readonly shortSha?: boolean;
   /** `--strict` (see Settings.strict). */
   readonly strict?: boolean;
+  /** `--helm <dir>` (synth) or `-o <dir>` (helm): the folder of the chart folder. */
+  readonly helmOutput?: string;
+  /** `--chart-version`. */
+  readonly chartVersion?: string;
 }
 
 /** The `x-k8s` top-level block keys this module reads. */
@@ -58,6 +87,8 @@ export interface SettingsSources {
   readonly gitSha: () => string | undefined;
   /** Where a key path (`x-k8s.registry`) is written, so a bad x-k8s value is reported there. */
   readonly locate?: (path: string) => SourceLocation | undefined;
+  /** The `x-k8s.helm` block, read by `readXK8sHelm`. */
+  readonly xk8sHelm?: HelmFlags;
 }
 
 const REGISTRY_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -65,24 +96,81 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SHA = /^[0-9a-f]{7,64}$/;
 
-/** Resolve settings; throws ComposeError naming the bad value and where it came from. */
-export function resolveSettings(src: SettingsSources): Settings {
-  const { flags, env, xk8s = {} } = src;
+/** Where images are pulled from: what both `resolveSettings` and the `pull-secret` command need. */
+export interface RegistryTarget {
+  readonly registry: string;
+  readonly namespace?: string;
+  readonly pullSecretName: string;
+}
+
+type Problems = { readonly problems: Diagnostic[]; bad(message: string, from: string, hint: string): void };
+
+function problemList(src: Pick<SettingsSources, 'locate'>): Problems {
   const problems: Diagnostic[] = [];
-  /** A problem with a value, located at its x-k8s key when that is where it came from. */
-  const bad = (message: string, from: string, hint: string): void => {
-    const at = from.startsWith('x-k8s.') ? { path: from, location: src.locate?.(from) } : {};
-    problems.push(error(`${message} (from ${from})`, { ...at, hint }));
+  return {
+    problems,
+    /** A problem with a value, located at its x-k8s key when that is where it came from. */
+    bad: (message, from, hint) => {
+      const at = from.startsWith('x-k8s.') ? { path: from, location: src.locate?.(from) } : {};
+      problems.push(error(`${message} (from ${from})`, { ...at, hint }));
+    },
   };
-  const sourceOf = (flag: string, envVar: string, key: keyof XK8sTopLevel, fallback = 'default'): string =>
+}
+
+function sourceOfIn(src: Pick<SettingsSources, 'flags' | 'env' | 'xk8s'>) {
+  const { flags, env, xk8s = {} } = src;
+  return (flag: string, envVar: string, key: keyof XK8sTopLevel, fallback = 'default'): string =>
     (flags as Record<string, unknown>)[flag] !== undefined ? `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
       : env[envVar] !== undefined ? envVar : xk8s[key] !== undefined ? `x-k8s.${key}` : fallback;
+}
 
+/**
+ * Registry, namespace and pull secret name (flags, env, x-k8s, defaults), validated; throws
+ * ComposeError naming the bad value and where it came from.
+ */
+export function resolveRegistryTarget(src: Omit<SettingsSources, 'gitSha'>): RegistryTarget {
+  const p = problemList(src);
+  const target = registryTarget(src, p);
+  if (p.problems.length > 0) throw new ComposeError(p.problems);
+  return target;
+}
+
+function registryTarget(src: Omit<SettingsSources, 'gitSha'>, { bad }: Problems): RegistryTarget {
+  const { flags, env, xk8s = {} } = src;
+  const sourceOf = sourceOfIn(src);
   const registry = flags.registry ?? env.DOCR_REGISTRY ?? xk8s.registry ?? DEFAULT_REGISTRY;
   if (!REGISTRY_NAME.test(registry)) {
     bad(`registry name "${registry}" is not a valid DigitalOcean registry name`, sourceOf('registry', 'DOCR_REGISTRY', 'registry'),
       'use 2-63 lowercase letters, digits and hyphens, starting with a letter');
   }
+
+  const namespace = flags.namespace ?? env.K8S_NAMESPACE ?? xk8s.namespace;
+  if (namespace !== undefined && !DNS1123_LABEL.test(namespace)) {
+    bad(`namespace "${namespace}" is not a valid Kubernetes namespace`, sourceOf('namespace', 'K8S_NAMESPACE', 'namespace'),
+      'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
+  }
+
+  const pullSecretName = flags.pullSecret ?? env.DOCR_PULL_SECRET ?? xk8s.pullSecret ?? `registry-${registry}`;
+  const derived = flags.pullSecret === undefined && env.DOCR_PULL_SECRET === undefined && xk8s.pullSecret === undefined;
+  // A name derived from a bad registry name is bad for the same reason, already reported.
+  const checkPullSecret = !derived || REGISTRY_NAME.test(registry);
+  if (checkPullSecret && (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(pullSecretName) || pullSecretName.length > 253)) {
+    bad(`pull secret name "${pullSecretName}" is not a valid Kubernetes Secret name`, sourceOf('pullSecret', 'DOCR_PULL_SECRET', 'pullSecret', 'the registry name'),
+      'use lowercase letters, digits, "-" and "."');
+  }
+  return { registry, namespace: namespace || undefined, pullSecretName };
+}
+
+/** Resolve settings; throws ComposeError naming the bad value and where it came from. */
+export function resolveSettings(src: SettingsSources): Settings {
+  const { flags, env, xk8s = {} } = src;
+  const p = problemList(src);
+  const { problems, bad } = p;
+  // Registry problems first, then the tag's, then namespace and pull secret (as they always came).
+  const registryProblems = problemList(src);
+  const { registry, namespace, pullSecretName } = registryTarget(src, registryProblems);
+  const registryFirst = registryProblems.problems.filter((d) => d.message.startsWith('registry name '));
+  problems.push(...registryFirst);
 
   const shortSha = flags.shortSha ?? xk8s.shortSha ?? false;
   const candidates: Array<[TagSource, string | undefined]> = [
@@ -111,23 +199,48 @@ export function resolveSettings(src: SettingsSources): Settings {
     }
   }
 
-  const namespace = flags.namespace ?? env.K8S_NAMESPACE ?? xk8s.namespace;
-  if (namespace !== undefined && !DNS1123_LABEL.test(namespace)) {
-    bad(`namespace "${namespace}" is not a valid Kubernetes namespace`, sourceOf('namespace', 'K8S_NAMESPACE', 'namespace'),
-      'use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit');
-  }
-
-  const pullSecretName = flags.pullSecret ?? env.DOCR_PULL_SECRET ?? xk8s.pullSecret ?? `registry-${registry}`;
-  const derived = flags.pullSecret === undefined && env.DOCR_PULL_SECRET === undefined && xk8s.pullSecret === undefined;
-  // A name derived from a bad registry name is bad for the same reason, already reported.
-  const checkPullSecret = !derived || REGISTRY_NAME.test(registry);
-  if (checkPullSecret && (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(pullSecretName) || pullSecretName.length > 253)) {
-    bad(`pull secret name "${pullSecretName}" is not a valid Kubernetes Secret name`, sourceOf('pullSecret', 'DOCR_PULL_SECRET', 'pullSecret', 'the registry name'),
-      'use lowercase letters, digits, "-" and "."');
-  }
+  problems.push(...registryProblems.problems.filter((d) => !registryFirst.includes(d)));
 
   if (problems.length > 0) throw new ComposeError(problems);
-  return { registry, tag, tagSource, namespace: namespace || undefined, pullSecretName, ...(flags.strict ? { strict: true } : {}) };
+  const helm = resolveHelmSettings({ flags: { output: flags.helmOutput, chartVersion: flags.chartVersion }, env, xk8s: src.xk8sHelm ?? {} });
+  return { registry, tag, tagSource, namespace, pullSecretName, ...(flags.strict ? { strict: true } : {}), helm };
+}
+
+/** Read `x-k8s.helm: { output, chartVersion }`; throws ComposeError with locations on bad input. */
+export function readXK8sHelm(project: Pick<ComposeProject, 'extensions' | 'sourceMap'> | undefined): HelmFlags {
+  const block = project?.extensions['x-k8s'];
+  if (!block || typeof block !== 'object' || Array.isArray(block)) return {};
+  const helm = (block as Record<string, unknown>).helm;
+  if (helm === undefined || helm === null) return {};
+  const at = (path: string) => ({ path, location: project!.sourceMap.nearest(path) });
+  if (typeof helm !== 'object' || Array.isArray(helm)) {
+    throw new ComposeError(error('must be a mapping with output and/or chartVersion', at('x-k8s.helm')));
+  }
+  const problems: Diagnostic[] = [];
+  const out: { output?: string; chartVersion?: string } = {};
+  for (const [key, value] of Object.entries(helm as Record<string, unknown>)) {
+    if (key !== 'output' && key !== 'chartVersion') {
+      problems.push(error(`unknown key "${key}"`, { ...at(`x-k8s.helm.${key}`), hint: 'known keys: output, chartVersion' }));
+    } else if (typeof value !== 'string' || value === '') {
+      problems.push(error('must be a non-empty string', at(`x-k8s.helm.${key}`)));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (problems.length > 0) throw new ComposeError(problems);
+  return out;
+}
+
+/**
+ * Chart settings, strongest first: flags, `COMPOSE_CDK8S_HELM` / `COMPOSE_CDK8S_CHART_VERSION`,
+ * `x-k8s.helm`, defaults. `COMPOSE_CDK8S_HELM=<dir>` (or `x-k8s.helm.output`) asks `synth` /
+ * `cdk8s synth` to write the chart to `<dir>/<chart>/` in the same run as dist/.
+ */
+export function resolveHelmSettings(src: { flags?: HelmFlags; env: Readonly<Record<string, string | undefined>>; xk8s: HelmFlags }): HelmSettings {
+  const nonEmpty = (v: string | undefined) => (v === '' ? undefined : v);
+  const output = src.flags?.output ?? nonEmpty(src.env[ENV_HELM_OUTPUT]) ?? src.xk8s.output;
+  const chartVersion = src.flags?.chartVersion ?? nonEmpty(src.env[ENV_CHART_VERSION]) ?? src.xk8s.chartVersion ?? DEFAULT_CHART_VERSION;
+  return { ...(output !== undefined ? { output } : {}), chartVersion };
 }
 
 /** The DOCR image reference of a built service. */

@@ -4,7 +4,7 @@
 //
 // A bundle holds our own TypeScript (lib/), not node_modules (packages stay external), built by
 // esbuild for Node 20 as CommonJS. It also carries precompiled JSON-schema validators: the schema
-// sets of lib/schemas/sets.ts (schema, ajv options, refs: the very ones the run-time code uses) go
+// sets of scripts/schema-sets.ts (schema, ajv options, refs: the very ones the run-time code uses) go
 // through ajv's standalone code generation (`ajv/dist/standalone`), and a plugin substitutes that
 // code for lib/schemas/precompiled.ts, whose source version returns undefined (so the sources, tsx
 // and jest keep compiling at run time). The generated code requires ajv/dist/runtime/* helpers and
@@ -41,10 +41,10 @@ function isFresh(file) {
 
 /** Source of the module that replaces lib/schemas/precompiled.ts in a bundle. */
 function precompiledSchemas(esbuild) {
-  const entry = path.join(ROOT, 'lib', 'schemas', 'sets.ts');
+  const entry = path.join(ROOT, 'scripts', 'schema-sets.ts');
   const out = esbuild.buildSync({ ...options(), entryPoints: [entry], write: false });
   const Module = require('module');
-  const filename = path.join(ROOT, 'lib', 'schemas', 'sets.generator.js'); // never written; resolves packages from the repo
+  const filename = path.join(ROOT, 'scripts', 'schema-sets.generator.js'); // never written; resolves packages from the repo
   const m = new Module(filename, module);
   m.filename = filename;
   m.paths = Module._nodeModulePaths(path.dirname(filename));

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { conversionStamp, interpolationEnvFiles } from '../lib/output/diff/inputs-hash';
+import { conversionStamp } from '../lib/output/inputs-stamp';
 import { manifestsGenerator } from '../lib/output/generators';
 import { convert } from '../lib/pipeline';
 import { runCli } from './helpers/cli';
@@ -20,8 +20,8 @@ const ROOT = path.resolve(__dirname, '..');
 /** Exactly what `compose-cdk8s synth` (and `npx cdk8s synth`) write to dist/ for the example. */
 function synth(env: Record<string, string> = {}) {
   const conversion = convert({ files: [path.join(EXAMPLE, 'docker-compose.yml')], env, cwd: ROOT, flags: { sha: SHA } });
-  const stamp = conversionStamp(conversion, interpolationEnvFiles(undefined, ROOT, conversion.project.projectDirectory));
-  const files = manifestsGenerator.render(conversion, stamp, { env });
+  const stamp = conversionStamp(conversion);
+  const files = manifestsGenerator.render(conversion, stamp, {});
   const objects = Object.entries(files)
     .filter(([name]) => name.endsWith('.k8s.yaml'))
     .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));

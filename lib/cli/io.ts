@@ -22,3 +22,11 @@ export function processIO(): CliIO {
 /** Exit codes: 0 success, 1 user error (bad input or flags), 2 "different" (diff/check). */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
+export const EXIT_DIFFERENT = 2;
+
+/** Thrown by commands that end with a specific exit code (e.g. 2 for "different"). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

@@ -5,11 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { ComposeError } from '../diagnostics';
 import { allCommands } from './commands';
-import { CliIO, EXIT_ERROR, EXIT_OK } from './io';
+import { CliIO, EXIT_ERROR, EXIT_OK, ExitCode } from './io';
 import { printDiagnostics } from './report';
 import { version } from '../../package.json';
 
-export { processIO } from './io';
+export { ExitCode, processIO } from './io';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('compose-cdk8s')
@@ -45,12 +45,5 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (io.env.COMPOSE_CDK8S_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
     io.stderr('This is a bug in compose-cdk8s; please report it with the Compose file that caused it.\n');
     return EXIT_ERROR;
-  }
-}
-
-/** Thrown by commands that end with a specific exit code (e.g. 2 for "different"). */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { ConvertOptions } from '../pipeline';
+import { DEFAULT_REGISTRY, SettingsFlags } from '../settings';
 import type { CliIO } from './io';
 
 export interface ProjectFlags {
@@ -30,7 +31,7 @@ export function withProjectOptions(cmd: Command): Command {
     .option('--env-file <path>', 'environment file for interpolation (repeatable; default: <project>/.env)', collect)
     .option('--profile <name>', 'enable a Compose profile (repeatable; also COMPOSE_PROFILES)', collect)
     .option('-p, --project-name <name>', 'project name (default: name:, COMPOSE_PROJECT_NAME or the folder)')
-    .option('--registry <name>', 'DigitalOcean Container Registry name (env DOCR_REGISTRY; default the-shop)')
+    .option('--registry <name>', `DigitalOcean Container Registry name (env DOCR_REGISTRY; default ${DEFAULT_REGISTRY})`)
     .option('--sha <tag>', 'image tag for built services (default: IMAGE_TAG, GITHUB_SHA, then git rev-parse HEAD)')
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
@@ -38,7 +39,8 @@ export function withProjectOptions(cmd: Command): Command {
     .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment is an error (report: any loss is)'));
 }
 
-export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
+/** The conversion options of a command's flags; `more` adds the command's own settings flags (e.g. the chart's). */
+export function convertOptions(flags: ProjectFlags, io: CliIO, more: SettingsFlags = {}): ConvertOptions {
   return {
     files: flags.file,
     projectDirectory: flags.projectDirectory,
@@ -54,6 +56,7 @@ export function convertOptions(flags: ProjectFlags, io: CliIO): ConvertOptions {
       namespace: flags.namespace,
       pullSecret: flags.pullSecret,
       ...(flags.strict ? { strict: true } : {}),
+      ...Object.fromEntries(Object.entries(more).filter(([, v]) => v !== undefined)),
     },
   };
 }

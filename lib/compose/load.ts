@@ -348,6 +348,7 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
     name,
     projectDirectory,
     files,
+    interpolationEnvFiles: envFiles,
     services: typed,
     volumes: normalizeVolumesTop(data.volumes, ctx),
     networks: sortKeys(networks),

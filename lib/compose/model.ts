@@ -16,6 +16,11 @@ export interface ComposeProject {
   readonly projectDirectory: string;
   /** Absolute paths of the Compose files that were loaded, in merge order. */
   readonly files: readonly string[];
+  /**
+   * Absolute paths of the interpolation env files the loader read, in order: the `--env-file`
+   * values, else `<project directory>/.env` when it exists. The inputs stamp hashes these.
+   */
+  readonly interpolationEnvFiles: readonly string[];
   /** Enabled services, keyed by their Compose name (keys sorted). */
   readonly services: Readonly<Record<string, ComposeService>>;
   readonly volumes: Readonly<Record<string, ComposeVolume>>;
@@ -64,8 +69,42 @@ export interface ComposeService {
   readonly healthcheck?: Healthcheck;
   readonly dependsOn: Readonly<Record<string, DependsOn>>;
   readonly deploy?: Deploy;
-  /** `restart`: no | always | on-failure[:N] | unless-stopped. */
+  /** `restart`: no | always | on-failure[:N] | unless-stopped (`false` is read as `no`). */
   readonly restart?: string;
+  /** `scale`, when a number. */
+  readonly scale?: number;
+  /** `pull_policy` as written. */
+  readonly pullPolicy?: string;
+  /** `container_name` as written. */
+  readonly containerName?: string;
+  /** `cap_add` / `cap_drop` entries as written. */
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  /** `privileged`, `read_only`, `init`, `tty`, `stdin_open` when written as booleans. */
+  readonly privileged?: boolean;
+  readonly readOnly?: boolean;
+  readonly init?: boolean;
+  readonly tty?: boolean;
+  readonly stdinOpen?: boolean;
+  /** `stop_signal` as written. */
+  readonly stopSignal?: string;
+  /** `extra_hosts` entries (list `host:ip` / `host=ip` or mapping), split. */
+  readonly extraHosts?: readonly ServiceHostEntry[];
+  /** `dns`, `dns_search`, `dns_opt` as string lists. */
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOpt?: readonly string[];
+  /** `sysctls` (list `name=value` or mapping), in written order. */
+  readonly sysctls?: readonly ServiceSysctl[];
+  /** `ulimits` by name (a number sets both soft and hard). */
+  readonly ulimits?: Readonly<Record<string, ServiceUlimit>>;
+  /** `group_add` entries as strings (names or numeric ids). */
+  readonly groupAdd?: readonly string[];
+  /** Service-level `cpus` in cores. */
+  readonly cpus?: number;
+  /** Service-level `mem_limit` / `mem_reservation` in bytes. */
+  readonly memLimit?: number;
+  readonly memReservation?: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly workingDir?: string;
   /** `user` as written (`1000`, `1000:1000`, `app`, `app:app`). */
@@ -83,11 +122,29 @@ export interface ComposeService {
   readonly shmSize?: number;
   /** `x-*` fields of the service. */
   readonly extensions: Readonly<Record<string, unknown>>;
+  /** The Compose keys written for the service, sorted (what the mapping table is checked against). */
+  readonly keys: readonly string[];
   /**
    * Every key of the service as loaded (after interpolation, merge and normalization by the
-   * loader), for the conversion report and for keys the typed fields above do not cover yet.
+   * loader), for the conversion report only: later stages read the typed fields above.
    */
   readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** One `extra_hosts` entry: the host name and the address as written after the separator. */
+export interface ServiceHostEntry {
+  readonly host: string;
+  readonly ip: string;
+}
+
+export interface ServiceSysctl {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface ServiceUlimit {
+  readonly soft?: number;
+  readonly hard?: number;
 }
 
 export interface BuildSpec {

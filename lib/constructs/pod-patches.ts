@@ -17,7 +17,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
 import type { VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
-import { colocationAffinity } from '../plan/claim-sharing';
+import { colocationAffinity } from './colocation';
 
 /** JSON pointer of the pod template in each workload kind. */
 export function podTemplatePointer(kind: WorkloadKind): string {

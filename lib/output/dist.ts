@@ -12,7 +12,7 @@ import { ComposeError, error } from '../diagnostics';
 import { buildsImages, DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
-import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { InputsStamp, withStamp } from './inputs-stamp';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
 import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
 

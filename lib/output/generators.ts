@@ -7,15 +7,14 @@
  * command that writes the folder must write exactly `render(...)`, so that what `check` expects
  * is what the command writes.
  */
-import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart, resolveHelmSettings } from './helm';
+import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart } from './helm';
 import type { Conversion } from '../pipeline';
 import { distFiles, stampYamlFiles } from './dist';
-import { InputsStamp, withStamp } from './diff/inputs-hash';
+import { InputsStamp, withStamp } from './inputs-stamp';
 import { Release, releaseFor } from './supply/release';
 
+/** What a generator needs beyond the conversion (whose settings hold every setting, resolved). */
 export interface GeneratorContext {
-  /** The environment (for settings read from it, e.g. the chart version). */
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** The release metadata dist/ carries (default: the plain release of the tag, no digests). */
   readonly release?: Release;
 }
@@ -51,11 +50,10 @@ export const manifestsGenerator: OutputGenerator = {
 export const helmGenerator: OutputGenerator = {
   name: 'helm',
   command: 'compose-cdk8s helm',
-  dir: (conversion, ctx) => resolveHelmSettings({ env: ctx.env, project: conversion.project }).output ?? DEFAULT_HELM_OUTPUT,
-  render: (conversion, stamp, ctx) => {
-    const { plan, settings, project } = conversion;
-    const { chartVersion } = resolveHelmSettings({ env: ctx.env, project });
-    const chart = renderHelmChart(plan, { chartVersion, appVersion: settings.tag, registry: settings.registry, tag: settings.tag });
+  dir: (conversion) => conversion.settings.helm.output ?? DEFAULT_HELM_OUTPUT,
+  render: (conversion, stamp) => {
+    const { plan, settings } = conversion;
+    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: settings.tag, registry: settings.registry, tag: settings.tag });
     const out: Record<string, string> = {};
     for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;

@@ -9,10 +9,9 @@
  */
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
-import { conversionStamp } from './diff/inputs-hash';
+import { conversionStamp } from './inputs-stamp';
 import { loadRelease } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
-import { ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from './helm';
 import { buildReport } from './report/build';
 import { checkReportFiles, writeReport } from './report/write';
 import type { WriteGuard } from './ownership';
@@ -21,16 +20,10 @@ import { writeDirsAtomic } from './write';
 export interface WriteOutputsOptions {
   readonly conversion: Conversion;
   readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
   /** The manifests folder (relative to cwd). */
   readonly outputDir: string;
-  /** The interpolation env files the loader read (they are part of the inputs hash). */
-  readonly interpolationEnvFiles: readonly string[];
   /** `digests.json` from the build workflow, for the release metadata. */
   readonly digestsFile?: string;
-  /** Helm chart folder; also COMPOSE_CDK8S_HELM or x-k8s.helm.output. None: no chart. */
-  readonly helmDir?: string;
-  readonly chartVersion?: string;
   /** Write conversion-report.md / .json next to the manifests folder. */
   readonly report: boolean;
 }
@@ -44,18 +37,14 @@ export interface WrittenOutputs {
 
 export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const { conversion, cwd } = o;
-  const env = {
-    ...o.env,
-    ...(o.helmDir ? { [ENV_HELM_OUTPUT]: o.helmDir } : {}),
-    ...(o.chartVersion ? { [ENV_CHART_VERSION]: o.chartVersion } : {}),
-  };
   const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
-  const stamp = conversionStamp(conversion, o.interpolationEnvFiles);
-  const ctx = { env, release };
+  const stamp = conversionStamp(conversion);
+  const ctx = { release };
 
   // Render everything first.
   const dist = manifestsGenerator.render(conversion, stamp, ctx);
-  const helm = resolveHelmSettings({ env, project: conversion.project }).output;
+  // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
+  const helm = conversion.settings.helm.output;
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
   const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
 
@@ -102,6 +91,6 @@ function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): 
 }
 
 /** The helm generator's files for a conversion, stamped like every synth output. */
-export function renderChartFiles(conversion: Conversion, env: Readonly<Record<string, string | undefined>>, interpolationEnvFiles: readonly string[]): Record<string, string> {
-  return { ...helmGenerator.render(conversion, conversionStamp(conversion, interpolationEnvFiles), { env }) };
+export function renderChartFiles(conversion: Conversion): Record<string, string> {
+  return { ...helmGenerator.render(conversion, conversionStamp(conversion), {}) };
 }

@@ -19,6 +19,7 @@
 import type { ComposeProject } from '../compose/model';
 import { Diagnostic, warning } from '../diagnostics';
 import { compareStrings } from '../order';
+import { LABEL_PART_OF } from './labels';
 import type { ColocationPlan, KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 import { servicePath, shortHash } from './names';
 import { ANNOTATION_BIND_SOURCE, claimName } from './volumes';
@@ -26,7 +27,6 @@ import { ANNOTATION_BIND_SOURCE, claimName } from './volumes';
 /** Pod label naming the co-location group (value: the group's claim names, hashed when long). */
 export const LABEL_SHARED_CLAIM = 'compose-cdk8s.io/shared-claim';
 export const TOPOLOGY_HOSTNAME = 'kubernetes.io/hostname';
-const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 const MAX_LABEL_VALUE = 63;
 
 export interface ClaimSharingPlan {
@@ -230,24 +230,5 @@ export function planClaimSharing(project: ComposeProject, workloads: readonly Wo
     volumeClaims: volumeClaims.filter((c) => !removed.has(c.name)),
     warnings,
     decisions,
-  };
-}
-
-/**
- * The pod affinity of a co-location, as plain data (rendered by lib/constructs/pod-patches.ts in
- * dist/ and by the chart when values scale a pod): required, a node already running a pod of the
- * group (the first pod of a group may go anywhere).
- */
-export function colocationAffinity(c: ColocationPlan): {
-  podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { labelSelector: { matchLabels: Record<string, string> }; topologyKey: string }[] };
-} {
-  const matchLabels: Record<string, string> = { ...c.selector, [c.labelKey]: c.labelValue };
-  return {
-    podAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{
-        labelSelector: { matchLabels: Object.fromEntries(Object.keys(matchLabels).sort(compareStrings).map((k) => [k, matchLabels[k]])) },
-        topologyKey: c.topologyKey,
-      }],
-    },
   };
 }

@@ -13,31 +13,13 @@ import { configData, configKey } from './config-data';
 import { looksSecretFile } from './env';
 import type { PodVolumePlan, VolumeMountPlan } from './model';
 import { toDns1035 } from './names';
-import type { StoragePlanner } from './volumes';
+import { DEFAULT_FILE_MODE, externalName, FileRefsPlan, fileRefVolumeName, StorageContext } from './file-refs';
 
-/** Compose's default mode for config and secret files. */
-export const DEFAULT_FILE_MODE = 0o444;
 /** Annotation on a ConfigMap holding the Compose config it stands for. */
 export const ANNOTATION_COMPOSE_CONFIG = 'compose-cdk8s.io/config';
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-export interface FileRefsPlan {
-  readonly volumes: PodVolumePlan[];
-  readonly mounts: VolumeMountPlan[];
-}
-
-/** The Kubernetes name of an external object: kept when valid (dots allowed), else made a valid label. */
-export function externalName(name: string): string {
-  return DNS1123_SUBDOMAIN.test(name) && name.length <= 253 ? name : toDns1035(name);
-}
-
-/** Pod volume name for a file reference (one volume per object and mode). */
-export function fileRefVolumeName(prefix: string, object: string, mode: number | undefined): string {
-  return toDns1035(`${prefix}-${object}${mode !== undefined ? `-${mode.toString(8)}` : ''}`);
-}
-
-export function planServiceConfigs(ctx: StoragePlanner, service: ComposeService): FileRefsPlan {
+export function planServiceConfigs(ctx: StorageContext, service: ComposeService): FileRefsPlan {
   const volumes: PodVolumePlan[] = [];
   const mounts: VolumeMountPlan[] = [];
   service.configs.forEach((ref, i) => {
@@ -104,7 +86,7 @@ export function planServiceConfigs(ctx: StoragePlanner, service: ComposeService)
 }
 
 /** The content of a non-external config, read now; undefined after an error (reported). */
-function configContent(ctx: StoragePlanner, source: string, declared: ComposeConfig, top: string): Buffer | undefined {
+function configContent(ctx: StorageContext, source: string, declared: ComposeConfig, top: string): Buffer | undefined {
   if (declared.file !== undefined) return ctx.fileConfigMapData(declared.file, `${top}.file`)?.content;
   if (declared.content !== undefined) return Buffer.from(declared.content, 'utf8');
   if (declared.environment !== undefined) {

@@ -39,7 +39,7 @@ export function isMutableTag(image: string): boolean {
 }
 
 export function planImage(service: ComposeService, settings: Settings): ImagePlan | undefined {
-  const explicit = typeof service.raw.pull_policy === 'string' ? PULL_POLICY[service.raw.pull_policy] : undefined;
+  const explicit = service.pullPolicy !== undefined ? PULL_POLICY[service.pullPolicy] : undefined;
   if (service.build) {
     return { image: docrImage(settings, repositoryOf(service)), built: true, pullPolicy: explicit ?? 'IfNotPresent', fromDocr: true };
   }

@@ -26,18 +26,18 @@ export interface KindPlan {
 const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|(\S+\s+){4}\S+)$/;
 
 function restartPolicy(service: ComposeService): JobPlan['restartPolicy'] {
-  const restart = String(service.raw.restart ?? service.restart ?? '');
+  const restart = String(service.restart ?? '');
   return restart.startsWith('on-failure') || service.deploy?.restartCondition === 'on-failure' ? 'OnFailure' : 'Never';
 }
 
 function backoffLimit(service: ComposeService): number | undefined {
-  const m = /^on-failure:(\d+)$/.exec(String(service.raw.restart ?? service.restart ?? ''));
+  const m = /^on-failure:(\d+)$/.exec(String(service.restart ?? ''));
   return m ? Number(m[1]) : undefined;
 }
 
 /** What `restart` means for a long-running kind (pods always restart there). */
 function restartDecision(service: ComposeService, kind: WorkloadKind): KeyDecision | undefined {
-  const restart = service.raw.restart ?? service.restart;
+  const restart = service.restart;
   if (restart === undefined) return undefined;
   const path = servicePath(service.name, 'restart');
   const value = String(restart);
@@ -84,7 +84,7 @@ function decideKind(service: ComposeService, xk8s: ServiceXK8s, awaitedToComplet
     if (mode === 'global-job') decisions.push({ path: `${base}.deploy.mode`, status: 'lossy', reason: 'global-job runs as one Job, not one per node' });
     return { kind: 'Job', job: job(), decisions, errors };
   }
-  if (service.raw.restart === 'no' || service.raw.restart === false) {
+  if (service.restart === 'no') {
     decisions.push({ path: `${base}.restart`, status: 'mapped', reason: 'restart: "no" → a Job (run once, restartPolicy: Never)' });
     return { kind: 'Job', job: job(), decisions, errors };
   }

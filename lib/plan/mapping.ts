@@ -1,6 +1,9 @@
 /**
  * What becomes of each Compose service key: one table, read by the planner (to warn about keys
- * that are lost) and by the docs/report. Keep it in step with the converters in this folder.
+ * that are lost) and by the docs/report. Each row also says where the key is read (the loader's
+ * normalizer) and where it is decided (the lib module that turns it into Kubernetes, or refuses
+ * it), so "where is `services.*.cap_add` handled?" is one lookup; test/plan/mapping.test.ts
+ * fails when a key is handled without a row, or a row points at nothing.
  */
 
 export type MappingStatus =
@@ -17,67 +20,75 @@ export interface KeyMapping {
   readonly status: MappingStatus;
   /** What it becomes, or why not. Shown in warnings and in README's mapping table. */
   readonly note: string;
+  /**
+   * The loader module that reads the key into the typed model, relative to lib/
+   * (`compose/normalize/runtime.ts`: one entry of its RUNTIME_NORMALIZERS table). Keys the model
+   * does not type are read as `ComposeService.keys` by `compose/normalize/service.ts`.
+   */
+  readonly read: string;
+  /** The module that decides what it becomes (or refuses it), relative to lib/. */
+  readonly decided: string;
 }
 
 /** Compose service key → what the converter does with it. */
 export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
-  image: { status: 'mapped', note: 'container image; kept as written for services without `build`' },
-  build: { status: 'mapped', note: 'image becomes registry.digitalocean.com/<registry>/<service>:<tag>, pulled with the registry pull secret' },
-  pull_policy: { status: 'mapped', note: 'imagePullPolicy (always → Always, never → Never, missing/if_not_present → IfNotPresent)' },
-  command: { status: 'mapped', note: 'container args' },
-  entrypoint: { status: 'mapped', note: 'container command' },
-  environment: { status: 'mapped', note: 'container env (credential-looking keys become Secret references)' },
-  env_file: { status: 'mapped', note: 'a ConfigMap loaded with envFrom; credential-looking keys (x-k8s.secretEnv adds to the list) become references to Secret <service>-secrets, created by `compose-cdk8s secrets`' },
-  ports: { status: 'mapped', note: 'containerPorts and a ClusterIP Service on the container port; published ports leave the cluster only through x-k8s serviceType (LoadBalancer/NodePort Service <name>-public) or ingress; never hostPort' },
-  expose: { status: 'mapped', note: 'containerPorts and a ClusterIP Service' },
-  healthcheck: { status: 'mapped', note: 'readiness and liveness probes (and a startup probe for start_period)' },
-  deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job' },
-  restart: { status: 'lossy', note: 'Deployment pods always restart (restartPolicy: Always); restart: "no" → a Job; on-failure in a Job → restartPolicy: OnFailure' },
-  labels: { status: 'mapped', note: 'annotations on the workload' },
-  working_dir: { status: 'mapped', note: 'workingDir' },
-  user: { status: 'mapped', note: 'runAsUser / runAsGroup (numeric ids only)' },
-  hostname: { status: 'mapped', note: 'pod hostname' },
-  stop_grace_period: { status: 'mapped', note: 'terminationGracePeriodSeconds' },
-  volumes: { status: 'mapped', note: 'named volumes → one PersistentVolumeClaim each (do-block-storage, 1Gi, ReadWriteOnce; volumes.<name>.x-k8s size/storageClass), Recreate rollouts; pods sharing a claim (replicas, autoscaling, several services) kept on one node by a required podAffinity; a StatefulSet\'s own volumes → volumeClaimTemplates (a claim per replica); anonymous → emptyDir; tmpfs → emptyDir (Memory); project files/folders → read-only ConfigMaps (Secrets when they hold credentials, ≤1 MiB); writable project folders → an empty PersistentVolumeClaim bind-<path>; host folders → an empty PersistentVolumeClaim host-<path> (migrate the data); the Docker socket, /var/lib/docker, /proc, /sys, /dev → the service is left out; /etc/localtime → dropped; host files refused; x-k8s.allowHostPath → hostPath' },
-  tmpfs: { status: 'mapped', note: 'emptyDir with medium: Memory (size → sizeLimit)' },
-  depends_on: { status: 'mapped', note: 'Argo CD sync waves in dependency order; service_healthy (or x-k8s.waitForDependencies) → an init container waiting for the Service; service_completed_successfully → the dependency runs as a Job' },
-  networks: { status: 'mapped', note: 'NetworkPolicies: only services sharing a network may talk (plus DNS); x-k8s.networkPolicies: false turns them off' },
-  profiles: { status: 'mapped', note: 'services of inactive profiles are left out (--profile)' },
-  container_name: { status: 'ignored', note: 'Kubernetes names pods itself; the Service keeps the Compose service name' },
-  logging: { status: 'ignored', note: 'cluster logging is configured on the cluster, not per pod' },
-  init: { status: 'lossy', note: 'shareProcessNamespace: the pause container reaps zombies as PID 1' },
-  stdin_open: { status: 'mapped', note: 'container stdin' },
-  tty: { status: 'mapped', note: 'container tty' },
-  cap_add: { status: 'mapped', note: 'securityContext.capabilities.add' },
-  cap_drop: { status: 'mapped', note: 'securityContext.capabilities.drop' },
-  privileged: { status: 'mapped', note: 'securityContext.privileged with x-k8s.allowPrivileged: true; refused otherwise' },
-  read_only: { status: 'mapped', note: 'securityContext.readOnlyRootFilesystem' },
-  security_opt: { status: 'unsupported', note: 'no portable Kubernetes equivalent' },
-  extra_hosts: { status: 'mapped', note: 'hostAliases (host-gateway is refused)' },
-  dns: { status: 'lossy', note: 'dnsConfig.nameservers, added after the cluster DNS server' },
-  dns_search: { status: 'mapped', note: 'dnsConfig.searches' },
-  sysctls: { status: 'mapped', note: "pod securityContext.sysctls for Kubernetes' safe set; other sysctls are refused" },
-  ulimits: { status: 'lossy', note: 'lost: Kubernetes has no per-pod ulimits' },
-  secrets: { status: 'mapped', note: 'a Secret reference (never in the manifests) mounted at /run/secrets/<name> or target with its mode; `compose-cdk8s secrets` creates it from the local file or variable; external → an existing Secret' },
-  configs: { status: 'mapped', note: 'a ConfigMap (file, content or environment, read at conversion) mounted at target with its mode; external → an existing ConfigMap' },
-  network_mode: { status: 'lossy', note: 'host → hostNetwork with x-k8s.allowHostNetwork (refused otherwise); service:X (or container:NAME, NAME the container_name of a service) → container in X\'s pod (one network namespace; a Service named after it selects X\'s pods when it has ports); container:NAME of no service refused' },
-  devices: { status: 'unsupported', note: 'device access is not available on managed nodes' },
-  shm_size: { status: 'mapped', note: 'emptyDir with medium: Memory and sizeLimit at /dev/shm' },
-  stop_signal: { status: 'lossy', note: 'Kubernetes always sends SIGTERM (kept when it is SIGTERM)' },
-  group_add: { status: 'mapped', note: 'pod securityContext.supplementalGroups (numeric ids only)' },
-  platform: { status: 'ignored', note: 'the node architecture decides the image platform' },
-  develop: { status: 'ignored', note: 'Compose Watch is for local development' },
-  domainname: { status: 'unsupported', note: 'not converted yet' },
-  mem_limit: { status: 'mapped', note: 'resources.limits.memory (deploy.resources.limits.memory wins)' },
-  mem_reservation: { status: 'mapped', note: 'resources.requests.memory (deploy.resources.reservations.memory wins)' },
-  cpus: { status: 'mapped', note: 'resources.limits.cpu (deploy.resources.limits.cpus wins)' },
-  links: { status: 'lossy', note: 'services reach each other by Service name; link aliases are not created' },
-  external_links: { status: 'unsupported', note: 'no Kubernetes equivalent' },
-  scale: { status: 'mapped', note: 'replicas (deploy.replicas wins)' },
-  dns_opt: { status: 'mapped', note: 'dnsConfig.options' },
+  image: { status: 'mapped', note: 'container image; kept as written for services without `build`', read: 'compose/normalize/service.ts', decided: 'plan/image.ts' },
+  build: { status: 'mapped', note: 'image becomes registry.digitalocean.com/<registry>/<service>:<tag>, pulled with the registry pull secret', read: 'compose/normalize/build.ts', decided: 'plan/image.ts' },
+  pull_policy: { status: 'mapped', note: 'imagePullPolicy (always → Always, never → Never, missing/if_not_present → IfNotPresent)', read: 'compose/normalize/runtime.ts', decided: 'plan/image.ts' },
+  command: { status: 'mapped', note: 'container args', read: 'compose/normalize/command.ts', decided: 'plan/plan.ts' },
+  entrypoint: { status: 'mapped', note: 'container command', read: 'compose/normalize/command.ts', decided: 'plan/plan.ts' },
+  environment: { status: 'mapped', note: 'container env (credential-looking keys become Secret references)', read: 'compose/normalize/environment.ts', decided: 'plan/env.ts' },
+  env_file: { status: 'mapped', note: 'a ConfigMap loaded with envFrom; credential-looking keys (x-k8s.secretEnv adds to the list) become references to Secret <service>-secrets, created by `compose-cdk8s secrets`', read: 'compose/normalize/environment.ts', decided: 'plan/env.ts' },
+  ports: { status: 'mapped', note: 'containerPorts and a ClusterIP Service on the container port; published ports leave the cluster only through x-k8s serviceType (LoadBalancer/NodePort Service <name>-public) or ingress; never hostPort', read: 'compose/normalize/ports.ts', decided: 'plan/ports.ts' },
+  expose: { status: 'mapped', note: 'containerPorts and a ClusterIP Service', read: 'compose/normalize/ports.ts', decided: 'plan/ports.ts' },
+  healthcheck: { status: 'mapped', note: 'readiness and liveness probes (and a startup probe for start_period)', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  restart: { status: 'lossy', note: 'Deployment pods always restart (restartPolicy: Always); restart: "no" → a Job; on-failure in a Job → restartPolicy: OnFailure', read: 'compose/normalize/runtime.ts', decided: 'plan/kinds.ts' },
+  labels: { status: 'mapped', note: 'annotations on the workload', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  working_dir: { status: 'mapped', note: 'workingDir', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  user: { status: 'mapped', note: 'runAsUser / runAsGroup (numeric ids only)', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  hostname: { status: 'mapped', note: 'pod hostname', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  stop_grace_period: { status: 'mapped', note: 'terminationGracePeriodSeconds', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  volumes: { status: 'mapped', note: 'named volumes → one PersistentVolumeClaim each (do-block-storage, 1Gi, ReadWriteOnce; volumes.<name>.x-k8s size/storageClass), Recreate rollouts; pods sharing a claim (replicas, autoscaling, several services) kept on one node by a required podAffinity; a StatefulSet\'s own volumes → volumeClaimTemplates (a claim per replica); anonymous → emptyDir; tmpfs → emptyDir (Memory); project files/folders → read-only ConfigMaps (Secrets when they hold credentials, ≤1 MiB); writable project folders → an empty PersistentVolumeClaim bind-<path>; host folders → an empty PersistentVolumeClaim host-<path> (migrate the data); the Docker socket, /var/lib/docker, /proc, /sys, /dev → the service is left out; /etc/localtime → dropped; host files refused; x-k8s.allowHostPath → hostPath', read: 'compose/normalize/volumes.ts', decided: 'plan/volumes.ts' },
+  tmpfs: { status: 'mapped', note: 'emptyDir with medium: Memory (size → sizeLimit)', read: 'compose/normalize/volumes.ts', decided: 'plan/volumes.ts' },
+  depends_on: { status: 'mapped', note: 'Argo CD sync waves in dependency order; service_healthy (or x-k8s.waitForDependencies) → an init container waiting for the Service; service_completed_successfully → the dependency runs as a Job', read: 'compose/normalize/refs.ts', decided: 'plan/startup-order.ts' },
+  networks: { status: 'mapped', note: 'NetworkPolicies: only services sharing a network may talk (plus DNS); x-k8s.networkPolicies: false turns them off', read: 'compose/normalize/refs.ts', decided: 'plan/network-policies.ts' },
+  profiles: { status: 'mapped', note: 'services of inactive profiles are left out (--profile)', read: 'compose/normalize/service.ts', decided: 'compose/profiles.ts' },
+  container_name: { status: 'ignored', note: 'Kubernetes names pods itself; the Service keeps the Compose service name', read: 'compose/normalize/runtime.ts', decided: 'plan/shared-network.ts' },
+  logging: { status: 'ignored', note: 'cluster logging is configured on the cluster, not per pod', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  init: { status: 'lossy', note: 'shareProcessNamespace: the pause container reaps zombies as PID 1', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  stdin_open: { status: 'mapped', note: 'container stdin', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  tty: { status: 'mapped', note: 'container tty', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  cap_add: { status: 'mapped', note: 'securityContext.capabilities.add', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  cap_drop: { status: 'mapped', note: 'securityContext.capabilities.drop', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  privileged: { status: 'mapped', note: 'securityContext.privileged with x-k8s.allowPrivileged: true; refused otherwise', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  read_only: { status: 'mapped', note: 'securityContext.readOnlyRootFilesystem', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  security_opt: { status: 'unsupported', note: 'no portable Kubernetes equivalent', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  extra_hosts: { status: 'mapped', note: 'hostAliases (host-gateway is refused)', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  dns: { status: 'lossy', note: 'dnsConfig.nameservers, added after the cluster DNS server', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  dns_search: { status: 'mapped', note: 'dnsConfig.searches', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  sysctls: { status: 'mapped', note: "pod securityContext.sysctls for Kubernetes' safe set; other sysctls are refused", read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  ulimits: { status: 'lossy', note: 'lost: Kubernetes has no per-pod ulimits', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  secrets: { status: 'mapped', note: 'a Secret reference (never in the manifests) mounted at /run/secrets/<name> or target with its mode; `compose-cdk8s secrets` creates it from the local file or variable; external → an existing Secret', read: 'compose/normalize/refs.ts', decided: 'plan/secrets.ts' },
+  configs: { status: 'mapped', note: 'a ConfigMap (file, content or environment, read at conversion) mounted at target with its mode; external → an existing ConfigMap', read: 'compose/normalize/refs.ts', decided: 'plan/configs.ts' },
+  network_mode: { status: 'lossy', note: 'host → hostNetwork with x-k8s.allowHostNetwork (refused otherwise); service:X (or container:NAME, NAME the container_name of a service) → container in X\'s pod (one network namespace; a Service named after it selects X\'s pods when it has ports); container:NAME of no service refused', read: 'compose/normalize/service.ts', decided: 'plan/shared-network.ts' },
+  devices: { status: 'unsupported', note: 'device access is not available on managed nodes', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  shm_size: { status: 'mapped', note: 'emptyDir with medium: Memory and sizeLimit at /dev/shm', read: 'compose/normalize/service.ts', decided: 'plan/volumes.ts' },
+  stop_signal: { status: 'lossy', note: 'Kubernetes always sends SIGTERM (kept when it is SIGTERM)', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  group_add: { status: 'mapped', note: 'pod securityContext.supplementalGroups (numeric ids only)', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
+  platform: { status: 'ignored', note: 'the node architecture decides the image platform', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  develop: { status: 'ignored', note: 'Compose Watch is for local development', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  domainname: { status: 'unsupported', note: 'not converted yet', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  mem_limit: { status: 'mapped', note: 'resources.limits.memory (deploy.resources.limits.memory wins)', read: 'compose/normalize/runtime.ts', decided: 'plan/resources.ts' },
+  mem_reservation: { status: 'mapped', note: 'resources.requests.memory (deploy.resources.reservations.memory wins)', read: 'compose/normalize/runtime.ts', decided: 'plan/resources.ts' },
+  cpus: { status: 'mapped', note: 'resources.limits.cpu (deploy.resources.limits.cpus wins)', read: 'compose/normalize/runtime.ts', decided: 'plan/resources.ts' },
+  links: { status: 'lossy', note: 'services reach each other by Service name; link aliases are not created', read: 'compose/normalize/refs.ts', decided: 'plan/plan.ts' },
+  external_links: { status: 'unsupported', note: 'no Kubernetes equivalent', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  scale: { status: 'mapped', note: 'replicas (deploy.replicas wins)', read: 'compose/normalize/runtime.ts', decided: 'plan/plan.ts' },
+  dns_opt: { status: 'mapped', note: 'dnsConfig.options', read: 'compose/normalize/runtime.ts', decided: 'plan/runtime.ts' },
 };
 
 /** The mapping of a key, with a default for keys the table does not list. */
 export function mappingOf(key: string): KeyMapping {
-  return SERVICE_KEYS[key] ?? { status: 'unsupported', note: 'not converted' };
+  return SERVICE_KEYS[key] ?? { status: 'unsupported', note: 'not converted', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' };
 }

@@ -2,8 +2,8 @@
  * The planner: ComposeProject + Settings → DeploymentPlan. Pure; no cdk8s, no files.
  *
  * Each concern lives in its own module (names, image, ports, env, resources, probes, volumes);
- * this file only walks the services, wires the pieces together and checks what spans services
- * (name collisions, shared claims).
+ * this file walks the services once (container, volumes, Service of each), then runs the declared
+ * passes over the result (passes.ts) and checks what spans services (name collisions).
  */
 import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
@@ -12,20 +12,19 @@ import type { Settings } from '../settings';
 import { planEnv, readSecretRules, withServiceEnv } from './env';
 import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
+import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { childName, toDns1035 } from './names';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
-import { applyServiceExtras, prepareServices } from './service-extras';
-import { planClaimSharing } from './claim-sharing';
-import { shareNetworks } from './shared-network';
+import { prepareServices } from './hostname-rewrite';
+import { runPasses } from './passes';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 import { planLeftOut } from './left-out';
 
-export const LABEL_NAME = 'app.kubernetes.io/name';
-export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export { LABEL_NAME, LABEL_PART_OF } from './labels';
 /** Annotation holding the Compose service name when the Kubernetes name had to differ. */
 export const ANNOTATION_COMPOSE_SERVICE = 'compose-cdk8s.io/service';
 /** Annotation holding the Compose volume name when the claim name had to differ. */
@@ -57,12 +56,11 @@ function parseUser(user: string | undefined, path: string, warnings: Diagnostic[
 
 function replicasOf(service: ComposeService): number {
   if (service.deploy?.replicas !== undefined) return service.deploy.replicas;
-  const scale = service.raw.scale;
-  return typeof scale === 'number' ? scale : 1;
+  return service.scale ?? 1;
 }
 
 function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
-  for (const key of Object.keys(service.raw).sort(compareStrings)) {
+  for (const key of [...service.keys].sort(compareStrings)) {
     if (key.startsWith('x-') || QUIET_KEYS.has(key)) continue;
     const m = mappingOf(key);
     if (m.status === 'unsupported') {
@@ -75,7 +73,8 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
 export function planProject(composeProject: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
-  // Services that cannot run in the cluster, or that x-k8s.exclude leaves out: the rest is planned without them.
+  // Before the walk (not a pass, see passes.ts): services that cannot run in the cluster, or that
+  // x-k8s.exclude leaves out. The rest is planned without them.
   const left = planLeftOut(composeProject);
   const project = left.project;
   warnings.push(...left.warnings);
@@ -198,29 +197,21 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   secretRefs.push(...stored.secretRefs);
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
-  const extras = applyServiceExtras(project, settings, workloads, warnings, errors);
-  // network_mode: service:X → a container in X's pod (shared-network.ts), before claims are shared.
-  const shared = shareNetworks(project, extras.workloads, extras.networkPolicies);
-  warnings.push(...shared.warnings);
-  errors.push(...shared.errors);
-  extras.decisions.push(...shared.decisions);
-  // Pods sharing a ReadWriteOnce claim: per-replica claims for StatefulSets, else one node (claim-sharing.ts).
-  const sharing = planClaimSharing(project, shared.workloads, volumeClaims);
-  warnings.push(...sharing.warnings);
-  extras.decisions.push(...sharing.decisions);
+  // The declared passes (passes.ts): workload settings, shared networks, claim sharing.
+  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors });
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    workloads: sharing.workloads.sort(byName),
-    volumeClaims: sharing.volumeClaims.sort(byName),
+    workloads: planned.workloads.sort(byName),
+    volumeClaims: planned.volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
-    ...(shared.networkPolicies.length ? { networkPolicies: shared.networkPolicies } : {}),
-    ...(extras.decisions.length ? { decisions: extras.decisions } : {}),
+    ...(planned.networkPolicies.length ? { networkPolicies: planned.networkPolicies } : {}),
+    ...(planned.decisions.length ? { decisions: planned.decisions } : {}),
     ...(left.leftOut.length ? { leftOut: left.leftOut } : {}),
   };
 }

@@ -5,7 +5,6 @@
  * resources at all.
  */
 import type { ComposeService, ResourceSpec } from '../compose/model';
-import { parseCpus, parseSize } from '../compose/units';
 import { Diagnostic, error, warning } from '../diagnostics';
 import type { ResourceAmounts, ResourcesPlan } from './model';
 
@@ -35,16 +34,15 @@ function amounts(spec: ResourceSpec | undefined, path: string, warnings: Diagnos
 }
 
 /** `deploy` values over the service-level ones (`cpus`, `mem_limit`, `mem_reservation`). */
-function merged(deploy: ResourceSpec | undefined, cpus: unknown, memory: unknown): ResourceSpec | undefined {
-  const spec: ResourceSpec = { cpus: deploy?.cpus ?? parseCpus(cpus), memory: deploy?.memory ?? parseSize(memory) };
+function merged(deploy: ResourceSpec | undefined, cpus: number | undefined, memory: number | undefined): ResourceSpec | undefined {
+  const spec: ResourceSpec = { cpus: deploy?.cpus ?? cpus, memory: deploy?.memory ?? memory };
   return spec.cpus === undefined && spec.memory === undefined ? undefined : spec;
 }
 
 export function planResources(service: ComposeService, warnings: Diagnostic[], errors: Diagnostic[]): ResourcesPlan | undefined {
   const base = `services.${service.name}`;
-  const { raw } = service;
-  const limits = amounts(merged(service.deploy?.limits, raw.cpus, raw.mem_limit), `${base}.deploy.resources.limits`, warnings, errors);
-  const requests = amounts(merged(service.deploy?.reservations, undefined, raw.mem_reservation), `${base}.deploy.resources.reservations`, warnings, errors);
+  const limits = amounts(merged(service.deploy?.limits, service.cpus, service.memLimit), `${base}.deploy.resources.limits`, warnings, errors);
+  const requests = amounts(merged(service.deploy?.reservations, undefined, service.memReservation), `${base}.deploy.resources.reservations`, warnings, errors);
   if (!limits && !requests) return undefined;
   return { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) };
 }

@@ -49,31 +49,11 @@ export interface RuntimePlan {
   readonly warnings: Diagnostic[];
 }
 
-const strings = (v: unknown): string[] =>
-  v === undefined || v === null ? [] : Array.isArray(v) ? v.map((x) => String(x)) : [String(v)];
-
-/** `a=b` list or mapping → entries. */
-function pairs(v: unknown, sep: RegExp): Array<[string, string]> {
-  if (v === undefined || v === null) return [];
-  if (Array.isArray(v)) {
-    return v.map((item) => {
-      const text = String(item);
-      const m = sep.exec(text);
-      return m ? [text.slice(0, m.index), text.slice(m.index + m[0].length)] : [text, ''];
-    });
-  }
-  if (typeof v === 'object') {
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, Array.isArray(x) ? x.map(String).join(',') : String(x ?? '')]);
-  }
-  return [];
-}
-
 function capability(name: string): string {
   return name.toUpperCase().replace(/^CAP_/, '');
 }
 
 export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): RuntimePlan {
-  const raw = service.raw;
   const base = servicePath(service.name);
   const decisions: KeyDecision[] = [];
   const warnings: Diagnostic[] = [];
@@ -85,8 +65,8 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
   const security: { -readonly [K in keyof SecurityContextPlan]: SecurityContextPlan[K] } = {};
   const pod: { -readonly [K in keyof PodRuntimePlan]: PodRuntimePlan[K] } = {};
 
-  const add = strings(raw.cap_add).map(capability);
-  const drop = strings(raw.cap_drop).map(capability);
+  const add = (service.capAdd ?? []).map(capability);
+  const drop = (service.capDrop ?? []).map(capability);
   if (add.length || drop.length) {
     security.capabilities = {
       ...(add.length ? { add: [...new Set(add)].sort(compareStrings) } : {}),
@@ -94,16 +74,16 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
     };
   }
 
-  if (raw.privileged === true) {
+  if (service.privileged === true) {
     if (xk8s.allowPrivileged) {
       security.privileged = true;
     } else {
       lose('privileged', 'privileged: true is refused: a privileged pod has full access to the node', 'remove it, or opt in with x-k8s.allowPrivileged: true', 'refused');
     }
   }
-  if (raw.read_only === true) security.readOnlyRootFilesystem = true;
+  if (service.readOnly === true) security.readOnlyRootFilesystem = true;
 
-  if (raw.init === true) {
+  if (service.init === true) {
     pod.shareProcessNamespace = true;
     decisions.push({
       path: `${base}.init`, status: 'lossy',
@@ -111,13 +91,13 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
     });
   }
 
-  const stopSignal = raw.stop_signal;
+  const stopSignal = service.stopSignal;
   if (stopSignal !== undefined && !/^(SIG)?TERM$/i.test(String(stopSignal)) && String(stopSignal) !== '15') {
     lose('stop_signal', `stop_signal ${String(stopSignal)} is lost: Kubernetes stops containers with SIGTERM`, 'make the process exit on SIGTERM, or add a preStop hook');
   }
 
   const aliases = new Map<string, string[]>();
-  for (const [host, ip] of pairs(raw.extra_hosts, /[=:]/)) {
+  for (const { host, ip } of service.extraHosts ?? []) {
     const address = ip.replace(/^\[|\]$/g, '');
     if (address === 'host-gateway') {
       lose('extra_hosts', `extra_hosts entry ${host} (host-gateway) is not converted: Kubernetes has no host-gateway address`, 'reach the node or an outside service through a Service of type ExternalName', 'refused');
@@ -135,9 +115,9 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
       .map(([ip, hostnames]) => ({ ip, hostnames: [...new Set(hostnames)].sort(compareStrings) }));
   }
 
-  const nameservers = strings(raw.dns);
-  const searches = strings(raw.dns_search);
-  const options = strings(raw.dns_opt).map((o) => {
+  const nameservers = [...(service.dns ?? [])];
+  const searches = [...(service.dnsSearch ?? [])];
+  const options = (service.dnsOpt ?? []).map((o) => {
     const i = o.indexOf(':');
     return i < 0 ? { name: o } : { name: o.slice(0, i), value: o.slice(i + 1) };
   });
@@ -156,18 +136,18 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
   }
 
   const sysctls: Array<{ name: string; value: string }> = [];
-  for (const [name, value] of pairs(raw.sysctls, /=/)) {
+  for (const { name, value } of service.sysctls ?? []) {
     if (SAFE_SYSCTLS.has(name)) sysctls.push({ name, value });
     else lose('sysctls', `sysctl ${name} is refused: it is not in Kubernetes' safe set, so the kubelet would not start the pod`, 'drop it, or ask the cluster admin to allow it and set it with a pod patch', 'refused');
   }
   if (sysctls.length) pod.sysctls = sysctls.sort((a, b) => compareStrings(a.name, b.name));
 
-  if (raw.ulimits !== undefined) {
+  if (service.ulimits !== undefined) {
     lose('ulimits', 'ulimits are lost: Kubernetes has no per-pod ulimits (the node\'s container runtime defaults apply)');
   }
 
   const groups: number[] = [];
-  for (const g of strings(raw.group_add)) {
+  for (const g of service.groupAdd ?? []) {
     if (/^\d+$/.test(g)) groups.push(Number(g));
     else lose('group_add', `group_add "${g}" is not numeric and is left out: Kubernetes only takes numeric group ids`, 'write the numeric gid');
   }
@@ -190,8 +170,8 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
   return {
     security,
     pod,
-    ...(raw.tty === true ? { tty: true } : {}),
-    ...(raw.stdin_open === true ? { stdin: true } : {}),
+    ...(service.tty === true ? { tty: true } : {}),
+    ...(service.stdinOpen === true ? { stdin: true } : {}),
     decisions,
     warnings,
   };

@@ -11,18 +11,17 @@
  */
 import type { ComposeService } from '../compose/model';
 import { configKey } from './config-data';
-import { DEFAULT_FILE_MODE, externalName, FileRefsPlan, fileRefVolumeName } from './configs';
+import { DEFAULT_FILE_MODE, externalName, FileRefsPlan, fileRefVolumeName, StorageContext } from './file-refs';
 import type { PodVolumePlan, SecretKeyOrigin, SecretRefPlan, VolumeMountPlan } from './model';
 import { toDns1035 } from './names';
-import type { StoragePlanner } from './volumes';
 
 /** Name of the Secret standing for a Compose secret. */
-export function secretNameOf(project: StoragePlanner['project'], secret: string): string {
+export function secretNameOf(project: StorageContext['project'], secret: string): string {
   const declared = project.secrets[secret];
   return declared?.external ? externalName(declared.name) : toDns1035(secret);
 }
 
-export function planServiceSecrets(ctx: StoragePlanner, service: ComposeService): FileRefsPlan {
+export function planServiceSecrets(ctx: StorageContext, service: ComposeService): FileRefsPlan {
   const volumes: PodVolumePlan[] = [];
   const mounts: VolumeMountPlan[] = [];
   service.secrets.forEach((ref, i) => {

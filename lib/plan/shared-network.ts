@@ -39,7 +39,7 @@ function directHost(project: ComposeProject, serviceName: string): string | unde
   if (mode.startsWith('container:')) {
     const target = mode.slice('container:'.length);
     const owners = Object.keys(project.services).sort(compareStrings)
-      .filter((n) => project.services[n].raw.container_name === target);
+      .filter((n) => project.services[n].containerName === target);
     return owners[0];
   }
   return undefined;

@@ -22,6 +22,7 @@ import { compareStrings } from '../order';
 import { bindClaimName, bindConfigMapName, classifyBind, classifyHostPath, hostClaimName } from './bind-mounts';
 import { CONFIGMAP_LIMIT_BYTES, ConfigData, configData, formatBytes } from './config-data';
 import { planServiceConfigs } from './configs';
+import type { ConfigMapEntry, StorageContext } from './file-refs';
 import { looksSecretFile, readSecretRules, SecretRules } from './env';
 import { NODE_FILES, ProjectFiles, readFolder } from './files';
 import type { ConfigMapPlan, PodVolumePlan, SecretRefPlan, VolumeClaimPlan, VolumeMountPlan } from './model';
@@ -47,18 +48,7 @@ interface ShippedFiles {
   readonly volume: PodVolumePlan;
 }
 
-/** A ConfigMap the storage plan emits, with what mounts of it need. */
-export interface ConfigMapEntry {
-  readonly plan: ConfigMapPlan;
-  /** What it was built from (absolute path, or `config:<name>`). */
-  readonly source: string;
-  /** `items` for a folder whose keys differ from its paths (empty otherwise). */
-  readonly items: { key: string; path: string }[];
-  /** Some file had an exec bit: mount with defaultMode 0755. */
-  readonly executable: boolean;
-  /** Data and binaryData keys, sorted. */
-  readonly keys: string[];
-}
+export type { ConfigMapEntry } from './file-refs';
 
 export interface StorageOptions {
   /** File access for ConfigMaps built from project files (default: the real disk). */
@@ -101,7 +91,7 @@ export function quantityBytes(q: string | number): number | undefined {
 }
 
 /** Shared state of one project's storage planning; see the module comment. */
-export class StoragePlanner {
+export class StoragePlanner implements StorageContext {
   readonly project: ComposeProject;
   readonly files: ProjectFiles;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -9,14 +9,14 @@ import * as path from 'path';
 import { checkCommand } from '../../lib/cli/commands/check';
 import { checkOutputs } from '../../lib/output/diff/check';
 import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/generators';
-import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/diff/inputs-hash';
+import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/inputs-stamp';
 import { writeDirAtomic } from '../../lib/output/write';
 import { convert, Conversion } from '../../lib/pipeline';
 import { cleanEnv, runCli } from '../helpers/cli';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'diff');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const CTX = { env: {} };
+const CTX = {};
 const OTHER_SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 
 let root: string;
@@ -34,7 +34,7 @@ function conversionOf(dir: string, sha = SHA): Conversion {
 }
 
 function stampOf(dir: string, sha = SHA) {
-  return conversionStamp(conversionOf(dir, sha), [path.join(dir, '.env')]);
+  return conversionStamp(conversionOf(dir, sha));
 }
 
 /** What a synth wired to the generators writes: stamped manifests in dist/. */

@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ComposeError } from '../../lib/diagnostics';
-import { readXK8sHelm, resolveHelmSettings } from '../../lib/output/helm';
+import { readXK8sHelm } from '../../lib/output/helm';
+import { resolveHelmSettings } from '../../lib/settings';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { SHA } from '../helpers/project';
 import { byId, expectChartRendersDist } from './chart-dir';
@@ -141,10 +142,10 @@ describe('resolveHelmSettings', () => {
 
   it('takes flags over environment over x-k8s.helm over defaults', () => {
     const p = project({ output: 'from-x', chartVersion: '3.0.0' });
-    expect(resolveHelmSettings({ env: {} })).toEqual({ chartVersion: '0.1.0' });
-    expect(resolveHelmSettings({ env: {}, project: p })).toEqual({ output: 'from-x', chartVersion: '3.0.0' });
-    expect(resolveHelmSettings({ env: { COMPOSE_CDK8S_HELM: 'from-env', COMPOSE_CDK8S_CHART_VERSION: '2.0.0' }, project: p })).toEqual({ output: 'from-env', chartVersion: '2.0.0' });
-    expect(resolveHelmSettings({ flags: { output: 'flag', chartVersion: '1.0.0' }, env: { COMPOSE_CDK8S_HELM: 'from-env' }, project: p })).toEqual({ output: 'flag', chartVersion: '1.0.0' });
+    expect(resolveHelmSettings({ env: {}, xk8s: {} })).toEqual({ chartVersion: '0.1.0' });
+    expect(resolveHelmSettings({ env: {}, xk8s: readXK8sHelm(p) })).toEqual({ output: 'from-x', chartVersion: '3.0.0' });
+    expect(resolveHelmSettings({ env: { COMPOSE_CDK8S_HELM: 'from-env', COMPOSE_CDK8S_CHART_VERSION: '2.0.0' }, xk8s: readXK8sHelm(p) })).toEqual({ output: 'from-env', chartVersion: '2.0.0' });
+    expect(resolveHelmSettings({ flags: { output: 'flag', chartVersion: '1.0.0' }, env: { COMPOSE_CDK8S_HELM: 'from-env' }, xk8s: readXK8sHelm(p) })).toEqual({ output: 'flag', chartVersion: '1.0.0' });
   });
 
   it('reports a bad x-k8s.helm block at its location', () => {

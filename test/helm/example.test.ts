@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { stripStamp } from '../../lib/output/diff/inputs-hash';
+import { stripStamp } from '../../lib/output/inputs-stamp';
 import { renderHelmChart } from '../../lib/output/helm';
 import { renderManifests } from '../../lib/output/manifests';
 import { convert } from '../../lib/pipeline';

@@ -3,7 +3,7 @@
  * (values with spaces, quotes, `$`, newlines) reaches kubectl exactly as read from the local files.
  */
 import { spawnSync } from 'child_process';
-import { kubectlScript, secretManifests, SecretToCreate } from '../../lib/cli/commands/secrets';
+import { kubectlScript, secretManifests, SecretToCreate } from '../../lib/output/supply/secrets';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { validateManifests } from '../oracles/k8s';
 

@@ -76,4 +76,23 @@ describe('pull-secret', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot read nope.json \(hint|cannot read nope.json/);
   });
+
+  test('names the Secret like the manifests do: x-k8s.registry / pullSecret / namespace of the project count', async () => {
+    const compose = 'services:\n  web:\n    image: nginx:1\nx-k8s:\n  registry: acme\n  namespace: shop\n';
+    const dir = workdir({ 'docker-config.json': CONFIG, 'compose.yaml': compose });
+    const r = await runCli(['pull-secret', '--docker-config', 'docker-config.json'], { cwd: dir, env: {} });
+    expect(r.code).toBe(0);
+    expect(YAML.parse(r.stdout).metadata).toEqual({ name: 'registry-acme', namespace: 'shop' });
+    // Flags and env still win over x-k8s.
+    const flagged = await runCli(['pull-secret', '--docker-config', 'docker-config.json', '--name', 'pull', '-n', 'other'], { cwd: dir, env: {} });
+    expect(YAML.parse(flagged.stdout).metadata).toEqual({ name: 'pull', namespace: 'other' });
+  });
+
+  test('validates the registry name like every other command', async () => {
+    const dir = workdir({ 'docker-config.json': CONFIG });
+    const r = await runCli(['pull-secret', '--docker-config', 'docker-config.json', '--registry', 'Not_Valid'], { cwd: dir, env: {} });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/registry name "Not_Valid" is not a valid DigitalOcean registry name \(from --registry\)/);
+  });
 });

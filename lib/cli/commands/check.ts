@@ -11,12 +11,10 @@ import { Command } from 'commander';
 import { checkOutputs, CheckTarget, recordedTag } from '../../output/diff/check';
 import { releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
-import { conversionStamp } from '../../output/diff/inputs-hash';
+import { conversionStamp } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
-import { ExitCode } from '../main';
-import type { CliIO } from '../io';
+import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
-import { envFilesOf, EXIT_DIFFERENT } from './diff';
 
 interface CheckFlags extends ProjectFlags {
   output: string;
@@ -43,9 +41,9 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       const conversion = convert(convertOptions({ ...flags, sha: tag }, io));
       // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
       const release = releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag);
-      const ctx: GeneratorContext = { env: io.env, release };
+      const ctx: GeneratorContext = { release };
       const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
-      const stamp = conversionStamp(conversion, envFilesOf(flags, io.cwd, conversion));
+      const stamp = conversionStamp(conversion);
       const result = checkOutputs(conversion, stamp, targets, io.cwd, ctx);
       for (const f of result.unstamped) {
         io.stderr(`note: ${f} is up to date but records no inputs hash; re-run \`compose-cdk8s synth\` to add it\n`);

@@ -14,17 +14,14 @@ import { ComposeError, error } from '../../diagnostics';
 import { diffManifests } from '../../output/diff/semantic';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../output/diff/format';
 import { exportRef, RefTree } from '../../output/diff/git-ref';
-import { interpolationEnvFiles } from '../../output/diff/inputs-hash';
 import type { ManifestSet } from '../../output/diff/manifest-set';
 import { folderSide, synthesizedSide } from '../../output/diff/sides';
 import { unifiedDiff } from '../../output/diff/unified';
-import type { Conversion } from '../../pipeline';
-import { ExitCode } from '../main';
-import type { CliIO } from '../io';
+import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 
-/** Exit code for "the outputs differ". */
-export const EXIT_DIFFERENT = 2;
+/** Exit code for "the outputs differ" (defined with the other exit codes in cli/io.ts). */
+export { EXIT_DIFFERENT } from '../io';
 
 interface DiffFlags extends ProjectFlags {
   base?: string;
@@ -44,13 +41,8 @@ interface Side {
   readonly empty?: boolean;
 }
 
-/** The interpolation env files of a run (see inputs-hash.ts). */
-export function envFilesOf(flags: ProjectFlags, cwd: string, conversion: Conversion): string[] {
-  return interpolationEnvFiles(flags.envFile, cwd, conversion.project.projectDirectory);
-}
-
 function workingCopy(flags: DiffFlags, io: CliIO): Side {
-  const side = synthesizedSide(convertOptions(flags, io), (c) => envFilesOf(flags, io.cwd, c));
+  const side = synthesizedSide(convertOptions(flags, io));
   return { set: side.set, files: side.files, tag: side.conversion.settings.tag };
 }
 
@@ -67,7 +59,7 @@ function atRef(tree: RefTree, flags: DiffFlags, io: CliIO, tag: string | undefin
   if (!hasProject(tree, mapped, io, cwd)) return { set: { files: {}, objects: new Map() }, files: {}, empty: true };
   const mappedIo: CliIO = { ...io, cwd };
   const options = { ...convertOptions(mapped, mappedIo), gitSha: () => tag ?? tree.commit };
-  const side = synthesizedSide(options, (c) => envFilesOf(mapped, cwd, c));
+  const side = synthesizedSide(options);
   return { set: side.set, files: side.files };
 }
 

@@ -4,13 +4,12 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, resolveHelmSettings } from '../../output/helm';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/helm';
 import { guardOf, renderChartFiles, writeChartFiles } from '../../output/outputs';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
-import { envFilesOf } from './diff';
 
 interface HelmCommandFlags extends ProjectFlags {
   output?: string;
@@ -23,13 +22,12 @@ export function helmCommand(io: CliIO): Command {
     .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole if compose-cdk8s owns it (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {
-      const conversion = convert(convertOptions(flags, io));
+      const conversion = convert(convertOptions(flags, io, { helmOutput: flags.output, chartVersion: flags.chartVersion }));
       const { project, plan } = conversion;
       printDiagnostics(io, [...project.warnings, ...plan.warnings]);
-      const helm = resolveHelmSettings({ flags: { output: flags.output, chartVersion: flags.chartVersion }, env: io.env, project });
+      const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
-      const env = { ...io.env, [ENV_HELM_OUTPUT]: helm.output ?? DEFAULT_HELM_OUTPUT, [ENV_CHART_VERSION]: helm.chartVersion };
-      const files = renderChartFiles(conversion, env, envFilesOf(flags, io.cwd, conversion));
+      const files = renderChartFiles(conversion);
       const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files, guardOf(conversion, io.cwd));
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';

@@ -1,13 +1,22 @@
 /**
  * `compose-cdk8s pull-secret`: prints a kubernetes.io/dockerconfigjson Secret for DOCR to stdout.
  * It never writes a file: pipe it to `kubectl apply -f -`.
+ *
+ * Its name, namespace and registry are resolved like every other command's (lib/settings.ts:
+ * flags, env, the project's `x-k8s` block, defaults, validated), so the Secret it prints is the
+ * one the manifests reference. The project is read when there is one (`-f`, COMPOSE_FILE, or a
+ * compose.yaml found like `docker compose` finds it); without one, flags, env and defaults decide.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { ComposeError, error } from '../../diagnostics';
 import { pullSecretYaml } from '../../output/supply';
-import { DEFAULT_REGISTRY } from '../../settings';
+import { discoverFiles } from '../../compose/discovery';
+import { loadProject } from '../../compose/load';
+import type { ComposeProject } from '../../compose/model';
+import { readTopLevelXK8s } from '../../plan/x-k8s';
+import { resolveRegistryTarget } from '../../settings';
 import type { CliIO } from '../io';
 
 interface PullSecretFlags {
@@ -15,15 +24,26 @@ interface PullSecretFlags {
   name?: string;
   namespace?: string;
   registry?: string;
+  file?: string[];
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** The Compose project of the working directory, when there is one. */
+function projectOf(flags: PullSecretFlags, io: CliIO): ComposeProject | undefined {
+  const exists = (f: string): boolean => fs.existsSync(f);
+  if (!flags.file?.length && !io.env.COMPOSE_FILE && discoverFiles(io.cwd, exists).length === 0) return undefined;
+  return loadProject({ files: flags.file, env: io.env, cwd: io.cwd });
 }
 
 export function pullSecretCommand(io: CliIO): Command {
   return new Command('pull-secret')
     .description('print a DOCR image pull Secret built from a Docker config file (stdout only; pipe to kubectl apply -f -)')
     .requiredOption('--docker-config <file>', 'Docker config JSON with an auths entry for registry.digitalocean.com (doctl registry docker-config)')
-    .option('--name <name>', 'Secret name (env DOCR_PULL_SECRET; default registry-<registry>)')
-    .option('-n, --namespace <ns>', 'namespace (env K8S_NAMESPACE; kube-system lets DigitalOcean copy it to every namespace)')
-    .option('--registry <name>', 'DOCR registry name, for the default Secret name (env DOCR_REGISTRY)')
+    .option('--name <name>', 'Secret name (env DOCR_PULL_SECRET, x-k8s.pullSecret; default registry-<registry>)')
+    .option('-n, --namespace <ns>', 'namespace (env K8S_NAMESPACE, x-k8s.namespace; kube-system lets DigitalOcean copy it to every namespace)')
+    .option('--registry <name>', 'DOCR registry name, for the default Secret name (env DOCR_REGISTRY, x-k8s.registry)')
+    .option('-f, --file <path>', 'Compose file whose x-k8s registry / pullSecret / namespace count (repeatable; default: COMPOSE_FILE or the compose.yaml found, if any)', collect)
     .action((flags: PullSecretFlags) => {
       const file = path.resolve(io.cwd, flags.dockerConfig);
       let text: string;
@@ -32,10 +52,16 @@ export function pullSecretCommand(io: CliIO): Command {
       } catch {
         throw new ComposeError(error(`cannot read ${flags.dockerConfig}`, { hint: 'create it with `doctl registry docker-config > docker-config.json`' }));
       }
-      const registry = flags.registry ?? io.env.DOCR_REGISTRY ?? DEFAULT_REGISTRY;
+      const project = projectOf(flags, io);
+      const target = resolveRegistryTarget({
+        flags: { registry: flags.registry, pullSecret: flags.name, namespace: flags.namespace },
+        env: io.env,
+        xk8s: project ? readTopLevelXK8s(project) : {},
+        locate: (p) => project?.sourceMap.nearest(p),
+      });
       const { yaml, errors } = pullSecretYaml(text, {
-        name: flags.name ?? io.env.DOCR_PULL_SECRET ?? `registry-${registry}`,
-        namespace: flags.namespace ?? io.env.K8S_NAMESPACE,
+        name: target.pullSecretName,
+        namespace: target.namespace,
         file: flags.dockerConfig,
       });
       if (errors.length || yaml === undefined) throw new ComposeError(errors);

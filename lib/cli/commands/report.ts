@@ -11,8 +11,7 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../output/report';
 import { convert } from '../../pipeline';
-import type { CliIO } from '../io';
-import { ExitCode } from '../main';
+import { CliIO, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
 

@@ -14,33 +14,22 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { quote } from 'shell-quote';
-import { stringify } from 'yaml';
 import { parseDotenv } from '../../compose/dotenv';
 import type { ComposeProject } from '../../compose/model';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { looksSecret } from '../../plan/env';
 import type { DeploymentPlan, SecretRefPlan } from '../../plan/model';
-import { prepareServices } from '../../plan/service-extras';
+import { prepareServices } from '../../plan/hostname-rewrite';
 import { convert } from '../../pipeline';
+import { kubectlScript, relativeTo, secretManifests, SecretEntry, SecretsFormat, SecretToCreate } from '../../output/supply/secrets';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
 
-export type SecretsFormat = 'kubectl' | 'manifest';
+export type { SecretEntry, SecretsFormat, SecretToCreate } from '../../output/supply/secrets';
 
 interface SecretsFlags extends ProjectFlags {
   format: SecretsFormat;
-}
-
-/** One key of a Secret to create: a value read now, or a file kubectl reads itself. */
-export type SecretEntry =
-  | { readonly key: string; readonly value: Buffer }
-  | { readonly key: string; readonly file: string };
-
-export interface SecretToCreate {
-  readonly name: string;
-  readonly entries: readonly SecretEntry[];
 }
 
 export interface SecretSourceIO {
@@ -127,58 +116,6 @@ function sourcePath(ref: SecretRefPlan): string | undefined {
 }
 
 /** A shell word: plain when it is safe as is (`--from-file=k=./f`), else quoted by shell-quote. */
-function shellWord(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : quote([arg]);
-}
-
-function relativeTo(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : file;
-}
-
-function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
-  const external = plan.secretRefs.filter((r) => r.external);
-  const lines = [
-    `# Secrets referenced by the manifests of Compose project "${plan.project}", created from your local files.`,
-    format === 'kubectl'
-      ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
-      : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
-  ];
-  for (const r of external) lines.push(`# ${r.name}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
-  return lines;
-}
-
-/** `kubectl create secret generic` lines, one per Secret. */
-export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string): string {
-  const lines = header(plan, 'kubectl');
-  for (const s of secrets) {
-    const args = ['kubectl', 'create', 'secret', 'generic', s.name];
-    if (plan.namespace) args.push(`--namespace=${plan.namespace}`);
-    for (const e of s.entries) {
-      args.push('value' in e ? `--from-literal=${e.key}=${e.value.toString('utf8')}` : `--from-file=${e.key}=${relativeTo(cwd, e.file)}`);
-    }
-    args.push('--dry-run=client', '-o', 'yaml');
-    lines.push(`${args.map(shellWord).join(' ')} | kubectl apply -f -`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Secret manifests (YAML, one document each). */
-export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[]): string {
-  const docs = secrets.map((s) => stringify({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: s.name,
-      ...(plan.namespace ? { namespace: plan.namespace } : {}),
-      labels: { 'app.kubernetes.io/part-of': plan.project },
-    },
-    type: 'Opaque',
-    data: Object.fromEntries(s.entries.map((e) => [e.key, 'value' in e ? e.value.toString('base64') : ''])),
-  }));
-  return `${header(plan, 'manifest').join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
-}
-
 /**
  * The local files that hold secret values for this project: Compose secret files, env_files with
  * credential-looking keys, and `.env` when it holds one.

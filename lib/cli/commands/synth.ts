@@ -3,12 +3,12 @@
  * conversion report next to it, and, when asked, the Helm chart in the same run.
  */
 import { Command } from 'commander';
-import { writeOutputs } from '../../output/outputs';
-import { convert } from '../../pipeline';
+import { writeOutputs, WrittenOutputs } from '../../output/outputs';
+import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
-import { envFilesOf } from './diff';
 
 interface SynthFlags extends ProjectFlags {
   output: string;
@@ -18,26 +18,39 @@ interface SynthFlags extends ProjectFlags {
   report?: boolean;
 }
 
+/** What a synth run writes besides the manifests folder. */
+export interface SynthTargets {
+  /** The manifests folder (relative to cwd). */
+  readonly outputDir: string;
+  readonly digestsFile?: string;
+  /** Write conversion-report.md / .json next to the manifests folder. */
+  readonly report: boolean;
+}
+
+/**
+ * The one synth path, shared by `compose-cdk8s synth` and the cdk8s app (main.ts): convert, print
+ * the warnings, render and write every output (the chart too when settings.helm.output names a
+ * folder). Throws ComposeError for what the user must fix.
+ */
+export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
+  const conversion = convert(options);
+  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+  const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
+  return { conversion, result };
+}
+
 export function synthCommand(io: CliIO): Command {
   return withProjectOptions(new Command('synth'))
     .description('convert the Compose project into Kubernetes manifests')
-    .option('-o, --output <dir>', 'output folder, replaced as a whole; only a new or empty folder or one compose-cdk8s wrote (see README)', 'dist')
+    .option('-o, --output <dir>', 'output folder, replaced as a whole; only a new or empty folder or one compose-cdk8s wrote (see README)', DEFAULT_OUTPUT)
     .option('--digests <file>', 'digests.json from the docr-build workflow: image digests and the build run as release metadata')
     .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
     .option('--chart-version <semver>', 'Helm chart version (env COMPOSE_CDK8S_CHART_VERSION; default 0.1.0)')
     .option('--report', 'also write conversion-report.md / .json next to the output folder')
     .action((flags: SynthFlags) => {
-      const conversion = convert(convertOptions(flags, io));
-      printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
-      const result = writeOutputs({
-        conversion,
-        cwd: io.cwd,
-        env: io.env,
+      const { conversion, result } = synthesize(io, convertOptions(flags, io, { helmOutput: flags.helm, chartVersion: flags.chartVersion }), {
         outputDir: flags.output,
-        interpolationEnvFiles: envFilesOf(flags, io.cwd, conversion),
         digestsFile: flags.digests,
-        helmDir: flags.helm,
-        chartVersion: flags.chartVersion,
         report: flags.report ?? false,
       });
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).

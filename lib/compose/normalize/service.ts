@@ -9,6 +9,7 @@ import { normalizeDeploy } from './deploy';
 import { labelFiles, mergeEnvironment, normalizeEnvFiles, normalizeEnvironment } from './environment';
 import { normalizeHealthcheck } from './healthcheck';
 import { normalizeExpose, normalizePorts } from './ports';
+import { normalizeRuntimeKeys } from './runtime';
 import { implicitDependsOn, normalizeDependsOn, normalizeFileRefs, normalizeServiceNetworks } from './refs';
 import { normalizeTmpfs, normalizeVolumes } from './volumes';
 
@@ -52,7 +53,6 @@ export function normalizeService(name: string, value: unknown, ctx: NormalizeCon
     ...opt('healthcheck', healthcheck),
     dependsOn: implicitDependsOn(s, normalizeDependsOn(s.depends_on, p('depends_on'), ctx)),
     ...opt('deploy', deploy),
-    ...opt('restart', str(s.restart)),
     labels: sortKeys({ ...labelFiles(s.label_file, p('label_file'), ctx), ...stringDict(s.labels) }),
     ...opt('workingDir', str(s.working_dir)),
     ...opt('user', str(s.user)),
@@ -64,7 +64,9 @@ export function normalizeService(name: string, value: unknown, ctx: NormalizeCon
     ...opt('networkMode', str(s.network_mode)),
     ...opt('stopGracePeriod', stopGracePeriod),
     ...opt('shmSize', shmSize),
+    ...normalizeRuntimeKeys(s),
     extensions: extensionsOf(s),
+    keys: Object.keys(raw),
     raw: sortKeys(raw),
   } as ComposeService;
 }

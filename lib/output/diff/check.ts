@@ -7,7 +7,7 @@ import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
 import type { GeneratorContext, OutputGenerator } from '../generators';
-import { InputsStamp, NO_TAG, readStamp, stripStamp } from './inputs-hash';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
 import { readTree } from './tree';
 import { OWNER_MARKER } from '../ownership';
 
@@ -70,7 +70,7 @@ export function recordedTag(dirs: readonly string[]): string | undefined {
 }
 
 /** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */
-export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = { env: {} }): CheckResult {
+export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets: readonly CheckTarget[], cwd: string, ctx: GeneratorContext = {}): CheckResult {
   const problems: CheckProblem[] = [];
   const upToDate: string[] = [];
   const unstamped: string[] = [];

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
 import { manifestsGenerator } from '../generators';
-import { conversionStamp } from './inputs-hash';
+import { conversionStamp } from '../inputs-stamp';
 import { ManifestSet, parseManifestFiles, readManifestDir } from './manifest-set';
 
 /** Parse files into a set; bad YAML or duplicate objects are errors. */
@@ -34,14 +34,14 @@ export function folderSide(dir: string, shownAs = dir): ManifestSet {
 }
 
 /** What synth would write for a project, in memory, with the inputs header. */
-export function synthesizedFiles(conversion: Conversion, interpolationEnvFiles: readonly string[]): Record<string, string> {
-  const stamp = conversionStamp(conversion, interpolationEnvFiles);
-  return { ...manifestsGenerator.render(conversion, stamp, { env: {} }) };
+export function synthesizedFiles(conversion: Conversion): Record<string, string> {
+  const stamp = conversionStamp(conversion);
+  return { ...manifestsGenerator.render(conversion, stamp, {}) };
 }
 
 /** Convert and synthesize a project in memory. */
-export function synthesizedSide(options: ConvertOptions, interpolationEnvFiles: (c: Conversion) => readonly string[]): { conversion: Conversion; files: Record<string, string>; set: ManifestSet } {
+export function synthesizedSide(options: ConvertOptions): { conversion: Conversion; files: Record<string, string>; set: ManifestSet } {
   const conversion = convert(options);
-  const files = synthesizedFiles(conversion, interpolationEnvFiles(conversion));
+  const files = synthesizedFiles(conversion);
   return { conversion, files, set: manifestSet(files) };
 }

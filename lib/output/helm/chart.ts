@@ -14,7 +14,8 @@ import { readmeMd } from './readme';
 import { hpaTemplate, ingressTemplate, newHpa, newIngress, objectTemplate } from './templates';
 import { valuesSchema, valuesYaml } from './values';
 
-export const DEFAULT_CHART_VERSION = '0.1.0';
+export { DEFAULT_CHART_VERSION } from '../../settings';
+import { DEFAULT_CHART_VERSION } from '../../settings';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 

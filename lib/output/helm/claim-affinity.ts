@@ -14,11 +14,12 @@
  * With the default values nothing changes, so the chart keeps rendering dist/.
  */
 import type { ColocationPlan, WorkloadPlan } from '../../plan/model';
-import { colocationAffinity, LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../plan/claim-sharing';
+import { colocationAffinity } from '../../constructs/colocation';
+import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../plan/claim-sharing';
+import { LABEL_PART_OF } from '../../plan/labels';
 import { compareStrings } from '../../order';
 import { SCALABLE_KINDS } from './model';
 
-const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 
 /** Template variable: true while the values run more than one pod of the workload. */
 export const SCALED_VAR = '$sharedClaim';

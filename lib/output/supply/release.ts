@@ -17,6 +17,7 @@
  * Output-stage only: applied to rendered objects (`withReleaseMetadata`) or to the cdk8s chart
  * before synthesis (`applyReleaseToChart`); the plan and constructs are untouched.
  */
+import { LABEL_PART_OF } from '../../plan/labels';
 import { ApiObject, Chart } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
@@ -166,7 +167,7 @@ export function releaseConfigMap(workloads: readonly WorkloadRelease[], release:
     metadata: {
       name: RELEASE_INFO_NAME,
       ...(meta.namespace ? { namespace: meta.namespace } : {}),
-      labels: { 'app.kubernetes.io/part-of': meta.project, 'app.kubernetes.io/component': 'release-info' },
+      labels: { [LABEL_PART_OF]: meta.project, 'app.kubernetes.io/component': 'release-info' },
     },
     data: sorted,
   };

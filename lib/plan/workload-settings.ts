@@ -1,18 +1,20 @@
 /**
- * Issue 5's decisions, wired into the planner in two steps so plan.ts stays a thin walk:
- * - `prepareServices` (before planning): hostnames of renamed services rewritten in env values;
- * - `applyServiceExtras` (after every workload is planned): x-k8s per service, workload kind,
- *   runtime keys, exposure, start-up order (sync waves, wait init containers), autoscaling and
- *   NetworkPolicies. Each concern lives in its own module; this file only combines them.
+ * Planner pass `workloadSettings` (see passes.ts), run once every workload has its container: what
+ * each workload becomes beyond its container — x-k8s per service, workload kind, runtime keys,
+ * exposure, start-up order (sync waves, wait init containers), autoscaling — and the
+ * NetworkPolicies. Each concern lives in its own module; this file only combines them. (The host
+ * name rewrites that run before planning are in hostname-rewrite.ts.)
  */
-import type { ComposeProject, ComposeService } from '../compose/model';
+import type { ComposeProject } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { Settings } from '../settings';
 import { planExposure } from './exposure';
 import { planKind } from './kinds';
+import { LABEL_PART_OF } from './labels';
 import type { AutoscalingPlan, ContainerPlan, KeyDecision, NetworkPolicyPlan, ProbePlan, WorkloadPlan } from './model';
-import { rewriteHostnames, servicePath, toDns1035 } from './names';
+import { prepareServices } from './hostname-rewrite';
+import { servicePath } from './names';
 import { planNetworkPolicies } from './network-policies';
 import { planRuntime } from './runtime';
 import { DEFAULT_WAIT_IMAGE, SYNC_WAVE_ANNOTATION, planStartupOrder, planWaits } from './startup-order';
@@ -20,65 +22,7 @@ import { ProbeOverride, ServiceXK8s, XK8sProject, readServiceXK8s, readTopLevelX
 
 export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
-const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 
-/** Compose name → Kubernetes Service name, for every service whose name had to change. */
-export function renamedServices(project: ComposeProject): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const name of Object.keys(project.services).sort(compareStrings)) {
-    const k8s = toDns1035(name);
-    if (k8s !== name) out.set(name, k8s);
-  }
-  return out;
-}
-
-function rewriteRecord<T extends string | null>(
-  record: Readonly<Record<string, T>>,
-  renames: ReadonlyMap<string, string>,
-  onRewrite: (key: string, replaced: string[]) => void,
-): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (typeof value !== 'string') {
-      out[key] = value;
-      continue;
-    }
-    const r = rewriteHostnames(value, renames);
-    if (r.replaced.length > 0) onRewrite(key, r.replaced);
-    out[key] = r.value as T;
-  }
-  return out;
-}
-
-/**
- * Services with references to renamed services' hostnames rewritten in `environment` and
- * `env_file` values (`http://my_api:8000` → `http://my-api:8000`), one warning per variable. The
- * warning names the variable, never its value (it may be a secret).
- */
-export function prepareServices(project: ComposeProject, warnings: Diagnostic[], decisions: KeyDecision[] = []): Record<string, ComposeService> {
-  const renames = renamedServices(project);
-  if (renames.size === 0) return { ...project.services };
-  const out: Record<string, ComposeService> = {};
-  for (const name of Object.keys(project.services).sort(compareStrings)) {
-    const s = project.services[name];
-    const seen = new Set<string>();
-    const note = (key: string, replaced: string[]): void => {
-      if (seen.has(key)) return;
-      seen.add(key);
-      const path = servicePath(name, 'environment', key);
-      const message = `${key}: host name ${replaced.map((r) => `"${r}" → "${renames.get(r)}"`).join(', ')} rewritten to the Kubernetes Service name`;
-      warnings.push(warning(message, { path, location: project.sourceMap.nearest(path) }));
-      decisions.push({ path, status: 'mapped', reason: message });
-    };
-    out[name] = {
-      ...s,
-      environment: rewriteRecord(s.environment, renames, note),
-      literalEnvironment: rewriteRecord(s.literalEnvironment, renames, () => undefined),
-      envFiles: s.envFiles.map((f) => ({ ...f, entries: rewriteRecord(f.entries, renames, note) })),
-    };
-  }
-  return out;
-}
 
 function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined): ProbePlan | undefined {
   if (!o) return current;
@@ -112,23 +56,23 @@ function collect<T>(errors: Diagnostic[], fallback: T, fn: () => T): T {
   }
 }
 
-export interface ServiceExtras {
+export interface WorkloadSettingsPlan {
   readonly workloads: WorkloadPlan[];
   readonly networkPolicies: NetworkPolicyPlan[];
   readonly decisions: KeyDecision[];
 }
 
 /**
- * Everything issue 5 decides about the planned workloads. `settings` is taken for symmetry with
- * planProject (the plan-only x-k8s keys are read from the project here).
+ * What each planned workload becomes beyond its container (see the file comment). `settings` is
+ * taken for symmetry with planProject (the plan-only x-k8s keys are read from the project here).
  */
-export function applyServiceExtras(
+export function planWorkloadSettings(
   project: ComposeProject,
   settings: Settings,
   planned: readonly WorkloadPlan[],
   warnings: Diagnostic[],
   errors: Diagnostic[],
-): ServiceExtras {
+): WorkloadSettingsPlan {
   void settings;
   const top: XK8sProject = collect(errors, {}, () => readTopLevelXK8s(project));
   // volumes.<name>.x-k8s is checked (and reported) by volumes.ts.

@@ -15,13 +15,13 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDotenv } from '../../compose/dotenv';
-import type { ComposeProject } from '../../compose/model';
-import { compareStrings } from '../../order';
-import { looksSecret } from '../../plan/env';
-import { buildsImages } from '../../plan/model';
-import type { Conversion } from '../../pipeline';
-import type { Settings } from '../../settings';
+import { parseDotenv } from '../compose/dotenv';
+import type { ComposeProject } from '../compose/model';
+import { compareStrings } from '../order';
+import { looksSecret } from '../plan/env';
+import { buildsImages } from '../plan/model';
+import type { Conversion } from '../pipeline';
+import type { Settings } from '../settings';
 
 /** What the header records. */
 export interface InputsStamp {
@@ -34,7 +34,10 @@ export interface InputsStamp {
 export interface HashInputs {
   readonly project: ComposeProject;
   readonly settings: Settings;
-  /** Interpolation env files (absolute); missing ones are skipped. */
+  /**
+   * Interpolation env files (absolute); missing ones are skipped.
+   * @default the files the loader read (`project.interpolationEnvFiles`)
+   */
   readonly interpolationEnvFiles?: readonly string[];
   /**
    * Whether the output depends on the image tag (some service is built). When not, the tag is left
@@ -129,7 +132,7 @@ export function hashedInputs(inputs: HashInputs): HashedInput[] {
   const put = (h: HashedInput): void => { out.set(`${h.role}\0${h.path}`, h); };
 
   for (const f of project.files) put({ path: rel(project, f), role: 'compose', digest: fileDigest(f) });
-  for (const f of inputs.interpolationEnvFiles ?? []) {
+  for (const f of inputs.interpolationEnvFiles ?? project.interpolationEnvFiles) {
     // Only non-secret entries count: a local-only `.env` holding credentials hashes like none at all.
     let entries: Record<string, string> = {};
     try {
@@ -162,14 +165,6 @@ export function hashedInputs(inputs: HashInputs): HashedInput[] {
   return [...out.values()].sort((a, b) => compareStrings(a.role, b.role) || compareStrings(a.path, b.path));
 }
 
-/**
- * The interpolation env files a run reads, as the loader picks them: `--env-file` values (relative
- * to the working directory), else `<project directory>/.env`.
- */
-export function interpolationEnvFiles(envFileFlags: readonly string[] | undefined, cwd: string, projectDirectory: string): string[] {
-  return envFileFlags?.length ? envFileFlags.map((f) => path.resolve(cwd, f)) : [path.join(projectDirectory, '.env')];
-}
-
 /** The stamp of a conversion: the inputs' hash and the image tag. */
 export function inputsStamp(inputs: HashInputs): InputsStamp {
   const { settings, project } = inputs;
@@ -189,11 +184,10 @@ export function inputsStamp(inputs: HashInputs): InputsStamp {
 }
 
 /** The stamp of a conversion (the tag counts only when some service is built). */
-export function conversionStamp(conversion: Conversion, interpolationEnvFiles: readonly string[]): InputsStamp {
+export function conversionStamp(conversion: Conversion): InputsStamp {
   return inputsStamp({
     project: conversion.project,
     settings: conversion.settings,
-    interpolationEnvFiles,
     usesTag: buildsImages(conversion.plan),
   });
 }

@@ -1,0 +1,81 @@
+/**
+ * The planner's passes over the plan, declared in the order they run. plan.ts first plans each
+ * service's container, volumes and Service (one walk over the services), then hands the result to
+ * these passes; each pass lives in its own file, named after what it decides, and returns the new
+ * state. New cross-workload behaviour is added by adding a pass here.
+ *
+ * One decision comes before the walk and is not a pass: which services are planned at all
+ * (left-out.ts: services that need the Docker host, x-k8s.exclude). It changes the project that the
+ * walk, these passes and the outputs read, not the plan state.
+ */
+import type { ComposeProject } from '../compose/model';
+import type { Diagnostic } from '../diagnostics';
+import type { Settings } from '../settings';
+import { planClaimSharing } from './claim-sharing';
+import type { KeyDecision, NetworkPolicyPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import { shareNetworks } from './shared-network';
+import { planWorkloadSettings } from './workload-settings';
+
+/** What the passes rewrite. */
+export interface PlanState {
+  readonly workloads: WorkloadPlan[];
+  readonly volumeClaims: VolumeClaimPlan[];
+  readonly networkPolicies: NetworkPolicyPlan[];
+  /** Per-key outcomes for the report, in the order the passes made them. */
+  readonly decisions: KeyDecision[];
+}
+
+/** What every pass may read, and where it reports. */
+export interface PassContext {
+  readonly project: ComposeProject;
+  readonly settings: Settings;
+  readonly warnings: Diagnostic[];
+  readonly errors: Diagnostic[];
+}
+
+export interface PlannerPass {
+  /** Named after what it decides. */
+  readonly name: string;
+  /** The module that holds it, relative to lib/plan/. */
+  readonly module: string;
+  run(state: PlanState, ctx: PassContext): PlanState;
+}
+
+/** The passes, in order. */
+export const PLANNER_PASSES: readonly PlannerPass[] = [
+  {
+    // x-k8s per service, workload kind, runtime keys, exposure, start-up order, autoscaling, NetworkPolicies.
+    name: 'workloadSettings',
+    module: 'workload-settings.ts',
+    run: (state, { project, settings, warnings, errors }) => {
+      const r = planWorkloadSettings(project, settings, state.workloads, warnings, errors);
+      return { ...state, workloads: r.workloads, networkPolicies: r.networkPolicies, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // network_mode: service:X → a container in X's pod, before claims are shared.
+    name: 'sharedNetworks',
+    module: 'shared-network.ts',
+    run: (state, { project, warnings, errors }) => {
+      const r = shareNetworks(project, state.workloads, state.networkPolicies);
+      warnings.push(...r.warnings);
+      errors.push(...r.errors);
+      return { ...state, workloads: r.workloads, networkPolicies: r.networkPolicies, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // Pods sharing a ReadWriteOnce claim: per-replica claims for StatefulSets, else one node.
+    name: 'claimSharing',
+    module: 'claim-sharing.ts',
+    run: (state, { project, warnings }) => {
+      const r = planClaimSharing(project, state.workloads, state.volumeClaims);
+      warnings.push(...r.warnings);
+      return { ...state, workloads: r.workloads, volumeClaims: r.volumeClaims, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+];
+
+/** Run `passes` (default: all, in order) over `state`. */
+export function runPasses(state: PlanState, ctx: PassContext, passes: readonly PlannerPass[] = PLANNER_PASSES): PlanState {
+  return passes.reduce((s, pass) => pass.run(s, ctx), state);
+}
