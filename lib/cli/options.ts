@@ -36,7 +36,7 @@ export function withProjectOptions(cmd: Command): Command {
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
     .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)')
-    .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment is an error (report: any loss is)'));
+    .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment, or a service left out because it needs the Docker host, is an error (report: any loss is)'));
 }
 
 /** The conversion options of a command's flags; `more` adds the command's own settings flags (e.g. the chart's). */
