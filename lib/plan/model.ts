@@ -120,6 +120,8 @@ export interface InitContainerPlan {
   readonly name: string;
   readonly image: string;
   readonly command: readonly string[];
+  /** A wait for a dependency: the workload whose pods answer, and the pod port it connects to. */
+  readonly waitsFor?: { readonly workload: string; readonly port: number; readonly protocol: 'TCP' };
 }
 
 export interface IngressPlan {
@@ -161,19 +163,34 @@ export interface JobPlan {
   readonly schedule?: string;
 }
 
+/** A port a NetworkPolicy rule opens. */
+export interface PolicyPortPlan {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
 export interface NetworkPolicyPlan {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Compose network it stands for (absent for a policy opening published ports). */
+  /**
+   * Labels every pod this policy selects or names carries besides `app.kubernetes.io/name`: the
+   * project's `app.kubernetes.io/part-of`, so two projects in one namespace never match each other.
+   */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Compose network it stands for (absent for a policy opening published ports or dependency edges). */
   readonly network?: string;
   /** Pods it selects, by `app.kubernetes.io/name`. */
   readonly podNames: readonly string[];
   /** Pods allowed in, by name; absent: from anywhere (on `ingressPorts`). */
   readonly ingressFrom?: readonly string[];
   /** Ports opened to anywhere (with no `ingressFrom`). */
-  readonly ingressPorts?: readonly { readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  readonly ingressPorts?: readonly PolicyPortPlan[];
+  /** Pods allowed in on these ports only (a dependency's wait, when no network is shared). */
+  readonly ingressFromOnPorts?: { readonly pods: readonly string[]; readonly ports: readonly PolicyPortPlan[] };
   /** Egress allowed: `any`, or these pods plus DNS (port 53); absent: the policy governs ingress only. */
   readonly egressTo?: 'any' | readonly string[];
+  /** Egress to these pods on these ports only (an egress-only policy when it has no ingress fields). */
+  readonly egressToOnPorts?: { readonly pods: readonly string[]; readonly ports: readonly PolicyPortPlan[] };
 }
 
 /** What the converter did with one Compose key of one service, when the table alone cannot say. */

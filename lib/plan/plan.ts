@@ -9,12 +9,12 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { planEnv, readSecretRules, withServiceEnv } from './env';
+import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
 import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf } from './mapping';
-import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import type { ConfigMapPlan, DeploymentPlan, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { childName, toDns1035 } from './names';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
@@ -94,6 +94,9 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
   const topXK8s = quietly<XK8sProject>(() => readTopLevelXK8s(project), {});
+  const envFileSecrets = envFileSecretNames(project, partOf);
+  /** Secrets of env credentials by name: one per env file (shared by its services), one per service for literals. */
+  const envSecrets = new Map<string, SecretRefPlan>();
 
   const prepared = prepareServices(project, warnings);
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
@@ -126,16 +129,26 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
+    // x-k8s.env.secret / plain of this service win over the credential rule (env.ts).
     const serviceEnv = quietly<ServiceXK8s>(() => readServiceXK8s(project, serviceName, topXK8s), {}).env;
-    const env = planEnv(service, secretName, warnings, { rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p) });
+    const env = planEnv(service, secretName, warnings, {
+      rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
+    });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
       const cmName = childName(name, 'env');
       configMaps.push({ name: cmName, labels: selector, annotations: {}, data: env.configMapData });
       envFromConfigMaps.push(cmName);
     }
-    if (env.secretKeys.length > 0) {
-      secretRefs.push(secretRefOf(secretName, serviceName, env.secretKeys));
+    for (const { secret, ...origin } of env.secretKeys) {
+      const known = envSecrets.get(secret);
+      const ref = known ?? { name: secret, keys: [], usedBy: [], origin: [] };
+      envSecrets.set(secret, {
+        ...ref,
+        keys: [...new Set([...ref.keys, origin.key])].sort(compareStrings),
+        usedBy: [...new Set([...ref.usedBy, serviceName])].sort(compareStrings),
+        origin: ref.origin.some((o) => o.key === origin.key) ? ref.origin : [...ref.origin, origin].sort((a, b) => compareStrings(a.key, b.key)),
+      });
     }
 
     const ports = planPorts(service);
@@ -191,6 +204,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     });
   }
 
+  secretRefs.push(...envSecrets.values());
   const stored = storage.finish();
   const volumeClaims: VolumeClaimPlan[] = stored.volumeClaims;
   configMaps.push(...stored.configMaps);
@@ -224,13 +238,4 @@ function quietly<T>(fn: () => T, fallback: T): T {
     if (e instanceof ComposeError) return fallback;
     throw e;
   }
-}
-
-function secretRefOf(name: string, service: string, origin: SecretKeyOrigin[]): SecretRefPlan {
-  return {
-    name,
-    keys: origin.map((o) => o.key).sort(compareStrings),
-    usedBy: [service],
-    origin: [...origin].sort((a, b) => compareStrings(a.key, b.key)),
-  };
 }

@@ -183,7 +183,7 @@ export function planWorkloadSettings(
   return { workloads: withWaits, networkPolicies, decisions };
 }
 
-/** Derived names (`<name>-public`, `network-<net>`) must not clash with another object of the same kind. */
+/** Derived names (`<name>-public`, `network-<net>`, `<name>-dependents`, `<name>-dependencies`) must not clash with another object of the same kind. */
 function nameClashes(project: ComposeProject, workloads: readonly WorkloadPlan[], policies: readonly NetworkPolicyPlan[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const owners = new Map<string, string>();
@@ -198,7 +198,10 @@ function nameClashes(project: ComposeProject, workloads: readonly WorkloadPlan[]
   for (const w of workloads) if (w.service) claim('Service', w.service.name, `service ${w.composeName}`, servicePath(w.composeName));
   for (const w of workloads) if (w.publicService) claim('Service', w.publicService.name, `the public Service of ${w.composeName}`, servicePath(w.composeName, 'x-k8s'));
   for (const p of policies) {
-    const owner = p.network !== undefined ? `network ${p.network}` : `the published ports of ${p.podNames[0]}`;
+    const owner = p.network !== undefined ? `network ${p.network}`
+      : p.ingressFromOnPorts ? `the dependents of ${p.podNames[0]}`
+        : p.egressToOnPorts ? `the dependencies of ${p.podNames[0]}`
+          : `the published ports of ${p.podNames[0]}`;
     claim('NetworkPolicy', p.name, owner, p.network !== undefined ? `networks.${p.network}` : 'services');
   }
   return out;

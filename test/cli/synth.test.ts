@@ -52,7 +52,8 @@ describe('compose-cdk8s synth', () => {
     const dir = stack({ 'compose.yaml': GOOD });
     const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n');
+    expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n'
+      + 'api: port 8000 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it\n');
     const first = snapshotDir(path.join(dir, 'dist'));
     // .compose-cdk8s: the ownership manifest listing the files written (lib/output/ownership.ts).
     expect(Object.keys(first)).toEqual(['.compose-cdk8s', 'Kustomization', 'demo.k8s.yaml']);

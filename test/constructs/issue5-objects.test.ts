@@ -133,20 +133,21 @@ describe('issue 5 objects', () => {
     expect(cj.spec.jobTemplate.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'report', 'app.kubernetes.io/part-of': 'demo' });
   });
 
-  it('network policies select pods by name; internal network egress is members + DNS', () => {
+  it('network policies select pods by name and project; internal network egress is members + DNS', () => {
+    const project = { 'app.kubernetes.io/part-of': 'demo' };
     const back = find('NetworkPolicy', 'network-back');
     expect(back.spec).toEqual({
-      podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] },
+      podSelector: { matchLabels: project, matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] } }] }],
+      ingress: [{ from: [{ podSelector: { matchLabels: project, matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] } }] }],
       egress: [
-        { to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] } }] },
+        { to: [{ podSelector: { matchLabels: project, matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['db', 'migrate', 'my-api'] }] } }] },
         { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
       ],
     });
     expect(find('NetworkPolicy', 'network-front').spec.egress).toEqual([{}]);
     expect(find('NetworkPolicy', 'my-api-public').spec).toEqual({
-      podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['my-api'] }] },
+      podSelector: { matchLabels: project, matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['my-api'] }] },
       policyTypes: ['Ingress'],
       ingress: [{ ports: [{ port: 8000, protocol: 'TCP' }] }],
     });

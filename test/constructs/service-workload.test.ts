@@ -74,7 +74,7 @@ describe('ServiceWorkload', () => {
     expect(c.readinessProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 10, timeoutSeconds: 30, failureThreshold: 3 });
     expect(c.livenessProbe).toEqual(c.readinessProbe);
     expect(c.env).toEqual([
-      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secrets', key: 'POSTGRES_PASSWORD' } } },
+      { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } } },
       { name: 'TZ', value: 'UTC' },
     ]);
     expect(c.envFrom).toEqual([{ configMapRef: { name: 'db-env' } }]);

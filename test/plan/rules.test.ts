@@ -155,16 +155,15 @@ describe('environment and env_file', () => {
     const w = p.workloads[0];
     expect(w.container.env).toEqual([
       { name: 'API_TOKEN', secretKeyRef: { name: 'db-secrets', key: 'API_TOKEN' } },
-      { name: 'POSTGRES_PASSWORD', secretKeyRef: { name: 'db-secrets', key: 'POSTGRES_PASSWORD' } },
+      { name: 'POSTGRES_PASSWORD', secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } },
       { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/pw' },
     ]);
     expect(p.configMaps[0].data).toEqual({ POSTGRES_DB: 'shop' });
-    expect(p.secretRefs).toEqual([{
-      name: 'db-secrets',
-      keys: ['API_TOKEN', 'POSTGRES_PASSWORD'],
-      usedBy: ['db'],
-      origin: [{ key: 'API_TOKEN', from: 'environment' }, { key: 'POSTGRES_PASSWORD', from: 'env_file', file: '/project/demo/db.env' }],
-    }]);
+    // The env file's credential goes to the file's Secret, the literal one to the service's own.
+    expect(p.secretRefs).toEqual([
+      { name: 'db-secrets', keys: ['API_TOKEN'], usedBy: ['db'], origin: [{ key: 'API_TOKEN', from: 'environment' }] },
+      { name: 'demo-db', keys: ['POSTGRES_PASSWORD'], usedBy: ['db'], origin: [{ key: 'POSTGRES_PASSWORD', from: 'env_file', file: '/project/demo/db.env' }] },
+    ]);
     expect(JSON.stringify(p)).not.toContain('hunter2');
     expect(JSON.stringify(p)).not.toContain('"abc"');
     expect(p.warnings.map((d) => d.message)).toEqual([expect.stringMatching(/API_TOKEN looks like a credential/)]);

@@ -21,9 +21,6 @@ import { CHECKS, KIND_VARIANTS, RehearsalInput, countByCheck, parseYamlDocs, pro
 
 /** Checks the converter fails today, with the reason. Remove an entry once its check finds nothing. */
 const KNOWN_FAILING: Partial<Record<CheckName, string>> = {
-  namespaces: 'issue 13 (3): with --namespace, `secrets` targets the namespace before anything creates it (the secrets step comes first)',
-  references: 'issue 13 (3): `secrets` creates the Secrets in the kubectl context namespace (default), the workloads run in the Argo CD destination namespace',
-  'network-policies': 'issue 13 (6): the policies admit only pods of the same Compose network, so an exposed port (LoadBalancer, Ingress) is blocked',
   'data-directories': 'issue 13 (1): postgres / mysql data directories sit on the claim root, which holds lost+found',
   claims: 'issue 13 (2): claims carry neither Prune=false,Delete=false (dist/) nor helm.sh/resource-policy: keep (chart)',
   'pod-security': 'issue 13 (8): no seccompProfile RuntimeDefault; wait-* helpers run as root with every capability and no resources',

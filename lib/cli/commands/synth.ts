@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/outputs';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -58,5 +59,7 @@ export function synthCommand(io: CliIO): Command {
       const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
       io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
+      // Published ports nothing carries out of the cluster: say so, with the setting that would.
+      for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
     });
 }

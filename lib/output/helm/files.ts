@@ -74,7 +74,7 @@ export function notesTxt(model: ChartModel): string {
   lines.push('', 'The pods need these Secrets, which the chart never contains (values stay out of Git):');
   lines.push('{{- range .Values.global.imagePullSecrets }}', '  - {{ . }} (registry pull secret: doctl registry kubernetes-manifest | kubectl apply -f -)', '{{- end }}');
   for (const s of secrets) lines.push(`  - ${s.name}: keys ${s.keys.join(', ')}`);
-  lines.push('Create them with `compose-cdk8s secrets` (or kubectl create secret) in namespace {{ .Release.Namespace }}.');
+  lines.push('Create them in namespace {{ .Release.Namespace }}, from your local files, with:', '  compose-cdk8s secrets -n {{ .Release.Namespace }} | sh');
   const withService = model.services.filter((s) => s.serviceObject);
   if (withService.length > 0) {
     lines.push('', 'Reach a service from your machine:');

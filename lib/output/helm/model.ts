@@ -74,6 +74,8 @@ export interface ChartValues {
   commonAnnotations: Record<string, string>;
   services: Record<string, ServiceValues>;
   persistence: Record<string, { size: string; storageClass: string }>;
+  /** Whether the chart renders its NetworkPolicies (those of dist/, and what exposure opens). */
+  networkPolicies: { enabled: boolean };
 }
 
 /** One Compose service and what it owns in dist/. */
@@ -268,6 +270,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
       commonAnnotations: {},
       services: serviceValues,
       persistence,
+      networkPolicies: { enabled: true },
     },
   };
 }
