@@ -35,6 +35,21 @@ export interface DeploymentPlan {
   readonly podSecurityLevel?: 'baseline' | 'privileged';
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
   readonly decisions?: readonly KeyDecision[];
+  /** Services left out of the cluster (left-out.ts), sorted by name. */
+  readonly leftOut?: readonly LeftOutService[];
+}
+
+/** A Compose service that is not converted, and why (left-out.ts). */
+export interface LeftOutService {
+  /** Compose service name. */
+  readonly service: string;
+  /** `refused`: it cannot run in the cluster; `excluded`: `x-k8s.exclude: true`. */
+  readonly status: 'refused' | 'excluded';
+  readonly reason: string;
+  /** What does its job on DOKS (refused only, when known). */
+  readonly instead?: string;
+  /** Key path of the mount or setting that decided it. */
+  readonly path: string;
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';

@@ -9,7 +9,8 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { envFileSecretNames, planEnv, readSecretRules } from './env';
+import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
+import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf } from './mapping';
@@ -21,6 +22,7 @@ import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
+import { planLeftOut } from './left-out';
 
 export { LABEL_NAME, LABEL_PART_OF } from './labels';
 /** Annotation holding the Compose service name when the Kubernetes name had to differ. */
@@ -68,9 +70,21 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
 }
 
 /** Turn a loaded Compose project into a deployment plan; throws ComposeError on conflicts. */
-export function planProject(project: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
+export function planProject(composeProject: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
+  // Before the walk (not a pass, see passes.ts): services that cannot run in the cluster, or that
+  // x-k8s.exclude leaves out. The rest is planned without them.
+  const left = planLeftOut(composeProject);
+  const project = left.project;
+  warnings.push(...left.warnings);
+  if (settings.strict) {
+    for (const l of left.leftOut.filter((x) => x.status === 'refused')) {
+      errors.push(error(`service ${l.service} would be left out of the cluster (refused under --strict): ${l.reason}`, {
+        path: l.path, hint: `set services.${l.service}.x-k8s.exclude: true to leave it out on purpose`,
+      }));
+    }
+  }
   const partOf = labelValue(project.name) || 'compose';
   const workloads: WorkloadPlan[] = [];
   const configMaps: ConfigMapPlan[] = [];
@@ -79,6 +93,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   const secretRules = readSecretRules(project);
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
+  const topXK8s = quietly<XK8sProject>(() => readTopLevelXK8s(project), {});
   const envFileSecrets = envFileSecretNames(project, partOf);
   /** Secrets of env credentials by name: one per env file (shared by its services), one per service for literals. */
   const envSecrets = new Map<string, SecretRefPlan>();
@@ -114,8 +129,10 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
+    // x-k8s.env.secret / plain of this service win over the credential rule (env.ts).
+    const serviceEnv = quietly<ServiceXK8s>(() => readServiceXK8s(project, serviceName, topXK8s), {}).env;
     const env = planEnv(service, secretName, warnings, {
-      rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
+      rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
     });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
@@ -214,5 +231,16 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     podSecurityLevel: planned.podSecurityLevel ?? 'baseline',
     ...(planned.networkPolicies.length ? { networkPolicies: planned.networkPolicies } : {}),
     ...(planned.decisions.length ? { decisions: planned.decisions } : {}),
+    ...(left.leftOut.length ? { leftOut: left.leftOut } : {}),
   };
+}
+
+/** Run `fn`, swallowing ComposeError (the x-k8s stage reports those) in favour of `fallback`. */
+function quietly<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ComposeError) return fallback;
+    throw e;
+  }
 }

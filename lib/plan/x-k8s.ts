@@ -69,6 +69,10 @@ export interface ServiceXK8s {
   readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: boolean | ProbeOverride; readonly startup?: ProbeOverride };
   readonly waitForDependencies?: boolean;
   readonly allowHostPath?: boolean;
+  /** Leave the service out of the cluster (left-out.ts). */
+  readonly exclude?: boolean;
+  /** Exact variable names that are (`secret`) or are not (`plain`) credentials (env.ts). */
+  readonly env?: { readonly secret?: readonly string[]; readonly plain?: readonly string[] };
   readonly allowPrivileged?: boolean;
   readonly allowHostNetwork?: boolean;
 }

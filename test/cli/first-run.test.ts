@@ -204,7 +204,7 @@ describe('help texts', () => {
 
   it('--strict says exactly what fails', async () => {
     const synth = (await runCli(['synth', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
-    expect(synth).toContain("--strict exit 1, writing nothing, when a service's environment holds a credential-looking value (a password, token, key) written literally in the Compose file; without --strict that is a warning");
+    expect(synth).toContain("--strict exit 1, writing nothing, when a service's environment holds a credential-looking value (a password, token, key) written literally in the Compose file, or when a service is left out because it needs the Docker host; without --strict both are warnings");
     const report = (await runCli(['report', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
     expect(report).toContain('--strict exit 1 when any Compose key was mapped with loss or refused');
     expect(report).not.toContain('(report: any loss is)');

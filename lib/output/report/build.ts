@@ -81,6 +81,20 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
     services.push({ name, kubernetesName: w?.name ?? name, kind: podKindLabel(plan.workloads, name) ?? 'none', rows });
   }
 
+  // Services left out of the cluster (left-out.ts): one row each, refused or (x-k8s.exclude) ignored.
+  for (const l of plan.leftOut ?? []) {
+    const source = sourceOf(project, l.path);
+    const reason = l.status === 'excluded' ? 'excluded: left out of the cluster by x-k8s.exclude' : `left out of the cluster: ${l.reason}${l.instead ? `; on DOKS use ${l.instead} instead` : ''}`;
+    for (const w of warnings) if (under(w.path, servicePath(l.service))) used.add(w);
+    services.push({
+      name: l.service,
+      kubernetesName: l.service,
+      kind: l.status === 'excluded' ? 'excluded' : 'left out',
+      rows: [{ key: 'service', path: servicePath(l.service), status: l.status === 'excluded' ? 'ignored' : 'refused', ...(source ? { source } : {}), reasons: [reason] }],
+    });
+  }
+  services.sort((a, b) => compareStrings(a.name, b.name));
+
   const resources: ReportRow[] = [];
   const policies = new Set((plan.networkPolicies ?? []).map((p) => p.network).filter((n): n is string => n !== undefined));
   for (const name of Object.keys(project.networks).sort(compareStrings)) {
