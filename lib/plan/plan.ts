@@ -12,9 +12,9 @@ import type { Settings } from '../settings';
 import { planEnv, readSecretRules } from './env';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
-import { mappingOf } from './mapping';
+import { mappingOf, subKeyMappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
-import { childName, toDns1035 } from './names';
+import { childName, servicePath, toDns1035 } from './names';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
@@ -64,6 +64,19 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
     if (m.status === 'unsupported') {
       warnings.push(warning(`${key} is not converted: ${m.note}`, { path: `services.${service.name}.${key}` }));
     }
+  }
+  // Sub-keys at the deepest level written: a lost `deploy.placement` is not hidden by `deploy`.
+  for (const sub of service.subKeys) {
+    const { mapping, own } = subKeyMappingOf(sub);
+    if (!own || mapping.status === 'mapped' || mapping.status === 'ignored') continue;
+    const path = servicePath(service.name, ...sub.split('.'));
+    warnings.push(warning(mapping.status === 'unsupported' ? `${sub} is not converted: ${mapping.note}` : `${sub}: ${mapping.note}`, { path }));
+  }
+  const hc = service.healthcheck;
+  if (hc && !hc.disable && (!hc.test || hc.test.length === 0)) {
+    warnings.push(warning('healthcheck has no test: Compose keeps the image\'s own HEALTHCHECK with these timings, but Kubernetes does not read it, so no probe is made', {
+      path: servicePath(service.name, 'healthcheck'), hint: 'write the test: the image runs (e.g. test: ["CMD", "curl", "-f", "http://localhost/"])',
+    }));
   }
 }
 
