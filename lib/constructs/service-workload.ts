@@ -58,7 +58,7 @@ export class ServiceWorkload extends Construct {
     // A StatefulSet needs its governing Service first (headless when the service has no ports).
     const governing = w.kind === 'StatefulSet' ? this.makeService(w, metadata) : undefined;
     this.deployment = createWorkload(this, w, {
-      metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
+      metadata: { ...metadata, labels: { ...w.workloadLabels, ...w.labels }, annotations: emptyToUndefined(w.annotations) },
       podMetadata: { labels: { ...w.labels } },
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: false },

@@ -70,6 +70,10 @@ export interface WorkloadPlan {
    * service mounts. Container mounts name them; `volumes` does not list them.
    */
   readonly volumeClaimTemplates?: readonly VolumeClaimPlan[];
+  /** Node affinity and topology spread from `deploy.placement`. */
+  readonly placement?: PlacementPlan;
+  /** Labels of the workload object only (`deploy.labels`), beside `labels`. */
+  readonly workloadLabels?: Readonly<Record<string, string>>;
   /** Keeps the pods on the node of the other pods sharing its ReadWriteOnce claims (see claim-sharing.ts). */
   readonly colocation?: ColocationPlan;
   /**
@@ -126,6 +130,19 @@ export interface AutoscalingPlan {
   readonly maxReplicas: number;
   /** Target average CPU utilization (percent of requests). */
   readonly cpuPercent: number;
+}
+
+/** Node selection from `deploy.placement` (plan/placement.ts). */
+export interface PlacementPlan {
+  /** One required nodeAffinity term: every expression must hold. */
+  readonly nodeAffinity?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn'; readonly values: readonly string[] }[];
+  readonly topologySpread?: readonly {
+    readonly maxSkew: number;
+    readonly topologyKey: string;
+    readonly whenUnsatisfiable: 'ScheduleAnyway';
+    /** matchLabels of the pods counted. */
+    readonly labelSelector: Readonly<Record<string, string>>;
+  }[];
 }
 
 export interface PodRuntimePlan {

@@ -15,6 +15,7 @@ import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf, subKeyMappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { childName, servicePath, toDns1035 } from './names';
+import { planPlacement, planWorkloadLabels } from './placement';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
@@ -152,6 +153,9 @@ export function planProject(project: ComposeProject, settings: Settings, storage
       warnings.push(warning(`hostname "${service.hostname}" is not a valid pod hostname and is left out`, { path: `${path}.hostname` }));
     }
 
+    const placement = planPlacement(service, selector, warnings);
+    const workloadLabels = planWorkloadLabels(service, selector, warnings);
+
     workloads.push({
       composeName: serviceName,
       name,
@@ -185,6 +189,8 @@ export function planProject(project: ComposeProject, settings: Settings, storage
       volumes: vols.volumes,
       ...(ports.servicePorts.length > 0 ? { service: { name, type: 'ClusterIP' as const, ports: ports.servicePorts } } : {}),
       ...(location ? { source: location } : {}),
+      ...(placement ? { placement } : {}),
+      ...(Object.keys(workloadLabels).length > 0 ? { workloadLabels } : {}),
     });
   }
 
