@@ -50,6 +50,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   }
   if (pod.sysctls) add('/securityContext/sysctls', pod.sysctls.map((s) => ({ ...s })));
   if (pod.supplementalGroups) add('/securityContext/supplementalGroups', [...pod.supplementalGroups]);
+  if (pod.fsGroup !== undefined) add('/securityContext/fsGroup', pod.fsGroup);
   if (pod.shareProcessNamespace) add('/shareProcessNamespace', true);
   if (pod.hostNetwork) {
     add('/hostNetwork', true);

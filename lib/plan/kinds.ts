@@ -59,7 +59,7 @@ function decideKind(service: ComposeService, xk8s: ServiceXK8s, awaitedToComplet
   const decisions: KeyDecision[] = [];
   const errors: Diagnostic[] = [];
   const job = (): JobPlan => {
-    const limit = backoffLimit(service);
+    const limit = xk8s.backoffLimit ?? backoffLimit(service);
     return { restartPolicy: restartPolicy(service), ...(limit !== undefined ? { backoffLimit: limit } : {}) };
   };
 

@@ -44,7 +44,7 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   healthcheck: { status: 'mapped', note: 'readiness and liveness probes (and a startup probe for start_period)', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
   deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job; placement → nodeAffinity / topologySpreadConstraints; labels → workload labels', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
   restart: { status: 'lossy', note: 'Deployment pods always restart (restartPolicy: Always); restart: "no" → a Job; on-failure in a Job → restartPolicy: OnFailure', read: 'compose/normalize/runtime.ts', decided: 'plan/kinds.ts' },
-  labels: { status: 'mapped', note: 'annotations on the workload', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  labels: { status: 'mapped', note: 'annotations on the workload; kompose.* labels are read as x-k8s settings (README: kompose labels), never annotations, and the ones not honoured are warned about', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   working_dir: { status: 'mapped', note: 'workingDir', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   user: { status: 'mapped', note: 'runAsUser / runAsGroup (numeric ids only)', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   hostname: { status: 'mapped', note: 'pod hostname', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },

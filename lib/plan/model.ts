@@ -117,6 +117,8 @@ export interface IngressPlan {
   readonly host?: string;
   readonly path: string;
   readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  /** Further rules (x-k8s.ingress.rules) to the same Service port, after host / path. */
+  readonly extraRules?: readonly { readonly host?: string; readonly path: string }[];
   /** Service (the ClusterIP one) and port number it routes to. */
   readonly serviceName: string;
   readonly servicePort: number;
@@ -153,6 +155,8 @@ export interface PodRuntimePlan {
   /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
   readonly shareProcessNamespace?: boolean;
   readonly hostNetwork?: boolean;
+  /** x-k8s.fsGroup: the group owning mounted volumes. */
+  readonly fsGroup?: number;
 }
 
 export interface JobPlan {

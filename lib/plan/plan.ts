@@ -21,6 +21,7 @@ import { planProbes } from './probes';
 import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
+import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 
 export { LABEL_NAME, LABEL_PART_OF } from './labels';
@@ -119,6 +120,12 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     const selector = { [LABEL_NAME]: name, [LABEL_PART_OF]: partOf };
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(service.labels)) {
+      if (isKomposeLabel(k)) {
+        // Read as x-k8s aliases (x-k8s.ts); the ones we cannot honour are said so, never annotated.
+        const loss = komposeLabelLoss(k);
+        if (loss !== undefined) warnings.push(warning(`label "${k}" is not honoured: ${loss}`, { path: servicePath(serviceName, 'labels', k) }));
+        continue;
+      }
       if (QUALIFIED_NAME.test(k)) annotations[k] = v;
       else warnings.push(warning(`label "${k}" is not a valid Kubernetes annotation key and is left out`, { path: `${path}.labels` }));
     }

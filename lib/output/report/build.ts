@@ -97,6 +97,24 @@ function subRows(
   return out;
 }
 
+/** A row for each label something was said about (a kompose label not honoured, an invalid key). */
+function labelRows(
+  project: ComposeProject,
+  labels: Readonly<Record<string, string>>,
+  service: string,
+  decisions: readonly KeyDecision[],
+  warnings: readonly Diagnostic[],
+  used: Set<Diagnostic>,
+): ReportRow[] {
+  const out: ReportRow[] = [];
+  for (const label of Object.keys(labels).sort(compareStrings)) {
+    const p = servicePath(service, 'labels', label);
+    if (!warnings.some((w) => w.path === p)) continue;
+    out.push(row(project, p.slice(servicePath(service).length + 1), p, decisions, warnings, { status: 'lossy', reason: 'label' }, used));
+  }
+  return out;
+}
+
 export function buildReport(project: ComposeProject, plan: DeploymentPlan): ConversionReport {
   const decisions = plan.decisions ?? [];
   const warnings = [...project.warnings, ...plan.warnings];
@@ -111,7 +129,8 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
     const rows: ReportRow[] = [];
     for (const key of [...keys].sort(compareStrings)) {
       const top = row(project, key, servicePath(name, key), decisions, warnings, tableStatus(key), used);
-      const subs = KEYS_WITH_SUB_KEYS.includes(key) ? subRows(project, s.subKeys, name, key, decisions, warnings, used) : [];
+      const subs = KEYS_WITH_SUB_KEYS.includes(key) ? subRows(project, s.subKeys, name, key, decisions, warnings, used)
+        : key === 'labels' ? labelRows(project, s.labels, name, decisions, warnings, used) : [];
       rows.push(subs.length ? { ...top, status: worst([top.status, ...subs.map((r) => r.status)]) } : top, ...subs);
     }
     services.push({ name, kubernetesName: w?.name ?? name, kind: podKindLabel(plan.workloads, name) ?? 'none', rows });
