@@ -73,6 +73,8 @@ export function planExposure(workload: WorkloadPlan, service: ComposeService, xk
         type,
         ports,
         ...(Object.keys(annotations).length ? { annotations } : {}),
+        ...(xk8s.externalTrafficPolicy ? { externalTrafficPolicy: xk8s.externalTrafficPolicy } : {}),
+        ...(type === 'NodePort' && xk8s.nodePort !== undefined ? { nodePort: xk8s.nodePort } : {}),
       };
       decisions.push({
         path: `${base}.ports`, status: 'mapped',

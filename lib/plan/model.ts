@@ -310,6 +310,10 @@ export interface ServicePlan {
   readonly annotations?: Readonly<Record<string, string>>;
   /** `clusterIP: None` (x-k8s serviceType: Headless). */
   readonly headless?: boolean;
+  /** LoadBalancer / NodePort Services: x-k8s.externalTrafficPolicy. */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  /** NodePort Services: the fixed node port of the first port (x-k8s.nodePort). */
+  readonly nodePort?: number;
 }
 
 export interface ServicePortPlan {

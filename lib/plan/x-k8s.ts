@@ -72,6 +72,8 @@ export interface ServiceXK8s {
   readonly allowHostPath?: boolean;
   readonly allowPrivileged?: boolean;
   readonly allowHostNetwork?: boolean;
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly nodePort?: number;
   /** Further pull secrets of the pod. */
   readonly imagePullSecrets?: readonly string[];
   /** Pod securityContext.fsGroup. */
@@ -160,6 +162,14 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
   'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
   'kompose.hpa.cpu': { xk8s: 'autoscaling.cpu', set: (v) => ({ autoscaling: { cpu: int(v.replace(/%$/, '')) } }) },
+  'kompose.service.external-traffic-policy': {
+    xk8s: 'externalTrafficPolicy',
+    set: (v) => {
+      const p = ({ cluster: 'Cluster', local: 'Local' } as Record<string, string>)[v.toLowerCase()];
+      return p ? { externalTrafficPolicy: p } : `external traffic policy "${v}" is not valid (use cluster or local)`;
+    },
+  },
+  'kompose.service.nodeport.port': { xk8s: 'nodePort', set: (v) => ({ nodePort: int(v) }) },
   'kompose.image-pull-secret': { xk8s: 'imagePullSecrets', set: (v) => ({ imagePullSecrets: v.split(',').map((x) => x.trim()).filter(Boolean) }) },
   'kompose.security-context.fsgroup': { xk8s: 'fsGroup', set: (v) => ({ fsGroup: int(v) }) },
   'kompose.cronjob.backoff_limit': { xk8s: 'backoffLimit', set: (v) => ({ backoffLimit: int(v) }) },
@@ -191,8 +201,6 @@ export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
   'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
   'kompose.hpa.memory': 'the HorizontalPodAutoscaler scales on CPU only (x-k8s.autoscaling.cpu)',
   'kompose.cronjob.concurrency_policy': 'the CronJob concurrencyPolicy is not read from kompose labels yet',
-  'kompose.service.external-traffic-policy': 'externalTrafficPolicy is not read from kompose labels yet',
-  'kompose.service.nodeport.port': 'a fixed nodePort is not read from kompose labels yet',
   'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
   'kompose.ephemeral-storage.request': 'ephemeral-storage requests are not read from kompose labels yet',

@@ -136,3 +136,17 @@ describe('every ingress host and path', () => {
     expect(ing.spec.tls.map((t: Obj) => t.hosts[0])).toEqual(['shop.example.com', 'www.example.com']);
   });
 });
+
+describe('public Service labels', () => {
+  it('kompose.service.external-traffic-policy → externalTrafficPolicy of the LoadBalancer Service (kompose fixture)', () => {
+    const objects = render(kompose('external-traffic-policy', 'compose-v1.yaml'));
+    const pub = objects.find((o) => o.kind === 'Service' && o.spec.type === 'LoadBalancer')!;
+    expect(pub.spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  it('kompose.service.nodeport.port → the nodePort of a NodePort Service', () => {
+    const objects = render('services:\n  web:\n    image: nginx:1\n    ports: ["8080:80"]\n    labels:\n      kompose.service.type: nodeport\n      kompose.service.nodeport.port: "30080"\n');
+    const pub = objects.find((o) => o.kind === 'Service' && o.spec.type === 'NodePort')!;
+    expect(pub.spec.ports[0].nodePort).toBe(30080);
+  });
+});
