@@ -165,6 +165,8 @@ export interface JobPlan {
   readonly backoffLimit?: number;
   /** CronJob schedule. */
   readonly schedule?: string;
+  /** CronJob concurrencyPolicy (x-k8s.concurrencyPolicy; cdk8s-plus' default otherwise). */
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
 }
 
 export interface NetworkPolicyPlan {

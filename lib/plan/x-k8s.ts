@@ -73,6 +73,7 @@ export interface ServiceXK8s {
   readonly allowPrivileged?: boolean;
   readonly allowHostNetwork?: boolean;
   readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
   readonly nodePort?: number;
   /** Further pull secrets of the pod. */
   readonly imagePullSecrets?: readonly string[];
@@ -169,6 +170,13 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
       return p ? { externalTrafficPolicy: p } : `external traffic policy "${v}" is not valid (use cluster or local)`;
     },
   },
+  'kompose.cronjob.concurrency_policy': {
+    xk8s: 'concurrencyPolicy',
+    set: (v) => {
+      const p = ({ allow: 'Allow', forbid: 'Forbid', replace: 'Replace' } as Record<string, string>)[v.toLowerCase()];
+      return p ? { concurrencyPolicy: p } : `concurrency policy "${v}" is not valid (use Allow, Forbid or Replace)`;
+    },
+  },
   'kompose.service.nodeport.port': { xk8s: 'nodePort', set: (v) => ({ nodePort: int(v) }) },
   'kompose.image-pull-secret': { xk8s: 'imagePullSecrets', set: (v) => ({ imagePullSecrets: v.split(',').map((x) => x.trim()).filter(Boolean) }) },
   'kompose.security-context.fsgroup': { xk8s: 'fsGroup', set: (v) => ({ fsGroup: int(v) }) },
@@ -200,7 +208,6 @@ export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
   'kompose.volume.type': 'the volume type is decided by the mount (named volume → PersistentVolumeClaim, project file → ConfigMap, tmpfs → emptyDir), not by a label',
   'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
   'kompose.hpa.memory': 'the HorizontalPodAutoscaler scales on CPU only (x-k8s.autoscaling.cpu)',
-  'kompose.cronjob.concurrency_policy': 'the CronJob concurrencyPolicy is not read from kompose labels yet',
   'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
   'kompose.ephemeral-storage.request': 'ephemeral-storage requests are not read from kompose labels yet',

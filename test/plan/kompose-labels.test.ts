@@ -83,10 +83,13 @@ describe('kompose label families read as x-k8s settings', () => {
     expect(init[0].command.slice(0, 2)).toEqual(['sh', '-c']);
   });
 
-  it('kompose.cronjob.backoff_limit → backoffLimit (kompose cronjob fixture)', () => {
+  it('kompose.cronjob.backoff_limit / concurrency_policy → backoffLimit / concurrencyPolicy (kompose cronjob fixture)', () => {
     const cron = workload(render(kompose('cronjob', 'compose.yaml')));
     expect(cron.kind).toBe('CronJob');
     expect(cron.spec.jobTemplate.spec.backoffLimit).toBe(0);
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const replace = workload(render('services:\n  c:\n    image: busybox:1\n    labels:\n      kompose.cronjob.schedule: "* * * * *"\n      kompose.cronjob.concurrency_policy: replace\n'));
+    expect(replace.spec.concurrencyPolicy).toBe('Replace');
   });
 
   it('kompose.image-pull-secret → an extra pull secret', () => {
