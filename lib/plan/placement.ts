@@ -23,6 +23,7 @@ import { compareStrings } from '../order';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import type { PlacementPlan } from './model';
 import { servicePath } from './names';
+import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
 
 const ARCH: Readonly<Record<string, string>> = { x86_64: 'amd64', amd64: 'amd64', aarch64: 'arm64', arm64: 'arm64', armv7l: 'arm', arm: 'arm', s390x: 's390x', ppc64le: 'ppc64le' };
 
@@ -114,7 +115,10 @@ export function planWorkloadLabels(service: ComposeService, selector: Readonly<R
   for (const key of Object.keys(service.deploy?.labels ?? {}).sort(compareStrings)) {
     const value = service.deploy!.labels[key];
     const path = servicePath(service.name, 'deploy', 'labels', key);
-    if (key in selector) warnings.push(warning(`deploy label "${key}" is left out: compose-cdk8s sets it to select the pods`, { path }));
+    if (isKomposeLabel(key)) {
+      // kompose reads some of its labels from deploy.labels too (ephemeral storage): never a label here.
+      warnings.push(warning(`deploy label "${key}" is not honoured: ${komposeLabelLoss(key) ?? 'read it from the service labels'}`, { path }));
+    } else if (key in selector) warnings.push(warning(`deploy label "${key}" is left out: compose-cdk8s sets it to select the pods`, { path }));
     else if (!LABEL_KEY.test(key)) warnings.push(warning(`deploy label "${key}" is not a valid Kubernetes label key and is left out`, { path }));
     else if (!LABEL_VALUE.test(value)) warnings.push(warning(`deploy label "${key}" has a value Kubernetes does not accept as a label value (≤63 characters of A-Z a-z 0-9 - _ .) and is left out`, { path, hint: 'use an annotation (x-k8s.annotations) for free text' }));
     else out[key] = value;

@@ -1,7 +1,8 @@
 /**
  * kompose parity: each Compose file of kompose's CI (test/fixtures/kompose-parity, with the output
  * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
- * env names, command and args are compared with kompose's. A difference must be listed in
+ * env names, command, args, container ports, mounts and their backing, Service type and ports,
+ * resources and probes are compared with kompose's. A difference must be listed in
  * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
  */
 import * as fs from 'fs';
@@ -32,6 +33,23 @@ function podSpec(o: Obj): Obj | undefined {
   return o.spec?.template?.spec;
 }
 
+function backing(v: Obj | undefined): string {
+  if (!v) return 'claim-template';
+  for (const k of ['persistentVolumeClaim', 'configMap', 'secret', 'emptyDir', 'hostPath']) if (v[k]) return k;
+  return 'other';
+}
+
+function probe(p: Obj | undefined): string {
+  if (!p) return '-';
+  return p.exec ? 'exec' : p.httpGet ? 'http' : p.tcpSocket ? 'tcp' : 'other';
+}
+
+/** The Service that exposes a workload most: the public one, else the one of its name. */
+function serviceOf(objects: Obj[], name: string): Obj | undefined {
+  const services = objects.filter((o) => o.kind === 'Service');
+  return services.find((o) => o.metadata?.name === `${name}-public`) ?? services.find((o) => o.metadata?.name === name);
+}
+
 /** Per workload name: the compared facts of its first container. */
 function facts(objects: Obj[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
@@ -39,7 +57,17 @@ function facts(objects: Obj[]): Map<string, Record<string, string>> {
     if (!WORKLOADS.has(o.kind)) continue;
     const spec = podSpec(o);
     const c = spec?.containers?.[0] ?? {};
-    out.set(String(o.metadata?.name), {
+    const name = String(o.metadata?.name);
+    const svc = serviceOf(objects, name);
+    const volumes = new Map(((spec?.volumes ?? []) as Obj[]).map((v) => [v.name, v]));
+    out.set(name, {
+      ports: ((c.ports ?? []) as Obj[]).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort().join(','),
+      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}:${backing(volumes.get(m.name))}`).sort().join(','),
+      serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
+      servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
+      resources: JSON.stringify(c.resources ?? {}),
+      readiness: probe(c.readinessProbe),
+      liveness: probe(c.livenessProbe),
       kind: o.kind,
       image: String(c.image ?? ''),
       replicas: o.kind === 'Deployment' || o.kind === 'StatefulSet' ? String(o.spec?.replicas ?? 1) : '-',
