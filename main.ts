@@ -19,6 +19,7 @@ import { processIO } from './lib/cli/io';
 import { printDiagnostics } from './lib/cli/report';
 import { synthesize } from './lib/cli/commands/synth';
 import { ComposeError } from './lib/diagnostics';
+import { clusterOnlyLine, clusterOnlyPorts } from './lib/plan/exposure';
 import { DEFAULT_OUTPUT } from './lib/settings';
 
 const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-compose.yml');
@@ -29,7 +30,7 @@ function main(): number {
   try {
     const files = env.COMPOSE_FILE ? undefined : [DEFAULT_EXAMPLE];
     const outputDir = env.COMPOSE_CDK8S_OUTPUT ?? DEFAULT_OUTPUT;
-    const { result } = synthesize(io, { files, env, cwd }, { outputDir, digestsFile: env.COMPOSE_CDK8S_DIGESTS, report: true });
+    const { conversion, result } = synthesize(io, { files, env, cwd }, { outputDir, digestsFile: env.COMPOSE_CDK8S_DIGESTS, report: true });
     // Give cdk8s-cli its manifests too, so it lists them as for any cdk8s app.
     const scratch = env.CDK8S_OUTDIR;
     if (scratch) {
@@ -38,6 +39,7 @@ function main(): number {
       for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+    for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ComposeError) {

@@ -10,7 +10,7 @@
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
 import { conversionStamp } from './inputs-stamp';
-import { loadRelease } from './dist';
+import { loadRelease, pinDigestsSetting } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { buildReport } from './report/build';
 import { checkReportFiles, writeReport } from './report/write';
@@ -37,7 +37,7 @@ export interface WrittenOutputs {
 
 export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const { conversion, cwd } = o;
-  const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
+  const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile)), pinDigests: pinDigestsSetting(conversion.project) };
   const stamp = conversionStamp(conversion);
   const ctx = { release };
 

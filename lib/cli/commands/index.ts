@@ -13,6 +13,7 @@ import { secretsCommand } from './secrets';
 import { reportCommand } from './report';
 import { checkCommand } from './check';
 import { diffCommand } from './diff';
+import { statusCommand } from './status';
 
 export function allCommands(io: CliIO): Command[] {
   return [
@@ -26,5 +27,6 @@ export function allCommands(io: CliIO): Command[] {
     reportCommand(io),
     diffCommand(io),
     checkCommand(io),
+    statusCommand(io),
   ];
 }

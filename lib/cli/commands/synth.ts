@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/outputs';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -34,7 +35,7 @@ export interface SynthTargets {
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
   const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
   return { conversion, result };
 }
@@ -56,5 +57,7 @@ export function synthCommand(io: CliIO): Command {
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
       const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
       io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
+      // Published ports nothing carries out of the cluster: say so, with the setting that would.
+      for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
     });
 }
