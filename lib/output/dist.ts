@@ -1,12 +1,13 @@
 /**
  * dist/: the one definition of what the manifests folder holds, shared by `compose-cdk8s synth`,
- * the cdk8s app (main.ts) and `compose-cdk8s check`: the manifests with release metadata
- * (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
+ * the library's ComposeApp (cdk8s apps) and `compose-cdk8s check`: the manifests with release
+ * metadata (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
  *
  * Throws ComposeError for a bad digests file; nothing here writes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import type { ComposeProject } from '../compose/model';
 import { ComposeError, error } from '../diagnostics';
@@ -51,7 +52,14 @@ export interface RenderedDist {
 }
 
 export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist {
-  const { chart } = buildApp(plan);
+  return renderDistChart(buildApp(plan).chart, plan, release);
+}
+
+/**
+ * renderDist for a chart already built from `plan` (the library's ComposeChart, possibly patched
+ * by the user's code): release metadata added, then synthesized. Call it once per chart.
+ */
+export function renderDistChart(chart: Chart, plan: DeploymentPlan, release: Release): RenderedDist {
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
   if (buildsImages(plan)) {

@@ -29,7 +29,8 @@ export interface SynthTargets {
 }
 
 /**
- * The one synth path, shared by `compose-cdk8s synth` and the cdk8s app (main.ts): convert, print
+ * The synth path of `compose-cdk8s synth` (the library's ComposeApp.synth writes with the same
+ * writeOutputs): convert, print
  * the warnings, render and write every output (the chart too when settings.helm.output names a
  * folder). Throws ComposeError for what the user must fix.
  */

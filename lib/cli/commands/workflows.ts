@@ -14,7 +14,7 @@ import { printDiagnostics } from '../report';
 import { writeFileAtomic } from './images';
 import { assertOwnedFile, hasGeneratedHeader } from '../../output/ownership';
 
-interface WorkflowsFlags extends ProjectFlags {
+export interface WorkflowsFlags extends ProjectFlags {
   output: string;
   repoRoot?: string;
   deploy?: string;
@@ -30,6 +30,7 @@ interface WorkflowsFlags extends ProjectFlags {
   overrideFile?: string;
   cli?: string;
   nodeVersion?: string;
+  cdk8sApp?: boolean;
 }
 
 export function workflowOptionsFromFlags(flags: WorkflowsFlags, fromProject: Partial<WorkflowOptions> = {}): WorkflowOptions {
@@ -48,6 +49,7 @@ export function workflowOptionsFromFlags(flags: WorkflowsFlags, fromProject: Par
     overrideFile: flags.overrideFile,
     cli: flags.cli,
     nodeVersion: flags.nodeVersion,
+    cdk8sApp: flags.cdk8sApp,
   });
 }
 
@@ -69,30 +71,37 @@ export function workflowsCommand(io: CliIO): Command {
     .option('--override-file <name>', 'Compose override file name (default docker-compose.docr.yml)')
     .option('--cli <command>', 'how CI runs compose-cdk8s after npm ci (default "npx --no-install compose-cdk8s")')
     .option('--node-version <major>', 'Node.js major version in CI (default 20)')
+    .option('--cdk8s-app', 'synthesize with the repository\'s cdk8s app (npx cdk8s synth, as init sets up) so changes made in main.js reach the deployed manifests')
     .action((flags: WorkflowsFlags) => {
-      workflowOptionsFromFlags(flags); // bad flags are reported before the conversion runs
-      const { project, settings, plan } = convert(convertOptions(flags, io));
-      const top = readTopLevelXK8s(project);
-      // CI must push the tag the manifests use: the short sha when the project asks for it.
-      const options = workflowOptionsFromFlags(flags, {
-        shortSha: flags.shortSha ?? top.shortSha ?? false,
-        supplyChain: supplyChainOptions(top.supplyChain),
-      });
-      const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
-      if (model.built.length === 0 && errors.length === 0) {
-        errors.push(error('no service has a build: section, so there is nothing to build and push', {
-          hint: 'the workflows build images from build: contexts; services with only image: need none',
-        }));
-      }
-      if (errors.length) throw new ComposeError(errors);
-      const planWarning = registryPlanWarning(model);
-      printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
+      const { files, builtServices, deploy } = renderWorkflowFiles(flags, io);
       const dir = path.resolve(io.cwd, flags.output);
-      const files = renderWorkflows(model, options);
       // Check all four before writing any, so a refusal changes nothing.
       for (const name of Object.keys(files).sort()) assertOwnedFile(path.join(dir, name), hasGeneratedHeader, io.cwd);
       for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name], io.cwd);
       const rel = path.relative(io.cwd, dir) || '.';
-      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${model.built.length} built services, deploy: ${options.deploy})\n`);
+      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${builtServices} built services, deploy: ${deploy})\n`);
     });
+}
+
+/** The workflow files (name → text) for the project and flags; prints the warnings. Used by `workflows` and `init --workflows`. */
+export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = false): { files: Record<string, string>; builtServices: number; deploy: string } {
+  workflowOptionsFromFlags(flags); // bad flags are reported before the conversion runs
+  // `anyTag`: the caller does not insist on an image tag (a new repository may have no commit yet).
+  const { project, settings, plan } = convert({ ...convertOptions(flags, io), ...(anyTag ? { gitSha: () => 'HEAD' } : {}) });
+  const top = readTopLevelXK8s(project);
+  // CI must push the tag the manifests use: the short sha when the project asks for it.
+  const options = workflowOptionsFromFlags(flags, {
+    shortSha: flags.shortSha ?? top.shortSha ?? false,
+    supplyChain: supplyChainOptions(top.supplyChain),
+  });
+  const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
+  if (model.built.length === 0 && errors.length === 0) {
+    errors.push(error('no service has a build: section, so there is nothing to build and push', {
+      hint: 'the workflows build images from build: contexts; services with only image: need none',
+    }));
+  }
+  if (errors.length) throw new ComposeError(errors);
+  const planWarning = registryPlanWarning(model);
+  printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
+  return { files: { ...renderWorkflows(model, options) }, builtServices: model.built.length, deploy: String(options.deploy) };
 }

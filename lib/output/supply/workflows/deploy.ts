@@ -47,7 +47,8 @@ function synthSteps(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
   const args = projectArgs(model);
   const out = o.outputDir === 'dist' ? '' : ` -o ${shellWord(o.outputDir)}`;
   const lines = [
-    `${o.cli} synth ${args}${out} --digests "$DIGESTS"`.replace(/\s+/g, ' '),
+    // The repository's cdk8s app (ComposeApp) reads the digests file from COMPOSE_CDK8S_DIGESTS.
+    o.cdk8sApp ? 'COMPOSE_CDK8S_DIGESTS="$DIGESTS" npx --no-install cdk8s synth --check-upgrade=false' : `${o.cli} synth ${args}${out} --digests "$DIGESTS"`.replace(/\s+/g, ' '),
   ];
   if (o.helm) lines.push(`${o.cli} helm ${args} -o ${shellWord(o.helmDir)}`.replace(/\s+/g, ' '));
   return [

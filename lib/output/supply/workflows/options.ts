@@ -26,6 +26,12 @@ export interface WorkflowOptions {
   readonly helmDir: string;
   /** How CI runs the tool after `npm ci`. */
   readonly cli: string;
+  /**
+   * Synthesize with the repository's own cdk8s app (`npx cdk8s synth`, as `compose-cdk8s init`
+   * sets it up) instead of `compose-cdk8s synth`, so changes made to the chart in code reach the
+   * deployed manifests. The app writes `dist/`.
+   */
+  readonly cdk8sApp?: boolean;
   readonly nodeVersion: string;
   /** Newest sha tags kept per repository by registry-gc.yml. */
   readonly keepTags: number;
@@ -116,6 +122,7 @@ export function resolveWorkflowOptions(given: Partial<WorkflowOptions>): Workflo
   if (!Number.isInteger(o.keepTags) || o.keepTags < 1 || o.keepTags > 1000) problems.push(error(`--keep "${o.keepTags}" must be a whole number from 1 to 1000`));
   if (!CRON.test(o.gcSchedule)) problems.push(error(`--gc-schedule "${o.gcSchedule}" is not a five-field cron expression`));
   if (!ABS_PATH.test(o.dropletDirectory)) problems.push(error(`--droplet-dir "${o.dropletDirectory}" must be an absolute path of plain characters`));
+  if (o.cdk8sApp && o.outputDir !== 'dist') problems.push(error(`--output-dir "${o.outputDir}" with --cdk8s-app: the cdk8s app writes dist/`, { hint: 'drop --output-dir: the workflow commits the folder the app writes, dist/' }));
   for (const [flag, v] of [['--output-dir', o.outputDir], ['--helm-dir', o.helmDir]] as const) {
     if (!REL_DIR.test(v)) problems.push(error(`${flag} "${v}" must be a relative folder inside the repository`));
   }
