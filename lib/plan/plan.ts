@@ -13,14 +13,16 @@ import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './
 import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
-import { mappingOf } from './mapping';
+import { mappingOf, subKeyMappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
-import { childName, toDns1035 } from './names';
+import { childName, servicePath, toDns1035 } from './names';
+import { planPlacement, planWorkloadLabels } from './placement';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
+import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 import { planLeftOut } from './left-out';
 
@@ -66,6 +68,19 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
     if (m.status === 'unsupported') {
       warnings.push(warning(`${key} is not converted: ${m.note}`, { path: `services.${service.name}.${key}` }));
     }
+  }
+  // Sub-keys at the deepest level written: a lost `deploy.placement` is not hidden by `deploy`.
+  for (const sub of service.subKeys) {
+    const { mapping, own } = subKeyMappingOf(sub);
+    if (!own || mapping.status === 'mapped' || mapping.status === 'ignored') continue;
+    const path = servicePath(service.name, ...sub.split('.'));
+    warnings.push(warning(mapping.status === 'unsupported' ? `${sub} is not converted: ${mapping.note}` : `${sub}: ${mapping.note}`, { path }));
+  }
+  const hc = service.healthcheck;
+  if (hc && !hc.disable && (!hc.test || hc.test.length === 0)) {
+    warnings.push(warning('healthcheck has no test: Compose keeps the image\'s own HEALTHCHECK with these timings, but Kubernetes does not read it, so no probe is made', {
+      path: servicePath(service.name, 'healthcheck'), hint: 'write the test: the image runs (e.g. test: ["CMD", "curl", "-f", "http://localhost/"])',
+    }));
   }
 }
 
@@ -123,6 +138,12 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     const selector = { [LABEL_NAME]: name, [LABEL_PART_OF]: partOf };
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(service.labels)) {
+      if (isKomposeLabel(k)) {
+        // Read as x-k8s aliases (x-k8s.ts); the ones we cannot honour are said so, never annotated.
+        const loss = komposeLabelLoss(k);
+        if (loss !== undefined) warnings.push(warning(`label "${k}" is not honoured: ${loss}`, { path: servicePath(serviceName, 'labels', k) }));
+        continue;
+      }
       if (QUALIFIED_NAME.test(k)) annotations[k] = v;
       else warnings.push(warning(`label "${k}" is not a valid Kubernetes annotation key and is left out`, { path: `${path}.labels` }));
     }
@@ -168,6 +189,9 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
       warnings.push(warning(`hostname "${service.hostname}" is not a valid pod hostname and is left out`, { path: `${path}.hostname` }));
     }
 
+    const placement = planPlacement(service, selector, warnings);
+    const workloadLabels = planWorkloadLabels(service, selector, warnings);
+
     workloads.push({
       composeName: serviceName,
       name,
@@ -201,6 +225,8 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
       volumes: vols.volumes,
       ...(ports.servicePorts.length > 0 ? { service: { name, type: 'ClusterIP' as const, ports: ports.servicePorts } } : {}),
       ...(location ? { source: location } : {}),
+      ...(placement ? { placement } : {}),
+      ...(Object.keys(workloadLabels).length > 0 ? { workloadLabels } : {}),
     });
   }
 
