@@ -124,7 +124,7 @@ describe('the chart under helm', () => {
           labels: { tier: 'backend' },
           podAnnotations: { 'prometheus.io/scrape': 'true' },
           podLabels: { version: 'v2' },
-          imagePullSecrets: ['other-pull'],
+          imagePullSecrets: [{ name: 'other-pull' }],
         },
         db: { env: { POSTGRES_DB: 'shop2' }, nodeSelector: { pool: 'db' } },
       },

@@ -19,6 +19,7 @@ import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../pl
 import { LABEL_PART_OF } from '../../plan/labels';
 import { compareStrings } from '../../order';
 import { SCALABLE_KINDS } from './model';
+import { goValue } from './text';
 
 
 /** Template variable: true while the values run more than one pod of the workload. */
@@ -45,15 +46,6 @@ export function colocationWhenScaled(w: WorkloadPlan): ColocationPlan | undefine
   };
 }
 
-
-/** A JSON-like value as a Go template expression built with sprig's `dict` and `list`. */
-export function goValue(v: unknown): string {
-  if (Array.isArray(v)) return `(list${v.map((x) => ` ${goValue(x)}`).join('')})`;
-  if (v !== null && typeof v === 'object') {
-    return `(dict${Object.entries(v as Record<string, unknown>).map(([k, x]) => ` ${JSON.stringify(k)} ${goValue(x)}`).join('')})`;
-  }
-  return JSON.stringify(v);
-}
 
 /**
  * Template header lines (after `$svc`) setting the two variables the workload's template reads.

@@ -20,7 +20,8 @@ export interface ImageValues {
   repository: string;
   /** Built services: empty means `global.image.tag`. */
   tag: string;
-  digest?: string;
+  /** `sha256:…`: pull by digest (wins over the tag); empty: by tag. */
+  digest: string;
   pullPolicy: string;
 }
 
@@ -45,7 +46,7 @@ export interface AutoscalingValues {
 export interface ServiceValues {
   replicas?: number;
   image: ImageValues;
-  imagePullSecrets: string[];
+  imagePullSecrets: { name: string }[];
   resources: Record<string, unknown>;
   env: Record<string, string>;
   service?: { type: string; annotations: Record<string, string> };
@@ -65,15 +66,18 @@ export interface ServiceValues {
 export interface ChartValues {
   global: {
     image: { registry: string; tag: string };
-    imagePullSecrets: string[];
+    imagePullSecrets: { name: string }[];
     nodeSelector: Record<string, string>;
     tolerations: unknown[];
     affinity: Record<string, unknown>;
   };
+  prefixNames: boolean;
+  nameOverride: string;
+  fullnameOverride: string;
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   services: Record<string, ServiceValues>;
-  persistence: Record<string, { size: string; storageClass: string }>;
+  persistence: Record<string, { size: string; storageClass: string; existingClaim: string }>;
 }
 
 /** One Compose service and what it owns in dist/. */
@@ -254,6 +258,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     persistence[c.composeName] = {
       size: String(getPath(obj, ['spec', 'resources', 'requests', 'storage']) ?? `${c.sizeGiB}Gi`),
       storageClass: String(obj.spec?.storageClassName ?? c.storageClassName),
+      existingClaim: '',
     };
   }
 
@@ -263,13 +268,22 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     services,
     claims,
     values: {
-      global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets, nodeSelector: {}, tolerations: [], affinity: {} },
+      global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets.map((name) => ({ name })), nodeSelector: {}, tolerations: [], affinity: {} },
+      prefixNames: false,
+      nameOverride: '',
+      fullnameOverride: '',
       commonLabels: {},
       commonAnnotations: {},
       services: serviceValues,
       persistence,
     },
   };
+}
+
+/** Names of the main container's variables read from Secrets or ConfigMap keys (not values). */
+export function valueFromEnvNames(s: ServiceModel): string[] {
+  const env = (mainContainer(s.workloadObject, s.workload)?.env ?? []) as K8sObject[];
+  return env.filter((e) => e.valueFrom !== undefined).map((e) => String(e.name)).sort(compareStrings);
 }
 
 function pullSecretNames(s: ServiceModel | undefined): string[] {
@@ -288,6 +302,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
     imageValues = {
       repository: b.name,
       tag: b.tag === global.tag ? '' : b.tag,
+      digest: '',
       pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
     };
   } else {
@@ -295,7 +310,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
     imageValues = {
       repository: p.repository,
       tag: p.tag ?? '',
-      ...(p.digest ? { digest: p.digest } : {}),
+      digest: p.digest ?? '',
       pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
     };
   }
@@ -313,7 +328,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
   return {
     ...(scalable ? { replicas: typeof replicas === 'number' ? replicas : w.replicas } : {}),
     image: imageValues,
-    imagePullSecrets: own.length > 0 && own.join('\n') === global.pullSecrets.join('\n') ? [] : own,
+    imagePullSecrets: (own.length > 0 && own.join('\n') === global.pullSecrets.join('\n') ? [] : own).map((name) => ({ name })),
     resources: { ...(container?.resources ?? {}) },
     env: Object.fromEntries(Object.keys(env).sort(compareStrings).map((k) => [k, env[k]])),
     ...(s.serviceObject ? { service: { type: String(s.serviceObject.spec?.type ?? 'ClusterIP'), annotations: {} } } : {}),

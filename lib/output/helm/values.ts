@@ -11,23 +11,26 @@ const COMMENTS: Readonly<Record<string, string>> = {
   'global.image': 'Images built from this repository and pushed by CI to DigitalOcean Container Registry.',
   'global.image.registry': 'Registry (and path) every built service is pulled from.',
   'global.image.tag': 'Tag of every built service: the git sha CI pushed. One key moves them all, e.g.\n  helm upgrade <release> <chart> --reuse-values --set-string global.image.tag=<sha>\n(use --set-string: a sha made of digits only would otherwise become a number).',
-  'global.imagePullSecrets': 'Pull secrets (existing Secret names) for the services pulled from the registry above.',
+  'global.imagePullSecrets': 'Pull secrets for the services pulled from the registry above: existing Secrets, as\n[{name: <secret>}] (the form every chart uses).',
   'global.nodeSelector': 'Defaults for services that set none of their own.',
-  commonLabels: 'Extra labels on every object.',
-  commonAnnotations: 'Extra annotations on every object.',
+  prefixNames: 'Prefix every object name with the release (see fullnameOverride), so several releases share a\nnamespace: every reference follows (Services in env values and wait-* helpers, claims,\nSecrets, ConfigMaps), and selectors gain app.kubernetes.io/instance. Off: the names are dist/\'s.\nTurn it on at install time only (selectors cannot change on a running release).',
+  nameOverride: 'With prefixNames: the prefix is <release>-<nameOverride> (default: the chart name).',
+  fullnameOverride: 'With prefixNames: the whole prefix (replaces <release>-<name>).',
+  commonLabels: 'Extra labels on every object (the chart\'s own labels win over them).',
+  commonAnnotations: 'Extra annotations on every object. When a key is set twice, the first of these wins:\nan object\'s own annotations value (service.annotations, ingress.annotations), the service\'s\nannotations, the chart\'s own (e.g. argocd.argoproj.io/sync-wave), then commonAnnotations.',
   services: 'One entry per Compose service. Secret environment values are never here: they come from\nthe Secrets named in NOTES.txt, created outside the chart.',
   'services.*.replicas': 'Pod count (ignored while autoscaling is enabled).',
-  'services.*.image': 'Built services: repository under global.image.registry; an empty tag means global.image.tag.',
-  'services.*.imagePullSecrets': 'Pull secrets for this service only (empty: the global ones where the registry needs them).',
+  'services.*.image': 'Built services: repository under global.image.registry; an empty tag means global.image.tag.\nA digest (sha256:...) pins the image and wins over the tag; an empty pullPolicy leaves it to Kubernetes.',
+  'services.*.imagePullSecrets': 'Pull secrets for this service only, as [{name: <secret>}] (empty: the global ones where the\nregistry needs them).',
   'services.*.resources': 'Container resources, as in a Kubernetes container spec (limits / requests).',
-  'services.*.env': 'Non-secret environment values (from `environment` and `env_file`).',
+  'services.*.env': 'Non-secret environment values (from `environment` and `env_file`). Any key adds or overrides\na variable; the names of the variables read from Secrets are refused (set those in the Secret).',
   'services.*.service': 'The Service in front of the pods (ClusterIP, NodePort or LoadBalancer).',
   'services.*.publicService': 'The second Service carrying the published ports outside the cluster.',
   'services.*.ingress': 'An Ingress to the Service (off by default); port is the Service port it targets.',
   'services.*.autoscaling': 'A HorizontalPodAutoscaler on CPU (off by default; needs resources.requests.cpu).',
   'services.*.nodeSelector': 'Pod scheduling; empty falls back to the global settings.',
   'services.*.annotations': 'Extra annotations and labels on this service\'s objects, and on its pods.',
-  persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class.',
+  persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class, or\nexistingClaim: the name of a claim made outside the chart (then the chart makes none and mounts that one).',
 };
 
 function comment(path: string[]): string | undefined {
@@ -61,23 +64,30 @@ const stringMap: Schema = { type: 'object', additionalProperties: { type: 'strin
 const quantity: Schema = { type: ['string', 'number'], pattern: '^[0-9.]+([eE][-+]?[0-9]+|[a-zA-Z]{0,2})$' };
 const resourceList: Schema = { type: 'object', additionalProperties: quantity };
 const TAG = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$';
+const pullSecrets: Schema = { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 } } } };
+/** A C identifier-ish environment variable name, as Kubernetes accepts them. */
+const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 
 function object(properties: Record<string, Schema>, required = Object.keys(properties)): Schema {
   return { type: 'object', additionalProperties: false, ...(required.length > 0 ? { required } : {}), properties };
 }
 
-function serviceSchema(s: ServiceValues): Schema {
+function serviceSchema(s: ServiceValues, secretEnv: readonly string[]): Schema {
   const p: Record<string, Schema> = {};
   if (s.replicas !== undefined) p.replicas = { type: 'integer', minimum: 0 };
   p.image = object({
     repository: { type: 'string', minLength: 1 },
     tag: { type: 'string', ...(s.image.tag === '' ? { pattern: `${TAG}|^$` } : { pattern: TAG }) },
-    ...(s.image.digest !== undefined ? { digest: { type: 'string', pattern: '^[a-z0-9]+:[a-f0-9]+$' } } : {}),
-    pullPolicy: { enum: ['IfNotPresent', 'Always', 'Never'] },
+    digest: { type: 'string', pattern: '^([a-z0-9]+:[a-f0-9]{32,})?$' },
+    pullPolicy: { enum: ['IfNotPresent', 'Always', 'Never', ''] },
   });
-  p.imagePullSecrets = { type: 'array', items: { type: 'string', minLength: 1 } };
+  p.imagePullSecrets = pullSecrets;
   p.resources = { type: 'object', additionalProperties: false, properties: { limits: resourceList, requests: resourceList } };
-  p.env = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } };
+  p.env = {
+    type: 'object',
+    propertyNames: { pattern: ENV_NAME, ...(secretEnv.length > 0 ? { not: { enum: secretEnv } } : {}) },
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+  };
   if (s.service) p.service = object({ type: { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] }, annotations: stringMap });
   if (s.publicService) p.publicService = object({ type: { enum: ['NodePort', 'LoadBalancer'] }, annotations: stringMap });
   if (s.ingress) {
@@ -115,30 +125,42 @@ function serviceSchema(s: ServiceValues): Schema {
 }
 
 /** values.schema.json (JSON Schema draft-07), checked by `helm lint / template / install`. */
-export function valuesSchema(values: ChartValues): Schema {
+export function valuesSchema(values: ChartValues, secretEnv: Readonly<Record<string, readonly string[]>> = {}): Schema {
   const services: Record<string, Schema> = {};
-  for (const [k, s] of Object.entries(values.services)) services[k] = serviceSchema(s);
+  for (const [k, s] of Object.entries(values.services)) services[k] = serviceSchema(s, secretEnv[k] ?? []);
   const persistence: Record<string, Schema> = {};
   for (const k of Object.keys(values.persistence)) {
-    persistence[k] = object({ size: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?([EPTGMK]i?)?$' }, storageClass: { type: 'string' } });
+    persistence[k] = object({
+      size: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?([EPTGMK]i?)?$' },
+      storageClass: { type: 'string' },
+      existingClaim: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)?$' },
+    }, ['size', 'storageClass']);
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
     additionalProperties: false,
-    required: ['global', 'services'],
+    required: ['global', 'services', 'prefixNames'],
+    // The overrides only shape the prefix: refused while prefixNames is off (they would change nothing).
+    allOf: [{
+      if: { properties: { prefixNames: { const: false } } },
+      then: { properties: { nameOverride: { const: '' }, fullnameOverride: { const: '' } } },
+    }],
     properties: {
       global: {
         type: 'object',
         required: ['image'],
         properties: {
           image: object({ registry: { type: 'string', minLength: 1 }, tag: { type: 'string', pattern: TAG } }),
-          imagePullSecrets: { type: 'array', items: { type: 'string', minLength: 1 } },
+          imagePullSecrets: pullSecrets,
           nodeSelector: stringMap,
           tolerations: { type: 'array', items: { type: 'object' } },
           affinity: { type: 'object' },
         },
       },
+      prefixNames: { type: 'boolean' },
+      nameOverride: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 40 },
+      fullnameOverride: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 40 },
       commonLabels: stringMap,
       commonAnnotations: stringMap,
       services: object(services),

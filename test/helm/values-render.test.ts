@@ -1,0 +1,121 @@
+/**
+ * Every value renders (issue 20): the example's chart rendered with one `--set` per value family.
+ * Each case asserts the change in the rendered object, that the render passes the Kubernetes
+ * schema, and that `helm lint --strict` with the same values finds nothing. Values the templates
+ * could not render are refused by values.schema.json.
+ */
+import * as path from 'path';
+import { renderHelmChart } from '../../lib/output/helm';
+import { convert } from '../../lib/pipeline';
+import { removeCharts, renderChecked, writeChart } from './chart-dir';
+import { helmTemplate } from '../oracles/helm';
+
+type Obj = Record<string, any>;
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'the-shop', 'docker-compose.yml');
+const TAG = '0123456789abcdef0123456789abcdef01234567';
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+afterAll(removeCharts);
+
+const { plan } = convert({ files: [EXAMPLE], env: { IMAGE_TAG: TAG }, cwd: ROOT });
+const dir = writeChart(renderHelmChart(plan));
+
+function get(objects: readonly Obj[], kind: string, name: string): Obj {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind}/${name} in ${objects.map((x) => `${x.kind}/${x.metadata?.name}`).join(', ')}`);
+  return o;
+}
+
+function container(objects: readonly Obj[], name: string): Obj {
+  return get(objects, 'Deployment', name).spec.template.spec.containers[0];
+}
+
+/** helm template fails, its message naming `needle`. */
+function refused(args: readonly string[], needle: string): void {
+  const r = helmTemplate(dir, ['--namespace', 'shop', ...args]);
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain(needle);
+}
+
+describe('every value renders', () => {
+  it('env: a new key adds a variable, a known key overrides it (container env or env ConfigMap)', () => {
+    const objects = renderChecked(dir, ['--set', 'services.api.env.NEW_VAR=x', '--set', 'services.api.env.LOG_LEVEL=debug', '--set', 'services.api.env.DATABASE_HOST=db2']);
+    const env = container(objects, 'api').env as Obj[];
+    expect(env).toContainEqual({ name: 'NEW_VAR', value: 'x' });
+    expect(env).toContainEqual({ name: 'LOG_LEVEL', value: 'debug' });
+    expect(env.filter((e) => e.name === 'LOG_LEVEL')).toHaveLength(1);
+    expect(get(objects, 'ConfigMap', 'api-env').data.DATABASE_HOST).toBe('db2');
+    // a service with no env of its own gets one
+    const proxy = renderChecked(dir, ['--set', 'services.proxy.env.FOO=bar']);
+    expect(container(proxy, 'proxy').env).toEqual([{ name: 'FOO', value: 'bar' }]);
+  });
+
+  it('env: the schema refuses a variable read from a Secret, and a name Kubernetes refuses', () => {
+    refused(['--set', 'services.api.env.POSTGRES_PASSWORD=x'], 'POSTGRES_PASSWORD');
+    refused(['--set', 'services.api.env.1BAD=x'], '1BAD');
+  });
+
+  it('resources and replicas', () => {
+    const objects = renderChecked(dir, ['--set', 'services.payments.resources.limits.cpu=250m', '--set', 'services.payments.replicas=3']);
+    expect(container(objects, 'payments').resources).toEqual({ limits: { cpu: '250m' } });
+    expect(get(objects, 'Deployment', 'payments').spec.replicas).toBe(3);
+  });
+
+  it('image: repository, tag, digest and pullPolicy, for built and pulled images', () => {
+    const objects = renderChecked(dir, [
+      '--set', 'services.postgres.image.tag=17-alpine',
+      '--set', 'services.redis.image.repository=valkey/valkey', '--set', `services.redis.image.digest=${DIGEST}`,
+      '--set', `services.api.image.digest=${DIGEST}`, '--set', 'services.api.image.pullPolicy=Always',
+      '--set', 'services.payments.image.tag=v2',
+    ]);
+    expect(container(objects, 'postgres').image).toBe('postgres:17-alpine');
+    expect(container(objects, 'redis').image).toBe(`valkey/valkey@${DIGEST}`);
+    expect(container(objects, 'api').image).toBe(`registry.digitalocean.com/the-shop/api@${DIGEST}`);
+    expect(container(objects, 'api').imagePullPolicy).toBe('Always');
+    expect(container(objects, 'payments').image).toBe('registry.digitalocean.com/the-shop/payments:v2');
+    refused(['--set', 'services.api.image.digest=latest'], 'digest');
+  });
+
+  it('service type and annotations', () => {
+    const objects = renderChecked(dir, ['--set', 'services.api.service.type=LoadBalancer', '--set', 'services.api.service.annotations.example\\.com/lb=yes']);
+    const svc = get(objects, 'Service', 'api');
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.metadata.annotations).toEqual({ 'example.com/lb': 'yes' });
+  });
+
+  it('ingress', () => {
+    const objects = renderChecked(dir, ['--set', 'services.storefront.ingress.enabled=true', '--set', 'services.storefront.ingress.className=nginx']);
+    const ing = get(objects, 'Ingress', 'storefront');
+    expect(ing.spec.ingressClassName).toBe('nginx');
+    expect(ing.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'storefront', port: { number: 3000 } });
+  });
+
+  it('persistence: size, storageClass, existingClaim', () => {
+    const objects = renderChecked(dir, ['--set', 'persistence.pgdata.size=20Gi', '--set', 'persistence.pgdata.storageClass=fast', '--set', 'persistence.redisdata.existingClaim=my-redis']);
+    expect(get(objects, 'PersistentVolumeClaim', 'pgdata').spec).toMatchObject({ resources: { requests: { storage: '20Gi' } }, storageClassName: 'fast' });
+    expect(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'redisdata')).toBe(false);
+    const volumes = get(objects, 'Deployment', 'redis').spec.template.spec.volumes as Obj[];
+    expect(volumes.map((v) => v.persistentVolumeClaim?.claimName).filter(Boolean)).toEqual(['my-redis']);
+  });
+
+  it('scheduling: nodeSelector, tolerations, affinity', () => {
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'size', operator: 'In', values: ['large'] }] }] } } };
+    const objects = renderChecked(dir, [
+      '--set', 'services.worker.nodeSelector.pool=jobs',
+      '--set-json', 'services.worker.tolerations=[{"key":"dedicated","operator":"Equal","value":"jobs","effect":"NoSchedule"}]',
+      '--set-json', `services.worker.affinity=${JSON.stringify(affinity)}`,
+    ]);
+    const pod = get(objects, 'Deployment', 'worker').spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ pool: 'jobs' });
+    expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'jobs', effect: 'NoSchedule' }]);
+    expect(pod.affinity).toEqual(affinity);
+  });
+
+  it('pull secrets take the form every chart uses, [{name: …}], and only that', () => {
+    const objects = renderChecked(dir, ['--set-json', 'global.imagePullSecrets=[{"name":"my-pull"}]']);
+    expect(get(objects, 'Deployment', 'api').spec.template.spec.imagePullSecrets).toEqual([{ name: 'my-pull' }]);
+    refused(['--set-json', 'global.imagePullSecrets=["my-pull"]'], 'imagePullSecrets');
+  });
+});
