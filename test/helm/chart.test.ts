@@ -20,7 +20,7 @@ describe('renderHelmChart', () => {
       '.helmignore', 'Chart.yaml', 'README.md',
       'templates/NOTES.txt', 'templates/_helpers.tpl',
       'templates/api/deployment.yaml', 'templates/api/hpa.yaml', 'templates/api/ingress.yaml', 'templates/api/service.yaml',
-      'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/hpa.yaml', 'templates/db/ingress.yaml', 'templates/db/service.yaml',
+      'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/service.yaml',
       'templates/pvc-db-data.yaml',
       'templates/web-front/deployment.yaml', 'templates/web-front/hpa.yaml', 'templates/web-front/ingress.yaml', 'templates/web-front/service.yaml',
       'templates/worker/deployment.yaml', 'templates/worker/hpa.yaml',

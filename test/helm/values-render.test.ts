@@ -5,6 +5,7 @@
  * could not render are refused by values.schema.json.
  */
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { renderHelmChart } from '../../lib/output/helm';
 import { convert } from '../../lib/pipeline';
 import { removeCharts, renderChecked, writeChart } from './chart-dir';
@@ -117,5 +118,41 @@ describe('every value renders', () => {
     const objects = renderChecked(dir, ['--set-json', 'global.imagePullSecrets=[{"name":"my-pull"}]']);
     expect(get(objects, 'Deployment', 'api').spec.template.spec.imagePullSecrets).toEqual([{ name: 'my-pull' }]);
     refused(['--set-json', 'global.imagePullSecrets=["my-pull"]'], 'imagePullSecrets');
+  });
+});
+
+describe('honest options', () => {
+  it('offers an Ingress for HTTP services only: none for postgres and redis (raw TCP)', () => {
+    const values = renderHelmChart(plan).files['values.yaml'];
+    const parsed = YAML.parse(values) as Obj;
+    expect(Object.keys(parsed.services).filter((k) => parsed.services[k].ingress).sort()).toEqual(['api', 'payments', 'proxy', 'storefront']);
+    refused(['--set', 'services.postgres.ingress.enabled=true'], 'ingress');
+    refused(['--set', 'services.redis.ingress.enabled=true'], 'ingress');
+  });
+
+  it('refuses autoscaling on a ReadWriteOnce claim with a message saying why', () => {
+    refused(['--set', 'services.postgres.autoscaling.enabled=true'], 'services.postgres.autoscaling: postgres mounts the ReadWriteOnce claim pgdata');
+    const objects = renderChecked(dir, ['--set', 'services.api.autoscaling.enabled=true']);
+    expect(get(objects, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef.name).toBe('api');
+  });
+
+  it('merges annotations so a key appears once: object value > service value > the chart\'s own > commonAnnotations', () => {
+    const objects = renderChecked(dir, [
+      '--set-string', 'commonAnnotations.argocd\\.argoproj\\.io/sync-wave=5', '--set', 'commonAnnotations.team=shop',
+      '--set', 'services.api.annotations.team=api', '--set', 'services.api.service.annotations.team=api-svc',
+    ]);
+    const deployment = get(objects, 'Deployment', 'api');
+    expect(deployment.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1', team: 'api' });
+    expect(get(objects, 'Service', 'api').metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-wave': '5', team: 'api-svc' });
+    expect(get(objects, 'Deployment', 'payments').metadata.annotations).toMatchObject({ team: 'shop' });
+    const overridden = renderChecked(dir, ['--set-string', 'services.api.annotations.argocd\\.argoproj\\.io/sync-wave=7']);
+    expect(get(overridden, 'Deployment', 'api').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('7');
+  });
+
+  it('merges labels so a key appears once, the chart\'s own winning', () => {
+    const objects = renderChecked(dir, ['--set', 'commonLabels.app\\.kubernetes\\.io/name=x', '--set', 'commonLabels.team=shop', '--set', 'services.api.podLabels.app\\.kubernetes\\.io/name=y']);
+    const api = get(objects, 'Deployment', 'api');
+    expect(api.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'api', team: 'shop' });
+    expect(api.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('api');
   });
 });

@@ -51,11 +51,13 @@ export function colocationWhenScaled(w: WorkloadPlan): ColocationPlan | undefine
  * Template header lines (after `$svc`) setting the two variables the workload's template reads.
  * `int` because values read from YAML are floats and `--set` ones integers.
  */
-export function colocationHeader(c: ColocationPlan): string[] {
+export function colocationHeader(c: ColocationPlan, autoscaling: boolean): string[] {
   const affinity = goValue(colocationAffinity(c)).replace(/^\(|\)$/g, '');
   return [
     `{{- /* More than one pod on the ReadWriteOnce claim${c.claims.length > 1 ? 's' : ''} ${c.claims.join(', ')}: keep them on one node (as dist/ does for replicas > 1). */}}`,
-    `{{- ${SCALED_VAR} := or (gt (int $svc.replicas) 1) (and $svc.autoscaling.enabled (gt (int $svc.autoscaling.maxReplicas) 1)) }}`,
+    autoscaling
+      ? `{{- ${SCALED_VAR} := or (gt (int $svc.replicas) 1) (and $svc.autoscaling.enabled (gt (int $svc.autoscaling.maxReplicas) 1)) }}`
+      : `{{- ${SCALED_VAR} := gt (int $svc.replicas) 1 }}`,
     `{{- ${AFFINITY_VAR} := dict }}`,
     `{{- if ${SCALED_VAR} }}`,
     `{{- ${AFFINITY_VAR} = ${affinity} }}`,

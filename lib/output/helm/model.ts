@@ -9,6 +9,7 @@ import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/mod
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
+import { imageRepositoryName } from '../../plan/image-ports';
 
 export type K8sObject = Record<string, any>;
 
@@ -41,6 +42,43 @@ export interface AutoscalingValues {
   maxReplicas: number;
   /** Absent when dist/'s HPA scales on something other than CPU utilization. */
   targetCPUUtilizationPercentage?: number;
+}
+
+/**
+ * Ports of well-known images that speak their own protocol over TCP, not HTTP (the images and
+ * ports of plan/image-ports.ts, less their HTTP ports: Elasticsearch 9200, ClickHouse 8123, MinIO).
+ * An Ingress (HTTP routing) cannot reach them, so the chart offers none.
+ */
+export const RAW_TCP_IMAGE_PORTS: Readonly<Record<string, readonly number[]>> = {
+  postgres: [5432], postgis: [5432], mysql: [3306], mariadb: [3306],
+  redis: [6379], valkey: [6379], 'redis-stack-server': [6379], redismod: [6379],
+  mongo: [27017], memcached: [11211], rabbitmq: [5672], elasticsearch: [9300],
+  clickhouse: [9000], 'clickhouse-server': [9000], cassandra: [9042], nats: [4222], zookeeper: [2181],
+};
+/** The same ports, whatever the image (a custom-built redis still speaks RESP on 6379). */
+const RAW_TCP_PORTS: ReadonlySet<number> = new Set(Object.entries(RAW_TCP_IMAGE_PORTS).filter(([k]) => k !== 'clickhouse' && k !== 'clickhouse-server').flatMap(([, v]) => v));
+const HTTP_APP_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https', 'kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss']);
+
+/**
+ * Whether a Service port speaks HTTP, so an Ingress can route to it: its appProtocol when set;
+ * else not for a port of RAW_TCP_IMAGE_PORTS (by image, or by number alone), nor for UDP / SCTP.
+ */
+export function isHttpPort(port: K8sObject, image: string): boolean {
+  if ((port.protocol ?? 'TCP') !== 'TCP') return false;
+  if (typeof port.appProtocol === 'string') return HTTP_APP_PROTOCOLS.has(port.appProtocol.toLowerCase());
+  if (typeof port.name === 'string' && /^(https?|h2c|grpc-web)(-|$)/.test(port.name)) return true;
+  const n = Number(port.targetPort ?? port.port);
+  const raw = RAW_TCP_IMAGE_PORTS[imageRepositoryName(image)] ?? [];
+  return !raw.includes(n) && !raw.includes(Number(port.port)) && !RAW_TCP_PORTS.has(n) && !RAW_TCP_PORTS.has(Number(port.port));
+}
+
+/**
+ * Whether the chart may offer its own autoscaling: not for a workload the plan rolls out with
+ * Recreate, which it does for every pod mounting a ReadWriteOnce claim (an HPA would start
+ * several pods writing one volume, e.g. two databases on one data directory).
+ */
+export function autoscalingSafe(w: WorkloadPlan): boolean {
+  return w.strategy !== 'Recreate';
 }
 
 export interface ServiceValues {
@@ -323,7 +361,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
 
   const own = pullSecretNames(s);
   const scalable = s.workloadObject !== undefined && SCALABLE_KINDS.has(s.workloadObject.kind);
-  const firstPort = (s.serviceObject?.spec?.ports ?? [])[0]?.port as number | undefined;
+  const firstPort = ((s.serviceObject?.spec?.ports ?? []) as K8sObject[]).find((p) => isHttpPort(p, w.container.image))?.port as number | undefined;
   const replicas = s.workloadObject?.spec?.replicas;
   return {
     ...(scalable ? { replicas: typeof replicas === 'number' ? replicas : w.replicas } : {}),
@@ -345,7 +383,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
       },
     } : {}),
     ...(s.hpaObject ? { autoscaling: autoscalingValues(s.hpaObject) } : {}),
-    ...(scalable && !s.hpaObject ? {
+    ...(scalable && !s.hpaObject && autoscalingSafe(w) ? {
       autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
     } : {}),
     nodeSelector: { ...(pod?.spec?.nodeSelector ?? {}) },

@@ -265,10 +265,16 @@ export function objectTemplate(source: K8sObject, model: ChartModel, chart: stri
 
   if (owner && source === owner.workloadObject) {
     const colocation = SCALABLE_KINDS.has(obj.kind) ? colocationWhenScaled(owner.workload) : undefined;
-    if (colocation) header.push(...colocationHeader(colocation));
+    const autoscaling = model.values.services[owner.key].autoscaling !== undefined;
+    if (SCALABLE_KINDS.has(obj.kind) && !autoscaling) header.push(autoscalingRefusal(owner));
+    if (colocation) header.push(...colocationHeader(colocation, autoscaling));
     podSpec(owner, obj, model, t, colocation);
     if (SCALABLE_KINDS.has(obj.kind)) {
-      if (owner.hpaObject && typeof obj.spec?.replicas === 'number') {
+      if (!autoscaling) {
+        obj.spec ??= {};
+        if (typeof obj.spec.replicas === 'number') obj.spec.replicas = t.scalar('{{ $svc.replicas }}');
+        else putBlock(obj.spec, 'replicas', t, () => ['replicas: {{ $svc.replicas }}']);
+      } else if (owner.hpaObject && typeof obj.spec?.replicas === 'number') {
         // dist/ sets both replicas and an HPA: so does the chart.
         obj.spec.replicas = t.scalar('{{ $svc.replicas }}');
       } else {
@@ -300,6 +306,14 @@ export function objectTemplate(source: K8sObject, model: ChartModel, chart: stri
   metadata(obj, scope, { annotations: extraAnnotations });
   if (claimCondition) return wrapIf(header.join('\n'), claimCondition, t.render(obj));
   return `${header.join('\n')}${header.length ? '\n' : ''}${t.render(obj)}`;
+}
+
+/** A `fail` with the reason when values switch on autoscaling the chart does not offer (see model.autoscalingSafe). */
+function autoscalingRefusal(owner: ServiceModel): string {
+  const claims = [...new Set(owner.workload.volumes.flatMap((v) => ('claimName' in v ? [v.claimName] : [])))].sort();
+  const why = `services.${owner.key}.autoscaling: ${owner.key} mounts the ReadWriteOnce claim${claims.length === 1 ? '' : 's'} ${claims.join(', ') || '(none)'} and rolls out with Recreate;`
+    + ' an autoscaler would start several pods writing one volume, so the chart offers none. Scale a service without a claim instead.';
+  return `{{- if and (kindIs "map" $svc.autoscaling) $svc.autoscaling.enabled }}{{ fail ${goString(why)} }}{{- end }}`;
 }
 
 function serviceHeader(owner: ServiceModel): string {

@@ -26,8 +26,8 @@ const COMMENTS: Readonly<Record<string, string>> = {
   'services.*.env': 'Non-secret environment values (from `environment` and `env_file`). Any key adds or overrides\na variable; the names of the variables read from Secrets are refused (set those in the Secret).',
   'services.*.service': 'The Service in front of the pods (ClusterIP, NodePort or LoadBalancer).',
   'services.*.publicService': 'The second Service carrying the published ports outside the cluster.',
-  'services.*.ingress': 'An Ingress to the Service (off by default); port is the Service port it targets.',
-  'services.*.autoscaling': 'A HorizontalPodAutoscaler on CPU (off by default; needs resources.requests.cpu).',
+  'services.*.ingress': 'An Ingress to the Service (off by default); port is the Service port it targets. Offered\nfor HTTP services only (not for raw TCP such as postgres or redis).',
+  'services.*.autoscaling': 'A HorizontalPodAutoscaler on CPU (off by default; needs resources.requests.cpu). Not offered\nfor services on a ReadWriteOnce claim (several pods would write one volume).',
   'services.*.nodeSelector': 'Pod scheduling; empty falls back to the global settings.',
   'services.*.annotations': 'Extra annotations and labels on this service\'s objects, and on its pods.',
   persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class, or\nexistingClaim: the name of a claim made outside the chart (then the chart makes none and mounts that one).',
@@ -72,7 +72,16 @@ function object(properties: Record<string, Schema>, required = Object.keys(prope
   return { type: 'object', additionalProperties: false, ...(required.length > 0 ? { required } : {}), properties };
 }
 
-function serviceSchema(s: ServiceValues, secretEnv: readonly string[]): Schema {
+/** What the schema needs besides the default values, per service. */
+export interface ServiceFacts {
+  /** Variables read from Secrets / ConfigMap keys: not settable as values. */
+  readonly valueFromEnv: readonly string[];
+  /** Service ports an Ingress may target (HTTP). */
+  readonly httpPorts: readonly number[];
+}
+
+function serviceSchema(s: ServiceValues, facts: ServiceFacts | undefined): Schema {
+  const secretEnv = facts?.valueFromEnv ?? [];
   const p: Record<string, Schema> = {};
   if (s.replicas !== undefined) p.replicas = { type: 'integer', minimum: 0 };
   p.image = object({
@@ -103,7 +112,7 @@ function serviceSchema(s: ServiceValues, secretEnv: readonly string[]): Schema {
         }),
       },
       tls: { type: 'array', items: object({ secretName: { type: 'string' }, hosts: { type: 'array', items: { type: 'string' } } }, []) },
-      port: { type: 'integer', minimum: 1, maximum: 65535 },
+      port: facts && facts.httpPorts.length > 0 && facts.httpPorts.includes(s.ingress.port) ? { enum: [...facts.httpPorts] } : { type: 'integer', minimum: 1, maximum: 65535 },
     });
   }
   if (s.autoscaling) {
@@ -113,6 +122,9 @@ function serviceSchema(s: ServiceValues, secretEnv: readonly string[]): Schema {
       maxReplicas: { type: 'integer', minimum: 1 },
       ...(s.autoscaling.targetCPUUtilizationPercentage !== undefined ? { targetCPUUtilizationPercentage: { type: 'integer', minimum: 1, maximum: 100 } } : {}),
     });
+  } else if (s.replicas !== undefined) {
+    // Not offered (a ReadWriteOnce claim): the templates explain why with a fail message.
+    p.autoscaling = { type: 'object' };
   }
   p.nodeSelector = stringMap;
   p.tolerations = { type: 'array', items: { type: 'object' } };
@@ -121,13 +133,13 @@ function serviceSchema(s: ServiceValues, secretEnv: readonly string[]): Schema {
   p.labels = stringMap;
   p.podAnnotations = stringMap;
   p.podLabels = stringMap;
-  return object(p, Object.keys(p).filter((k) => ['replicas', 'image', 'env', 'service', 'publicService', 'ingress', 'autoscaling'].includes(k)));
+  return object(p, Object.keys(p).filter((k) => ['replicas', 'image', 'env', 'service', 'publicService', 'ingress', 'autoscaling'].includes(k) && (s as unknown as Record<string, unknown>)[k] !== undefined));
 }
 
 /** values.schema.json (JSON Schema draft-07), checked by `helm lint / template / install`. */
-export function valuesSchema(values: ChartValues, secretEnv: Readonly<Record<string, readonly string[]>> = {}): Schema {
+export function valuesSchema(values: ChartValues, facts: Readonly<Record<string, ServiceFacts>> = {}): Schema {
   const services: Record<string, Schema> = {};
-  for (const [k, s] of Object.entries(values.services)) services[k] = serviceSchema(s, secretEnv[k] ?? []);
+  for (const [k, s] of Object.entries(values.services)) services[k] = serviceSchema(s, facts[k]);
   const persistence: Record<string, Schema> = {};
   for (const k of Object.keys(values.persistence)) {
     persistence[k] = object({
