@@ -20,6 +20,7 @@ describe('renderHelmChart', () => {
       '.helmignore', 'Chart.yaml', 'README.md',
       'templates/NOTES.txt', 'templates/_helpers.tpl',
       'templates/api/deployment.yaml', 'templates/api/hpa.yaml', 'templates/api/ingress.yaml', 'templates/api/service.yaml',
+      'templates/configmap-release-info.yaml',
       'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/service.yaml',
       'templates/pvc-db-data.yaml',
       'templates/web-front/deployment.yaml', 'templates/web-front/hpa.yaml', 'templates/web-front/ingress.yaml', 'templates/web-front/service.yaml',

@@ -138,7 +138,7 @@ describe('the chart under helm', () => {
     const api = get('Deployment', 'api');
     expect(api.spec.replicas).toBeUndefined();
     expect(api.metadata.labels).toMatchObject({ team: 'shop', tier: 'backend' });
-    expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops' });
+    expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops', 'compose-cdk8s.io/git-sha': '0123456789abcdef0123456789abcdef01234567' });
     const pod = api.spec.template;
     expect(pod.metadata).toEqual({ labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'demo', version: 'v2' }, annotations: { 'prometheus.io/scrape': 'true' } });
     expect(pod.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m' } });

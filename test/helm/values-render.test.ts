@@ -142,7 +142,7 @@ describe('honest options', () => {
       '--set', 'services.api.annotations.team=api', '--set', 'services.api.service.annotations.team=api-svc',
     ]);
     const deployment = get(objects, 'Deployment', 'api');
-    expect(deployment.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1', team: 'api' });
+    expect(deployment.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1', 'compose-cdk8s.io/git-sha': TAG, team: 'api' });
     expect(get(objects, 'Service', 'api').metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-wave': '5', team: 'api-svc' });
     expect(get(objects, 'Deployment', 'payments').metadata.annotations).toMatchObject({ team: 'shop' });
     const overridden = renderChecked(dir, ['--set-string', 'services.api.annotations.argocd\\.argoproj\\.io/sync-wave=7']);

@@ -109,6 +109,7 @@ export interface ChartValues {
     tolerations: unknown[];
     affinity: Record<string, unknown>;
   };
+  releaseInfo: { enabled: boolean; buildRun: string };
   prefixNames: boolean;
   nameOverride: string;
   fullnameOverride: string;
@@ -307,6 +308,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     claims,
     values: {
       global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets.map((name) => ({ name })), nodeSelector: {}, tolerations: [], affinity: {} },
+      releaseInfo: { enabled: true, buildRun: '' },
       prefixNames: false,
       nameOverride: '',
       fullnameOverride: '',

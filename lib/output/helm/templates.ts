@@ -17,7 +17,8 @@
  */
 import type { ColocationPlan } from '../../plan/model';
 import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
-import { CLUSTER_SCOPED_KINDS } from './labels';
+import { CLUSTER_SCOPED_KINDS, RELEASE_INFO_NAME } from './labels';
+import { POD_TEMPLATE_PATH } from '../workload-paths';
 import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf } from './model';
 import { BlockLines, MapSource, TemplateText, goValue, mapBlock, withBlock } from './text';
 
@@ -63,6 +64,7 @@ function metadata(obj: K8sObject, scope: Scope, extra: { annotations?: string[] 
   const { t, chart, owner } = scope;
   const meta = obj.metadata as K8sObject;
   if (!CLUSTER_SCOPED_KINDS.has(obj.kind)) meta.namespace = t.scalar('{{ .Release.Namespace }}');
+  const workload = owner && POD_TEMPLATE_PATH[obj.kind] !== undefined && meta.name === owner.workload.name;
   if (typeof meta.name === 'string') meta.name = t.scalar(`{{ ${objName(chart, meta.name)} | quote }}`);
   putBlock(meta, 'labels', t, mapBlock('labels', [
     { literal: meta.labels },
@@ -74,6 +76,7 @@ function metadata(obj: K8sObject, scope: Scope, extra: { annotations?: string[] 
     ...(extra.annotations ?? []).map((expr) => ({ expr })),
     ...(owner ? [{ expr: '$svc.annotations' }] : []),
     { literal: meta.annotations },
+    ...(workload ? [{ expr: `include ${goString(`${chart}.releaseAnnotations`)} (dict "root" $ "image" $svc.image "built" ${owner!.builtImage}) | fromYaml` }] : []),
     { expr: '$.Values.commonAnnotations' },
   ]));
 }
@@ -406,4 +409,38 @@ export function hpaTemplate(owner: ServiceModel, model: ChartModel, chart: strin
 
 function wrapIf(header: string, condition: string, body: string): string {
   return `${header}\n{{- if ${condition} }}\n${body}{{- end }}\n`;
+}
+
+/**
+ * dist/'s release-info ConfigMap, from values: the git sha (global.image.tag, the tag CI pushed),
+ * each workload's image, the digests of built images set in values, and releaseInfo.buildRun.
+ */
+export function releaseInfoTemplate(model: ChartModel, chart: string): string {
+  const t = new TemplateText(chart);
+  const lines: string[] = [];
+  for (const s of [...model.services].sort((a, b) => (a.workload.name < b.workload.name ? -1 : a.workload.name > b.workload.name ? 1 : 0))) {
+    const first = (getPath(s.workloadObject ? podTemplateOf(s.workloadObject) : undefined, ['spec', 'containers']) ?? [])[0] as K8sObject | undefined;
+    if (!first?.image || !s.workloadObject || !POD_TEMPLATE_PATH[s.workloadObject.kind]) continue;
+    const svc = `(index $.Values.services ${goString(s.key)})`;
+    const image = first.name !== s.workload.container.name ? goString(String(first.image))
+      : s.builtImage ? `include ${goString(`${chart}.builtImage`)} (dict "image" ${svc}.image "global" $.Values.global.image)`
+        : `include ${goString(`${chart}.image`)} ${svc}.image`;
+    lines.push(`  ${s.workload.name}.image: {{ ${image} | quote }}`);
+    if (s.builtImage) lines.push(`  {{- with ${svc}.image.digest }}`, `  ${s.workload.name}.digest: {{ . | quote }}`, '  {{- end }}');
+  }
+  const obj = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: RELEASE_INFO_NAME, labels: { 'app.kubernetes.io/component': 'release-info', 'app.kubernetes.io/part-of': model.plan.project } },
+    [t.blockKey(() => [
+      'data:',
+      '  git-sha: {{ .Values.global.image.tag | toString | quote }}',
+      '  {{- with .Values.releaseInfo.buildRun }}',
+      '  build-run: {{ . | quote }}',
+      '  {{- end }}',
+      ...lines,
+    ])]: null,
+  };
+  metadata(obj, { chart, t });
+  return `{{- if .Values.releaseInfo.enabled }}\n${t.render(obj)}{{- end }}\n`;
 }

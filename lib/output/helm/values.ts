@@ -13,6 +13,7 @@ const COMMENTS: Readonly<Record<string, string>> = {
   'global.image.tag': 'Tag of every built service: the git sha CI pushed. One key moves them all, e.g.\n  helm upgrade <release> <chart> --reuse-values --set-string global.image.tag=<sha>\n(use --set-string: a sha made of digits only would otherwise become a number).',
   'global.imagePullSecrets': 'Pull secrets for the services pulled from the registry above: existing Secrets, as\n[{name: <secret>}] (the form every chart uses).',
   'global.nodeSelector': 'Defaults for services that set none of their own.',
+  releaseInfo: 'dist/\'s release metadata: the release-info ConfigMap (git-sha: global.image.tag, each\nworkload\'s image, built images\' digests from services.<name>.image.digest) and the workloads\'\nannotations compose-cdk8s.io/git-sha, image-digest and build-run (buildRun: the CI run URL).\nThe same objects and keys as dist/; off: neither.',
   prefixNames: 'Prefix every object name with the release (see fullnameOverride), so several releases share a\nnamespace: every reference follows (Services in env values and wait-* helpers, claims,\nSecrets, ConfigMaps), and selectors gain app.kubernetes.io/instance. Off: the names are dist/\'s.\nTurn it on at install time only (selectors cannot change on a running release).',
   nameOverride: 'With prefixNames: the prefix is <release>-<nameOverride> (default: the chart name).',
   fullnameOverride: 'With prefixNames: the whole prefix (replaces <release>-<name>).',
@@ -54,7 +55,7 @@ export function valuesYaml(values: ChartValues): string {
     }
   };
   walk(doc.contents, []);
-  doc.commentBefore = ' Default values: with these the chart renders exactly the manifests in dist/.';
+  doc.commentBefore = ' Default values: with these the chart renders the manifests in dist/ (plus Helm\'s standard labels;\n the Namespace is left to helm install --create-namespace).';
   return doc.toString({ lineWidth: YAML_OPTIONS.lineWidth });
 }
 
@@ -170,6 +171,7 @@ export function valuesSchema(values: ChartValues, facts: Readonly<Record<string,
           affinity: { type: 'object' },
         },
       },
+      releaseInfo: object({ enabled: { type: 'boolean' }, buildRun: { type: 'string', pattern: '^(https://[^\\s]+)?$' } }),
       prefixNames: { type: 'boolean' },
       nameOverride: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 40 },
       fullnameOverride: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', maxLength: 40 },
