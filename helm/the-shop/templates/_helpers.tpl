@@ -82,6 +82,22 @@ at the start (host:port), or as the whole value of a variable whose name says it
 {{- end }}
 {{- end }}
 
+{{/*
+dist/'s release annotations of a workload (dict "root" $ "image" <image values> "built" <bool>), while
+releaseInfo.enabled: the git sha (global.image.tag), a built image's digest, the build run.
+*/}}
+{{- define "the-shop.releaseAnnotations" -}}
+{{- if .root.Values.releaseInfo.enabled }}
+compose-cdk8s.io/git-sha: {{ .root.Values.global.image.tag | toString | quote }}
+{{- if and .built .image.digest }}
+compose-cdk8s.io/image-digest: {{ .image.digest | quote }}
+{{- end }}
+{{- with .root.Values.releaseInfo.buildRun }}
+compose-cdk8s.io/build-run: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Image of a service that is not built here: repository with digest or tag. */}}
 {{- define "the-shop.image" -}}
 {{- .repository }}{{ if .digest }}@{{ .digest }}{{ else if .tag }}:{{ .tag | toString }}{{ end }}
