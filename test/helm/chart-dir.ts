@@ -34,6 +34,8 @@ export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean;
   const out: Record<string, Obj> = {};
   for (const o of objects) {
     if (HELM_OMITTED_KINDS.includes(o.kind) || DIST_ONLY_OBJECTS.includes(`${o.kind}/${o.metadata?.name}`)) continue;
+    // `helm test` pods are the chart's own (hooks, never installed with the release).
+    if (o.metadata?.annotations?.['helm.sh/hook'] === 'test') continue;
     const copy = JSON.parse(JSON.stringify(o)) as Obj;
     for (const a of DIST_ONLY_ANNOTATIONS) delete copy.metadata?.annotations?.[a];
     if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;

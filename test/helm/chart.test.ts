@@ -23,6 +23,7 @@ describe('renderHelmChart', () => {
       'templates/configmap-release-info.yaml',
       'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/service.yaml',
       'templates/pvc-db-data.yaml',
+      'templates/tests/test-api.yaml', 'templates/tests/test-db.yaml', 'templates/tests/test-web-front.yaml',
       'templates/web-front/deployment.yaml', 'templates/web-front/hpa.yaml', 'templates/web-front/ingress.yaml', 'templates/web-front/service.yaml',
       'templates/worker/deployment.yaml', 'templates/worker/hpa.yaml',
       'values.schema.json', 'values.yaml',

@@ -51,7 +51,7 @@ describe('compose-cdk8s helm', () => {
     const r = await run(['helm', '-f', 'compose.yaml', '--sha', SHA]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote chart tiny-shop 0.1.0 (8 templates for 2 services) to helm/tiny-shop/\n');
+    expect(r.stdout).toBe('wrote chart tiny-shop 0.1.0 (10 templates for 2 services) to helm/tiny-shop/\n');
     const dir = path.join(root, 'helm', 'tiny-shop');
     expect(YAML.parse(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'))).toMatchObject({ name: 'tiny-shop', version: '0.1.0', appVersion: SHA });
 

@@ -10,6 +10,7 @@ import { renderHelmChart } from '../../lib/output/helm';
 import { convert } from '../../lib/pipeline';
 import { removeCharts, renderChecked, writeChart } from './chart-dir';
 import { helmTemplate } from '../oracles/helm';
+import { restrictedViolations } from '../rehearsal/pss';
 
 type Obj = Record<string, any>;
 
@@ -154,5 +155,27 @@ describe('honest options', () => {
     const api = get(objects, 'Deployment', 'api');
     expect(api.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'api', team: 'shop' });
     expect(api.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('api');
+  });
+});
+
+describe('helm test', () => {
+  it('has one hardened pod per Service, checking it answers on its port', () => {
+    const objects = renderChecked(dir, []);
+    const services = objects.filter((o) => o.kind === 'Service');
+    const pods = objects.filter((o) => o.kind === 'Pod');
+    expect(pods.map((p) => p.metadata.name).sort()).toEqual(services.map((s) => `${s.metadata.name}-test-connection`).sort());
+    for (const pod of pods) {
+      const svc = services.find((s) => pod.metadata.name === `${s.metadata.name}-test-connection`)!;
+      expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+      expect(pod.spec.containers[0].command).toEqual(['sh', '-c', `nc -z -w 5 ${svc.metadata.name} ${svc.spec.ports[0].port}`]);
+      expect(pod.spec.containers[0].image).toMatch(/^busybox:\d+\.\d+\.\d+$/);
+      expect(pod.spec.containers[0].resources.limits).toEqual({ cpu: '100m', memory: '32Mi' });
+      expect(restrictedViolations(pod.spec, 'spec')).toEqual([]);
+    }
+    // the target follows prefixNames
+    const prefixed = renderChecked(dir, ['--set', 'prefixNames=true'], 'blue');
+    const pod = get(prefixed, 'Pod', 'blue-the-shop-postgres-test-connection');
+    expect(pod.spec.containers[0].command[2]).toBe('nc -z -w 5 blue-the-shop-postgres 5432');
+    expect(renderChecked(dir, ['--set', 'tests.enabled=false']).some((o) => o.kind === 'Pod')).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { HELMIGNORE, chartYaml, helpersTpl, notesTxt } from './files';
 import { HELM_OMITTED_KINDS } from './labels';
 import { K8sObject, ModelOptions, buildModel, isHttpPort, ownerOf, valueFromEnvNames } from './model';
 import { readmeMd } from './readme';
-import { hpaTemplate, ingressTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames } from './templates';
+import { hpaTemplate, ingressTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames, testPodTemplate } from './templates';
 import { valuesSchema, valuesYaml } from './values';
 
 export { DEFAULT_CHART_VERSION } from '../../settings';
@@ -92,6 +92,10 @@ export function chartFromManifests(plan: DeploymentPlan, objects: readonly Recor
   }
 
   if (!model.objects.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'release-info')) files[place('configmap-release-info')] = releaseInfoTemplate(model, name);
+  for (const svc of model.objects.filter((o) => o.kind === 'Service')) {
+    const test = testPodTemplate(svc, name);
+    if (test) files[`templates/tests/test-${svc.metadata.name}.yaml`] = test;
+  }
   files['templates/_helpers.tpl'] = helpersTpl(name, serviceNames(model));
   files['templates/NOTES.txt'] = notesTxt(model, name);
   files['Chart.yaml'] = chartYaml(name, chartVersion, options.appVersion ?? model.values.global.image.tag,

@@ -9,6 +9,9 @@ import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/mod
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
+
+/** Image of the `helm test` pods: a small pinned busybox (nc), the one the wait-* helpers use. */
+export const TEST_IMAGE = 'busybox:1.36.1';
 import { imageRepositoryName } from '../../plan/image-ports';
 
 export type K8sObject = Record<string, any>;
@@ -110,6 +113,7 @@ export interface ChartValues {
     affinity: Record<string, unknown>;
   };
   releaseInfo: { enabled: boolean; buildRun: string };
+  tests: { enabled: boolean; image: string };
   prefixNames: boolean;
   nameOverride: string;
   fullnameOverride: string;
@@ -309,6 +313,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     values: {
       global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets.map((name) => ({ name })), nodeSelector: {}, tolerations: [], affinity: {} },
       releaseInfo: { enabled: true, buildRun: '' },
+      tests: { enabled: true, image: TEST_IMAGE },
       prefixNames: false,
       nameOverride: '',
       fullnameOverride: '',

@@ -444,3 +444,40 @@ export function releaseInfoTemplate(model: ChartModel, chart: string): string {
   metadata(obj, { chart, t });
   return `{{- if .Values.releaseInfo.enabled }}\n${t.render(obj)}{{- end }}\n`;
 }
+
+
+/**
+ * `helm test`: one Pod per Service with a TCP port, checking with `nc -z` that the Service answers
+ * on its first TCP port. Pod Security "restricted" (non-root numeric user, no privilege
+ * escalation, every capability dropped, RuntimeDefault seccomp, read-only root) and small
+ * resources; deleted before the next run and after success.
+ */
+export function testPodTemplate(service: K8sObject, chart: string): string | undefined {
+  const port = ((service.spec?.ports ?? []) as K8sObject[]).find((p) => (p.protocol ?? 'TCP') === 'TCP');
+  if (!port) return undefined;
+  const t = new TemplateText(chart);
+  const name = String(service.metadata.name);
+  const obj: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${name}-test-connection`,
+      labels: { 'app.kubernetes.io/component': 'test', ...(service.metadata.labels?.['app.kubernetes.io/part-of'] ? { 'app.kubernetes.io/part-of': service.metadata.labels['app.kubernetes.io/part-of'] } : {}) },
+      annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+    },
+    spec: {
+      automountServiceAccountToken: false,
+      restartPolicy: 'Never',
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'nc',
+        image: t.scalar('{{ .Values.tests.image | quote }}'),
+        command: ['sh', '-c', t.scalar(`{{ print "nc -z -w 5 " (${objName(chart, name)}) " ${Number(port.port)}" | quote }}`)],
+        resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 65534 },
+      }],
+    },
+  };
+  metadata(obj, { chart, t });
+  return `{{- if .Values.tests.enabled }}\n${t.render(obj)}{{- end }}\n`;
+}
