@@ -179,3 +179,15 @@ describe('helm test', () => {
     expect(renderChecked(dir, ['--set', 'tests.enabled=false']).some((o) => o.kind === 'Pod')).toBe(false);
   });
 });
+
+describe('docs', () => {
+  it('the README has one values table from values.yaml\'s comments: every key, its default and a description', () => {
+    const files = renderHelmChart(plan).files;
+    const rows = files['README.md'].split('\n').filter((l) => l.startsWith('| `'));
+    const keys = rows.map((r) => r.split(' | ')[0].replace(/^\| `|`$/g, ''));
+    const values = YAML.parse(files['values.yaml']) as Obj;
+    for (const k of ['global.image.tag', 'services.api.env', 'services.api.image.digest', 'persistence.pgdata.existingClaim', 'prefixNames', 'releaseInfo.enabled', 'tests.image']) expect(keys).toContain(k);
+    expect(Object.keys(values).every((top) => keys.some((k) => k === top || k.startsWith(`${top}.`)))).toBe(true);
+    for (const r of rows) expect([r, r.split(' | ').length === 3 && !/\|\s*\|$/.test(r)]).toEqual([r, true]);
+  });
+});

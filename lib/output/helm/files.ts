@@ -148,13 +148,24 @@ export function notesTxt(model: ChartModel, chart: string): string {
   lines.push('Create them with `compose-cdk8s secrets` (or kubectl create secret) in namespace {{ .Release.Namespace }}.');
   const withService = model.services.filter((s) => s.serviceObject);
   if (withService.length > 0) {
-    lines.push('', 'Reach a service from your machine:');
+    lines.push('', 'Reach the app:');
     for (const s of withService) {
+      const svc = String(s.serviceObject!.metadata.name);
+      const name = `{{ include ${JSON.stringify(`${chart}.objname`)} (list $ ${JSON.stringify(svc)}) }}`;
       const port = Number(s.serviceObject!.spec?.ports?.[0]?.port);
       // Local ports below 1024 need root: 80 → 8080, 443 → 8443.
       const local = port < 1024 ? 8000 + port : port;
-      lines.push(`  kubectl -n {{ .Release.Namespace }} port-forward svc/${s.serviceObject!.metadata.name} ${local}:${port}`);
+      const v = `(index $.Values.services ${JSON.stringify(s.key)})`;
+      if (model.values.services[s.key].ingress) {
+        lines.push(`{{- if ${v}.ingress.enabled }}`, `{{- range ${v}.ingress.hosts }}`,
+          `  ${s.key}: http{{ if ${v}.ingress.tls }}s{{ end }}://{{ .host }}{{ (index .paths 0).path }} (Ingress)`, '{{- end }}', '{{- end }}');
+      }
+      lines.push(`{{- if eq ${v}.service.type "LoadBalancer" }}`,
+        `  ${s.key}: the load balancer's address: kubectl -n {{ .Release.Namespace }} get svc ${name} -o jsonpath='{.status.loadBalancer.ingress[0].ip}' (port ${port})`,
+        '{{- end }}',
+        `  ${s.key}: kubectl -n {{ .Release.Namespace }} port-forward svc/${name} ${local}:${port}   then localhost:${local}`);
     }
+    lines.push('', 'Check that every Service answers: helm test {{ .Release.Name }} -n {{ .Release.Namespace }}');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,31 @@ const COMMENTS: Readonly<Record<string, string>> = {
   commonLabels: 'Extra labels on every object (the chart\'s own labels win over them).',
   commonAnnotations: 'Extra annotations on every object. When a key is set twice, the first of these wins:\nan object\'s own annotations value (service.annotations, ingress.annotations), the service\'s\nannotations, the chart\'s own (e.g. argocd.argoproj.io/sync-wave), then commonAnnotations.',
   services: 'One entry per Compose service. Secret environment values are never here: they come from\nthe Secrets named in NOTES.txt, created outside the chart.',
+  'global.tolerations': 'Default tolerations for services that set none of their own.',
+  'global.affinity': 'Default affinity for services that set none of their own.',
+  'releaseInfo.enabled': 'Render the release-info ConfigMap and the release annotations.',
+  'releaseInfo.buildRun': 'URL of the CI run that built the images (build-run key and annotation).',
+  'tests.enabled': 'Render the helm test pods.',
+  'tests.image': 'Image of the helm test pods (needs sh and nc).',
   'services.*.replicas': 'Pod count (ignored while autoscaling is enabled).',
+  'services.*.image.repository': 'Image repository (built services: the name under global.image.registry).',
+  'services.*.image.tag': 'Image tag (built services: empty means global.image.tag).',
+  'services.*.image.digest': 'Image digest (sha256:...): wins over the tag.',
+  'services.*.image.pullPolicy': 'imagePullPolicy (empty: Kubernetes decides).',
+  'services.*.ingress.enabled': 'Render the Ingress.',
+  'services.*.ingress.className': 'ingressClassName (empty: the cluster default).',
+  'services.*.ingress.hosts': 'Hosts and paths routed to the Service.',
+  'services.*.ingress.tls': 'TLS: secretName and hosts.',
+  'services.*.ingress.port': 'Service port the Ingress targets (an HTTP port).',
+  'services.*.autoscaling.enabled': 'Render the HorizontalPodAutoscaler.',
+  'services.*.tolerations': 'Pod tolerations; empty falls back to global.tolerations.',
+  'services.*.affinity': 'Pod affinity; empty falls back to global.affinity (or the claim co-location).',
+  'services.*.labels': 'Extra labels on this service\'s objects (the chart\'s own win).',
+  'services.*.podAnnotations': 'Extra annotations on this service\'s pods.',
+  'services.*.podLabels': 'Extra labels on this service\'s pods (the selector labels win).',
+  'persistence.*.size': 'Requested size of the claim.',
+  'persistence.*.storageClass': 'StorageClass of the claim.',
+  'persistence.*.existingClaim': 'Use this existing claim instead (the chart then makes none).',
   'services.*.image': 'Built services: repository under global.image.registry; an empty tag means global.image.tag.\nA digest (sha256:...) pins the image and wins over the tag; an empty pullPolicy leaves it to Kubernetes.',
   'services.*.imagePullSecrets': 'Pull secrets for this service only, as [{name: <secret>}] (empty: the global ones where the\nregistry needs them).',
   'services.*.resources': 'Container resources, as in a Kubernetes container spec (limits / requests).',
@@ -35,7 +59,8 @@ const COMMENTS: Readonly<Record<string, string>> = {
   persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class, or\nexistingClaim: the name of a claim made outside the chart (then the chart makes none and mounts that one).',
 };
 
-function comment(path: string[]): string | undefined {
+/** The values.yaml comment of a key, if it has one of its own. */
+export function comment(path: readonly string[]): string | undefined {
   const exact = COMMENTS[path.join('.')];
   if (exact) return exact;
   if (path.length >= 3 && (path[0] === 'services' || path[0] === 'persistence')) return COMMENTS[[path[0], '*', ...path.slice(2)].join('.')];
