@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ComposeError } from '../diagnostics';
 import { allCommands } from './commands';
+import { withEnvironmentHelp } from './env-help';
 import { CliIO, EXIT_ERROR, EXIT_OK, ExitCode } from './io';
 import { printDiagnostics } from './report';
 import { version } from '../../package.json';
@@ -19,7 +20,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
   for (const cmd of allCommands(io)) {
-    program.addCommand(cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
+    program.addCommand(withEnvironmentHelp(cmd).configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
 }

@@ -12,10 +12,12 @@
  * the top-level `x-k8s.secretEnv` block; `looksSecretFile` applies the same rules to the files a
  * project ships (bind mounts, configs), so those never become ConfigMaps either.
  */
+import * as nodePath from 'path';
 import { compareStrings } from '../order';
 import type { ComposeProject, ComposeService } from '../compose/model';
 import { Diagnostic, error, SourceLocation, warning } from '../diagnostics';
 import type { EnvVarPlan, SecretKeyOrigin } from './model';
+import { childName } from './names';
 
 /** Key names that hold credentials (matched as whole words of the key, case-insensitive). */
 export const SECRET_KEY_PATTERNS: readonly RegExp[] = [
@@ -140,8 +142,45 @@ export interface EnvPlan {
   readonly env: EnvVarPlan[];
   /** Data of the service's env ConfigMap (empty when nothing non-secret came from env_file). */
   readonly configMapData: Record<string, string>;
-  /** Keys that go to the service's Secret, with where their values live locally. */
-  readonly secretKeys: SecretKeyOrigin[];
+  /** Keys that go to a Secret (`secret`: its name), with where their values live locally. */
+  readonly secretKeys: Array<SecretKeyOrigin & { readonly secret: string }>;
+}
+
+/** What an env file's Secret is named after: `db.env` → `db`, `.env` → `env`, `.env.prod` → `env.prod`. */
+function envFileStem(file: string): string {
+  const base = nodePath.basename(file).replace(/^\.+/, '');
+  const stem = base.replace(/\.env$/i, '');
+  return stem === '' ? 'env' : stem;
+}
+
+/**
+ * The Secret of each env file the project's services load: `<project>-<stem>` (`env/db.env` →
+ * `the-shop-db`). Two different files with one stem (`api/.env`, `worker/.env`) are named after
+ * their path from the project folder instead (`the-shop-api-env`, `the-shop-worker-env`; `db.env` in
+ * two folders: `the-shop-config-db-env`, ...), so names
+ * depend on the files only, never on the order of services. Keys: absolute paths.
+ */
+export function envFileSecretNames(project: ComposeProject, partOf: string): Map<string, string> {
+  const files = new Set<string>();
+  for (const s of Object.values(project.services)) for (const f of s.envFiles) files.add(f.path);
+  const byStem = new Map<string, string[]>();
+  for (const f of files) {
+    const stem = toSecretPart(envFileStem(f));
+    byStem.set(stem, [...(byStem.get(stem) ?? []), f]);
+  }
+  const out = new Map<string, string>();
+  for (const [stem, list] of byStem) {
+    for (const f of list) {
+      const rel = nodePath.relative(project.projectDirectory, f);
+      const part = list.length === 1 || rel === '' || rel.startsWith('..') ? stem : toSecretPart(rel.replace(/(^|[\\/])\.+/g, '$1'));
+      out.set(f, childName(partOf, part));
+    }
+  }
+  return out;
+}
+
+function toSecretPart(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'env';
 }
 
 export interface EnvOptions {
@@ -152,6 +191,11 @@ export interface EnvOptions {
   readonly errors?: Diagnostic[];
   /** Source positions for messages. */
   readonly locate?: (path: string) => SourceLocation | undefined;
+  /**
+   * The shared Secret of an env file (absolute path), from `envFileSecretNames`; credentials read
+   * from a file it names go there instead of the service's own Secret.
+   */
+  readonly envFileSecret?: (file: string) => string | undefined;
 }
 
 export function planEnv(service: ComposeService, secretName: string, warnings: Diagnostic[], options: EnvOptions = {}): EnvPlan {
@@ -160,7 +204,7 @@ export function planEnv(service: ComposeService, secretName: string, warnings: D
   const literal = service.literalEnvironment;
   const env: EnvVarPlan[] = [];
   const configMapData: Record<string, string> = {};
-  const secretKeys: SecretKeyOrigin[] = [];
+  const secretKeys: Array<SecretKeyOrigin & { secret: string }> = [];
   const fileOf = new Map<string, string>();
   for (const f of service.envFiles) for (const k of Object.keys(f.entries)) fileOf.set(k, f.path);
 
@@ -173,9 +217,11 @@ export function planEnv(service: ComposeService, secretName: string, warnings: D
     }
     const fromLiteral = Object.prototype.hasOwnProperty.call(literal, key) && literal[key] !== null;
     if (looksSecret(key, value, rules)) {
-      env.push({ name: key, secretKeyRef: { name: secretName, key } });
+      const file = fromLiteral ? undefined : fileOf.get(key);
+      const secret = (file !== undefined ? options.envFileSecret?.(file) : undefined) ?? secretName;
+      env.push({ name: key, secretKeyRef: { name: secret, key } });
       if (fromLiteral) {
-        secretKeys.push({ key, from: 'environment' });
+        secretKeys.push({ key, from: 'environment', secret });
         const at = `${path}.environment.${key}`;
         const diagnostic = {
           path: at,
@@ -188,7 +234,7 @@ export function planEnv(service: ComposeService, secretName: string, warnings: D
           warnings.push(warning(`environment variable ${key} looks like a credential: its value is left out of the manifests and read from Secret ${secretName}`, diagnostic));
         }
       } else {
-        secretKeys.push({ key, from: 'env_file', file: fileOf.get(key) });
+        secretKeys.push({ key, from: 'env_file', file, secret });
       }
     } else if (fromLiteral) {
       env.push({ name: key, value });

@@ -11,7 +11,7 @@
  * - `ingress`: an Ingress routing host/path to the ClusterIP Service.
  * Never hostPort; NodePort only when asked.
  */
-import type { ComposeService } from '../compose/model';
+import type { ComposeProject, ComposeService } from '../compose/model';
 import { Diagnostic, error } from '../diagnostics';
 import type { IngressPlan, KeyDecision, ServicePlan, ServicePortPlan, WorkloadPlan } from './model';
 import { childName, servicePath } from './names';
@@ -35,7 +35,7 @@ export interface ExposurePlan {
 }
 
 /** Published ports as Service ports (published → container port); ranges keep the container port. */
-function publishedPorts(service: ComposeService): ServicePortPlan[] {
+export function publishedPorts(service: ComposeService): ServicePortPlan[] {
   const out = new Map<string, ServicePortPlan>();
   for (const p of service.ports) {
     if (p.published === undefined || p.published === '') continue;
@@ -118,4 +118,38 @@ export function planExposure(workload: WorkloadPlan, service: ComposeService, xk
     });
   }
   return { ...(publicService ? { publicService } : {}), ...(ingress ? { ingress } : {}), decisions, errors };
+}
+
+/** A port Compose published that no LoadBalancer / NodePort Service or Ingress carries out of the cluster. */
+export interface ClusterOnlyPort {
+  /** Compose service name. */
+  readonly service: string;
+  /** The published port (the container port for a range). */
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/**
+ * Every published port that became reachable only inside the cluster: not on the service's public
+ * Service, and not the port its Ingress routes to. In name order, then port order.
+ */
+export function clusterOnlyPorts(project: ComposeProject, workloads: readonly WorkloadPlan[]): ClusterOnlyPort[] {
+  const out: ClusterOnlyPort[] = [];
+  for (const w of [...workloads].sort((a, b) => (a.composeName < b.composeName ? -1 : a.composeName > b.composeName ? 1 : 0))) {
+    const service = project.services[w.composeName];
+    if (!service) continue;
+    const onPublic = new Set((w.publicService?.ports ?? []).map((p) => `${p.protocol}/${p.port}`));
+    for (const p of publishedPorts(service)) {
+      if (onPublic.has(`${p.protocol}/${p.port}`)) continue;
+      if (w.ingress && p.protocol === 'TCP' && p.targetPort === w.ingress.servicePort) continue;
+      out.push({ service: w.composeName, port: p.port, protocol: p.protocol });
+    }
+  }
+  return out;
+}
+
+/** The line `synth` prints for one cluster-only port, naming the x-k8s setting that exposes it. */
+export function clusterOnlyLine(p: ClusterOnlyPort): string {
+  const port = p.protocol === 'TCP' ? String(p.port) : `${p.port}/${p.protocol.toLowerCase()}`;
+  return `${p.service}: port ${port} is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it`;
 }

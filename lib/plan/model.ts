@@ -21,8 +21,18 @@ export interface DeploymentPlan {
   readonly secretRefs: readonly SecretRefPlan[];
   /** Warnings from planning (what was lost or changed on the way). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Decided defaults added to what Compose asked for, printed with the warnings (default requests,
+   * default-requests.ts): nothing is lost, but users should know they are there.
+   */
+  readonly notices?: readonly Diagnostic[];
   /** NetworkPolicies derived from Compose networks, sorted by name (issue 5). */
   readonly networkPolicies?: readonly NetworkPolicyPlan[];
+  /**
+   * The Pod Security level the written Namespace enforces (`pod-security.kubernetes.io/enforce`):
+   * baseline, or privileged when a service asks for what baseline forbids (pod-security.ts).
+   */
+  readonly podSecurityLevel?: 'baseline' | 'privileged';
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
   readonly decisions?: readonly KeyDecision[];
 }
@@ -53,6 +63,11 @@ export interface WorkloadPlan {
   readonly volumes: readonly PodVolumePlan[];
   /** The ClusterIP Service, when the service has ports or expose entries. */
   readonly service?: ServicePlan;
+  /**
+   * StatefulSet only: its headless governing Service (`serviceName`, `<name>-headless`), when
+   * `service` is a ClusterIP one that clients keep using (governing-service.ts).
+   */
+  readonly governingService?: ServicePlan;
   /** Where the Compose service is defined. */
   readonly source?: SourceLocation;
   /** Init containers (waits for dependencies), in order. */
@@ -105,6 +120,12 @@ export interface InitContainerPlan {
   readonly name: string;
   readonly image: string;
   readonly command: readonly string[];
+  /** Small requests and limits (default-requests.ts). */
+  readonly resources?: ResourcesPlan;
+  /** A restricted container context (pod-security.ts). */
+  readonly securityContext?: SecurityContextPlan;
+  /** A wait for a dependency: the workload whose pods answer, and the pod port it connects to. */
+  readonly waitsFor?: { readonly workload: string; readonly port: number; readonly protocol: 'TCP' };
 }
 
 export interface IngressPlan {
@@ -136,6 +157,8 @@ export interface PodRuntimePlan {
   /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
   readonly shareProcessNamespace?: boolean;
   readonly hostNetwork?: boolean;
+  /** `RuntimeDefault` on every pod, as Docker confines every container (pod-security.ts). */
+  readonly seccompProfile?: 'RuntimeDefault';
 }
 
 export interface JobPlan {
@@ -146,19 +169,34 @@ export interface JobPlan {
   readonly schedule?: string;
 }
 
+/** A port a NetworkPolicy rule opens. */
+export interface PolicyPortPlan {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
 export interface NetworkPolicyPlan {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Compose network it stands for (absent for a policy opening published ports). */
+  /**
+   * Labels every pod this policy selects or names carries besides `app.kubernetes.io/name`: the
+   * project's `app.kubernetes.io/part-of`, so two projects in one namespace never match each other.
+   */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Compose network it stands for (absent for a policy opening published ports or dependency edges). */
   readonly network?: string;
   /** Pods it selects, by `app.kubernetes.io/name`. */
   readonly podNames: readonly string[];
   /** Pods allowed in, by name; absent: from anywhere (on `ingressPorts`). */
   readonly ingressFrom?: readonly string[];
   /** Ports opened to anywhere (with no `ingressFrom`). */
-  readonly ingressPorts?: readonly { readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  readonly ingressPorts?: readonly PolicyPortPlan[];
+  /** Pods allowed in on these ports only (a dependency's wait, when no network is shared). */
+  readonly ingressFromOnPorts?: { readonly pods: readonly string[]; readonly ports: readonly PolicyPortPlan[] };
   /** Egress allowed: `any`, or these pods plus DNS (port 53); absent: the policy governs ingress only. */
   readonly egressTo?: 'any' | readonly string[];
+  /** Egress to these pods on these ports only (an egress-only policy when it has no ingress fields). */
+  readonly egressToOnPorts?: { readonly pods: readonly string[]; readonly ports: readonly PolicyPortPlan[] };
 }
 
 /** What the converter did with one Compose key of one service, when the table alone cannot say. */
@@ -263,6 +301,12 @@ export interface SecurityContextPlan {
   readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
   readonly readOnlyRootFilesystem?: boolean;
   readonly privileged?: boolean;
+  /** From `security_opt: no-new-privileges` (false), and on the injected helpers. */
+  readonly allowPrivilegeEscalation?: boolean;
+  /** Injected helpers only (pod-security.ts). */
+  readonly runAsNonRoot?: boolean;
+  /** Container-level seccomp profile (the pod's RuntimeDefault applies otherwise; Unconfined from security_opt). */
+  readonly seccompProfile?: 'RuntimeDefault' | 'Unconfined';
 }
 
 export interface VolumeMountPlan {
@@ -309,6 +353,11 @@ export interface VolumeClaimPlan {
   readonly accessModes: readonly ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany')[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * The claim outlives the app (claims.ts): Argo CD never prunes or deletes it (its annotation),
+   * and the chart's copy carries `helm.sh/resource-policy: keep`. Opt out: volume `x-k8s.keep: false`.
+   */
+  readonly keep?: boolean;
 }
 
 export interface ConfigMapPlan {

@@ -9,11 +9,11 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { planEnv, readSecretRules } from './env';
+import { envFileSecretNames, planEnv, readSecretRules } from './env';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf } from './mapping';
-import type { ConfigMapPlan, DeploymentPlan, SecretKeyOrigin, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import type { ConfigMapPlan, DeploymentPlan, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { childName, toDns1035 } from './names';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
@@ -79,6 +79,9 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   const secretRules = readSecretRules(project);
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
+  const envFileSecrets = envFileSecretNames(project, partOf);
+  /** Secrets of env credentials by name: one per env file (shared by its services), one per service for literals. */
+  const envSecrets = new Map<string, SecretRefPlan>();
 
   const prepared = prepareServices(project, warnings);
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
@@ -111,15 +114,24 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
-    const env = planEnv(service, secretName, warnings, { rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p) });
+    const env = planEnv(service, secretName, warnings, {
+      rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
+    });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
       const cmName = childName(name, 'env');
       configMaps.push({ name: cmName, labels: selector, annotations: {}, data: env.configMapData });
       envFromConfigMaps.push(cmName);
     }
-    if (env.secretKeys.length > 0) {
-      secretRefs.push(secretRefOf(secretName, serviceName, env.secretKeys));
+    for (const { secret, ...origin } of env.secretKeys) {
+      const known = envSecrets.get(secret);
+      const ref = known ?? { name: secret, keys: [], usedBy: [], origin: [] };
+      envSecrets.set(secret, {
+        ...ref,
+        keys: [...new Set([...ref.keys, origin.key])].sort(compareStrings),
+        usedBy: [...new Set([...ref.usedBy, serviceName])].sort(compareStrings),
+        origin: ref.origin.some((o) => o.key === origin.key) ? ref.origin : [...ref.origin, origin].sort((a, b) => compareStrings(a.key, b.key)),
+      });
     }
 
     const ports = planPorts(service);
@@ -175,14 +187,18 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     });
   }
 
+  secretRefs.push(...envSecrets.values());
   const stored = storage.finish();
   const volumeClaims: VolumeClaimPlan[] = stored.volumeClaims;
   configMaps.push(...stored.configMaps);
   secretRefs.push(...stored.secretRefs);
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
-  // The declared passes (passes.ts): workload settings, shared networks, claim sharing.
-  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors });
+  // The declared passes (passes.ts): workload settings, shared networks, claim sharing, then what a
+  // first deploy on a fresh DOKS cluster needs (data directories, claims kept, requests, headless
+  // governing Services, pod security).
+  const notices: Diagnostic[] = [];
+  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors, notices });
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
@@ -194,16 +210,9 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
+    ...(notices.length ? { notices } : {}),
+    podSecurityLevel: planned.podSecurityLevel ?? 'baseline',
     ...(planned.networkPolicies.length ? { networkPolicies: planned.networkPolicies } : {}),
     ...(planned.decisions.length ? { decisions: planned.decisions } : {}),
-  };
-}
-
-function secretRefOf(name: string, service: string, origin: SecretKeyOrigin[]): SecretRefPlan {
-  return {
-    name,
-    keys: origin.map((o) => o.key).sort(compareStrings),
-    usedBy: [service],
-    origin: [...origin].sort((a, b) => compareStrings(a.key, b.key)),
   };
 }

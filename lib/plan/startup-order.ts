@@ -151,6 +151,7 @@ export function planWaits(
       name: childName('wait', target.name),
       image,
       command: ['sh', '-c', `until nc -z -w 2 ${host} ${port.port}; do echo "waiting for ${host}:${port.port}"; sleep 2; done`],
+      waitsFor: { workload: target.name, port: port.targetPort, protocol: 'TCP' },
     });
     decisions.push({
       path, status: 'mapped',

@@ -24,6 +24,12 @@ export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 
 
+/** `x-k8s.probes.liveness`: absent or false → no liveness probe; true → the healthcheck's; an object → overridden. */
+function livenessOverride(setting: boolean | ProbeOverride | undefined): ProbeOverride {
+  if (setting === undefined || setting === false) return { disable: true };
+  return setting === true ? {} : setting;
+}
+
 function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined): ProbePlan | undefined {
   if (!o) return current;
   if (o.disable) return undefined;
@@ -108,7 +114,10 @@ export function planWorkloadSettings(
     };
     const withProbes: Record<string, unknown> = { ...container };
     for (const [key, field] of [['readiness', 'readinessProbe'], ['liveness', 'livenessProbe'], ['startup', 'startupProbe']] as const) {
-      const next = applyProbe(container[field], probes[key]);
+      // Liveness is opt-in (probes.ts): `liveness: true` or an object starts from the healthcheck's probe.
+      const next = key === 'liveness'
+        ? applyProbe(container.livenessProbe ?? container.readinessProbe, livenessOverride(probes.liveness))
+        : applyProbe(container[field], probes[key]);
       if (next) withProbes[field] = next;
       else delete withProbes[field];
     }
@@ -183,7 +192,7 @@ export function planWorkloadSettings(
   return { workloads: withWaits, networkPolicies, decisions };
 }
 
-/** Derived names (`<name>-public`, `network-<net>`) must not clash with another object of the same kind. */
+/** Derived names (`<name>-public`, `network-<net>`, `<name>-dependents`, `<name>-dependencies`) must not clash with another object of the same kind. */
 function nameClashes(project: ComposeProject, workloads: readonly WorkloadPlan[], policies: readonly NetworkPolicyPlan[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const owners = new Map<string, string>();
@@ -198,7 +207,10 @@ function nameClashes(project: ComposeProject, workloads: readonly WorkloadPlan[]
   for (const w of workloads) if (w.service) claim('Service', w.service.name, `service ${w.composeName}`, servicePath(w.composeName));
   for (const w of workloads) if (w.publicService) claim('Service', w.publicService.name, `the public Service of ${w.composeName}`, servicePath(w.composeName, 'x-k8s'));
   for (const p of policies) {
-    const owner = p.network !== undefined ? `network ${p.network}` : `the published ports of ${p.podNames[0]}`;
+    const owner = p.network !== undefined ? `network ${p.network}`
+      : p.ingressFromOnPorts ? `the dependents of ${p.podNames[0]}`
+        : p.egressToOnPorts ? `the dependencies of ${p.podNames[0]}`
+          : `the published ports of ${p.podNames[0]}`;
     claim('NetworkPolicy', p.name, owner, p.network !== undefined ? `networks.${p.network}` : 'services');
   }
   return out;

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
+import { CHART_ONLY_ANNOTATIONS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
 import { writeDirAtomic } from '../../lib/output/write';
 import * as YAML from 'yaml';
 import { helm, helmTemplateObjects } from '../oracles/helm';
@@ -28,7 +28,7 @@ type Obj = Record<string, any>;
 
 /**
  * Objects keyed `Kind/name`, without the listed differences between the chart and dist/ (Helm's
- * standard labels when asked; dist/'s release metadata always).
+ * standard labels when asked; dist/'s release metadata and the chart's own annotations always).
  */
 export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean; dropNamespace?: boolean } = {}): Record<string, Obj> {
   const out: Record<string, Obj> = {};
@@ -37,7 +37,7 @@ export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean;
     // `helm test` pods are the chart's own (hooks, never installed with the release).
     if (o.metadata?.annotations?.['helm.sh/hook'] === 'test') continue;
     const copy = JSON.parse(JSON.stringify(o)) as Obj;
-    for (const a of DIST_ONLY_ANNOTATIONS) delete copy.metadata?.annotations?.[a];
+    for (const a of [...DIST_ONLY_ANNOTATIONS, ...CHART_ONLY_ANNOTATIONS]) delete copy.metadata?.annotations?.[a];
     if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
     if (opts.stripHelmLabels && copy.metadata?.labels) {
       for (const l of HELM_STANDARD_LABELS) delete copy.metadata.labels[l];

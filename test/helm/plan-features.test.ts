@@ -30,7 +30,11 @@ const cases: [string, DeploymentPlan][] = [
     autoscaling: { name: 'api', minReplicas: 2, maxReplicas: 5, cpuPercent: 75 },
     initContainers: [{ name: 'wait-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'] }],
   }), {
-    networkPolicies: [{ name: 'default', labels: { 'app.kubernetes.io/part-of': 'demo' }, network: 'default', podNames: ['api', 'db'], ingressFrom: ['api', 'db'], egressTo: 'any' }],
+    // As the planner makes them: the network's policy, and api-public for api's Ingress.
+    networkPolicies: [
+      { name: 'api-public', labels: { 'app.kubernetes.io/part-of': 'demo' }, podLabels: { 'app.kubernetes.io/part-of': 'demo' }, podNames: ['api'], ingressPorts: [{ port: 8000, protocol: 'TCP' }] },
+      { name: 'default', labels: { 'app.kubernetes.io/part-of': 'demo' }, podLabels: { 'app.kubernetes.io/part-of': 'demo' }, network: 'default', podNames: ['api', 'db'], ingressFrom: ['api', 'db'], egressTo: 'any' },
+    ],
   })],
 ];
 

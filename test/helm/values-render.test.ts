@@ -61,7 +61,7 @@ describe('every value renders', () => {
 
   it('resources and replicas', () => {
     const objects = renderChecked(dir, ['--set', 'services.payments.resources.limits.cpu=250m', '--set', 'services.payments.replicas=3']);
-    expect(container(objects, 'payments').resources).toEqual({ limits: { cpu: '250m' } });
+    expect(container(objects, 'payments').resources.limits).toEqual({ cpu: '250m' });
     expect(get(objects, 'Deployment', 'payments').spec.replicas).toBe(3);
   });
 

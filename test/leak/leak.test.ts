@@ -186,7 +186,7 @@ describe('no canary leaks into outputs', () => {
     expect(n('helm -o helm')).toBeGreaterThanOrEqual(10); // Chart.yaml, values, schema, 16 templates
     expect(n('report --dist dist')).toBe(2); // conversion-report.md + .json
     expect(n('images')).toBe(1); // docker-compose.docr.yml
-    expect(n('workflows -o .github/workflows --repo-root .')).toBe(3);
+    expect(n('workflows -o .github/workflows --repo-root .')).toBe(4); // docr-build, deploy, registry-gc, manifest-diff
     expect(n('argocd --repo-url https://github.com/example/leaky.git')).toBe(0); // stdout only
     expect(n('report --dist dist --stdout')).toBe(0);
     expect(n('synth -o dist-strict --strict')).toBe(0);
@@ -218,7 +218,7 @@ describe('compose-cdk8s secrets', () => {
     expect(listing(planted.dir)).toEqual(listed);
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('kubectl '));
     const byName = Object.fromEntries(lines.map((l) => [l.split(' ')[4], l]));
-    expect(Object.keys(byName).sort()).toEqual(['api-secrets', 'db-password', 'files-certs', 'files-docker-config-json', 'stripe-key']);
+    expect(Object.keys(byName).sort()).toEqual(['api-secrets', 'db-password', 'files-certs', 'files-docker-config-json', 'leaky-api', 'stripe-key']);
     // Files stay files: kubectl reads them, their values never pass through this output.
     expect(byName['db-password']).toContain('--from-file=db_password=./secrets/db_password.txt');
     expect(byName['files-certs']).toContain('--from-file=server.key=./certs/server.key');
@@ -226,7 +226,7 @@ describe('compose-cdk8s secrets', () => {
     expect(byName['files-docker-config-json']).toContain('--from-file=docker-config.json=./docker-config.json');
     expect(r.stdout).not.toContain(planted.files['secrets/db_password.txt']);
     // Values from env_file, .env interpolation and the environment are read now.
-    expect(byName['api-secrets']).toContain(`--from-literal=API_TOKEN=${planted.files['api.env'].split('\n')[0].slice('API_TOKEN='.length)}`);
+    expect(byName['leaky-api']).toContain(`--from-literal=API_TOKEN=${planted.files['api.env'].split('\n')[0].slice('API_TOKEN='.length)}`);
     expect(byName['api-secrets']).toContain(`--from-literal=POSTGRES_PASSWORD=${planted.files['.env'].trim().slice('DB_PASSWORD='.length)}`);
     expect(byName['stripe-key']).toContain(`--from-literal=stripe_key=${planted.env.STRIPE_KEY}`);
     expect(lines.every((l) => l.endsWith('--dry-run=client -o yaml | kubectl apply -f -'))).toBe(true);

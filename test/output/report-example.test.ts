@@ -33,7 +33,8 @@ describe('report on examples/the-shop', () => {
       api: { build: m, depends_on: m, deploy: m, env_file: m, environment: m, healthcheck: m, ports: 'lossy', restart: m, working_dir: m },
       payments: { build: m, environment: m, expose: m, healthcheck: m, restart: m },
       postgres: { deploy: m, env_file: m, environment: m, expose: m, healthcheck: m, image: m, restart: m, volumes: m },
-      proxy: { build: m, depends_on: m, ports: 'lossy', restart: m },
+      // The example exposes its proxy through a DigitalOcean load balancer (x-k8s.serviceType).
+      proxy: { build: m, depends_on: m, ports: m, restart: m, 'x-k8s': m },
       redis: { expose: m, healthcheck: m, image: m, restart: m, volumes: m },
       'search-indexer': { build: m, depends_on: m, entrypoint: m, environment: m, restart: 'lossy' },
       storefront: { build: m, depends_on: m, deploy: m, environment: m, healthcheck: m, labels: m, ports: 'lossy', restart: m, user: m },
@@ -43,7 +44,8 @@ describe('report on examples/the-shop', () => {
 
   it('says why the lossy keys lose something', () => {
     const row = (svc: string, key: string) => report.services.find((s) => s.name === svc)!.rows.find((r) => r.key === key)!;
-    expect(row('proxy', 'ports').reasons).toEqual([expect.stringMatching(/^published ports 80, 443 are reachable only inside the cluster/)]);
+    expect(row('proxy', 'ports').reasons).toEqual(['published ports 80, 443 → Service proxy-public of type LoadBalancer']);
+    expect(row('storefront', 'ports').reasons).toEqual([expect.stringMatching(/^published ports 3000 are reachable only inside the cluster/)]);
     expect(row('search-indexer', 'restart').reasons).toEqual(['restart: on-failure becomes restartPolicy Always: a Deployment\'s pods are always restarted']);
     expect(row('api', 'depends_on').reasons).toEqual([
       'init container waits for postgres:5432 (the Service only answers once a pod is ready)',

@@ -87,3 +87,36 @@ describe('derived names', () => {
     expect(() => planProject(p, SETTINGS)).toThrow('service web-public and the public Service of web both need the Service "web-public"');
   });
 });
+
+describe('cluster-only published ports (what synth prints)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { clusterOnlyLine, clusterOnlyPorts } = require('../../lib/plan/exposure') as typeof import('../../lib/plan/exposure');
+  const lines = (xk8s: unknown, over = {}): string[] => {
+    const s = web(xk8s, over);
+    const p = planProject(project([s, service('db', { image: 'pg:16', expose: [{ port: 5432, protocol: 'tcp' }] })]), SETTINGS);
+    return clusterOnlyPorts(project([s]), p.workloads).map(clusterOnlyLine);
+  };
+
+  it('one line per published port, naming the setting that exposes it; expose-only ports are not published', () => {
+    expect(lines(undefined)).toEqual([
+      'web: port 443 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it',
+      'web: port 8080 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it',
+    ]);
+  });
+
+  it('a LoadBalancer carries every published port: nothing to say', () => {
+    expect(lines({ serviceType: 'LoadBalancer' })).toEqual([]);
+  });
+
+  it('an Ingress carries the port it routes to; the others stay cluster-only', () => {
+    expect(lines({ ingress: { host: 'shop.example.com' } })).toEqual([
+      'web: port 443 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it',
+    ]);
+  });
+
+  it('UDP ports say so', () => {
+    expect(lines(undefined, { ports: [{ target: 53, published: '53', protocol: 'udp' }] })).toEqual([
+      'web: port 53/udp is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it',
+    ]);
+  });
+});

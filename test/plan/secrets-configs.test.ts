@@ -260,10 +260,64 @@ describe('names', () => {
 
   it('a Compose secret colliding with a service env Secret is an error', () => {
     const p = proj([service('web', {
-      image: 'x:1', environment: { API_TOKEN: 't' }, literalEnvironment: {},
-      envFiles: [{ path: '/x/web.env', required: true, present: true, entries: { API_TOKEN: 't' } }],
+      image: 'x:1', environment: { API_TOKEN: 't' }, literalEnvironment: { API_TOKEN: 't' },
       secrets: [{ source: 'web_secrets', target: '/run/secrets/web_secrets' }],
     })], { secrets: { web_secrets: secret('w', { file: path.join(dir, 'secrets', 'db_password.txt') }) } });
     expect(errorsOf(() => planProject(p, SETTINGS)).map((d) => d.message)).toEqual(['two Secrets are both named "web-secrets"']);
+  });
+});
+
+describe('one credential, one Secret (issue 13)', () => {
+  const dbEnv = (dirOf: string) => ({ path: path.join(dir, dirOf, 'db.env'), required: true, present: true, entries: { POSTGRES_PASSWORD: 'pw', POSTGRES_HOST: 'postgres' } });
+  const p = proj([
+    service('api', {
+      image: 'x:1', envFiles: [dbEnv('env')], environment: { POSTGRES_PASSWORD: 'pw', POSTGRES_HOST: 'postgres', API_TOKEN: 't' }, literalEnvironment: { API_TOKEN: 't' },
+    }),
+    service('postgres', { image: 'postgres:16', envFiles: [dbEnv('env')], environment: { POSTGRES_PASSWORD: 'pw', POSTGRES_HOST: 'postgres' }, literalEnvironment: {} }),
+    // Overrides the file's password in its own environment: that key is its own.
+    service('admin', {
+      image: 'x:1', envFiles: [dbEnv('env')], environment: { POSTGRES_PASSWORD: 'other', POSTGRES_HOST: 'postgres' }, literalEnvironment: { POSTGRES_PASSWORD: 'other' },
+    }),
+  ]);
+  const plan = planProject(p, SETTINGS);
+  const refOf = (svc: string, key: string) => plan.workloads.find((w) => w.composeName === svc)!.container.env.find((e) => e.name === key);
+
+  it('a credential from an env file is one Secret named after the file, referenced by every service loading it', () => {
+    expect(refOf('api', 'POSTGRES_PASSWORD')).toEqual({ name: 'POSTGRES_PASSWORD', secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } });
+    expect(refOf('postgres', 'POSTGRES_PASSWORD')).toEqual({ name: 'POSTGRES_PASSWORD', secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } });
+    const shared = plan.secretRefs.find((r) => r.name === 'demo-db')!;
+    expect(shared).toEqual({
+      name: 'demo-db', keys: ['POSTGRES_PASSWORD'], usedBy: ['api', 'postgres'],
+      origin: [{ key: 'POSTGRES_PASSWORD', from: 'env_file', file: path.join(dir, 'env', 'db.env') }],
+    });
+    expect(plan.secretRefs.map((r) => r.name)).toEqual(['admin-secrets', 'api-secrets', 'demo-db']);
+    expectValid(plan);
+  });
+
+  it('credentials written into environment stay the service\'s own (<service>-secrets), an override too', () => {
+    expect(refOf('api', 'API_TOKEN')).toEqual({ name: 'API_TOKEN', secretKeyRef: { name: 'api-secrets', key: 'API_TOKEN' } });
+    expect(refOf('admin', 'POSTGRES_PASSWORD')).toEqual({ name: 'POSTGRES_PASSWORD', secretKeyRef: { name: 'admin-secrets', key: 'POSTGRES_PASSWORD' } });
+  });
+
+  it('the secrets command reads the shared value from a service that took it from the file', () => {
+    const { resolveSecrets } = require('../../lib/cli/commands/secrets') as typeof import('../../lib/cli/commands/secrets');
+    const io = { env: {}, readFile: () => Buffer.from(''), exists: () => false };
+    // admin sorts first in usedBy order of the plan but overrides the key: its value must not be used.
+    const withAdminFirst: DeploymentPlan = { ...plan, secretRefs: plan.secretRefs.map((r) => (r.name === 'demo-db' ? { ...r, usedBy: ['admin', ...r.usedBy] } : r)) };
+    const out = resolveSecrets(p, withAdminFirst, io, false);
+    expect(out.find((s) => s.name === 'demo-db')!.entries).toEqual([{ key: 'POSTGRES_PASSWORD', value: Buffer.from('pw') }]);
+    expect(out.find((s) => s.name === 'admin-secrets')!.entries).toEqual([{ key: 'POSTGRES_PASSWORD', value: Buffer.from('other') }]);
+  });
+
+  it('two env files with one stem are named after their paths; `.env` is "env"', () => {
+    const { envFileSecretNames } = require('../../lib/plan/env') as typeof import('../../lib/plan/env');
+    const file = (rel: string) => ({ path: path.join(dir, rel), required: true, present: true, entries: {} });
+    const names = envFileSecretNames(proj([
+      service('a', { image: 'x:1', envFiles: [file('api/.env'), file('shared.env')] }),
+      service('b', { image: 'x:1', envFiles: [file('worker/.env'), file('config/.env.production')] }),
+    ]), 'shop');
+    expect(Object.fromEntries([...names].map(([k, v]) => [path.relative(dir, k), v]))).toEqual({
+      'api/.env': 'shop-api-env', 'worker/.env': 'shop-worker-env', 'shared.env': 'shop-shared', 'config/.env.production': 'shop-env-production',
+    });
   });
 });

@@ -145,9 +145,12 @@ export async function argoTarget(files: readonly string[], cwd: string, pullSecr
   };
 }
 
-/** Both forms of the documented `secrets` step, parsed; or why the step fails on this input. */
-export async function secretsSteps(files: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
-  const args = ['secrets', ...files.flatMap((f) => ['-f', f])];
+/**
+ * Both forms of the documented `secrets` step, parsed; or why the step fails on this input.
+ * `namespace` is the `-n` DEPLOYMENT.md tells Argo CD users to pass (the Application's destination).
+ */
+export async function secretsSteps(files: readonly string[], cwd: string, env: Record<string, string> = {}, namespace?: string): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
+  const args = ['secrets', ...files.flatMap((f) => ['-f', f]), ...(namespace ? ['-n', namespace] : [])];
   const kubectl = await runCli(args, { cwd, env: ENV(env) });
   const manifest = await runCli([...args, '--format', 'manifest'], { cwd, env: ENV(env) });
   if (kubectl.code !== 0 || manifest.code !== 0) return { secretsError: (kubectl.code !== 0 ? kubectl.stderr : manifest.stderr).split('\n').find((l) => l.trim()) ?? 'failed' };
@@ -250,10 +253,12 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
   const external = facts.external ? { external: facts.external } : {};
   const target = { ...(await argoTarget(run.files, run.cwd, pullSecret, run.env)), ...external };
   const steps = await secretsSteps(run.files, run.cwd, run.env);
+  // The Argo CD path: DEPLOYMENT.md has the user run `secrets -n <destination>`.
+  const argoSteps = await secretsSteps(run.files, run.cwd, run.env, target.namespace);
   // Argo CD (the documented GitOps path), and `kubectl apply -k dist/` in the context's namespace (deploy.yml's kubectl mode).
   const kubectlTarget: DeployTarget = { namespace: CONTEXT_NAMESPACE, createNamespace: false, ...(pullSecret ? { pullSecret } : {}), ...external };
   const inputs: RehearsalInput[] = [
-    { label: `${run.label}: dist/`, source: 'dist', manifests: dist, target, ...steps, facts },
+    { label: `${run.label}: dist/`, source: 'dist', manifests: dist, target, ...argoSteps, facts },
     { label: `${run.label}: dist/ by kubectl apply -k`, source: 'dist', manifests: dist, target: kubectlTarget, ...steps, facts },
   ];
   if (run.chart) {
@@ -266,7 +271,7 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
       chartDir = path.join(tmp, fs.readdirSync(tmp)[0]);
     }
     try {
-      for (const c of chartRenders(chartDir, target.namespace)) inputs.push({ label: `${run.label}: ${c.label}`, source: 'chart', manifests: c.objects, target, ...steps, facts });
+      for (const c of chartRenders(chartDir, target.namespace)) inputs.push({ label: `${run.label}: ${c.label}`, source: 'chart', manifests: c.objects, target, ...argoSteps, facts });
     } finally {
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -279,7 +284,7 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
     try {
       const { settings, plan } = planConversion(variant, { env, gitSha: () => FIXED_SHA });
       const objects = renderDist(plan, loadRelease(settings.tag)).objects.map((o) => JSON.parse(JSON.stringify(o)) as Obj);
-      inputs.push({ label: `${run.label}: ${label}`, source: 'dist', manifests: objects, target, ...steps, facts });
+      inputs.push({ label: `${run.label}: ${label}`, source: 'dist', manifests: objects, target, ...argoSteps, facts });
     } catch {
       // a located refusal for this variant: kinds.test.ts covers the kinds
     }

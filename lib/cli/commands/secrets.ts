@@ -1,7 +1,8 @@
 /**
  * `compose-cdk8s secrets`: print what creates, in the cluster, the Secrets the manifests reference
- * but never contain: the Compose `secrets` (from their local files or variables) and each service's
- * `<name>-secrets` (credential-looking `environment` / `env_file` values).
+ * but never contain: the Compose `secrets` (from their local files or variables), the Secret of each
+ * env file holding credentials (`<project>-<file stem>`, shared by the services loading it) and
+ * each service's `<name>-secrets` (credentials written into `environment`).
  *
  * Values are read from the local files and environment at this moment and go to stdout only:
  * there is no option to write a file, so they cannot land in the repository by accident. The
@@ -76,7 +77,13 @@ export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io
       switch (o.from) {
         case 'env_file':
         case 'environment': {
-          const value = ref.usedBy.map((s) => services[s]?.environment[o.key]).find((v) => typeof v === 'string');
+          // A Secret shared by the services loading one env file: read it from a service that got the
+          // key from that file, not from one whose own `environment` overrides it.
+          const fromHere = (s: string): boolean => {
+            const literal = services[s]?.literalEnvironment[o.key];
+            return o.from === 'environment' ? literal !== undefined && literal !== null : literal === undefined || literal === null;
+          };
+          const value = ref.usedBy.filter(fromHere).map((s) => services[s]?.environment[o.key]).find((v) => typeof v === 'string');
           if (value === undefined || value === null) {
             problems.push(error(`no value for ${o.key} of Secret ${ref.name}`, { path: `services.${ref.usedBy[0]}.environment.${o.key}` }));
           } else entries.push({ key: o.key, value: Buffer.from(value, 'utf8') });
@@ -181,6 +188,7 @@ export function secretsCommand(io: CliIO): Command {
       io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets) : kubectlScript(plan, secrets, io.cwd));
       const created = secrets.length;
       const external = plan.secretRefs.filter((r: SecretRefPlan) => r.external).length;
-      io.stderr(`${created} Secret${created === 1 ? '' : 's'} to create${external ? `, ${external} external` : ''}\n`);
+      const where = plan.namespace ? `in namespace ${plan.namespace} (created first)` : 'in the current kubectl context\'s namespace (no namespace set)';
+      io.stderr(`${created} Secret${created === 1 ? '' : 's'} to create ${where}${external ? `, ${external} external` : ''}\n`);
     });
 }

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/outputs';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -28,13 +29,14 @@ export interface SynthTargets {
 }
 
 /**
- * The one synth path, shared by `compose-cdk8s synth` and the cdk8s app (main.ts): convert, print
+ * The synth path of `compose-cdk8s synth` (the library's ComposeApp.synth writes with the same
+ * writeOutputs): convert, print
  * the warnings, render and write every output (the chart too when settings.helm.output names a
  * folder). Throws ComposeError for what the user must fix.
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
   const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
   return { conversion, result };
 }
@@ -56,5 +58,7 @@ export function synthCommand(io: CliIO): Command {
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
       const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
       io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
+      // Published ports nothing carries out of the cluster: say so, with the setting that would.
+      for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
     });
 }

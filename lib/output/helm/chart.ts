@@ -11,7 +11,8 @@ import { HELMIGNORE, chartYaml, helpersTpl, notesTxt } from './files';
 import { HELM_OMITTED_KINDS } from './labels';
 import { K8sObject, ModelOptions, buildModel, isHttpPort, ownerOf, valueFromEnvNames } from './model';
 import { readmeMd } from './readme';
-import { hpaTemplate, ingressTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames, testPodTemplate } from './templates';
+import { childName } from '../../plan/names';
+import { exposurePolicyTemplate, hpaTemplate, ingressTemplate, networkPolicyTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames, testPodTemplate } from './templates';
 import { valuesSchema, valuesYaml } from './values';
 
 export { DEFAULT_CHART_VERSION } from '../../settings';
@@ -22,7 +23,7 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0
 export interface HelmChartOptions extends ModelOptions {
   /** Chart.yaml `version` (SemVer 2). @default 0.1.0 */
   readonly chartVersion?: string;
-  /** Chart.yaml `appVersion`. @default the built images' tag (the git sha) */
+  /** Chart.yaml `appVersion`. @default the built images' tag (the git sha); none when nothing is built */
   readonly appVersion?: string;
 }
 
@@ -72,10 +73,28 @@ export function chartFromManifests(plan: DeploymentPlan, objects: readonly Recor
     return `templates/${path}`;
   };
 
+  // NetworkPolicies: all behind `networkPolicies.enabled`; a service's `<name>-public` follows what
+  // its values expose (an Ingress, a LoadBalancer), for every service whose pods the policies isolate.
+  const isolated = (w: DeploymentPlan['workloads'][number]): boolean =>
+    (plan.networkPolicies ?? []).some((p) => p.network !== undefined && p.podNames.includes(w.name));
+  const exposure = new Map(model.services
+    .filter((s) => isolated(s.workload) && !s.workload.pod?.hostNetwork && (s.serviceObject || s.publicServiceObject))
+    .map((s) => [childName(s.workload.name, 'public'), s] as const));
+  const exposureBases = new Map<string, K8sObject>();
+
   for (const obj of model.objects) {
     const id = `${obj.kind}/${obj.metadata?.name}`;
     if (HELM_OMITTED_KINDS.includes(obj.kind) || (obj.kind === 'Secret' && (obj.data || obj.stringData))) {
       omitted.push(id);
+      continue;
+    }
+    if (obj.kind === 'NetworkPolicy') {
+      const exposed = exposure.get(String(obj.metadata?.name));
+      if (exposed && !(plan.networkPolicies ?? []).some((p) => p.name === obj.metadata?.name && p.ingressPorts === undefined)) {
+        exposureBases.set(String(obj.metadata?.name), obj);
+      } else {
+        files[place(`networkpolicy-${obj.metadata?.name}`)] = networkPolicyTemplate(obj, model, name);
+      }
       continue;
     }
     const owner = ownerOf(obj, model.services);
@@ -89,6 +108,10 @@ export function chartFromManifests(plan: DeploymentPlan, objects: readonly Recor
     const v = model.values.services[s.key];
     if (v.ingress && !s.ingressObject) files[place(`${s.workload.name}/ingress`)] = ingressTemplate(s, model, name, newIngress(s));
     if (v.autoscaling && !s.hpaObject) files[place(`${s.workload.name}/hpa`)] = hpaTemplate(s, model, name, newHpa(s));
+  }
+  for (const [policy, s] of exposure) {
+    const base = exposureBases.get(policy) ?? newExposurePolicy(policy, s.workload, plan);
+    files[place(`${s.workload.name}/networkpolicy-${policy}`)] = exposurePolicyTemplate(s, model, name, base);
   }
 
   if (!model.objects.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'release-info')) files[place('configmap-release-info')] = releaseInfoTemplate(model, name);
@@ -114,3 +137,17 @@ function sortKeys(files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(files).sort(compareStrings).map((k) => [k, files[k]]));
 }
 
+/** The `<name>-public` NetworkPolicy of a service dist/ exposes nothing of, as dist/ would render it. */
+function newExposurePolicy(name: string, w: DeploymentPlan['workloads'][number], plan: DeploymentPlan): K8sObject {
+  const labels = (plan.networkPolicies ?? []).find((p) => p.podNames.includes(w.name))?.podLabels ?? {};
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, labels: { ...labels } },
+    spec: {
+      podSelector: { ...(Object.keys(labels).length ? { matchLabels: { ...labels } } : {}), matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [w.name] }] },
+      policyTypes: ['Ingress'],
+      ingress: [],
+    },
+  };
+}

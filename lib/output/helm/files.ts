@@ -2,6 +2,7 @@
  * The chart's fixed files: Chart.yaml, the helper templates, NOTES.txt and .helmignore.
  */
 import * as YAML from 'yaml';
+import { POD_SECURITY_ENFORCE } from '../../plan/pod-security';
 import type { ChartModel } from './model';
 import { YAML_OPTIONS } from './text';
 
@@ -11,14 +12,15 @@ export const CHART_ICON = 'https://raw.githubusercontent.com/cncf/artwork/main/p
 /** The Kubernetes versions the manifests are written for (cdk8s-plus-27: Kubernetes 1.27 and later). */
 export const KUBE_VERSION = '>=1.27.0-0';
 
-export function chartYaml(name: string, version: string, appVersion: string, description: string): string {
+/** Chart.yaml; no `appVersion` when it would be empty (a chart that deploys no image of ours). */
+export function chartYaml(name: string, version: string, appVersion: string | undefined, description: string): string {
   return YAML.stringify({
     apiVersion: 'v2',
     name,
     description,
     type: 'application',
     version,
-    appVersion,
+    ...(appVersion ? { appVersion } : {}),
     kubeVersion: KUBE_VERSION,
     icon: CHART_ICON,
   }, YAML_OPTIONS);
@@ -145,7 +147,8 @@ export function notesTxt(model: ChartModel, chart: string): string {
   lines.push('', 'The pods need these Secrets, which the chart never contains (values stay out of Git):');
   lines.push('{{- range .Values.global.imagePullSecrets }}', '  - {{ .name }} (registry pull secret: doctl registry kubernetes-manifest | kubectl apply -f -)', '{{- end }}');
   for (const s of secrets) lines.push(`  - {{ include ${JSON.stringify(`${chart}.objname`)} (list $ ${JSON.stringify(s.name)}) }}: keys ${s.keys.join(', ')}`);
-  lines.push('Create them with `compose-cdk8s secrets` (or kubectl create secret) in namespace {{ .Release.Namespace }}.');
+  lines.push('Create them in namespace {{ .Release.Namespace }}, from your local files, with:', '  compose-cdk8s secrets -n {{ .Release.Namespace }} | sh');
+  lines.push('{{- if .Values.prefixNames }}', '(prefixNames is on: create them under the prefixed names listed above)', '{{- end }}');
   const withService = model.services.filter((s) => s.serviceObject);
   if (withService.length > 0) {
     lines.push('', 'Reach the app:');
@@ -166,6 +169,14 @@ export function notesTxt(model: ChartModel, chart: string): string {
         `  ${s.key}: kubectl -n {{ .Release.Namespace }} port-forward svc/${name} ${local}:${port}   then localhost:${local}`);
     }
     lines.push('', 'Check that every Service answers: helm test {{ .Release.Name }} -n {{ .Release.Namespace }}');
+  }
+  // The Namespace object is left to Helm, which writes no Pod Security label (plan/pod-security.ts).
+  const level = model.plan.podSecurityLevel ?? 'baseline';
+  lines.push('', `Pod Security: these pods run under the "${level}" level; label the namespace (helm --create-namespace does not):`);
+  lines.push(`  kubectl label namespace {{ .Release.Namespace }} ${POD_SECURITY_ENFORCE}=${level}`);
+  const kept = model.plan.volumeClaims.filter((c) => c.keep).map((c) => c.name);
+  if (kept.length > 0) {
+    lines.push('', `helm uninstall keeps the claims ${kept.join(', ')} (helm.sh/resource-policy: keep), and so their data; delete them with kubectl delete pvc.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -121,6 +121,8 @@ export interface ChartValues {
   commonAnnotations: Record<string, string>;
   services: Record<string, ServiceValues>;
   persistence: Record<string, { size: string; storageClass: string; existingClaim: string }>;
+  /** Whether the chart renders its NetworkPolicies (those of dist/, and what exposure opens). */
+  networkPolicies: { enabled: boolean };
 }
 
 /** One Compose service and what it owns in dist/. */
@@ -275,7 +277,8 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
   const firstImage = firstBuilt ? imageOf(firstBuilt) : firstBuiltSidecar;
   const first = firstImage !== undefined ? splitBuiltImage(firstImage) : undefined;
   const registry = first?.registry ?? `${DOCR_HOST}/${options.registry ?? DEFAULT_REGISTRY}`;
-  const tag = first?.tag ?? options.tag ?? 'latest';
+  // No built image: no tag (empty), so the chart of a stack that builds nothing never names one.
+  const tag = first?.tag ?? options.tag ?? '';
   // A built image elsewhere than the shared registry (none today) is handled like any other image.
   const services: ServiceModel[] = found.map((s) => ({
     ...s,
@@ -321,6 +324,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
       commonAnnotations: {},
       services: serviceValues,
       persistence,
+      networkPolicies: { enabled: true },
     },
   };
 }

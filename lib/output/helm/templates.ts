@@ -10,11 +10,13 @@
  *   a single pod on ReadWriteOnce claims gets the plan's co-location label and podAffinity while
  *   values run more than one pod (claim-affinity.ts);
  * - its Service: type and annotations; its env ConfigMap: the env values;
- * - PersistentVolumeClaims: size and storage class;
+ * - PersistentVolumeClaims: size and storage class, and `helm.sh/resource-policy: keep` on the
+ *   claims the plan keeps (plan/claims.ts), so `helm uninstall` leaves their data;
  * - its Ingress and HorizontalPodAutoscaler (dist/'s, or the chart's own, off by default): on/off,
  *   class, hosts, paths, TLS, annotations; min / max replicas and the CPU target.
  * Every string that comes from dist/ is escaped, so `{{` in a Compose value stays text.
  */
+import { HELM_RESOURCE_POLICY } from '../../plan/claims';
 import type { ColocationPlan } from '../../plan/model';
 import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
 import { CLUSTER_SCOPED_KINDS, RELEASE_INFO_NAME } from './labels';
@@ -305,6 +307,10 @@ export function objectTemplate(source: K8sObject, model: ChartModel, chart: stri
     if (getPath(obj, ['spec', 'resources', 'requests', 'storage']) !== undefined) obj.spec.resources.requests.storage = t.scalar('{{ $vol.size | quote }}');
     if (obj.spec.storageClassName !== undefined) obj.spec.storageClassName = t.scalar('{{ $vol.storageClass | quote }}');
   }
+  if (obj.kind === 'PersistentVolumeClaim' && model.plan.volumeClaims.find((c) => c.name === obj.metadata?.name)?.keep) {
+    // helm uninstall leaves the claim, and so its volume and data (plan/claims.ts).
+    obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [HELM_RESOURCE_POLICY]: 'keep' };
+  }
   followReferences(obj, model, t);
   metadata(obj, scope, { annotations: extraAnnotations });
   if (claimCondition) return wrapIf(header.join('\n'), claimCondition, t.render(obj));
@@ -480,4 +486,84 @@ export function testPodTemplate(service: K8sObject, chart: string): string | und
   };
   metadata(obj, { chart, t });
   return `{{- if .Values.tests.enabled }}\n${t.render(obj)}{{- end }}\n`;
+}
+
+/** A candidate pod port of a service's exposure policy, and when values open it. */
+interface ExposedPort {
+  readonly port: number;
+  readonly protocol: string;
+  /** A Go template condition, or `true` when dist/ always exposes it. */
+  readonly when: string[] | true;
+}
+
+/**
+ * The pod ports a service's values may expose outside the cluster, each with the values that open
+ * it: its public Service's ports (always), the ClusterIP Service's ports while `service.type` is
+ * not ClusterIP, the port behind `ingress.port` while the Ingress is enabled (dist/'s own Ingress
+ * the values cannot describe: always).
+ */
+function exposedPorts(owner: ServiceModel, dist: readonly { port: number; protocol: string }[], hasIngressValues: boolean): ExposedPort[] {
+  const byKey = new Map<string, { port: number; protocol: string; when: Set<string> | true }>();
+  const add = (port: number, protocol: string, when: string | true): void => {
+    const key = `${port}/${protocol}`;
+    const known = byKey.get(key) ?? { port, protocol, when: new Set<string>() };
+    if (when === true || known.when === true) known.when = true;
+    else known.when.add(when);
+    byKey.set(key, known);
+  };
+  const ports = (svc: K8sObject | undefined): K8sObject[] => (svc?.spec?.ports ?? []) as K8sObject[];
+  const target = (p: K8sObject): number => (typeof p.targetPort === 'number' ? p.targetPort : Number(p.port));
+  for (const p of ports(owner.publicServiceObject)) add(target(p), String(p.protocol ?? 'TCP'), true);
+  for (const p of ports(owner.serviceObject)) add(target(p), String(p.protocol ?? 'TCP'), 'ne $svc.service.type "ClusterIP"');
+  // Only where values hold an ingress block (HTTP services; dist/'s own describable Ingress).
+  const ingressValues = hasIngressValues;
+  for (const p of ports(owner.serviceObject)) {
+    if (String(p.protocol ?? 'TCP') !== 'TCP') continue;
+    if (ingressValues) add(target(p), 'TCP', `and $svc.ingress.enabled (eq (int $svc.ingress.port) ${Number(p.port)})`);
+  }
+  // dist/'s policy ports the values cannot turn off (an Ingress kept as is).
+  for (const p of dist) if (!byKey.has(`${p.port}/${p.protocol}`) || owner.otherIngress) add(p.port, p.protocol, true);
+  return [...byKey.values()]
+    .sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0))
+    .map((p) => ({ port: p.port, protocol: p.protocol, when: p.when === true ? true : [...p.when] }));
+}
+
+function orOf(conditions: readonly string[]): string {
+  return conditions.length === 1 ? conditions[0] : `or ${conditions.map((c) => `(${c})`).join(' ')}`;
+}
+
+/**
+ * The NetworkPolicy `<name>-public` of a service, opening exactly the pod ports its values expose
+ * outside the cluster (see `exposedPorts`), to any source: a DigitalOcean load balancer's traffic
+ * comes from outside the cluster, an ingress controller's from its own namespace. Rendered while
+ * `networkPolicies.enabled` and something is exposed; with the default values it is dist/'s
+ * `<name>-public` (or absent, as in dist/).
+ */
+export function exposurePolicyTemplate(owner: ServiceModel, model: ChartModel, chart: string, base: K8sObject): string {
+  const t = new TemplateText(chart);
+  const obj = clone(base);
+  const distPorts = (((obj.spec?.ingress ?? []) as K8sObject[]).flatMap((r) => (r.ports ?? []) as K8sObject[]))
+    .map((p) => ({ port: Number(p.port), protocol: String(p.protocol ?? 'TCP') }));
+  const candidates = exposedPorts(owner, distPorts, model.values.services[owner.key].ingress !== undefined);
+  delete obj.metadata.annotations;
+  metadata(obj, { chart, t, owner });
+  obj.spec ??= {};
+  putBlock(obj.spec, 'ingress', t, () => [
+    'ingress:',
+    '  - ports:',
+    ...candidates.flatMap((p) => {
+      const entry = [`      - port: ${p.port}`, `        protocol: ${p.protocol}`];
+      return p.when === true ? entry : [`      {{- if ${orOf(p.when)} }}`, ...entry, '      {{- end }}'];
+    }),
+  ]);
+  followReferences(obj, model, t);
+  const always = candidates.some((p) => p.when === true);
+  const any = always ? '.Values.networkPolicies.enabled' : `and .Values.networkPolicies.enabled (${orOf(candidates.flatMap((p) => (p.when === true ? [] : p.when)))})`;
+  return wrapIf(serviceHeader(owner), any, t.render(obj));
+}
+
+/** A dist/ NetworkPolicy (a Compose network's, a dependency wait's): present while `networkPolicies.enabled`. */
+export function networkPolicyTemplate(source: K8sObject, model: ChartModel, chart: string): string {
+  const body = objectTemplate(source, model, chart, undefined);
+  return `{{- if .Values.networkPolicies.enabled }}\n${body}{{- end }}\n`;
 }

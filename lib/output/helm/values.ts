@@ -57,6 +57,8 @@ const COMMENTS: Readonly<Record<string, string>> = {
   'services.*.nodeSelector': 'Pod scheduling; empty falls back to the global settings.',
   'services.*.annotations': 'Extra annotations and labels on this service\'s objects, and on its pods.',
   persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class, or\nexistingClaim: the name of a claim made outside the chart (then the chart makes none and mounts that one).',
+  networkPolicies: 'NetworkPolicies from the Compose networks (none when the Compose file declares no networks).',
+  'networkPolicies.enabled': 'false: render no NetworkPolicy at all (every pod accepts traffic from anywhere).\nWhile true, a service whose values expose it (service.type LoadBalancer or NodePort, an\nenabled ingress, a publicService) gets <name>-public, opening exactly those pod ports to any\nsource (load balancer traffic comes from outside the cluster, an ingress controller\'s from its\nown namespace); DOKS runs Cilium, which enforces policies.',
 };
 
 /** The values.yaml comment of a key, if it has one of its own. */
@@ -190,7 +192,7 @@ export function valuesSchema(values: ChartValues, facts: Readonly<Record<string,
         type: 'object',
         required: ['image'],
         properties: {
-          image: object({ registry: { type: 'string', minLength: 1 }, tag: { type: 'string', pattern: TAG } }),
+          image: object({ registry: { type: 'string', minLength: 1 }, tag: { type: 'string', pattern: values.global.image.tag === '' ? `${TAG}|^$` : TAG } }),
           imagePullSecrets: pullSecrets,
           nodeSelector: stringMap,
           tolerations: { type: 'array', items: { type: 'object' } },
@@ -206,6 +208,7 @@ export function valuesSchema(values: ChartValues, facts: Readonly<Record<string,
       commonAnnotations: stringMap,
       services: object(services),
       persistence: object(persistence),
+      networkPolicies: object({ enabled: { type: 'boolean' } }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { quote } from 'shell-quote';
 import { stringify } from 'yaml';
 import { LABEL_PART_OF } from '../../plan/labels';
 import type { DeploymentPlan } from '../../plan/model';
+import { renderManifests } from '../manifests';
 
 export type SecretsFormat = 'kubectl' | 'manifest';
 
@@ -33,6 +34,26 @@ export function relativeTo(cwd: string, file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : file;
 }
 
+/** The Namespace object the workloads' namespace needs, exactly as dist/ writes it. */
+export type NamespaceObject = Record<string, unknown>;
+
+/**
+ * The Namespace of the plan as dist/ renders it (so applying it here and then dist/ never strips a
+ * label dist/ sets, as a bare `kubectl create namespace` re-applied later would), or none.
+ */
+export function namespaceObjectOf(plan: DeploymentPlan): NamespaceObject | undefined {
+  if (!plan.namespace) return undefined;
+  const rendered = renderManifests(plan).objects.find((o) => o.kind === 'Namespace');
+  return rendered ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace } };
+}
+
+/** Where the Secrets go, said in the output so nobody has to guess. */
+function namespaceNote(plan: DeploymentPlan): string {
+  return plan.namespace
+    ? `# Namespace ${plan.namespace} (the one the manifests use) is created first, the same object dist/ holds.`
+    : '# No namespace is set (--namespace, K8S_NAMESPACE or x-k8s.namespace): the Secrets go to the current kubectl context\'s namespace, where `kubectl apply -k dist/` puts the workloads too.';
+}
+
 function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
   const external = plan.secretRefs.filter((r) => r.external);
   const lines = [
@@ -40,14 +61,34 @@ function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
     format === 'kubectl'
       ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
       : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
+    namespaceNote(plan),
   ];
   for (const r of external) lines.push(`# ${r.name}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
   return lines;
 }
 
-/** `kubectl create secret generic` lines, one per Secret. */
-export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string): string {
+/**
+ * One idempotent line creating the Namespace with the labels and annotations dist/ gives it:
+ * `kubectl create namespace X --dry-run=client -o yaml`, then `kubectl label --local` /
+ * `kubectl annotate --local` for each, then `kubectl apply -f -`. Applying it without them would let
+ * a later run strip what `kubectl apply -k dist/` set (apply removes fields it applied before).
+ */
+export function namespaceCommand(namespace: NamespaceObject): string {
+  const meta = (namespace.metadata ?? {}) as { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  const pairs = (m: Record<string, string> | undefined): string[] => Object.keys(m ?? {}).sort().map((k) => `${k}=${m![k]}`);
+  const stages = [['kubectl', 'create', 'namespace', String(meta.name), '--dry-run=client', '-o', 'yaml']];
+  const labels = pairs(meta.labels);
+  if (labels.length) stages.push(['kubectl', 'label', '--local', '-f', '-', ...labels, '-o', 'yaml']);
+  const annotations = pairs(meta.annotations);
+  if (annotations.length) stages.push(['kubectl', 'annotate', '--local', '-f', '-', ...annotations, '-o', 'yaml']);
+  stages.push(['kubectl', 'apply', '-f', '-']);
+  return stages.map((words) => words.map(shellWord).join(' ')).join(' | ');
+}
+
+/** `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one). */
+export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
   const lines = header(plan, 'kubectl');
+  if (namespace) lines.push(namespaceCommand(namespace));
   for (const s of secrets) {
     const args = ['kubectl', 'create', 'secret', 'generic', s.name];
     if (plan.namespace) args.push(`--namespace=${plan.namespace}`);
@@ -60,8 +101,8 @@ export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCr
   return `${lines.join('\n')}\n`;
 }
 
-/** Secret manifests (YAML, one document each). */
-export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[]): string {
+/** Secret manifests (YAML, one document each), after the Namespace when the plan has one. */
+export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
   const docs = secrets.map((s) => stringify({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -73,5 +114,6 @@ export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretTo
     type: 'Opaque',
     data: Object.fromEntries(s.entries.map((e) => [e.key, 'value' in e ? e.value.toString('base64') : ''])),
   }));
+  if (namespace) docs.unshift(stringify(namespace));
   return `${header(plan, 'manifest').join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
 }
