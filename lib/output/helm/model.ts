@@ -6,6 +6,7 @@
  */
 import { POD_TEMPLATE_PATH } from '../workload-paths';
 import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/model';
+import { buildsImages } from '../../plan/model';
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
@@ -315,7 +316,8 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     claims,
     values: {
       global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets.map((name) => ({ name })), nodeSelector: {}, tolerations: [], affinity: {} },
-      releaseInfo: { enabled: true, buildRun: '' },
+      // As dist/: release metadata describes the images built here; a stack that builds none has none.
+      releaseInfo: { enabled: buildsImages(plan), buildRun: '' },
       tests: { enabled: true, image: TEST_IMAGE },
       prefixNames: false,
       nameOverride: '',
