@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CHART_ONLY_ANNOTATIONS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
 import { writeDirAtomic } from '../../lib/output/write';
+import * as YAML from 'yaml';
 import { helm, helmTemplateObjects } from '../oracles/helm';
 import { validateManifests } from '../oracles/k8s';
 
@@ -33,6 +34,8 @@ export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean;
   const out: Record<string, Obj> = {};
   for (const o of objects) {
     if (HELM_OMITTED_KINDS.includes(o.kind) || DIST_ONLY_OBJECTS.includes(`${o.kind}/${o.metadata?.name}`)) continue;
+    // `helm test` pods are the chart's own (hooks, never installed with the release).
+    if (o.metadata?.annotations?.['helm.sh/hook'] === 'test') continue;
     const copy = JSON.parse(JSON.stringify(o)) as Obj;
     for (const a of [...DIST_ONLY_ANNOTATIONS, ...CHART_ONLY_ANNOTATIONS]) delete copy.metadata?.annotations?.[a];
     if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
@@ -55,4 +58,18 @@ export function expectChartRendersDist(dir: string, dist: readonly Obj[], args: 
   expect(validateManifests(objects)).toEqual([]);
   const lint = helm(['lint', dir]);
   expect([lint.code, lint.stdout.match(/\[(INFO|WARNING|ERROR)\].*/g)]).toEqual([0, null]);
+}
+
+/**
+ * The chart in `chartDir` rendered with `args` (namespace shop unless args say otherwise): the
+ * render passes the Kubernetes schema, and `helm lint --strict` with the same args finds nothing.
+ */
+export function renderChecked(chartDir: string, args: readonly string[], release = 'rel'): Obj[] {
+  const r = helm(['template', release, chartDir, '--namespace', 'shop', ...args]);
+  if (r.code !== 0) throw new Error(`helm template ${args.join(' ')} failed:\n${r.stderr}`);
+  const objects = YAML.parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj | null).filter((o): o is Obj => !!o);
+  expect(validateManifests(objects)).toEqual([]);
+  const lint = helm(['lint', '--strict', chartDir, ...args]);
+  expect([lint.code, lint.stdout.match(/\[(INFO|WARNING|ERROR)\].*/g)]).toEqual([0, null]);
+  return objects;
 }

@@ -20,8 +20,10 @@ describe('renderHelmChart', () => {
       '.helmignore', 'Chart.yaml', 'README.md',
       'templates/NOTES.txt', 'templates/_helpers.tpl',
       'templates/api/deployment.yaml', 'templates/api/hpa.yaml', 'templates/api/ingress.yaml', 'templates/api/service.yaml',
-      'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/hpa.yaml', 'templates/db/ingress.yaml', 'templates/db/service.yaml',
+      'templates/configmap-release-info.yaml',
+      'templates/db/configmap-db-env.yaml', 'templates/db/deployment.yaml', 'templates/db/service.yaml',
       'templates/pvc-db-data.yaml',
+      'templates/tests/test-api.yaml', 'templates/tests/test-db.yaml', 'templates/tests/test-web-front.yaml',
       'templates/web-front/deployment.yaml', 'templates/web-front/hpa.yaml', 'templates/web-front/ingress.yaml', 'templates/web-front/service.yaml',
       'templates/worker/deployment.yaml', 'templates/worker/hpa.yaml',
       'values.schema.json', 'values.yaml',
@@ -52,10 +54,10 @@ describe('renderHelmChart', () => {
 
   it('exposes the knobs users turn in values.yaml', () => {
     expect(values.global.image).toEqual({ registry: 'registry.digitalocean.com/the-shop', tag: '0123456789abcdef0123456789abcdef01234567' });
-    expect(values.global.imagePullSecrets).toEqual(['registry-the-shop']);
+    expect(values.global.imagePullSecrets).toEqual([{ name: 'registry-the-shop' }]);
     expect(values.services.api).toMatchObject({
       replicas: 2,
-      image: { repository: 'api', tag: '', pullPolicy: 'IfNotPresent' },
+      image: { repository: 'api', tag: '', digest: '', pullPolicy: 'IfNotPresent' },
       resources: { limits: { cpu: '500m', memory: '256Mi' } },
       env: { TZ: 'UTC', TEMPLATE: 'Hello {{ .Name }}' },
       service: { type: 'ClusterIP', annotations: {} },
@@ -63,19 +65,19 @@ describe('renderHelmChart', () => {
       autoscaling: { enabled: false },
       nodeSelector: {}, tolerations: [], affinity: {}, annotations: {}, labels: {}, podAnnotations: {}, podLabels: {},
     });
-    expect(values.services.db.image).toEqual({ repository: 'postgres', tag: '16-alpine', pullPolicy: 'IfNotPresent' });
+    expect(values.services.db.image).toEqual({ repository: 'postgres', tag: '16-alpine', digest: '', pullPolicy: 'IfNotPresent' });
     expect(values.services.db.env).toEqual({ PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_DB: 'shop' });
     expect(values.services.worker.service).toBeUndefined();
     expect(values.services.worker.ingress).toBeUndefined();
-    expect(values.persistence).toEqual({ db_data: { size: '1Gi', storageClass: 'do-block-storage' } });
+    expect(values.persistence).toEqual({ db_data: { size: '1Gi', storageClass: 'do-block-storage', existingClaim: '' } });
     expect(chart.files['values.yaml']).toContain('# Tag of every built service');
   });
 
   it('never writes a secret value: secret env stays a secretKeyRef', () => {
     for (const [file, text] of Object.entries(chart.files)) expect([file, text.includes(SECRET_VALUE)]).toEqual([file, false]);
     expect(values.services.api.env.API_KEY).toBeUndefined();
-    expect(chart.files['templates/api/deployment.yaml']).toContain('name: api-secrets');
-    expect(chart.files['templates/NOTES.txt']).toContain('api-secrets: keys API_KEY');
+    expect(chart.files['templates/api/deployment.yaml']).toContain('name: {{ include "demo.objname" (list $ "api-secrets") | quote }}');
+    expect(chart.files['templates/NOTES.txt']).toContain('(list $ "api-secrets") }}: keys API_KEY');
   });
 
   it('leaves out Secrets with data, should dist/ ever hold one', () => {
@@ -114,10 +116,15 @@ describe('TemplateText', () => {
     expect(t.render(doc)).toBe('spec:\n  replicas: {{ .Values.n }}\n  note: a {{ "{{" }} b }}\n  x: 2\n  z: 1\n');
   });
 
-  it('drops a block that renders no lines, and merges literal maps with values', () => {
+  it('drops a block that renders no lines, and merges literal maps with values into one map (first source wins)', () => {
     const t = new TemplateText('c');
-    expect(t.render({ a: 1, [t.blockKey(mapBlock('annotations', {}, []))]: null })).toBe('a: 1\n');
-    const lines = mapBlock('labels', { k: 'v' }, ['$svc.labels'], ['include "c.labels" $'])(2);
-    expect(lines).toEqual(['labels:', '  k: v', '  {{- include "c.labels" $ | nindent 4 }}', '  {{- with $svc.labels }}{{- toYaml . | nindent 4 }}{{- end }}']);
+    expect(t.render({ a: 1, [t.blockKey(mapBlock('annotations', [{ literal: {} }]))]: null })).toBe('a: 1\n');
+    const lines = mapBlock('labels', [{ literal: { k: 'v' } }, { expr: 'include "c.labels" $ | fromYaml' }, { expr: '$svc.labels' }])(2);
+    expect(lines).toEqual([
+      '{{- with merge (dict) (dict "k" "v") (include "c.labels" $ | fromYaml | default dict) ($svc.labels | default dict) }}',
+      'labels:',
+      '  {{- toYaml . | nindent 4 }}',
+      '{{- end }}',
+    ]);
   });
 });

@@ -52,7 +52,7 @@ describe('compose-cdk8s helm', () => {
     // Only the notice naming the containers given a default request (plan/default-requests.ts).
     expect(r.stderr).toMatch(/^warning: no resource reservation for api \(cpu 50m, memory 64Mi\), cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote chart tiny-shop 0.1.0 (9 templates for 2 services) to helm/tiny-shop/\n');
+    expect(r.stdout).toBe('wrote chart tiny-shop 0.1.0 (10 templates for 2 services) to helm/tiny-shop/\n');
     const dir = path.join(root, 'helm', 'tiny-shop');
     expect(YAML.parse(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'))).toMatchObject({ name: 'tiny-shop', version: '0.1.0', appVersion: SHA });
 

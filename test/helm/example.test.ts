@@ -81,4 +81,20 @@ describe('the example chart in helm/the-shop', () => {
     const rendered = helmTemplate(CHART, [...(tag ? ['--set-string', `global.image.tag=${tag}`] : []), '--namespace', namespace ?? 'default']);
     expect(byId(rendered, { stripHelmLabels: true, dropNamespace: !namespace })).toEqual(byId(dist, { dropNamespace: !namespace }));
   });
+
+  it('carries dist/\'s release metadata: the release-info ConfigMap and the workloads\' git-sha annotations', () => {
+    const file = requireFile(path.join(DIST, 'the-shop.k8s.yaml'), 'the committed dist/the-shop.k8s.yaml', 'run npm run synth');
+    const dist = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter((o) => o) as Record<string, any>[];
+    const tag = String(YAML.parse(fs.readFileSync(path.join(CHART, 'Chart.yaml'), 'utf8')).appVersion);
+    const rendered = helmTemplate(CHART, ['--set-string', `global.image.tag=${tag}`]);
+    const info = (objs: Record<string, any>[]) => objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'release-info')!;
+    expect(info(rendered).data).toEqual(info(dist).data);
+    const annotations = (objs: Record<string, any>[]) => Object.fromEntries(objs.filter((o) => o.spec?.template || o.spec?.jobTemplate)
+      .map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.annotations ?? {}]));
+    expect(annotations(rendered)).toEqual(annotations(dist));
+    // off: neither
+    const off = helmTemplate(CHART, ['--set', 'releaseInfo.enabled=false']);
+    expect(off.some((o) => o.metadata?.name === 'release-info')).toBe(false);
+    expect(off.some((o) => o.metadata?.annotations?.['compose-cdk8s.io/git-sha'])).toBe(false);
+  });
 });

@@ -124,7 +124,7 @@ describe('the chart under helm', () => {
           labels: { tier: 'backend' },
           podAnnotations: { 'prometheus.io/scrape': 'true' },
           podLabels: { version: 'v2' },
-          imagePullSecrets: ['other-pull'],
+          imagePullSecrets: [{ name: 'other-pull' }],
         },
         db: { env: { POSTGRES_DB: 'shop2' }, nodeSelector: { pool: 'db' } },
       },
@@ -138,7 +138,7 @@ describe('the chart under helm', () => {
     const api = get('Deployment', 'api');
     expect(api.spec.replicas).toBeUndefined();
     expect(api.metadata.labels).toMatchObject({ team: 'shop', tier: 'backend' });
-    expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops' });
+    expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops', 'compose-cdk8s.io/git-sha': '0123456789abcdef0123456789abcdef01234567' });
     const pod = api.spec.template;
     expect(pod.metadata).toEqual({ labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'demo', version: 'v2' }, annotations: { 'prometheus.io/scrape': 'true' } });
     // Helm merges maps: the default memory request stays beside the new cpu one.

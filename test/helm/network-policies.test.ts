@@ -63,4 +63,21 @@ describe('chart NetworkPolicies follow the values', () => {
     });
     expect(chart.files['values.yaml']).toMatch(/\nnetworkPolicies:\n  # false: render no NetworkPolicy at all[^\n]*\n(  #[^\n]*\n)*  enabled: true\n/);
   });
+
+  it('follow prefixNames: names prefixed, every pod selector limited to the release (issue 20)', () => {
+    const objects = helmTemplateObjects(dir, ['--namespace', 'shop', '--set', 'prefixNames=true', '--set', 'services.web.ingress.enabled=true']);
+    const nps = objects.filter((o: Obj) => o.kind === 'NetworkPolicy');
+    expect(nps.map((o: Obj) => o.metadata.name).sort()).toEqual(['rel-demo-network-back', 'rel-demo-network-front', 'rel-demo-shop-public', 'rel-demo-web-public']);
+    const selectors: Obj[] = [];
+    const walk = (node: unknown, key: string): void => {
+      if (Array.isArray(node)) node.forEach((n) => walk(n, key));
+      else if (node && typeof node === 'object') {
+        if (key === 'podSelector') selectors.push(node as Obj);
+        for (const [k, v] of Object.entries(node)) walk(v, k);
+      }
+    };
+    nps.forEach((o: Obj) => walk(o.spec, 'spec'));
+    expect(selectors.length).toBeGreaterThan(nps.length);
+    for (const sel of selectors) expect(sel.matchLabels?.['app.kubernetes.io/instance']).toBe('rel');
+  });
 });

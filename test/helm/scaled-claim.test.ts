@@ -78,16 +78,12 @@ describe('chart of single pods on ReadWriteOnce claims', () => {
     expectLintClean(dir, args);
   });
 
-  it('autoscaling switched on (the chart\'s own HPA, max 3): the same co-location', () => {
+  it('autoscaling is not offered on a claim rolled out with Recreate: a fail message says why', () => {
     const args = [...NS, '--set', 'services.db.autoscaling.enabled=true'];
-    const rendered = helmTemplate(dir, args);
-    expect(rendered.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'db')).toBe(true);
-    const scaled = renderManifests(planWith({ db: { deploy: { ...limits, replicas: 3 } } })).objects as Obj[];
-    const db = workload(rendered, 'db');
-    expect(podSpecOf(db).affinity).toEqual(podSpecOf(workload(scaled, 'db')).affinity);
-    expect(db.spec.template.metadata.labels).toEqual(workload(scaled, 'db').spec.template.metadata.labels);
-    expect(validateManifests(rendered)).toEqual([]);
-    expectLintClean(dir, args);
+    const r = helm(['template', 'rel', dir, ...args]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('services.db.autoscaling: db mounts the ReadWriteOnce claim data and rolls out with Recreate');
+    expect(helmTemplate(dir, [...NS, '--set', 'services.db.autoscaling.enabled=false']).some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'db')).toBe(false);
   });
 
   it('dist/\'s HPA with max 1 raised to 4: dist/ of an autoscaling max of 4, both claims in one label', () => {
@@ -103,12 +99,6 @@ describe('chart of single pods on ReadWriteOnce claims', () => {
     expect(mine['HorizontalPodAutoscaler/files']).toEqual(theirs['HorizontalPodAutoscaler/files']);
     expect(validateManifests(rendered)).toEqual([]);
     expectLintClean(dir, args);
-  });
-
-  it('autoscaling on with max 1 (one pod) adds nothing', () => {
-    const rendered = helmTemplate(dir, [...NS, '--set', 'services.db.autoscaling.enabled=true', '--set', 'services.db.autoscaling.maxReplicas=1']);
-    expect(podSpecOf(workload(rendered, 'db')).affinity).toBeUndefined();
-    expect(workload(rendered, 'db').spec.template.metadata.labels[LABEL]).toBeUndefined();
   });
 
   it('a service without claims gets nothing when scaled', () => {

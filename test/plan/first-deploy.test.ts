@@ -174,9 +174,10 @@ volumes:
 
   it('the chart\'s claims carry helm.sh/resource-policy: keep, unless the volume opts out', () => {
     const kept = renderHelmChart(planOf(compose()));
-    const pvc = (chart: ReturnType<typeof renderHelmChart>, name: string) => Object.entries(chart.files).find(([f, text]) => /templates\//.test(f) && text.includes('kind: PersistentVolumeClaim') && text.includes(`name: ${name}\n`))![1];
-    expect(pvc(kept, 'data')).toMatch(/helm\.sh\/resource-policy: keep/);
-    expect(pvc(kept, 'data')).toMatch(/argocd\.argoproj\.io\/sync-options: Prune=false,Delete=false/);
+    const pvc = (chart: ReturnType<typeof renderHelmChart>, name: string) => Object.entries(chart.files).find(([f, text]) => /templates\//.test(f) && text.includes('kind: PersistentVolumeClaim') && text.includes(`(list $ "${name}")`))![1];
+    // The template merges its annotations into one map (a key once): "key" "value" pairs of a dict.
+    expect(pvc(kept, 'data')).toMatch(/"helm\.sh\/resource-policy" "keep"/);
+    expect(pvc(kept, 'data')).toMatch(/"argocd\.argoproj\.io\/sync-options" "Prune=false,Delete=false"/);
     expect(pvc(renderHelmChart(planOf(compose(false))), 'data')).not.toMatch(/resource-policy/);
   });
 });

@@ -19,6 +19,7 @@ import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../pl
 import { LABEL_PART_OF } from '../../plan/labels';
 import { compareStrings } from '../../order';
 import { SCALABLE_KINDS } from './model';
+import { goValue } from './text';
 
 
 /** Template variable: true while the values run more than one pod of the workload. */
@@ -46,24 +47,17 @@ export function colocationWhenScaled(w: WorkloadPlan): ColocationPlan | undefine
 }
 
 
-/** A JSON-like value as a Go template expression built with sprig's `dict` and `list`. */
-export function goValue(v: unknown): string {
-  if (Array.isArray(v)) return `(list${v.map((x) => ` ${goValue(x)}`).join('')})`;
-  if (v !== null && typeof v === 'object') {
-    return `(dict${Object.entries(v as Record<string, unknown>).map(([k, x]) => ` ${JSON.stringify(k)} ${goValue(x)}`).join('')})`;
-  }
-  return JSON.stringify(v);
-}
-
 /**
  * Template header lines (after `$svc`) setting the two variables the workload's template reads.
  * `int` because values read from YAML are floats and `--set` ones integers.
  */
-export function colocationHeader(c: ColocationPlan): string[] {
+export function colocationHeader(c: ColocationPlan, autoscaling: boolean): string[] {
   const affinity = goValue(colocationAffinity(c)).replace(/^\(|\)$/g, '');
   return [
     `{{- /* More than one pod on the ReadWriteOnce claim${c.claims.length > 1 ? 's' : ''} ${c.claims.join(', ')}: keep them on one node (as dist/ does for replicas > 1). */}}`,
-    `{{- ${SCALED_VAR} := or (gt (int $svc.replicas) 1) (and $svc.autoscaling.enabled (gt (int $svc.autoscaling.maxReplicas) 1)) }}`,
+    autoscaling
+      ? `{{- ${SCALED_VAR} := or (gt (int $svc.replicas) 1) (and $svc.autoscaling.enabled (gt (int $svc.autoscaling.maxReplicas) 1)) }}`
+      : `{{- ${SCALED_VAR} := gt (int $svc.replicas) 1 }}`,
     `{{- ${AFFINITY_VAR} := dict }}`,
     `{{- if ${SCALED_VAR} }}`,
     `{{- ${AFFINITY_VAR} = ${affinity} }}`,

@@ -22,12 +22,14 @@ export const HELM_STANDARD_LABELS: readonly string[] = [
 export const HELM_OMITTED_KINDS: readonly string[] = ['Namespace'];
 
 /**
- * dist/'s release metadata (supply/release.ts) is not in the chart: Helm records each release
- * itself (`helm history`, Chart.yaml's appVersion), and a release-info ConfigMap listing image
- * tags would go stale the moment a user sets `global.image.tag`.
+ * dist/'s release metadata (supply/release.ts), which the chart carries too, driven by values
+ * (`releaseInfo`, `global.image.tag`, `services.<name>.image.digest`): the `release-info`
+ * ConfigMap and the workloads' annotations. The plan's rendering (renderManifests) has none, so
+ * comparisons with it leave these out (the names say so: only dist/'s pipeline adds them); the committed dist/ has them and the chart renders them equal.
  */
 export const DIST_ONLY_OBJECTS: readonly string[] = [`ConfigMap/${RELEASE_INFO_NAME}`];
 export const DIST_ONLY_ANNOTATIONS: readonly string[] = [ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, ANNOTATION_BUILD_RUN];
+export { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, RELEASE_INFO_NAME };
 
 /**
  * Annotations only the chart writes: `helm.sh/resource-policy: keep` on the claims the plan keeps

@@ -6,9 +6,14 @@
  */
 import { POD_TEMPLATE_PATH } from '../workload-paths';
 import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/model';
+import { buildsImages } from '../../plan/model';
 import { compareStrings } from '../../order';
 import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
 import { splitBuiltImage, splitImage } from './image';
+
+/** Image of the `helm test` pods: a small pinned busybox (nc), the one the wait-* helpers use. */
+export const TEST_IMAGE = 'busybox:1.36.1';
+import { imageRepositoryName } from '../../plan/image-ports';
 
 export type K8sObject = Record<string, any>;
 
@@ -20,7 +25,8 @@ export interface ImageValues {
   repository: string;
   /** Built services: empty means `global.image.tag`. */
   tag: string;
-  digest?: string;
+  /** `sha256:…`: pull by digest (wins over the tag); empty: by tag. */
+  digest: string;
   pullPolicy: string;
 }
 
@@ -42,10 +48,47 @@ export interface AutoscalingValues {
   targetCPUUtilizationPercentage?: number;
 }
 
+/**
+ * Ports of well-known images that speak their own protocol over TCP, not HTTP (the images and
+ * ports of plan/image-ports.ts, less their HTTP ports: Elasticsearch 9200, ClickHouse 8123, MinIO).
+ * An Ingress (HTTP routing) cannot reach them, so the chart offers none.
+ */
+export const RAW_TCP_IMAGE_PORTS: Readonly<Record<string, readonly number[]>> = {
+  postgres: [5432], postgis: [5432], mysql: [3306], mariadb: [3306],
+  redis: [6379], valkey: [6379], 'redis-stack-server': [6379], redismod: [6379],
+  mongo: [27017], memcached: [11211], rabbitmq: [5672], elasticsearch: [9300],
+  clickhouse: [9000], 'clickhouse-server': [9000], cassandra: [9042], nats: [4222], zookeeper: [2181],
+};
+/** The same ports, whatever the image (a custom-built redis still speaks RESP on 6379). */
+const RAW_TCP_PORTS: ReadonlySet<number> = new Set(Object.entries(RAW_TCP_IMAGE_PORTS).filter(([k]) => k !== 'clickhouse' && k !== 'clickhouse-server').flatMap(([, v]) => v));
+const HTTP_APP_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https', 'kubernetes.io/h2c', 'kubernetes.io/ws', 'kubernetes.io/wss']);
+
+/**
+ * Whether a Service port speaks HTTP, so an Ingress can route to it: its appProtocol when set;
+ * else not for a port of RAW_TCP_IMAGE_PORTS (by image, or by number alone), nor for UDP / SCTP.
+ */
+export function isHttpPort(port: K8sObject, image: string): boolean {
+  if ((port.protocol ?? 'TCP') !== 'TCP') return false;
+  if (typeof port.appProtocol === 'string') return HTTP_APP_PROTOCOLS.has(port.appProtocol.toLowerCase());
+  if (typeof port.name === 'string' && /^(https?|h2c|grpc-web)(-|$)/.test(port.name)) return true;
+  const n = Number(port.targetPort ?? port.port);
+  const raw = RAW_TCP_IMAGE_PORTS[imageRepositoryName(image)] ?? [];
+  return !raw.includes(n) && !raw.includes(Number(port.port)) && !RAW_TCP_PORTS.has(n) && !RAW_TCP_PORTS.has(Number(port.port));
+}
+
+/**
+ * Whether the chart may offer its own autoscaling: not for a workload the plan rolls out with
+ * Recreate, which it does for every pod mounting a ReadWriteOnce claim (an HPA would start
+ * several pods writing one volume, e.g. two databases on one data directory).
+ */
+export function autoscalingSafe(w: WorkloadPlan): boolean {
+  return w.strategy !== 'Recreate';
+}
+
 export interface ServiceValues {
   replicas?: number;
   image: ImageValues;
-  imagePullSecrets: string[];
+  imagePullSecrets: { name: string }[];
   resources: Record<string, unknown>;
   env: Record<string, string>;
   service?: { type: string; annotations: Record<string, string> };
@@ -65,15 +108,20 @@ export interface ServiceValues {
 export interface ChartValues {
   global: {
     image: { registry: string; tag: string };
-    imagePullSecrets: string[];
+    imagePullSecrets: { name: string }[];
     nodeSelector: Record<string, string>;
     tolerations: unknown[];
     affinity: Record<string, unknown>;
   };
+  releaseInfo: { enabled: boolean; buildRun: string };
+  tests: { enabled: boolean; image: string };
+  prefixNames: boolean;
+  nameOverride: string;
+  fullnameOverride: string;
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
   services: Record<string, ServiceValues>;
-  persistence: Record<string, { size: string; storageClass: string }>;
+  persistence: Record<string, { size: string; storageClass: string; existingClaim: string }>;
   /** Whether the chart renders its NetworkPolicies (those of dist/, and what exposure opens). */
   networkPolicies: { enabled: boolean };
 }
@@ -257,6 +305,7 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     persistence[c.composeName] = {
       size: String(getPath(obj, ['spec', 'resources', 'requests', 'storage']) ?? `${c.sizeGiB}Gi`),
       storageClass: String(obj.spec?.storageClassName ?? c.storageClassName),
+      existingClaim: '',
     };
   }
 
@@ -266,7 +315,13 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     services,
     claims,
     values: {
-      global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets, nodeSelector: {}, tolerations: [], affinity: {} },
+      global: { image: { registry, tag }, imagePullSecrets: globalPullSecrets.map((name) => ({ name })), nodeSelector: {}, tolerations: [], affinity: {} },
+      // As dist/: release metadata describes the images built here; a stack that builds none has none.
+      releaseInfo: { enabled: buildsImages(plan), buildRun: '' },
+      tests: { enabled: true, image: TEST_IMAGE },
+      prefixNames: false,
+      nameOverride: '',
+      fullnameOverride: '',
       commonLabels: {},
       commonAnnotations: {},
       services: serviceValues,
@@ -274,6 +329,12 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
       networkPolicies: { enabled: true },
     },
   };
+}
+
+/** Names of the main container's variables read from Secrets or ConfigMap keys (not values). */
+export function valueFromEnvNames(s: ServiceModel): string[] {
+  const env = (mainContainer(s.workloadObject, s.workload)?.env ?? []) as K8sObject[];
+  return env.filter((e) => e.valueFrom !== undefined).map((e) => String(e.name)).sort(compareStrings);
 }
 
 function pullSecretNames(s: ServiceModel | undefined): string[] {
@@ -292,6 +353,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
     imageValues = {
       repository: b.name,
       tag: b.tag === global.tag ? '' : b.tag,
+      digest: '',
       pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
     };
   } else {
@@ -299,7 +361,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
     imageValues = {
       repository: p.repository,
       tag: p.tag ?? '',
-      ...(p.digest ? { digest: p.digest } : {}),
+      digest: p.digest ?? '',
       pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
     };
   }
@@ -312,12 +374,12 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
 
   const own = pullSecretNames(s);
   const scalable = s.workloadObject !== undefined && SCALABLE_KINDS.has(s.workloadObject.kind);
-  const firstPort = (s.serviceObject?.spec?.ports ?? [])[0]?.port as number | undefined;
+  const firstPort = ((s.serviceObject?.spec?.ports ?? []) as K8sObject[]).find((p) => isHttpPort(p, w.container.image))?.port as number | undefined;
   const replicas = s.workloadObject?.spec?.replicas;
   return {
     ...(scalable ? { replicas: typeof replicas === 'number' ? replicas : w.replicas } : {}),
     image: imageValues,
-    imagePullSecrets: own.length > 0 && own.join('\n') === global.pullSecrets.join('\n') ? [] : own,
+    imagePullSecrets: (own.length > 0 && own.join('\n') === global.pullSecrets.join('\n') ? [] : own).map((name) => ({ name })),
     resources: { ...(container?.resources ?? {}) },
     env: Object.fromEntries(Object.keys(env).sort(compareStrings).map((k) => [k, env[k]])),
     ...(s.serviceObject ? { service: { type: String(s.serviceObject.spec?.type ?? 'ClusterIP'), annotations: {} } } : {}),
@@ -334,7 +396,7 @@ function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { regi
       },
     } : {}),
     ...(s.hpaObject ? { autoscaling: autoscalingValues(s.hpaObject) } : {}),
-    ...(scalable && !s.hpaObject ? {
+    ...(scalable && !s.hpaObject && autoscalingSafe(w) ? {
       autoscaling: { enabled: false, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 80 },
     } : {}),
     nodeSelector: { ...(pod?.spec?.nodeSelector ?? {}) },

@@ -4,17 +4,27 @@
  */
 import { colocationWhenScaled } from './claim-affinity';
 import type { ChartModel } from './model';
+import { comment } from './values';
 
 /** Subtrees shown whole in the values table (maps users fill, lists of objects). */
 const INLINE_KEYS = new Set(['env', 'resources', 'hosts', 'tls', 'affinity', 'tolerations', 'nodeSelector', 'annotations', 'labels', 'podAnnotations', 'podLabels', 'imagePullSecrets', 'commonLabels', 'commonAnnotations']);
 
-function rows(value: unknown, path: string[], out: [string, string][]): void {
+/** A key's description: its own values.yaml comment, else its parent's (one line). */
+function describe(path: readonly string[]): string {
+  for (let n = path.length; n > 0; n--) {
+    const text = comment(path.slice(0, n));
+    if (text) return text.replace(/\s*\n\s*/g, ' ');
+  }
+  return '';
+}
+
+function rows(value: unknown, path: string[], out: [string, string, string][]): void {
   const last = path[path.length - 1];
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !INLINE_KEYS.has(last)) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !INLINE_KEYS.has(last) && Object.keys(value).length > 0) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) rows(v, [...path, k], out);
     return;
   }
-  out.push([path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.'), JSON.stringify(value)]);
+  out.push([path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p}"`)).join('.'), JSON.stringify(value), describe(path)]);
 }
 
 function cell(text: string): string {
@@ -49,7 +59,7 @@ export function readmeMd(model: ChartModel, chart: string): string {
   const objects = model.objects
     .filter((o) => o.kind !== 'Namespace' && !(o.kind === 'Secret'))
     .map((o) => `${String(o.kind).toLowerCase()}/${o.metadata?.name}`);
-  const table: [string, string][] = [];
+  const table: [string, string, string][] = [];
   rows(model.values, [], table);
   const pull = model.values.global.imagePullSecrets;
   const lines = [
@@ -69,7 +79,12 @@ export function readmeMd(model: ChartModel, chart: string): string {
     '`global.image.tag` moves every service built from this repository to another image; nothing else',
     'changes. In an Argo CD Application, set it with',
     '`spec.source.helm.parameters: [{name: global.image.tag, value: <git-sha>, forceString: true}]`.',
-    'Object names are fixed (they are `dist/`\'s), so install one release per namespace.',
+    'Object names are `dist/`\'s by default (one release per namespace). To install several releases in',
+    'one namespace, set `prefixNames=true` at install time: every name gets the release prefix',
+    '(`<release>-<chart>-`, or `fullnameOverride`), references follow, selectors gain',
+    '`app.kubernetes.io/instance`, and the Secrets below are expected under the prefixed names.',
+    '',
+    'Check a release with `helm test <release> -n <namespace>`: one pod per Service connects to its port.',
     '',
     '## Secrets to create first',
     '',
@@ -94,11 +109,12 @@ export function readmeMd(model: ChartModel, chart: string): string {
     ...scalingSection(model),
     '## Values',
     '',
-    'Checked by `values.schema.json` (a wrong type or an unknown key fails `helm install` / `template` / `lint`).',
+    'Generated from the comments in `values.yaml`. Checked by `values.schema.json` (a wrong type or an',
+    'unknown key fails `helm install` / `template` / `lint`).',
     '',
-    '| Key | Default |',
-    '| --- | --- |',
-    ...table.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+    '| Key | Default | Description |',
+    '| --- | --- | --- |',
+    ...table.map(([k, v, d]) => `| ${cell(k)} | ${cell(v)} | ${d.replace(/\|/g, '\\|')} |`),
     '',
   ];
   return lines.join('\n');

@@ -68,43 +68,35 @@ export function withBlock(key: string, expr: string): BlockLines {
   ];
 }
 
-/** Literal map entries present only while a template condition holds. */
-export interface ConditionalEntries {
-  readonly condition: string;
-  readonly entries: Readonly<Record<string, unknown>>;
+/** A JSON-like value as a Go template expression built with sprig's `dict` and `list`. */
+export function goValue(v: unknown): string {
+  if (Array.isArray(v)) return `(list${v.map((x) => ` ${goValue(x)}`).join('')})`;
+  if (v !== null && typeof v === 'object') {
+    return `(dict${Object.entries(v as Record<string, unknown>).map(([k, x]) => ` ${JSON.stringify(k)} ${goValue(x)}`).join('')})`;
+  }
+  return JSON.stringify(v);
 }
 
-/** A map as YAML lines, with `{{` escaped. */
-function yamlLines(map: Readonly<Record<string, unknown>>): string[] {
-  return YAML.stringify(map, YAML_OPTIONS).trimEnd().replace(/\{\{/g, '{{ "{{" }}').split('\n');
+/** One source of a merged map: a Go expression giving a dict (or nil), or dist/'s literal entries. */
+export type MapSource = { readonly expr: string } | { readonly literal: Readonly<Record<string, unknown>> | undefined };
+
+/** A source's Go expression: a dict, never nil (sprig's merge refuses nil). */
+function sourceExpr(s: MapSource): string | undefined {
+  if ('expr' in s) return `(${s.expr} | default dict)`;
+  return s.literal && Object.keys(s.literal).length > 0 ? goValue(s.literal) : undefined;
 }
 
 /**
- * A map that holds literal entries (from dist/) plus entries merged from values. With no literal
- * entries the key only appears when the values add some. `conditional` entries follow the literal
- * ones inside `{{- if }}` (they need literal entries or includes, so the key is always there).
+ * A map merged from several sources, the first winning for a key present in several (sprig's
+ * `merge` keeps the destination's value), so every key appears once. The key is left out when
+ * the merged map is empty.
  */
-export function mapBlock(
-  key: string,
-  literal: Readonly<Record<string, unknown>> | undefined,
-  extras: readonly string[],
-  includes: readonly string[] = [],
-  conditional?: ConditionalEntries,
-): BlockLines {
-  const lit = literal && Object.keys(literal).length > 0 ? literal : undefined;
-  return (indent) => {
-    if (!lit && includes.length === 0) {
-      if (conditional) throw new Error(`internal: conditional entries need literal entries in ${key}`);
-      if (extras.length === 0) return [];
-      return withBlock(key, extras.length === 1 ? extras[0] : `(merge (dict) ${extras.join(' ')})`)(indent);
-    }
-    const body = lit ? yamlLines(lit) : [];
-    return [
-      `${key}:`,
-      ...body.map((l) => `  ${l}`),
-      ...(conditional ? [`  {{- if ${conditional.condition} }}`, ...yamlLines(conditional.entries).map((l) => `  ${l}`), '  {{- end }}'] : []),
-      ...includes.map((i) => `  {{- ${i} | nindent ${indent + 2} }}`),
-      ...extras.map((e) => `  {{- with ${e} }}{{- toYaml . | nindent ${indent + 2} }}{{- end }}`),
-    ];
-  };
+export function mapBlock(key: string, sources: readonly MapSource[]): BlockLines {
+  const exprs = sources.map(sourceExpr).filter((e): e is string => e !== undefined);
+  return (indent) => (exprs.length === 0 ? [] : [
+    `{{- with merge (dict) ${exprs.join(' ')} }}`,
+    `${key}:`,
+    `  {{- toYaml . | nindent ${indent + 2} }}`,
+    '{{- end }}',
+  ]);
 }
