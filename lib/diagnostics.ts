@@ -89,3 +89,13 @@ export function sortDiagnostics<T extends Diagnostic>(list: readonly T[]): T[] {
     return a.message < b.message ? -1 : a.message > b.message ? 1 : 0; // code-unit order, never locale order
   });
 }
+
+/** Run `fn`, swallowing ComposeError (a later stage reports it) in favour of `fallback`. */
+export function quietly<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ComposeError) return fallback;
+    throw e;
+  }
+}

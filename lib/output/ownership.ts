@@ -289,3 +289,21 @@ export function writingTo<T>(target: string, cwd: string, write: () => T): T {
     throw writeFailure(e, target, cwd);
   }
 }
+
+/**
+ * Write a file whole (a temporary file, then rename), with the plain errors above. Says nothing
+ * of ownership: callers decide first whether the file may be replaced.
+ */
+export function replaceFile(file: string, text: string, cwd: string): void {
+  writingTo(file, cwd, () => {
+    makeDirs(path.dirname(file));
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  });
+}

@@ -6,7 +6,7 @@
  * passes over the result (passes.ts) and checks what spans services (name collisions).
  */
 import type { ComposeProject, ComposeService } from '../compose/model';
-import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
+import { ComposeError, Diagnostic, error, quietly, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
 import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
@@ -261,12 +261,3 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   };
 }
 
-/** Run `fn`, swallowing ComposeError (the x-k8s stage reports those) in favour of `fallback`. */
-function quietly<T>(fn: () => T, fallback: T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ComposeError) return fallback;
-    throw e;
-  }
-}

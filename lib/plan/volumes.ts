@@ -17,7 +17,7 @@
  * Problems are collected (errors and warnings arrays), never thrown, so the user sees all of them.
  */
 import type { ComposeProject, ComposeService, VolumeMount } from '../compose/model';
-import { ComposeError, Diagnostic, error, SourceLocation, warning } from '../diagnostics';
+import { ComposeError, Diagnostic, error, quietly, SourceLocation, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import { bindClaimName, bindConfigMapName, classifyBind, classifyHostPath, hostClaimName } from './bind-mounts';
 import { CONFIGMAP_LIMIT_BYTES, ConfigData, configData, formatBytes } from './config-data';
@@ -573,15 +573,6 @@ function baseName(abs: string): string {
   return parts[parts.length - 1] || 'file';
 }
 
-/** Run `fn`, swallowing ComposeError (reported elsewhere) in favour of `fallback`. */
-function quietly<T>(fn: () => T, fallback: T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ComposeError) return fallback;
-    throw e;
-  }
-}
 
 /** Errors for objects of one kind that ended up with the same name (e.g. a config `web_env` and service web's env ConfigMap). */
 export function duplicateNames(kind: string, list: readonly { readonly name: string }[]): Diagnostic[] {

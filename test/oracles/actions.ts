@@ -6,9 +6,7 @@
  *   lintWorkflow(text, path)         -> Promise<string[]>  `path:line:col: [tool] message`, [] when clean
  *   lintWorkflowDetailed(text, path) -> Promise<WorkflowProblem[]>
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { REPO_ROOT, TOOLS_DIR } from './tools';
+import { requireBundled } from './tools';
 
 export interface WorkflowProblem {
   readonly tool: 'actionlint' | 'workflow-parser';
@@ -37,29 +35,7 @@ let parser: ParserBundle | undefined;
 
 /** Bundles @actions/workflow-parser to CommonJS once per installed version (atomic write). */
 export function workflowParser(): ParserBundle {
-  if (parser) return parser;
-  const pkgDir = path.join(REPO_ROOT, 'node_modules', '@actions', 'workflow-parser');
-  const pkgJson = path.join(pkgDir, 'package.json');
-  const version = (JSON.parse(fs.readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  const out = path.join(TOOLS_DIR, `workflow-parser-${version}.cjs`);
-  if (!fs.existsSync(out)) {
-    fs.mkdirSync(TOOLS_DIR, { recursive: true });
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const esbuild = require('esbuild') as typeof import('esbuild');
-    const tmp = `${out}.${process.pid}.tmp`;
-    esbuild.buildSync({
-      stdin: { contents: 'export * from "@actions/workflow-parser";', resolveDir: REPO_ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: tmp,
-      logLevel: 'silent',
-    });
-    fs.renameSync(tmp, out);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  parser = require(out) as ParserBundle;
+  parser ??= requireBundled<ParserBundle>('@actions/workflow-parser', 'workflow-parser');
   return parser;
 }
 

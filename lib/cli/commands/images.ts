@@ -3,11 +3,10 @@
  * (`registry.digitalocean.com/<registry>/<service>:<sha>`), or with --matrix the GitHub Actions
  * build matrix as JSON on stdout.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { ComposeError } from '../../diagnostics';
-import { assertOwnedFile, hasGeneratedHeader, makeDirs, writingTo } from '../../output/ownership';
+import { assertOwnedFile, hasGeneratedHeader, replaceFile } from '../../output/ownership';
 import { buildMatrixJson, composeOverrideYaml, DEFAULT_OVERRIDE_FILE, supplyModel } from '../../output/supply';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
@@ -27,17 +26,7 @@ interface ImagesFlags extends ProjectFlags {
  */
 export function writeFileAtomic(file: string, text: string, cwd: string = process.cwd()): void {
   assertOwnedFile(file, hasGeneratedHeader, cwd);
-  writingTo(file, cwd, () => {
-    makeDirs(path.dirname(file));
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
-  });
+  replaceFile(file, text, cwd);
 }
 
 export function imagesCommand(io: CliIO): Command {

@@ -17,7 +17,7 @@ import { toDns1035 } from '../../plan/names';
 import { devDependencies, version } from '../../../package.json';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
-import { makeDirs, writingTo } from '../../output/ownership';
+import { replaceFile } from '../../output/ownership';
 import { renderWorkflowFiles } from './workflows';
 
 interface InitFlags extends ProjectFlags {
@@ -98,17 +98,7 @@ export function initCommand(io: CliIO): Command {
  * overwrite without --force, merge package.json and .gitignore) decides.
  */
 function writeText(file: string, text: string, cwd: string): void {
-  writingTo(file, cwd, () => {
-    makeDirs(path.dirname(file));
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
-  });
+  replaceFile(file, text, cwd);
 }
 
 /** The Compose files as given (relative to the repository), else the one `docker compose` would find. */

@@ -19,7 +19,7 @@ import type { ComposeProject } from '../../compose/model';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import { resolveRegistryTarget } from '../../settings';
 import type { CliIO } from '../io';
-import { ProjectFlags, withProjectOptions } from '../options';
+import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 
 interface PullSecretFlags extends ProjectFlags {
   dockerConfig: string;
@@ -31,15 +31,7 @@ function projectOf(flags: PullSecretFlags, io: CliIO): ComposeProject | undefine
   const exists = (f: string): boolean => fs.existsSync(f);
   const dir = path.resolve(io.cwd, flags.projectDirectory ?? '.');
   if (!flags.file?.length && !io.env.COMPOSE_FILE && discoverFiles(dir, exists).length === 0) return undefined;
-  return loadProject({
-    files: flags.file,
-    projectDirectory: flags.projectDirectory,
-    envFiles: flags.envFile,
-    profiles: flags.profile,
-    projectName: flags.projectName,
-    env: io.env,
-    cwd: io.cwd,
-  });
+  return loadProject(convertOptions(flags, io));
 }
 
 export function pullSecretCommand(io: CliIO): Command {

@@ -4,9 +4,7 @@
  * only, so it is bundled once to CommonJS into .tools/ with esbuild, like the workflow parser in
  * test/oracles/actions.ts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { REPO_ROOT, TOOLS_DIR } from '../../oracles/tools';
+import { requireBundled } from '../../oracles/tools';
 
 interface ExpressionsBundle {
   Lexer: new (input: string) => { lex(): { tokens: unknown[] } };
@@ -18,28 +16,7 @@ interface ExpressionsBundle {
 let bundle: ExpressionsBundle | undefined;
 
 function expressions(): ExpressionsBundle {
-  if (bundle) return bundle;
-  const pkgJson = path.join(REPO_ROOT, 'node_modules', '@actions', 'expressions', 'package.json');
-  const version = (JSON.parse(fs.readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  const out = path.join(TOOLS_DIR, `actions-expressions-${version}.cjs`);
-  if (!fs.existsSync(out)) {
-    fs.mkdirSync(TOOLS_DIR, { recursive: true });
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const esbuild = require('esbuild') as typeof import('esbuild');
-    const tmp = `${out}.${process.pid}.tmp`;
-    esbuild.buildSync({
-      stdin: { contents: 'export * from "@actions/expressions";', resolveDir: REPO_ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: tmp,
-      logLevel: 'silent',
-    });
-    fs.renameSync(tmp, out);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  bundle = require(out) as ExpressionsBundle;
+  bundle ??= requireBundled<ExpressionsBundle>('@actions/expressions', 'actions-expressions');
   return bundle;
 }
 
