@@ -19,7 +19,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...(ALL ? [] : SLOW)],
+  // test/e2e packs and installs the package (slow): `npm run test:e2e`, which `npm test` runs last.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', ...(ALL ? [] : SLOW)],
   // Transpile only (tsconfig has isolatedModules): `tsc --noEmit -p .` in `npm test` type-checks.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',

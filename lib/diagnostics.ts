@@ -1,8 +1,9 @@
 /**
  * Diagnostics: errors and warnings as values, each with a source location when one is known.
  *
- * Every stage (loader, plan, outputs) reports problems as `Diagnostic`s. Only the CLI edge and
- * main.ts turn them into text and exit codes, so nothing below lib/cli ever calls process.exit.
+ * Every stage (loader, plan, outputs) reports problems as `Diagnostic`s. Only the CLI edge and the
+ * library's ComposeApp.main turn them into text and exit codes, so nothing below them ever calls
+ * process.exit.
  */
 
 /** A position in a source file. `line` and `col` are 1-based. */
@@ -26,7 +27,7 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** Thrown (and only caught by the CLI / main.ts) when a stage cannot go on. */
+/** Thrown (and only caught by the CLI / ComposeApp.main) when a stage cannot go on. */
 export class ComposeError extends Error {
   readonly diagnostics: readonly Diagnostic[];
 

@@ -12,3 +12,22 @@ export function gitHeadSha(cwd: string): string | undefined {
     return undefined;
   }
 }
+
+/** The root of the git checkout holding `cwd` (`git rev-parse --show-toplevel`); undefined outside one. */
+export function gitToplevel(cwd: string): string | undefined {
+  return gitOutput(cwd, ['rev-parse', '--show-toplevel']);
+}
+
+/** The URL of a remote (`git remote get-url <name>`), as the user configured it; undefined when there is none. */
+export function gitRemoteUrl(cwd: string, remote = 'origin'): string | undefined {
+  return gitOutput(cwd, ['remote', 'get-url', remote]);
+}
+
+function gitOutput(cwd: string, args: string[]): string | undefined {
+  try {
+    const out = execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' }).trim();
+    return out || undefined;
+  } catch {
+    return undefined;
+  }
+}

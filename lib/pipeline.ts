@@ -9,7 +9,7 @@ import type { DeploymentPlan } from './plan/model';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { ComposeError } from './diagnostics';
-import { readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
+import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
   /** Settings given on the command line. */
@@ -46,6 +46,8 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
     locate: (path) => project.sourceMap.nearest(path),
     xk8sHelm: readXK8sHelm(project),
   });
+  // A tag is needed only when some service is built (its image is tagged with it).
+  if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) throw missingTagError();
   const plan = planProject(project, settings, { env: options.env });
   return { project, settings, plan };
 }

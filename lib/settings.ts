@@ -26,10 +26,13 @@ export const ENV_CHART_VERSION = 'COMPOSE_CDK8S_CHART_VERSION';
 export interface Settings {
   /** DOCR registry name (`registry.digitalocean.com/<registry>/...`). */
   readonly registry: string;
-  /** Image tag for built services (a git sha unless set otherwise). */
-  readonly tag: string;
+  /**
+   * Image tag for built services (a git sha unless set otherwise). Undefined when none is given
+   * and the project is not in a git checkout: fine as long as nothing is built (see requireTag).
+   */
+  readonly tag?: string;
   /** Where the tag came from, for messages and the report. */
-  readonly tagSource: TagSource;
+  readonly tagSource?: TagSource;
   /** Namespace stamped on every namespaced object; none when undefined. */
   readonly namespace?: string;
   /** Name of the dockerconfigjson Secret pods pull DOCR images with. */
@@ -184,13 +187,10 @@ export function resolveSettings(src: SettingsSources): Settings {
     const sha = src.gitSha();
     if (sha) found = ['git', sha];
   }
-  let tag = '';
-  let tagSource: TagSource = '--sha';
-  if (!found) {
-    problems.push(error('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and the project is not in a git checkout', {
-      hint: 'pass --sha <git-sha> or set IMAGE_TAG',
-    }));
-  } else {
+  // No tag is not a problem yet: only built images and release metadata need one (requireTag).
+  let tag: string | undefined;
+  let tagSource: TagSource | undefined;
+  if (found) {
     [tagSource, tag] = found as [TagSource, string];
     if (shortSha && SHA.test(tag)) tag = tag.slice(0, 7);
     if (!TAG.test(tag)) {
@@ -203,7 +203,10 @@ export function resolveSettings(src: SettingsSources): Settings {
 
   if (problems.length > 0) throw new ComposeError(problems);
   const helm = resolveHelmSettings({ flags: { output: flags.helmOutput, chartVersion: flags.chartVersion }, env, xk8s: src.xk8sHelm ?? {} });
-  return { registry, tag, tagSource, namespace, pullSecretName, ...(flags.strict ? { strict: true } : {}), helm };
+  return {
+    registry, ...(tag !== undefined ? { tag, tagSource } : {}),
+    namespace, pullSecretName, ...(flags.strict ? { strict: true } : {}), helm,
+  };
 }
 
 /** Read `x-k8s.helm: { output, chartVersion }`; throws ComposeError with locations on bad input. */
@@ -243,7 +246,20 @@ export function resolveHelmSettings(src: { flags?: HelmFlags; env: Readonly<Reco
   return { ...(output !== undefined ? { output } : {}), chartVersion };
 }
 
+/** The error of a run that needs an image tag (a built service, release metadata) and has none. */
+export function missingTagError(why?: string): ComposeError {
+  return new ComposeError(error(`cannot tell which image tag to deploy${why ? ` (${why})` : ''}: no --sha, IMAGE_TAG or GITHUB_SHA, and the project is not in a git checkout`, {
+    hint: 'pass --sha <git-sha> or set IMAGE_TAG',
+  }));
+}
+
+/** The image tag, for what needs one; throws the "cannot tell which image tag" error without. */
+export function requireTag(settings: Pick<Settings, 'tag'>): string {
+  if (settings.tag === undefined) throw missingTagError();
+  return settings.tag;
+}
+
 /** The DOCR image reference of a built service. */
 export function docrImage(settings: Pick<Settings, 'registry' | 'tag'>, repository: string): string {
-  return `${DOCR_HOST}/${settings.registry}/${repository}:${settings.tag}`;
+  return `${DOCR_HOST}/${settings.registry}/${repository}:${requireTag(settings)}`;
 }

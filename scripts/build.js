@@ -1,18 +1,44 @@
 #!/usr/bin/env node
-// Bundles the CLI's own TypeScript (not node_modules) into build/compose-cdk8s.js with esbuild, so
-// the command starts in a fraction of the time tsx needs to transpile every module at start-up, and
-// without compiling a JSON schema (precompiled validators). How, in scripts/bundle.js.
-// Run by `npm ci` (the prepare script) and `npm run build`; bin/compose-cdk8s.js falls back to tsx
-// whenever the bundle is missing or older than a source file, so an edit is never run stale.
+// Builds what the package ships, into build/:
+// - compose-cdk8s.js: the CLI (bin/compose-cdk8s.js runs it), and index.js: the library
+//   (`require('compose-cdk8s')`), each our own TypeScript (not node_modules) bundled by esbuild
+//   with precompiled JSON-schema validators (scripts/bundle.js), so they start in a fraction of
+//   the time tsx needs to transpile every module, and need neither tsx nor the sources;
+// - types/: the library's declarations (tsc --emitDeclarationOnly, tsconfig.decl.json).
+// Run by `npm ci` and `npm pack` / installs from a git URL (the prepare script) and `npm run build`.
+// In a checkout, bin/compose-cdk8s.js and main.js fall back to tsx whenever a bundle is missing
+// or older than a source file, so an edit is never run stale. `--no-types` skips the declarations.
 'use strict';
+const { spawnSync } = require('child_process');
+const path = require('path');
+
 try {
   require.resolve('esbuild');
 } catch {
   console.error('build: esbuild is not installed (npm ci installs it); the CLI will run through tsx');
   process.exit(0);
 }
-const { bundle, CLI_BUNDLE, CLI_ENTRY } = require('./bundle');
-bundle(CLI_ENTRY, CLI_BUNDLE).catch((e) => {
-  if (!(e && Array.isArray(e.errors))) console.error(`build: ${e && e.message}`); // esbuild prints its own
-  process.exitCode = 1;
-});
+const { bundle, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, ROOT } = require('./bundle');
+
+function declarations() {
+  let tsc;
+  try {
+    tsc = require.resolve('typescript/bin/tsc');
+  } catch {
+    console.error('build: typescript is not installed; no type declarations written');
+    return;
+  }
+  const r = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.decl.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('build: tsc could not write the type declarations');
+    process.exitCode = 1;
+  }
+}
+
+Promise.all([bundle(CLI_ENTRY, CLI_BUNDLE), bundle(LIB_ENTRY, LIB_BUNDLE)]).then(
+  () => { if (!process.argv.includes('--no-types')) declarations(); },
+  (e) => {
+    if (!(e && Array.isArray(e.errors))) console.error(`build: ${e && e.message}`); // esbuild prints its own
+    process.exitCode = 1;
+  },
+);

@@ -1,5 +1,6 @@
 // The one definition of how compose-cdk8s is bundled, and of when a bundle is stale. Used by
-// scripts/build.js (the CLI's bundle), bin/compose-cdk8s.js (whether to run it) and the benchmark
+// scripts/build.js (the CLI's and the library's bundles), bin/compose-cdk8s.js and main.js
+// (whether to run them, in a checkout with the sources) and the benchmark
 // (scripts/bench.ts bundles its worker the same way).
 //
 // A bundle holds our own TypeScript (lib/), not node_modules (packages stay external), built by
@@ -75,5 +76,8 @@ async function bundle(entry, outfile) {
 /** The CLI's bundle, as bin/compose-cdk8s.js runs it. */
 const CLI_BUNDLE = path.join(ROOT, 'build', 'compose-cdk8s.js');
 const CLI_ENTRY = path.join(ROOT, 'lib', 'cli', 'main.ts');
+/** The library's bundle: the package's main entry (`require('compose-cdk8s')`). */
+const LIB_BUNDLE = path.join(ROOT, 'build', 'index.js');
+const LIB_ENTRY = path.join(ROOT, 'lib', 'index.ts');
 
-module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, isFresh, bundle };
+module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, isFresh, bundle };

@@ -26,7 +26,9 @@ const LIB = path.join(ROOT, 'lib');
  * each other).
  */
 const FLOORS: readonly (readonly string[])[] = [
-  ['cli/'],
+  ['index.ts'],
+  // The two seams: the command line, and the library API (lib/index.ts) for the user's cdk8s app.
+  ['cli/', 'api/'],
   ['output/'],
   ['pipeline.ts'],
   ['constructs/'],
@@ -39,10 +41,13 @@ const FLOORS: readonly (readonly string[])[] = [
 
 /** The only floors that import cdk8s (one seam for cdk8s-plus: constructs/plus.ts). */
 const CDK8S_PACKAGES = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
-const CDK8S_IMPORTERS = ['constructs/', 'output/'];
+const CDK8S_IMPORTERS = ['constructs/', 'output/', 'api/', 'index.ts'];
 
-/** The only file that reads `process.env` (commands get the environment through CliIO). */
-const ENV_READERS = ['cli/io.ts'];
+/**
+ * The only files that read `process.env`: the CLI's IO seam (commands get the environment through
+ * CliIO), and the library's constructs, whose props default to it as a cdk8s app expects.
+ */
+const ENV_READERS = ['cli/io.ts', 'api/compose-chart.ts', 'api/compose-app.ts'];
 
 /** Folders allowed to read `ComposeService.raw`. */
 const RAW_READERS: readonly string[] = ['compose/', 'output/report/'];

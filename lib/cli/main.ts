@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ComposeError } from '../diagnostics';
 import { allCommands, commandNamed } from './commands';
+import { withEnvironmentHelp } from './env-help';
 import { CliIO, EXIT_ERROR, EXIT_OK, ExitCode } from './io';
 import { printDiagnostics } from './report';
 import { version } from '../../package.json';
@@ -25,7 +26,7 @@ export function buildProgram(io: CliIO, only?: string): Command {
     .exitOverride();
   const one = only === undefined ? undefined : commandNamed(only, io);
   for (const cmd of one ? [one] : allCommands(io)) {
-    program.addCommand(cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
+    program.addCommand(withEnvironmentHelp(cmd).configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
 }

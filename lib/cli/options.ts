@@ -21,6 +21,12 @@ export interface ProjectFlags {
   strict?: boolean;
 }
 
+/**
+ * What `--strict` makes fail, in every command that reads a project (`report` adds its own case).
+ * Without it, the same finding is a warning.
+ */
+export const STRICT_HELP = 'exit 1, writing nothing, when a service\'s environment holds a credential-looking value (a password, token, key) written literally in the Compose file; without --strict that is a warning';
+
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Add the project and settings options to a command. */
@@ -36,7 +42,7 @@ export function withProjectOptions(cmd: Command): Command {
     .addOption(new Option('--short-sha', 'use the 7-character short sha as the tag'))
     .option('-n, --namespace <name>', 'namespace for every object (env K8S_NAMESPACE)')
     .option('--pull-secret <name>', 'image pull secret name (env DOCR_PULL_SECRET; default registry-<registry>)')
-    .addOption(new Option('--strict', 'fail instead of warning: a credential written literally in environment is an error (report: any loss is)'));
+    .addOption(new Option('--strict', STRICT_HELP));
 }
 
 /** The conversion options of a command's flags; `more` adds the command's own settings flags (e.g. the chart's). */

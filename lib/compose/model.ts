@@ -80,6 +80,8 @@ export interface ComposeService {
   /** `cap_add` / `cap_drop` entries as written. */
   readonly capAdd?: readonly string[];
   readonly capDrop?: readonly string[];
+  /** `security_opt` entries as written (`no-new-privileges:true`, `seccomp:unconfined`, ...). */
+  readonly securityOpt?: readonly string[];
   /** `privileged`, `read_only`, `init`, `tty`, `stdin_open` when written as booleans. */
   readonly privileged?: boolean;
   readonly readOnly?: boolean;

@@ -8,6 +8,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { DeploymentPlan } from '../plan/model';
+import { POD_SECURITY_ENFORCE } from '../plan/pod-security';
 import * as plus from './plus';
 import { ComposeNetworkPolicy } from './network-policy';
 import { ServiceAutoscaler } from './service-autoscaler';
@@ -29,7 +30,8 @@ export class ComposeChart extends Chart {
     const namespace = plan.namespace;
 
     if (namespace) {
-      new plus.Namespace(this, 'Namespace', { metadata: { name: namespace } });
+      // Pod Security admission: baseline, or privileged when a service asks for it (plan/pod-security.ts).
+      new plus.Namespace(this, 'Namespace', { metadata: { name: namespace, labels: { [POD_SECURITY_ENFORCE]: plan.podSecurityLevel ?? 'baseline' } } });
     }
 
     for (const cm of plan.configMaps) {

@@ -1,8 +1,9 @@
 /**
  * Pod fields cdk8s-plus-27 cannot express (or expresses with opinions of its own), written onto
  * the rendered workload as JSON patches: init containers, hostAliases, dnsConfig, sysctls,
- * supplementalGroups, shareProcessNamespace, hostNetwork, and the container's tty / stdin /
- * capabilities. Only fields the plan sets are touched. A workload scaled by a
+ * supplementalGroups, shareProcessNamespace, hostNetwork, the pod's seccompProfile, and the
+ * container's tty / stdin / capabilities / seccompProfile; init containers with their resources
+ * and security context. Only fields the plan sets are touched. A workload scaled by a
  * HorizontalPodAutoscaler leaves `spec.replicas` out, so applying the manifests again (kubectl,
  * Argo CD) does not undo the autoscaler's decision.
  *
@@ -16,7 +17,7 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
-import type { VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
+import type { ResourceAmounts, ResourcesPlan, SecurityContextPlan, VolumeClaimPlan, VolumeMountPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
 import { colocationAffinity } from './colocation';
 
 /** JSON pointer of the pod template in each workload kind. */
@@ -32,11 +33,13 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   if (w.autoscaling) api.addJsonPatch(JsonPatch.remove('/spec/replicas'));
   const pod = w.pod ?? {};
   if (w.initContainers && w.initContainers.length > 0) {
-    add('/initContainers', w.initContainers.map((c) => ({
+    add('/initContainers', w.initContainers.map((c): k8s.Container => ({
       name: c.name,
       image: c.image,
       imagePullPolicy: 'IfNotPresent',
       command: [...c.command],
+      ...(c.resources ? { resources: resourceRequirements(c.resources) } : {}),
+      ...(c.securityContext ? { securityContext: containerSecurityContext(c.securityContext) } : {}),
     })));
   }
   if (pod.hostAliases) add('/hostAliases', pod.hostAliases.map((h) => ({ ip: h.ip, hostnames: [...h.hostnames] })));
@@ -50,6 +53,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   if (pod.sysctls) add('/securityContext/sysctls', pod.sysctls.map((s) => ({ ...s })));
   if (pod.supplementalGroups) add('/securityContext/supplementalGroups', [...pod.supplementalGroups]);
   if (pod.shareProcessNamespace) add('/shareProcessNamespace', true);
+  if (pod.seccompProfile) add('/securityContext/seccompProfile', { type: pod.seccompProfile });
   if (pod.hostNetwork) {
     add('/hostNetwork', true);
     add('/dnsPolicy', 'ClusterFirstWithHostNet');
@@ -58,6 +62,12 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   const templates = w.volumeClaimTemplates ?? [];
   if (templates.length > 0) {
     api.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', templates.map(claimTemplate)));
+    // Written out: Kubernetes keeps per-replica claims when the StatefulSet is deleted or scaled
+    // down (its default), unless every one of them opted out with x-k8s.keep: false (plan/claims.ts).
+    api.addJsonPatch(JsonPatch.add('/spec/persistentVolumeClaimRetentionPolicy', {
+      whenDeleted: templates.some((t) => t.keep !== false) ? 'Retain' : 'Delete',
+      whenScaled: 'Retain',
+    }));
     const names = new Set(templates.map((t) => t.name));
     const mounts = c.volumeMounts.filter((m) => names.has(m.name)).map(mount);
     // cdk8s-plus writes volumeMounts only when the container has other mounts.
@@ -77,6 +87,33 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
       ...(caps.drop ? { drop: [...caps.drop] } : {}),
     });
   }
+  if (c.securityContext?.seccompProfile) add('/containers/0/securityContext/seccompProfile', { type: c.securityContext.seccompProfile });
+}
+
+/** Requests and limits as the L1 type (quantities as k8s.Quantity). */
+function resourceRequirements(r: ResourcesPlan): k8s.ResourceRequirements {
+  const amounts = (a: ResourceAmounts | undefined): { [key: string]: k8s.Quantity } | undefined => {
+    if (!a) return undefined;
+    const out: { [key: string]: k8s.Quantity } = {};
+    if (a.cpuMillis !== undefined) out.cpu = k8s.Quantity.fromString(`${a.cpuMillis}m`);
+    if (a.memoryMiB !== undefined) out.memory = k8s.Quantity.fromString(`${a.memoryMiB}Mi`);
+    return out;
+  };
+  return { ...(r.limits ? { limits: amounts(r.limits) } : {}), ...(r.requests ? { requests: amounts(r.requests) } : {}) };
+}
+
+/** A container securityContext as the L1 type. */
+function containerSecurityContext(s: SecurityContextPlan): k8s.SecurityContext {
+  return {
+    ...(s.allowPrivilegeEscalation !== undefined ? { allowPrivilegeEscalation: s.allowPrivilegeEscalation } : {}),
+    ...(s.capabilities ? { capabilities: { ...(s.capabilities.add ? { add: [...s.capabilities.add] } : {}), ...(s.capabilities.drop ? { drop: [...s.capabilities.drop] } : {}) } } : {}),
+    ...(s.privileged !== undefined ? { privileged: s.privileged } : {}),
+    ...(s.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: s.readOnlyRootFilesystem } : {}),
+    ...(s.runAsGroup !== undefined ? { runAsGroup: s.runAsGroup } : {}),
+    ...(s.runAsNonRoot !== undefined ? { runAsNonRoot: s.runAsNonRoot } : {}),
+    ...(s.runAsUser !== undefined ? { runAsUser: s.runAsUser } : {}),
+    ...(s.seccompProfile ? { seccompProfile: { type: s.seccompProfile } } : {}),
+  };
 }
 
 /** A JSON pointer segment (`/` → `~1`, `~` → `~0`). */

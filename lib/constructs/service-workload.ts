@@ -5,9 +5,10 @@
  * so that the pod runs the way `docker compose up` ran it:
  * - no default resource requests/limits (cdk8s-plus adds 1 CPU / 512Mi..2Gi): only what
  *   `deploy.resources` asks for;
- * - no `runAsNonRoot`, `readOnlyRootFilesystem` or `allowPrivilegeEscalation: false`: Compose
- *   containers run as the image's user with a writable root filesystem (postgres, redis and nginx
- *   start as root and drop privileges themselves);
+ * - no `runAsNonRoot`, `readOnlyRootFilesystem` or `allowPrivilegeEscalation: false` unless
+ *   Compose asks (`user`, `read_only`, `security_opt: no-new-privileges`): Compose containers run
+ *   as the image's user with a writable root filesystem (postgres, redis and nginx start as root
+ *   and drop privileges themselves); the pod's seccompProfile is RuntimeDefault, as under Docker;
  * - `automountServiceAccountToken: false` is kept: a Compose container never had Kubernetes API
  *   credentials, so none are mounted;
  * - the `cdk8s.io/metadata.addr` pod label (a hash of the construct path) is removed: selectors use
@@ -55,8 +56,11 @@ export class ServiceWorkload extends Construct {
     const metadata = { name: w.name, namespace: props.namespace };
     const pullSecret = w.imagePullSecrets[0];
 
-    // A StatefulSet needs its governing Service first (headless when the service has no ports).
-    const governing = w.kind === 'StatefulSet' ? this.makeService(w, metadata) : undefined;
+    // A StatefulSet needs its governing Service first: headless, `<name>-headless` beside the
+    // service's ClusterIP one (plan/governing-service.ts), else the service's own headless one.
+    const governing = w.kind !== 'StatefulSet' ? undefined
+      : w.governingService ? this.makeService(w, { name: w.governingService.name, namespace: props.namespace }, w.governingService)
+        : this.makeService(w, metadata);
     this.deployment = createWorkload(this, w, {
       metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
       podMetadata: { labels: { ...w.labels } },
@@ -116,7 +120,7 @@ export class ServiceWorkload extends Construct {
     applyPodPatches(api, w);
     sidecarPatches(api, w, perReplica);
 
-    this.service = governing ?? (w.service ? this.makeService(w, metadata) : undefined);
+    this.service = governing && !w.governingService ? governing : (w.service ? this.makeService(w, metadata) : undefined);
     if (w.publicService) {
       const pub = w.publicService;
       this.publicService = new plus.Service(this, 'PublicService', {
@@ -169,6 +173,7 @@ function sidecarPatches(api: ApiObject, w: WorkloadPlan, perReplica: ReadonlySet
     else for (const m of claimMounts) api.addJsonPatch(JsonPatch.add(`${path}/volumeMounts/-`, m));
     if (c.tty) api.addJsonPatch(JsonPatch.add(`${path}/tty`, true));
     if (c.stdin) api.addJsonPatch(JsonPatch.add(`${path}/stdin`, true));
+    if (c.securityContext?.seccompProfile) api.addJsonPatch(JsonPatch.add(`${path}/securityContext/seccompProfile`, { type: c.securityContext.seccompProfile }));
     const caps = c.securityContext?.capabilities;
     if (caps && (caps.add || caps.drop)) {
       api.addJsonPatch(JsonPatch.add(`${path}/securityContext/capabilities`, {
@@ -216,7 +221,8 @@ function containerProps(scope: Construct, c: ContainerPlan): plus.ContainerProps
     securityContext: {
       ensureNonRoot: false,
       readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem ?? false,
-      allowPrivilegeEscalation: true,
+      // Docker's default unless `security_opt: no-new-privileges` (plan/pod-security.ts).
+      allowPrivilegeEscalation: c.securityContext?.allowPrivilegeEscalation ?? true,
       privileged: c.securityContext?.privileged ?? false,
       ...(c.securityContext?.runAsUser !== undefined ? { user: c.securityContext.runAsUser } : {}),
       ...(c.securityContext?.runAsGroup !== undefined ? { group: c.securityContext.runAsGroup } : {}),

@@ -2,7 +2,7 @@
  * The cdk8s-plus workload for a planned kind. Every kind takes the same pod props (containers,
  * pull secret, security context, ...); the kind-specific parts come from the plan:
  * - Deployment: replicas and strategy;
- * - StatefulSet: replicas, and the service's ClusterIP Service as its governing `serviceName`;
+ * - StatefulSet: replicas, and a headless governing `serviceName` (plan/governing-service.ts);
  * - DaemonSet: one pod per node;
  * - Job / CronJob: restartPolicy and backoffLimit from `restart`, the CronJob schedule.
  * cdk8s-plus's CronJob writes `startingDeadlineSeconds: 10`; it is removed (no deadline, as

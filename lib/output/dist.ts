@@ -1,24 +1,37 @@
 /**
  * dist/: the one definition of what the manifests folder holds, shared by `compose-cdk8s synth`,
- * the cdk8s app (main.ts) and `compose-cdk8s check`: the manifests with release metadata
- * (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
+ * the library's ComposeApp (cdk8s apps) and `compose-cdk8s check`: the manifests with release
+ * metadata (supply/release.ts) plus a Kustomization, every YAML file headed by the inputs stamp.
  *
  * Throws ComposeError for a bad digests file; nothing here writes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import type { ComposeProject } from '../compose/model';
 import { ComposeError, error } from '../diagnostics';
+import { readTopLevelXK8s } from '../plan/x-k8s';
 import { buildsImages, DeploymentPlan } from '../plan/model';
 import { buildApp, manifestFileName, synthChart } from './manifests';
 import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
 import { InputsStamp, withStamp } from './inputs-stamp';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
+import { missingTagError } from '../settings';
 import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
 
-/** The release for `tag`, with the digests file at `digestsPath` when given. */
-export function loadRelease(tag: string, digestsPath?: string): Release {
-  if (!digestsPath) return releaseFor(tag).release;
+/** x-k8s.supplyChain.pinDigests (default true): whether built images run by digest when it is known. */
+export function pinDigestsSetting(project: ComposeProject): boolean {
+  return readTopLevelXK8s(project).supplyChain?.pinDigests ?? true;
+}
+
+/**
+ * The release for `tag`, with the digests file at `digestsPath` when given. Without a tag (nothing
+ * is built) the release is empty and never applied (renderDist); a digests file then needs a tag.
+ */
+export function loadRelease(tag: string | undefined, digestsPath?: string): Release {
+  if (!digestsPath) return releaseFor(tag ?? '').release;
+  if (tag === undefined) throw missingTagError('the digests file records release metadata for an image tag');
   let text: string;
   try {
     text = fs.readFileSync(digestsPath, 'utf8');
@@ -39,7 +52,14 @@ export interface RenderedDist {
 }
 
 export function renderDist(plan: DeploymentPlan, release: Release): RenderedDist {
-  const { chart } = buildApp(plan);
+  return renderDistChart(buildApp(plan).chart, plan, release);
+}
+
+/**
+ * renderDist for a chart already built from `plan` (the library's ComposeChart, possibly patched
+ * by the user's code): release metadata added, then synthesized. Call it once per chart.
+ */
+export function renderDistChart(chart: Chart, plan: DeploymentPlan, release: Release): RenderedDist {
   // Release metadata describes the images we built: a stack that builds nothing has none, so its
   // manifests do not change with every commit.
   if (buildsImages(plan)) {
@@ -78,8 +98,9 @@ function refuseOversized(plan: DeploymentPlan, objects: readonly Record<string, 
  * records the same sha as `tag` (so `check` does not call dist/ stale for digests only CI knew);
  * else the plain release of `tag`.
  */
-export function releaseRecordedIn(dir: string, tag: string): Release {
-  const fallback = releaseFor(tag).release;
+export function releaseRecordedIn(dir: string, tag: string | undefined): Release {
+  const fallback = releaseFor(tag ?? '').release;
+  if (tag === undefined) return fallback;
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();

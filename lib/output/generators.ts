@@ -9,6 +9,7 @@
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart } from './helm';
 import type { Conversion } from '../pipeline';
+import { buildsImages } from '../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
 import { InputsStamp, withStamp } from './inputs-stamp';
 import { Release, releaseFor } from './supply/release';
@@ -39,7 +40,7 @@ export const manifestsGenerator: OutputGenerator = {
   name: 'manifests',
   command: 'compose-cdk8s synth',
   dir: () => 'dist',
-  render: (conversion, stamp, ctx) => distFiles(conversion.plan, ctx.release ?? releaseFor(conversion.settings.tag).release, stamp),
+  render: (conversion, stamp, ctx) => distFiles(conversion.plan, ctx.release ?? releaseFor(conversion.settings.tag ?? '').release, stamp),
 };
 
 /**
@@ -53,7 +54,9 @@ export const helmGenerator: OutputGenerator = {
   dir: (conversion) => conversion.settings.helm.output ?? DEFAULT_HELM_OUTPUT,
   render: (conversion, stamp) => {
     const { plan, settings } = conversion;
-    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: settings.tag, registry: settings.registry, tag: settings.tag });
+    // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
+    const tag = buildsImages(plan) ? settings.tag : undefined;
+    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: tag, registry: settings.registry, tag });
     const out: Record<string, string> = {};
     for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;

@@ -2,17 +2,18 @@
  * Everything one synth run writes, rendered first and written after: the manifests folder
  * (dist/), optionally the Helm chart (helm/<chart>/), and the conversion report next to dist/.
  *
- * Used by `compose-cdk8s synth` and by the cdk8s app (main.ts), and built from the same
- * generators `compose-cdk8s check` re-runs, so what synth writes is exactly what check expects.
+ * Used by `compose-cdk8s synth` and by the library's ComposeApp (cdk8s apps), and built from the
+ * same generators `compose-cdk8s check` re-runs, so what synth writes is exactly what check expects.
  * Every file is rendered in memory before anything is written, and each folder is replaced all
  * at once, so a failure leaves the previous outputs as they were.
  */
 import * as path from 'path';
 import type { Conversion } from '../pipeline';
 import { conversionStamp } from './inputs-stamp';
-import { loadRelease } from './dist';
+import { loadRelease, pinDigestsSetting, stampYamlFiles } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { buildReport } from './report/build';
+import type { Release } from './supply/release';
 import { checkReportFiles, writeReport } from './report/write';
 import type { WriteGuard } from './ownership';
 import { writeDirsAtomic } from './write';
@@ -26,6 +27,11 @@ export interface WriteOutputsOptions {
   readonly digestsFile?: string;
   /** Write conversion-report.md / .json next to the manifests folder. */
   readonly report: boolean;
+  /**
+   * The manifests folder's files, unstamped, when they come from a chart the caller built (the
+   * library's ComposeChart); default: rendered from the plan as `compose-cdk8s synth` does.
+   */
+  readonly manifests?: (release: Release) => Readonly<Record<string, string>>;
 }
 
 export interface WrittenOutputs {
@@ -37,12 +43,12 @@ export interface WrittenOutputs {
 
 export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const { conversion, cwd } = o;
-  const release = loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile));
+  const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile)), pinDigests: pinDigestsSetting(conversion.project) };
   const stamp = conversionStamp(conversion);
   const ctx = { release };
 
   // Render everything first.
-  const dist = manifestsGenerator.render(conversion, stamp, ctx);
+  const dist = o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
   // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
   const helm = conversion.settings.helm.output;
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;

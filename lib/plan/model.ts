@@ -21,8 +21,18 @@ export interface DeploymentPlan {
   readonly secretRefs: readonly SecretRefPlan[];
   /** Warnings from planning (what was lost or changed on the way). */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Decided defaults added to what Compose asked for, printed with the warnings (default requests,
+   * default-requests.ts): nothing is lost, but users should know they are there.
+   */
+  readonly notices?: readonly Diagnostic[];
   /** NetworkPolicies derived from Compose networks, sorted by name (issue 5). */
   readonly networkPolicies?: readonly NetworkPolicyPlan[];
+  /**
+   * The Pod Security level the written Namespace enforces (`pod-security.kubernetes.io/enforce`):
+   * baseline, or privileged when a service asks for what baseline forbids (pod-security.ts).
+   */
+  readonly podSecurityLevel?: 'baseline' | 'privileged';
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
   readonly decisions?: readonly KeyDecision[];
 }
@@ -53,6 +63,11 @@ export interface WorkloadPlan {
   readonly volumes: readonly PodVolumePlan[];
   /** The ClusterIP Service, when the service has ports or expose entries. */
   readonly service?: ServicePlan;
+  /**
+   * StatefulSet only: its headless governing Service (`serviceName`, `<name>-headless`), when
+   * `service` is a ClusterIP one that clients keep using (governing-service.ts).
+   */
+  readonly governingService?: ServicePlan;
   /** Where the Compose service is defined. */
   readonly source?: SourceLocation;
   /** Init containers (waits for dependencies), in order. */
@@ -105,6 +120,10 @@ export interface InitContainerPlan {
   readonly name: string;
   readonly image: string;
   readonly command: readonly string[];
+  /** Small requests and limits (default-requests.ts). */
+  readonly resources?: ResourcesPlan;
+  /** A restricted container context (pod-security.ts). */
+  readonly securityContext?: SecurityContextPlan;
   /** A wait for a dependency: the workload whose pods answer, and the pod port it connects to. */
   readonly waitsFor?: { readonly workload: string; readonly port: number; readonly protocol: 'TCP' };
 }
@@ -138,6 +157,8 @@ export interface PodRuntimePlan {
   /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
   readonly shareProcessNamespace?: boolean;
   readonly hostNetwork?: boolean;
+  /** `RuntimeDefault` on every pod, as Docker confines every container (pod-security.ts). */
+  readonly seccompProfile?: 'RuntimeDefault';
 }
 
 export interface JobPlan {
@@ -280,6 +301,12 @@ export interface SecurityContextPlan {
   readonly capabilities?: { readonly add?: readonly string[]; readonly drop?: readonly string[] };
   readonly readOnlyRootFilesystem?: boolean;
   readonly privileged?: boolean;
+  /** From `security_opt: no-new-privileges` (false), and on the injected helpers. */
+  readonly allowPrivilegeEscalation?: boolean;
+  /** Injected helpers only (pod-security.ts). */
+  readonly runAsNonRoot?: boolean;
+  /** Container-level seccomp profile (the pod's RuntimeDefault applies otherwise; Unconfined from security_opt). */
+  readonly seccompProfile?: 'RuntimeDefault' | 'Unconfined';
 }
 
 export interface VolumeMountPlan {
@@ -326,6 +353,11 @@ export interface VolumeClaimPlan {
   readonly accessModes: readonly ('ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany')[];
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * The claim outlives the app (claims.ts): Argo CD never prunes or deletes it (its annotation),
+   * and the chart's copy carries `helm.sh/resource-policy: keep`. Opt out: volume `x-k8s.keep: false`.
+   */
+  readonly keep?: boolean;
 }
 
 export interface ConfigMapPlan {

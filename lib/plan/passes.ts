@@ -8,6 +8,11 @@ import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
 import type { Settings } from '../settings';
 import { planClaimSharing } from './claim-sharing';
+import { planClaimProtection } from './claims';
+import { planDataDirectories } from './data-dirs';
+import { planDefaultRequests } from './default-requests';
+import { planGoverningServices } from './governing-service';
+import { PodSecurityLevel, planPodSecurity } from './pod-security';
 import type { KeyDecision, NetworkPolicyPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { shareNetworks } from './shared-network';
 import { planWorkloadSettings } from './workload-settings';
@@ -19,6 +24,8 @@ export interface PlanState {
   readonly networkPolicies: NetworkPolicyPlan[];
   /** Per-key outcomes for the report, in the order the passes made them. */
   readonly decisions: KeyDecision[];
+  /** The Pod Security level the Namespace enforces (set by podSecurity). */
+  readonly podSecurityLevel?: PodSecurityLevel;
 }
 
 /** What every pass may read, and where it reports. */
@@ -27,6 +34,8 @@ export interface PassContext {
   readonly settings: Settings;
   readonly warnings: Diagnostic[];
   readonly errors: Diagnostic[];
+  /** Decided defaults users should see (DeploymentPlan.notices). */
+  readonly notices: Diagnostic[];
 }
 
 export interface PlannerPass {
@@ -67,6 +76,55 @@ export const PLANNER_PASSES: readonly PlannerPass[] = [
       const r = planClaimSharing(project, state.workloads, state.volumeClaims);
       warnings.push(...r.warnings);
       return { ...state, workloads: r.workloads, volumeClaims: r.volumeClaims, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  // What a first deploy on a fresh DOKS cluster needs (issue 13), once kinds, containers and claims are known.
+  {
+    // Database data directories one folder below the volume root (lost+found).
+    name: 'dataDirectories',
+    module: 'data-dirs.ts',
+    run: (state, { project }) => {
+      const r = planDataDirectories(project, state.workloads);
+      return { ...state, workloads: r.workloads, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // Claims survive Argo CD prune / app deletion and helm uninstall.
+    name: 'claimProtection',
+    module: 'claims.ts',
+    run: (state, { project }) => {
+      const r = planClaimProtection(project, state.workloads, state.volumeClaims);
+      return { ...state, workloads: r.workloads, volumeClaims: r.volumeClaims };
+    },
+  },
+  {
+    // Every container requests something (reported as a notice); wait-* helpers small resources.
+    name: 'defaultRequests',
+    module: 'default-requests.ts',
+    run: (state, { notices }) => {
+      const r = planDefaultRequests(state.workloads);
+      notices.push(...r.warnings);
+      return { ...state, workloads: r.workloads };
+    },
+  },
+  {
+    // A StatefulSet's governing Service is headless (<name>-headless beside the ClusterIP one).
+    name: 'governingServices',
+    module: 'governing-service.ts',
+    run: (state, { project, errors }) => {
+      const r = planGoverningServices(project, state.workloads);
+      errors.push(...r.errors);
+      return { ...state, workloads: r.workloads };
+    },
+  },
+  {
+    // RuntimeDefault seccomp, no-new-privileges, restricted helpers, the namespace's Pod Security level.
+    name: 'podSecurity',
+    module: 'pod-security.ts',
+    run: (state, { project, warnings }) => {
+      const r = planPodSecurity(project, state.workloads);
+      warnings.push(...r.warnings);
+      return { ...state, workloads: r.workloads, podSecurityLevel: r.level, decisions: [...state.decisions, ...r.decisions] };
     },
   },
 ];

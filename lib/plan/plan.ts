@@ -194,8 +194,11 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   secretRefs.push(...stored.secretRefs);
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
-  // The declared passes (passes.ts): workload settings, shared networks, claim sharing.
-  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors });
+  // The declared passes (passes.ts): workload settings, shared networks, claim sharing, then what a
+  // first deploy on a fresh DOKS cluster needs (data directories, claims kept, requests, headless
+  // governing Services, pod security).
+  const notices: Diagnostic[] = [];
+  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors, notices });
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
@@ -207,6 +210,8 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     configMaps: configMaps.sort(byName),
     secretRefs: secretRefs.sort(byName),
     warnings: warnings.map(located),
+    ...(notices.length ? { notices } : {}),
+    podSecurityLevel: planned.podSecurityLevel ?? 'baseline',
     ...(planned.networkPolicies.length ? { networkPolicies: planned.networkPolicies } : {}),
     ...(planned.decisions.length ? { decisions: planned.decisions } : {}),
   };

@@ -1,11 +1,19 @@
 /**
- * `healthcheck` → probes.
+ * `healthcheck` → probes, with Compose's meaning.
  *
- * The check gates traffic (readiness, what `condition: service_healthy` means in Compose) and
- * restarts a container that stays unhealthy (liveness). Docker's defaults are written out
- * explicitly, because Kubernetes' own (10 s period, 1 s timeout) would fail slow checks that
- * pass under Compose. `start_period` becomes a startup probe: like Docker, failures during it do
- * not count, and the first success ends it.
+ * Compose uses a healthcheck to gate (`condition: service_healthy`) and to report; it never
+ * restarts a container for failing it. So the check becomes:
+ * - a readiness probe (traffic only reaches a healthy pod): every `interval`, `timeout`,
+ *   unready after `retries` failures;
+ * - a startup probe whose budget is Compose's: `start_period + retries × interval` (storefront:
+ *   10 s + 3 × 15 s = 55 s), checked every `start_interval` (Docker's default 5 s, never more
+ *   than `interval`); its first success ends it. Past the budget Compose marks the container
+ *   unhealthy; Kubernetes restarts it;
+ * - no liveness probe, unless the service opts in with `x-k8s.probes.liveness` (`true`, or an
+ *   object overriding the timing / command): a liveness probe restarts a container whose check
+ *   fails, e.g. a database timing out under load, which Compose would have left running.
+ * Docker's defaults are written out explicitly, because Kubernetes' own (10 s period, 1 s
+ * timeout) would fail slow checks that pass under Compose.
  */
 import type { Healthcheck } from '../compose/model';
 import type { ProbePlan } from './model';
@@ -45,20 +53,20 @@ export function planProbes(hc: Healthcheck | undefined): ProbesPlan {
   if (!hc) return {};
   const exec = probeCommand(hc);
   if (!exec) return {};
+  const interval = Math.max(1, hc.interval ?? DOCKER_HEALTHCHECK_DEFAULTS.interval);
   const periodSeconds = seconds(hc.interval, DOCKER_HEALTHCHECK_DEFAULTS.interval);
   const timeoutSeconds = seconds(hc.timeout, DOCKER_HEALTHCHECK_DEFAULTS.timeout);
-  const failureThreshold = int32(Math.max(1, hc.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries));
-  const probe: ProbePlan = { exec, periodSeconds, timeoutSeconds, failureThreshold };
-  let startup: ProbePlan | undefined;
-  if (hc.startPeriod !== undefined && hc.startPeriod > 0) {
-    const startPeriodSeconds = seconds(hc.startInterval, DOCKER_HEALTHCHECK_DEFAULTS.startInterval);
-    startup = {
-      exec,
-      periodSeconds: startPeriodSeconds,
-      timeoutSeconds,
-      // Enough attempts to cover start_period, then the usual retries.
-      failureThreshold: int32(Math.ceil(hc.startPeriod / startPeriodSeconds) + failureThreshold),
-    };
-  }
-  return { readiness: probe, liveness: probe, ...(startup ? { startup } : {}) };
+  const retries = Math.max(1, hc.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries);
+  const failureThreshold = int32(retries);
+  const readiness: ProbePlan = { exec, periodSeconds, timeoutSeconds, failureThreshold };
+  const budget = Math.max(0, hc.startPeriod ?? 0) + retries * interval;
+  const startPeriodSeconds = Math.min(seconds(hc.startInterval, DOCKER_HEALTHCHECK_DEFAULTS.startInterval), periodSeconds);
+  const startup: ProbePlan = {
+    exec,
+    periodSeconds: startPeriodSeconds,
+    timeoutSeconds,
+    failureThreshold: int32(Math.max(1, Math.ceil(budget / startPeriodSeconds))),
+  };
+  return { readiness, startup };
 }
+

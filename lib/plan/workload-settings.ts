@@ -24,6 +24,12 @@ export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 
 
+/** `x-k8s.probes.liveness`: absent or false → no liveness probe; true → the healthcheck's; an object → overridden. */
+function livenessOverride(setting: boolean | ProbeOverride | undefined): ProbeOverride {
+  if (setting === undefined || setting === false) return { disable: true };
+  return setting === true ? {} : setting;
+}
+
 function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined): ProbePlan | undefined {
   if (!o) return current;
   if (o.disable) return undefined;
@@ -108,7 +114,10 @@ export function planWorkloadSettings(
     };
     const withProbes: Record<string, unknown> = { ...container };
     for (const [key, field] of [['readiness', 'readinessProbe'], ['liveness', 'livenessProbe'], ['startup', 'startupProbe']] as const) {
-      const next = applyProbe(container[field], probes[key]);
+      // Liveness is opt-in (probes.ts): `liveness: true` or an object starts from the healthcheck's probe.
+      const next = key === 'liveness'
+        ? applyProbe(container.livenessProbe ?? container.readinessProbe, livenessOverride(probes.liveness))
+        : applyProbe(container[field], probes[key]);
       if (next) withProbes[field] = next;
       else delete withProbes[field];
     }

@@ -65,7 +65,8 @@ export interface ServiceXK8s {
   readonly storageClass?: string;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly podLabels?: Readonly<Record<string, string>>;
-  readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: ProbeOverride; readonly startup?: ProbeOverride };
+  /** Liveness is off unless set: `true` (the healthcheck's probe) or an object overriding it. */
+  readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: boolean | ProbeOverride; readonly startup?: ProbeOverride };
   readonly waitForDependencies?: boolean;
   readonly allowHostPath?: boolean;
   readonly allowPrivileged?: boolean;
@@ -76,6 +77,8 @@ export interface ServiceXK8s {
 export interface VolumeXK8s {
   readonly size?: string;
   readonly storageClass?: string;
+  /** Keep the claim when the app is deleted or pruned (default true; see claims.ts). */
+  readonly keep?: boolean;
 }
 
 /** The top-level block: the Settings keys plus the plan-only ones. */
@@ -86,6 +89,19 @@ export interface XK8sProject extends XK8sTopLevel {
   readonly networkPolicies?: boolean;
   readonly waitImage?: string;
   readonly defaults?: ServiceXK8s;
+  /** Signing, attestations, scanning (generated workflows) and digest pinning (synth --digests). */
+  readonly supplyChain?: SupplyChainSetting;
+}
+
+/** `x-k8s.supplyChain` as written (defaults: lib/output/supply/workflows/options.ts). */
+export interface SupplyChainSetting {
+  readonly sign?: boolean;
+  readonly provenance?: boolean;
+  readonly sbom?: boolean;
+  readonly scan?: boolean;
+  readonly scanSeverity?: string;
+  readonly scanIgnoreUnfixed?: boolean;
+  readonly pinDigests?: boolean;
 }
 
 type Setter = (value: string) => Record<string, unknown> | string;

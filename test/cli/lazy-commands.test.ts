@@ -12,7 +12,7 @@ test('a command name builds that command alone', () => {
 });
 
 test('no name, help or an unknown name builds every command, in help order', () => {
-  const all = ['synth', 'helm', 'images', 'workflows', 'argocd', 'pull-secret', 'secrets', 'report', 'diff', 'check'];
+  const all = ['synth', 'helm', 'images', 'workflows', 'argocd', 'pull-secret', 'secrets', 'report', 'diff', 'check', 'status', 'init'];
   expect(COMMAND_NAMES).toEqual(all);
   for (const only of [undefined, '--help', 'help', 'sinth']) expect(buildProgram(io, only).commands.map((c) => c.name())).toEqual(all);
 });

@@ -14,6 +14,7 @@ describe('runtime keys → typed ComposeService fields', () => {
         '    image: x:1',
         '    cap_add: [NET_ADMIN]',
         '    cap_drop: [ALL]',
+        '    security_opt: ["no-new-privileges:true"]',
         '    privileged: true',
         '    read_only: true',
         '    init: true',
@@ -39,7 +40,7 @@ describe('runtime keys → typed ComposeService fields', () => {
     });
     const s = load(dir).services.app;
     expect(s).toMatchObject({
-      capAdd: ['NET_ADMIN'], capDrop: ['ALL'], privileged: true, readOnly: true, init: true, tty: true, stdinOpen: false,
+      capAdd: ['NET_ADMIN'], capDrop: ['ALL'], securityOpt: ['no-new-privileges:true'], privileged: true, readOnly: true, init: true, tty: true, stdinOpen: false,
       stopSignal: 'SIGINT',
       extraHosts: [{ host: 'db.local', ip: '10.0.0.5' }, { host: 'v6', ip: '[::1]' }],
       dns: ['1.1.1.1'], dnsSearch: ['corp'], dnsOpt: ['ndots:2'],

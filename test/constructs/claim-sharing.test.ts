@@ -138,7 +138,7 @@ describe('StatefulSet volumeClaimTemplates', () => {
     const s = find(objects, 'StatefulSet', 'db');
     expect(s.spec.replicas).toBe(3);
     expect(s.spec.volumeClaimTemplates).toEqual([{
-      metadata: { labels: { 'app.kubernetes.io/part-of': 'demo' }, name: 'data' },
+      metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' }, labels: { 'app.kubernetes.io/part-of': 'demo' }, name: 'data' },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'do-block-storage', volumeMode: 'Filesystem' },
     }]);
     expect(s.spec.template.spec.volumes).toBeUndefined();
@@ -155,7 +155,7 @@ describe('StatefulSet volumeClaimTemplates', () => {
       volumes: [mount('pg_data', '/var/lib/postgresql/data'), { type: 'volume', target: '/cache', readOnly: false }, { ...mount('pg_data', '/snap', true), subpath: 'snap' }],
     })], { pg_data: vol('pg_data') });
     const s = find(objects, 'StatefulSet', 'db');
-    expect(s.spec.volumeClaimTemplates.map((t: Obj) => [t.metadata.name, t.metadata.annotations])).toEqual([['pg-data', { 'compose-cdk8s.io/volume': 'pg_data' }]]);
+    expect(s.spec.volumeClaimTemplates.map((t: Obj) => [t.metadata.name, t.metadata.annotations])).toEqual([['pg-data', { 'compose-cdk8s.io/volume': 'pg_data', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' }]]);
     expect(s.spec.template.spec.volumes).toEqual([{ emptyDir: {}, name: 'anon-0' }]);
     expect(s.spec.template.spec.containers[0].volumeMounts).toEqual([
       { mountPath: '/cache', name: 'anon-0', readOnly: false },

@@ -55,7 +55,7 @@ describe('issue 5 objects', () => {
   it('renders the expected objects, in a fixed order', () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'DaemonSet/agent',
-      'Service/db', 'StatefulSet/db',
+      'Service/db-headless', 'StatefulSet/db', 'Service/db',
       'Job/migrate',
       'Deployment/my-api', 'Service/my-api', 'Ingress/my-api', 'HorizontalPodAutoscaler/my-api',
       'CronJob/report',
@@ -68,9 +68,11 @@ describe('issue 5 objects', () => {
     expect(JSON.stringify(objs)).not.toContain('cdk8s.io/metadata.addr');
   });
 
-  it('StatefulSet governed by its Service, which selects the readable labels', () => {
+  it('StatefulSet governed by a headless Service beside its ClusterIP one, both selecting the readable labels', () => {
     const ss = find('StatefulSet', 'db');
-    expect(ss.spec.serviceName).toBe('db');
+    expect(ss.spec.serviceName).toBe('db-headless');
+    expect(find('Service', 'db-headless').spec.clusterIP).toBe('None');
+    expect(find('Service', 'db-headless').spec.selector).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'demo' });
     expect(find('Service', 'db').spec.selector).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/part-of': 'demo' });
   });
 
@@ -81,6 +83,8 @@ describe('issue 5 objects', () => {
     expect(job.spec.template.spec.initContainers).toEqual([{
       name: 'wait-db', image: 'busybox:1.36.1', imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', 'until nc -z -w 2 db 5432; do echo "waiting for db:5432"; sleep 2; done'],
+      resources: { limits: { cpu: '100m', memory: '32Mi' }, requests: { cpu: '10m', memory: '16Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsGroup: 65534, runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
     }]);
   });
 

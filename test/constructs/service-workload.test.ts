@@ -31,8 +31,8 @@ describe('ServiceWorkload', () => {
     expect(JSON.stringify(objs)).not.toContain('cdk8s.io/metadata.addr');
   });
 
-  it('invents no resource limits and no non-root / read-only settings', () => {
-    expect(container.resources).toBeUndefined();
+  it('invents no resource limits (only the small decided requests) and no non-root / read-only settings', () => {
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: true, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false });
     expect(pod.securityContext.runAsNonRoot).toBe(false);
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -70,10 +70,12 @@ describe('ServiceWorkload', () => {
     })], { volumes: { data: { name: 'data', external: false, driverOpts: {}, labels: {}, extensions: {} } } });
     const d = find(out, 'Deployment', 'db');
     const c = d.spec.template.spec.containers[0];
-    expect(c.resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { memory: '128Mi' } });
+    expect(c.resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '50m', memory: '128Mi' } });
     expect(c.readinessProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 10, timeoutSeconds: 30, failureThreshold: 3 });
-    expect(c.livenessProbe).toEqual(c.readinessProbe);
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.startupProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'pg_isready'] }, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 6 });
     expect(c.env).toEqual([
+      { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }, // data-dirs.ts: below the volume root
       { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'demo-db', key: 'POSTGRES_PASSWORD' } } },
       { name: 'TZ', value: 'UTC' },
     ]);
@@ -92,7 +94,7 @@ describe('ServiceWorkload', () => {
 
   it('stamps the namespace on every object and emits the Namespace first', () => {
     const out = render([service('a', { image: 'x:1', ports: [{ target: 80, protocol: 'tcp' }] })], {}, { ...SETTINGS, namespace: 'shop' });
-    expect(out[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' }, spec: {} });
+    expect(out[0]).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } }, spec: {} });
     for (const o of out.slice(1)) expect(o.metadata.namespace).toBe('shop');
   });
 });

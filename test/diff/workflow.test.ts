@@ -48,7 +48,7 @@ describe('manifest-diff workflow', () => {
     expect(runs[3]).toContain('npx --no-install compose-cdk8s diff --base "$BASE_SHA" --format markdown --title "$TITLE" > "$SUMMARY_FILE"');
     expect(runs[5]).toBe('npx --no-install compose-cdk8s check\n');
     const comment = job.steps[4];
-    expect(comment.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(comment.if).toBe("github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'");
     expect(comment.with.script).toContain(JSON.stringify(MARKDOWN_MARKER));
     expect(comment.with.script).toContain('updateComment');
     // Untrusted PR fields reach the shell only through env, never inlined into `run`.

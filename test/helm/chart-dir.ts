@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
+import { CHART_ONLY_ANNOTATIONS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
 import { writeDirAtomic } from '../../lib/output/write';
 import { helm, helmTemplateObjects } from '../oracles/helm';
 import { validateManifests } from '../oracles/k8s';
@@ -27,14 +27,14 @@ type Obj = Record<string, any>;
 
 /**
  * Objects keyed `Kind/name`, without the listed differences between the chart and dist/ (Helm's
- * standard labels when asked; dist/'s release metadata always).
+ * standard labels when asked; dist/'s release metadata and the chart's own annotations always).
  */
 export function byId(objects: readonly Obj[], opts: { stripHelmLabels?: boolean; dropNamespace?: boolean } = {}): Record<string, Obj> {
   const out: Record<string, Obj> = {};
   for (const o of objects) {
     if (HELM_OMITTED_KINDS.includes(o.kind) || DIST_ONLY_OBJECTS.includes(`${o.kind}/${o.metadata?.name}`)) continue;
     const copy = JSON.parse(JSON.stringify(o)) as Obj;
-    for (const a of DIST_ONLY_ANNOTATIONS) delete copy.metadata?.annotations?.[a];
+    for (const a of [...DIST_ONLY_ANNOTATIONS, ...CHART_ONLY_ANNOTATIONS]) delete copy.metadata?.annotations?.[a];
     if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
     if (opts.stripHelmLabels && copy.metadata?.labels) {
       for (const l of HELM_STANDARD_LABELS) delete copy.metadata.labels[l];

@@ -64,7 +64,7 @@ describe('renderHelmChart', () => {
       nodeSelector: {}, tolerations: [], affinity: {}, annotations: {}, labels: {}, podAnnotations: {}, podLabels: {},
     });
     expect(values.services.db.image).toEqual({ repository: 'postgres', tag: '16-alpine', pullPolicy: 'IfNotPresent' });
-    expect(values.services.db.env).toEqual({ POSTGRES_DB: 'shop' });
+    expect(values.services.db.env).toEqual({ PGDATA: '/var/lib/postgresql/data/pgdata', POSTGRES_DB: 'shop' });
     expect(values.services.worker.service).toBeUndefined();
     expect(values.services.worker.ingress).toBeUndefined();
     expect(values.persistence).toEqual({ db_data: { size: '1Gi', storageClass: 'do-block-storage' } });

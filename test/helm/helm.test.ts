@@ -141,7 +141,8 @@ describe('the chart under helm', () => {
     expect(api.metadata.annotations).toEqual({ 'com.example.team': 'shop', 'example.com/svc': 'api', 'example.com/owner': 'ops' });
     const pod = api.spec.template;
     expect(pod.metadata).toEqual({ labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'demo', version: 'v2' }, annotations: { 'prometheus.io/scrape': 'true' } });
-    expect(pod.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m' } });
+    // Helm merges maps: the default memory request stays beside the new cpu one.
+    expect(pod.spec.containers[0].resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '64Mi' } });
     expect(pod.spec.containers[0].env).toContainEqual({ name: 'TZ', value: 'Europe/Paris' });
     expect(pod.spec.nodeSelector).toEqual({ pool: 'general' });
     expect(pod.spec.tolerations).toHaveLength(1);
@@ -170,5 +171,8 @@ describe('the chart under helm', () => {
     expect(r.stdout).toContain('helm upgrade rel <chart> -n shop --reuse-values --set-string global.image.tag=<git-sha>');
     expect(r.stdout).toContain('  - registry-the-shop (registry pull secret');
     expect(r.stdout).toContain('  - api-secrets: keys API_KEY');
+    // Helm writes the Namespace without a Pod Security label; the claims outlive helm uninstall.
+    expect(r.stdout).toContain('  kubectl label namespace shop pod-security.kubernetes.io/enforce=baseline');
+    expect(r.stdout).toMatch(/helm uninstall keeps the claims [a-z-, ]+ \(helm\.sh\/resource-policy: keep\)/);
   });
 });

@@ -7,7 +7,7 @@ import type { Settings } from '../../lib/settings';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 
-export const SETTINGS: Settings = {
+export const SETTINGS: Settings & { readonly tag: string } = {
   registry: 'the-shop',
   tag: SHA,
   tagSource: '--sha',

@@ -186,7 +186,7 @@ describe('no canary leaks into outputs', () => {
     expect(n('helm -o helm')).toBeGreaterThanOrEqual(10); // Chart.yaml, values, schema, 16 templates
     expect(n('report --dist dist')).toBe(2); // conversion-report.md + .json
     expect(n('images')).toBe(1); // docker-compose.docr.yml
-    expect(n('workflows -o .github/workflows --repo-root .')).toBe(3);
+    expect(n('workflows -o .github/workflows --repo-root .')).toBe(4); // docr-build, deploy, registry-gc, manifest-diff
     expect(n('argocd --repo-url https://github.com/example/leaky.git')).toBe(0); // stdout only
     expect(n('report --dist dist --stdout')).toBe(0);
     expect(n('synth -o dist-strict --strict')).toBe(0);

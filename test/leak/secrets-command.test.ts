@@ -54,7 +54,8 @@ describe('the namespace the workloads use', () => {
 
   it('kubectl: the Namespace (as dist/ renders it) is applied before any Secret, which all go to it', () => {
     const lines = script.split('\n').filter((l) => l.startsWith('kubectl '));
-    expect(lines[0]).toBe('kubectl create namespace shop --dry-run=client -o yaml | kubectl apply -f -');
+    // The Namespace as dist/ renders it: with its Pod Security label (plan/pod-security.ts).
+    expect(lines[0]).toBe('kubectl create namespace shop --dry-run=client -o yaml | kubectl label --local -f - pod-security.kubernetes.io/enforce=baseline -o yaml | kubectl apply -f -');
     expect(lines.slice(1).every((l) => l.includes(' --namespace=shop '))).toBe(true);
     expect(script).toMatch(/^# Namespace shop \(the one the manifests use\) is created first/m);
   });
@@ -86,7 +87,7 @@ describe('secretManifests', () => {
     const { parseAllDocuments } = require('yaml') as typeof import('yaml');
     const docs = parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
     expect(validateManifests(docs)).toEqual([]);
-    expect(docs).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' }, spec: {} }, {
+    expect(docs).toEqual([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } }, spec: {} }, {
       apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
       metadata: { name: 'api-secrets', namespace: 'shop', labels: { 'app.kubernetes.io/part-of': 'demo' } },
       data: { A: Buffer.from(tricky).toString('base64') },

@@ -47,7 +47,7 @@ describe('buildReport', () => {
     expect(api.privileged).toMatchObject({ source: 'compose.yaml:9:5', reasons: ['privileged: true is refused: a privileged pod has full access to the node'] });
     expect(api.ports.source).toBe('compose.yaml:7:5');
     expect(api.depends_on.reasons).toEqual(['init container waits for db:5432']);
-    expect(rowsOf('db').security_opt.reasons).toEqual(['security_opt is not converted: no portable Kubernetes equivalent']);
+    expect(rowsOf('db').security_opt.reasons).toEqual(['security_opt "x" is not converted: Kubernetes has no portable equivalent']);
   });
 
   it('summarises, and --strict fails on loss or refusal', () => {

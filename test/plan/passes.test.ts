@@ -6,14 +6,14 @@ import { project, service, SETTINGS } from '../helpers/project';
 
 describe('PLANNER_PASSES', () => {
   it('runs in a declared order, each pass in its own module', () => {
-    expect(PLANNER_PASSES.map((p) => p.name)).toEqual(['workloadSettings', 'sharedNetworks', 'claimSharing']);
+    expect(PLANNER_PASSES.map((p) => p.name)).toEqual(['workloadSettings', 'sharedNetworks', 'claimSharing', 'dataDirectories', 'claimProtection', 'defaultRequests', 'governingServices', 'podSecurity']);
     for (const p of PLANNER_PASSES) expect(fs.existsSync(path.join(__dirname, '..', '..', 'lib', 'plan', p.module))).toBe(true);
     expect(new Set(PLANNER_PASSES.map((p) => p.module)).size).toBe(PLANNER_PASSES.length);
   });
 
   it('threads the state: no pass, no change', () => {
     const state = { workloads: [], volumeClaims: [], networkPolicies: [], decisions: [] };
-    const ctx = { project: project([service('a', { image: 'x:1' })]), settings: SETTINGS, warnings: [], errors: [] };
+    const ctx = { project: project([service('a', { image: 'x:1' })]), settings: SETTINGS, warnings: [], errors: [], notices: [] };
     expect(runPasses(state, ctx, [])).toBe(state);
   });
 });

@@ -181,30 +181,31 @@ describe('deploy.resources', () => {
     expect(w.container.resources).toEqual({ limits: { cpuMillis: 500, memoryMiB: 512 }, requests: { cpuMillis: 2000, memoryMiB: 1024 } });
   });
 
-  it('nothing asked → no resources', () => {
-    expect(only(service('a', { image: 'x:1' })).container.resources).toBeUndefined();
+  it('nothing asked → only the decided default requests (default-requests.ts)', () => {
+    expect(only(service('a', { image: 'x:1' })).container.resources).toEqual({ requests: { cpuMillis: 50, memoryMiB: 64 } });
   });
 
   it('memory that is not whole MiB is rounded up with a warning', () => {
     const p = plan1(service('a', { image: 'x:1', deploy: { labels: {}, limits: { memory: 1500 * 1024 } } }));
-    expect(p.workloads[0].container.resources).toEqual({ limits: { memoryMiB: 2 } });
+    expect(p.workloads[0].container.resources).toEqual({ limits: { memoryMiB: 2 }, requests: { cpuMillis: 50, memoryMiB: 2 } });
     expect(p.warnings[0].message).toMatch(/rounded up to 2Mi/);
   });
 });
 
 describe('healthcheck', () => {
-  it('CMD-SHELL → sh -c probes with Docker defaults written out', () => {
+  it('CMD-SHELL → sh -c probes with Docker defaults written out; no liveness probe (Compose never restarts on it)', () => {
     const w = only(service('a', { image: 'x:1', healthcheck: { test: ['CMD-SHELL', 'pg_isready -U shop'], disable: false } }));
-    const probe = { exec: ['/bin/sh', '-c', 'pg_isready -U shop'], periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 };
-    expect(w.container.readinessProbe).toEqual(probe);
-    expect(w.container.livenessProbe).toEqual(probe);
-    expect(w.container.startupProbe).toBeUndefined();
+    const exec = ['/bin/sh', '-c', 'pg_isready -U shop'];
+    expect(w.container.readinessProbe).toEqual({ exec, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
+    expect(w.container.livenessProbe).toBeUndefined();
+    // Compose's budget without start_period: retries × interval = 90 s, checked every 5 s.
+    expect(w.container.startupProbe).toEqual({ exec, periodSeconds: 5, timeoutSeconds: 30, failureThreshold: 18 });
   });
 
-  it('CMD with interval/timeout/retries; start_period → startup probe', () => {
+  it('CMD with interval/timeout/retries; the startup budget is start_period + retries × interval', () => {
     const w = only(service('a', { image: 'x:1', healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: 10, timeout: 2.5, retries: 5, startPeriod: 30, disable: false } }));
     expect(w.container.readinessProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 5 });
-    expect(w.container.startupProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 11 });
+    expect(w.container.startupProbe).toEqual({ exec: ['redis-cli', 'ping'], periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 16 });
   });
 
   it('NONE and disable: true → no probes', () => {
@@ -223,7 +224,8 @@ describe('volumes', () => {
     const p = planProject(withVolume, SETTINGS);
     expect(p.volumeClaims).toEqual([{
       name: 'db-data', composeName: 'db_data', storageClassName: 'do-block-storage', sizeGiB: 1, accessModes: ['ReadWriteOnce'],
-      labels: { 'app.kubernetes.io/part-of': 'demo' }, annotations: { 'compose-cdk8s.io/volume': 'db_data' },
+      labels: { 'app.kubernetes.io/part-of': 'demo' }, annotations: { 'compose-cdk8s.io/volume': 'db_data', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+      keep: true,
     }]);
     const backup = p.workloads.find((w) => w.name === 'backup')!;
     expect(backup.strategy).toBe('Recreate');
@@ -256,7 +258,7 @@ describe('volumes', () => {
 describe('unconverted keys', () => {
   it('are reported with their key path', () => {
     const p = plan1(service('a', { image: 'x:1', raw: { image: 'x:1', security_opt: ['label:disable'], 'x-custom': 1 } }));
-    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt is not converted: no portable Kubernetes equivalent' })]);
+    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.a.security_opt', message: 'security_opt "label:disable" is not converted: Kubernetes has no portable equivalent' })]);
   });
 });
 
@@ -277,11 +279,11 @@ describe('ports of well-known images', () => {
 describe('service-level cpus, mem_limit, mem_reservation', () => {
   it('count as limits and requests, as in Compose', () => {
     const w = only(service('a', { image: 'x:1', raw: { cpus: '1.5', mem_limit: '512m', mem_reservation: 134217728 } }));
-    expect(w.container.resources).toEqual({ limits: { cpuMillis: 1500, memoryMiB: 512 }, requests: { memoryMiB: 128 } });
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 1500, memoryMiB: 512 }, requests: { cpuMillis: 50, memoryMiB: 128 } });
   });
 
   it('deploy.resources wins where both are given', () => {
     const w = only(service('a', { image: 'x:1', raw: { cpus: 2, mem_limit: '1g' }, deploy: { labels: {}, limits: { memory: 256 * 1024 * 1024 } } }));
-    expect(w.container.resources).toEqual({ limits: { cpuMillis: 2000, memoryMiB: 256 } });
+    expect(w.container.resources).toEqual({ limits: { cpuMillis: 2000, memoryMiB: 256 }, requests: { cpuMillis: 50, memoryMiB: 64 } });
   });
 });

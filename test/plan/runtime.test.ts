@@ -15,7 +15,12 @@ describe('runtime keys', () => {
     expect(w.container.tty).toBe(true);
     expect(w.container.stdin).toBe(true);
     expect(w.pod!.supplementalGroups).toEqual([1001, 2000]);
-    expect(p.warnings).toEqual([expect.objectContaining({ path: 'services.app.group_add', message: expect.stringMatching(/group_add "audio" is not numeric/) })]);
+    expect(p.warnings).toEqual([
+      expect.objectContaining({ path: 'services.app.group_add', message: expect.stringMatching(/group_add "audio" is not numeric/) }),
+      // NET_ADMIN and SYS_TIME are outside baseline's capabilities (pod-security.ts).
+      expect.objectContaining({ path: 'services.app.cap_add', message: expect.stringMatching(/NET_ADMIN, SYS_TIME is below the Pod Security "baseline" level/) }),
+    ]);
+    expect(p.podSecurityLevel).toBe('privileged');
   });
 
   it('privileged is refused unless x-k8s.allowPrivileged', () => {
@@ -25,14 +30,15 @@ describe('runtime keys', () => {
     expect(refused.warnings[0].hint).toMatch(/allowPrivileged/);
     const allowed = plan({ privileged: true }, { extensions: { 'x-k8s': { allowPrivileged: true } } });
     expect(allowed.workloads[0].container.securityContext).toEqual({ privileged: true });
-    expect(allowed.warnings).toEqual([]);
+    // Kept, and the namespace must allow it (pod-security.ts).
+    expect(allowed.warnings.map((w) => w.path)).toEqual(['services.app.privileged']);
   });
 
   it('network_mode: host refused unless opted in; service:x with no such service refused clearly', () => {
     const refused = plan({ network_mode: 'host' }, { networkMode: 'host' });
-    expect(refused.workloads[0].pod).toBeUndefined();
+    expect(refused.workloads[0].pod).toEqual({ seccompProfile: 'RuntimeDefault' });
     expect(refused.decisions).toContainEqual(expect.objectContaining({ path: 'services.app.network_mode', status: 'refused' }));
-    expect(plan({ network_mode: 'host' }, { networkMode: 'host', extensions: { 'x-k8s': { allowHostNetwork: true } } }).workloads[0].pod).toEqual({ hostNetwork: true });
+    expect(plan({ network_mode: 'host' }, { networkMode: 'host', extensions: { 'x-k8s': { allowHostNetwork: true } } }).workloads[0].pod).toEqual({ hostNetwork: true, seccompProfile: 'RuntimeDefault' });
     // With the service there, it joins its pod (test/plan/shared-network.test.ts); without it, nothing to join.
     expect(() => plan({ network_mode: 'service:vpn' }, { networkMode: 'service:vpn' }))
       .toThrow('network_mode refers to service "vpn", which is not defined or not enabled, so there is no pod to join');
@@ -65,7 +71,7 @@ describe('runtime keys', () => {
       stop_signal: 'SIGINT',
       init: true,
     });
-    expect(p.workloads[0].pod).toEqual({ sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }], shareProcessNamespace: true });
+    expect(p.workloads[0].pod).toEqual({ sysctls: [{ name: 'net.ipv4.tcp_syncookies', value: '1' }], shareProcessNamespace: true, seccompProfile: 'RuntimeDefault' });
     expect(p.warnings.map((w) => w.path)).toEqual(['services.app.stop_signal', 'services.app.sysctls', 'services.app.ulimits']);
     expect(plan({ stop_signal: 'SIGTERM' }).warnings).toEqual([]);
   });

@@ -35,6 +35,8 @@ describe('sync waves', () => {
       name: 'wait-db',
       image: 'busybox:1.36.1',
       command: ['sh', '-c', 'until nc -z -w 2 db 5432; do echo "waiting for db:5432"; sleep 2; done'],
+      resources: { requests: { cpuMillis: 10, memoryMiB: 16 }, limits: { cpuMillis: 100, memoryMiB: 32 } },
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: 'RuntimeDefault' },
       waitsFor: { workload: 'db', port: 5432, protocol: 'TCP' },
     }]);
     expect(by('web').initContainers).toBeUndefined();

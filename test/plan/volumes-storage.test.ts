@@ -188,8 +188,8 @@ describe('bind mounts of project files and folders', () => {
   it('a writable, empty (or missing) project folder → a PersistentVolumeClaim with a warning, and Recreate', () => {
     const plan = planOf(proj([service('db', { image: 'postgres:16', volumes: [bind('./data', '/var/lib/postgresql/data'), bind('./not-yet', '/logs')] })]));
     expect(plan.volumeClaims).toEqual([
-      expect.objectContaining({ name: 'bind-data', composeName: 'bind-data', storageClassName: 'do-block-storage', sizeGiB: 1, annotations: { 'compose-cdk8s.io/bind-source': 'data' } }),
-      expect.objectContaining({ name: 'bind-not-yet', annotations: { 'compose-cdk8s.io/bind-source': 'not-yet' } }),
+      expect.objectContaining({ name: 'bind-data', composeName: 'bind-data', storageClassName: 'do-block-storage', sizeGiB: 1, annotations: { 'compose-cdk8s.io/bind-source': 'data', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' }, keep: true }),
+      expect.objectContaining({ name: 'bind-not-yet', annotations: { 'compose-cdk8s.io/bind-source': 'not-yet', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } }),
     ]);
     const w = plan.workloads[0];
     expect(w.volumes).toEqual([{ name: 'bind-data', claimName: 'bind-data', readOnly: false }, { name: 'bind-not-yet', claimName: 'bind-not-yet', readOnly: false }]);
@@ -256,7 +256,7 @@ describe('host paths', () => {
       { name: 'host-2', hostPath: { path: '/opt/app/data' } },
     ]);
     expect(w.container.volumeMounts.map((m) => [m.mountPath, m.readOnly])).toEqual([['/var/run/docker.sock', false], ['/var/lib/docker/containers', true], ['/data', false]]);
-    expect(plan.warnings.map((d) => d.path)).toEqual(['services.agent.volumes[0]', 'services.agent.volumes[1]', 'services.agent.volumes[2]']);
+    expect(plan.warnings.map((d) => d.path)).toEqual(['services.agent.volumes[0]', 'services.agent.volumes[1]', 'services.agent.volumes[2]', 'services.agent.volumes']);
     expectValid(plan);
   });
 

@@ -34,7 +34,7 @@ describe('schema/x-k8s.schema.json', () => {
   });
 
   it('covers what the issue #4 engineer reads: per-volume size/storageClass and allowHostPath', () => {
-    expect(Object.keys(schema.definitions.volume.properties).sort()).toEqual(['size', 'storageClass']);
+    expect(Object.keys(schema.definitions.volume.properties).sort()).toEqual(['keep', 'size', 'storageClass']);
     expect(schema.definitions.service.properties.allowHostPath.type).toBe('boolean');
   });
 });

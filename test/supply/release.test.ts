@@ -4,7 +4,7 @@
  */
 import * as YAML from 'yaml';
 import {
-  ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, applyReleaseToChart, parseDigestsFile, releaseFor, withReleaseMetadata,
+  ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, ANNOTATION_IMAGE_REF, applyReleaseToChart, parseDigestsFile, pinnedImage, releaseFor, withReleaseMetadata,
 } from '../../lib/output/supply';
 import { loadRelease, renderDist } from '../../lib/output/dist';
 import { buildApp, renderManifests } from '../../lib/output/manifests';
@@ -41,10 +41,34 @@ describe('release metadata over rendered objects', () => {
     expect(byName.db.metadata.annotations[ANNOTATION_IMAGE_DIGEST]).toBeUndefined();
   });
 
-  test('pod templates are untouched, so metadata alone never restarts a pod', () => {
+  test('pod templates change only where a built image is pinned to its digest, so metadata alone never restarts a pod', () => {
+    const unpinned = (o: any) => JSON.stringify(o.spec).replace(/(registry\.digitalocean\.com\/the-shop\/[a-z]+)@sha256:[0-9a-f]{64}/g, `$1:${SHA}`);
     const before = objects.filter((o) => o.kind === 'Deployment').map((o) => JSON.stringify(o.spec));
-    const after = out.objects.filter((o) => o.kind === 'Deployment').map((o) => JSON.stringify(o.spec));
+    const after = out.objects.filter((o) => o.kind === 'Deployment').map(unpinned);
     expect(after).toEqual(before);
+  });
+
+  test('built images run by digest; the sha-tagged reference stays in the image-ref annotation and release-info', () => {
+    const byName = Object.fromEntries(out.objects.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata.name, o]));
+    expect(byName.api.spec.template.spec.containers[0].image).toBe(`registry.digitalocean.com/the-shop/api@${DIGEST_API}`);
+    expect(byName.api.metadata.annotations[ANNOTATION_IMAGE_REF]).toBe(`registry.digitalocean.com/the-shop/api:${SHA}`);
+    expect(byName.db.spec.template.spec.containers[0].image).toBe('postgres:16.4');
+    expect(byName.db.metadata.annotations[ANNOTATION_IMAGE_REF]).toBeUndefined();
+    expect(out.objects.at(-1)!.data['api.image']).toBe(`registry.digitalocean.com/the-shop/api:${SHA}`);
+  });
+
+  test('x-k8s.supplyChain.pinDigests: false keeps the tags', () => {
+    const kept = withReleaseMetadata(objects, { ...release(), pinDigests: false }, { project: 'shop' });
+    const api = kept.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api')!;
+    expect(api.spec.template.spec.containers[0].image).toBe(`registry.digitalocean.com/the-shop/api:${SHA}`);
+    expect(api.metadata.annotations[ANNOTATION_IMAGE_REF]).toBeUndefined();
+    expect(api.metadata.annotations[ANNOTATION_IMAGE_DIGEST]).toBe(DIGEST_API);
+  });
+
+  test('pinnedImage keeps the repository and drops the tag', () => {
+    expect(pinnedImage('registry.digitalocean.com/r/api:abc', DIGEST_API)).toBe(`registry.digitalocean.com/r/api@${DIGEST_API}`);
+    expect(pinnedImage('localhost:5000/api', DIGEST_API)).toBe(`localhost:5000/api@${DIGEST_API}`);
+    expect(pinnedImage(`r/api:1@${DIGEST_WEB}`, DIGEST_API)).toBe(`r/api@${DIGEST_API}`);
   });
 
   test('release-info ConfigMap: service → image → digest, and it is a valid manifest', () => {
@@ -100,6 +124,18 @@ describe('release metadata on the cdk8s chart (the synth path)', () => {
     expect(api.spec.template.metadata.annotations?.[ANNOTATION_GIT_SHA]).toBeUndefined();
     expect(docs.at(-1)).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'release-info' } });
     expect(validateManifests(docs)).toEqual([]);
+  });
+
+  test('the synth path pins the same way as the rendered-object path', () => {
+    const docs = YAML.parseAllDocuments(synth()).map((d) => d.toJS());
+    const viaObjects = withReleaseMetadata(objects, release(), { project: 'shop' }).objects;
+    for (const name of ['api', 'web', 'db']) {
+      const a = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === name);
+      const b = viaObjects.find((d) => d.kind === 'Deployment' && d.metadata.name === name)!;
+      expect(a.spec.template.spec.containers.map((c: any) => c.image)).toEqual(b.spec.template.spec.containers.map((c: any) => c.image));
+      expect(a.metadata.annotations[ANNOTATION_IMAGE_REF]).toBe(b.metadata.annotations[ANNOTATION_IMAGE_REF]);
+    }
+    expect(docs.find((d) => d.metadata?.name === 'web').spec.template.spec.containers[0].image).toBe(`registry.digitalocean.com/the-shop/web@${DIGEST_WEB}`);
   });
 
   test('re-synthesizing the same build gives the same bytes (a GitOps commit finds nothing to commit)', () => {
@@ -168,5 +204,30 @@ describe('short sha tags', () => {
     expect(r.errors).toEqual([]);
     expect(r.release.digests.api).toBe(DIGEST_API);
     expect(releaseFor('0123457', { value: parsed.value!, file: 'd' }).errors).toHaveLength(1);
+  });
+});
+
+describe('digest pinning through the CLI: synth --digests, then check', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { runCli } = require('../helpers/cli') as typeof import('../helpers/cli');
+  const fs = require('fs') as typeof import('fs');
+  const os = require('os') as typeof import('os');
+  const path = require('path') as typeof import('path');
+
+  test.each([[true], [false]])('pinDigests %s: check finds the deployed dist/ up to date', async (pin) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pin-'));
+    const top = pin ? '' : 'x-k8s:\n  supplyChain:\n    pinDigests: false\n';
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), `${top}services:\n  api:\n    build: .\n    ports: ["8000"]\n  db:\n    image: postgres:16.4\n    ports: ["5432"]\n`);
+    fs.writeFileSync(path.join(dir, 'digests.json'), JSON.stringify({ sha: SHA, runUrl: RUN, digests: { api: DIGEST_API } }));
+    const synth = await runCli(['synth', '--sha', SHA, '--digests', 'digests.json'], { cwd: dir });
+    expect(synth.stderr).toBe('');
+    expect(synth.code).toBe(0);
+    const text = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, 'dist', f), 'utf8')).join('\n');
+    const containerImages = [...text.matchAll(/^\s+(?:- )?image: (\S+)$/gm)].map((m) => m[1]);
+    expect(containerImages).toContain(pin ? `registry.digitalocean.com/the-shop/api@${DIGEST_API}` : `registry.digitalocean.com/the-shop/api:${SHA}`);
+    expect(containerImages).toContain('postgres:16.4');
+    const check = await runCli(['check'], { cwd: dir });
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
   });
 });

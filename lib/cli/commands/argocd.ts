@@ -1,8 +1,12 @@
 /**
  * `compose-cdk8s argocd`: prints an Argo CD Application for dist/ (or the Helm chart) to stdout.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command } from 'commander';
+import { parse } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
+import { gitRemoteUrl, gitToplevel } from '../../git';
 import { chartNameOf } from '../../output/helm';
 import { ARGOCD_DEFAULTS, argoApplicationYaml } from '../../output/supply';
 import { toDns1035 } from '../../plan/names';
@@ -29,9 +33,9 @@ interface ArgoFlags extends ProjectFlags {
 export function argocdCommand(io: CliIO): Command {
   return withProjectOptions(new Command('argocd'))
     .description('print an Argo CD Application for dist/ (or --chart for the Helm chart)')
-    .option('--repo-url <url>', 'Git repository Argo CD reads (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git)')
-    .option('--revision <ref>', 'branch, tag or commit to follow (default HEAD; the GitOps branch, e.g. deploy)')
-    .option('--path <dir>', 'folder in the repository (default dist, or <helm-dir>/<chart> with --chart)')
+    .option('--repo-url <url>', 'Git repository Argo CD reads (default: the GitOps repository of .github/workflows/deploy.yml, else $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git, else `git remote get-url origin` as configured)')
+    .option('--revision <ref>', 'branch, tag or commit to follow (default: the branch .github/workflows/deploy.yml pushes the manifests to, else HEAD)')
+    .option('--path <dir>', 'folder in the repository, relative to its root (default: dist/, or <helm-dir>/<chart> with --chart, from the working directory)')
     .option('--chart', 'deploy the Helm chart instead of dist/')
     .option('--helm-dir <dir>', 'Helm charts folder', 'helm')
     .option('--name <name>', 'Application name (default: the project name)')
@@ -45,16 +49,25 @@ export function argocdCommand(io: CliIO): Command {
     .action((flags: ArgoFlags) => {
       // The Application does not depend on the image tag: outside a checkout, do not insist on one.
       const { project, settings } = convert({ ...convertOptions(flags, io), gitSha: () => 'HEAD' });
-      const repoURL = flags.repoUrl ?? (io.env.GITHUB_REPOSITORY ? `${io.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${io.env.GITHUB_REPOSITORY}.git` : undefined);
+      const root = gitToplevel(io.cwd);
+      const gitops = root ? gitopsTarget(root) : undefined;
+      const server = io.env.GITHUB_SERVER_URL ?? 'https://github.com';
+      const repoURL = flags.repoUrl
+        ?? (gitops?.repository ? `${server}/${gitops.repository}.git` : undefined)
+        ?? (io.env.GITHUB_REPOSITORY ? `${server}/${io.env.GITHUB_REPOSITORY}.git` : undefined)
+        ?? (root ? gitRemoteUrl(io.cwd) : undefined);
       if (!repoURL) {
-        throw new ComposeError(error('no repository URL for the Application', { hint: 'pass --repo-url https://github.com/<owner>/<repo>.git' }));
+        throw new ComposeError(error('no repository URL for the Application', {
+          hint: 'pass --repo-url https://github.com/<owner>/<repo>.git, or run it in a git checkout with a remote "origin"',
+        }));
       }
       const name = flags.name ?? toDns1035(project.name);
+      const folder = flags.chart ? path.join(flags.helmDir, chartNameOf(project.name)) : ARGOCD_DEFAULTS.path;
       io.stdout(argoApplicationYaml({
         name,
         repoURL,
-        targetRevision: flags.revision ?? ARGOCD_DEFAULTS.targetRevision,
-        path: flags.path ?? (flags.chart ? `${flags.helmDir.replace(/\/+$/, '')}/${chartNameOf(project.name)}` : ARGOCD_DEFAULTS.path),
+        targetRevision: flags.revision ?? gitops?.branch ?? ARGOCD_DEFAULTS.targetRevision,
+        path: flags.path ?? repoPath(root, path.resolve(io.cwd, folder)) ?? folder.split(path.sep).join('/'),
         destinationNamespace: flags.destNamespace ?? settings.namespace ?? toDns1035(project.name),
         destinationServer: flags.server,
         project: flags.project,
@@ -65,4 +78,45 @@ export function argocdCommand(io: CliIO): Command {
         helm: Boolean(flags.chart),
       }));
     });
+}
+
+/** `dir` relative to the repository root, `/`-separated; undefined outside a checkout or outside the root. */
+function repoPath(root: string | undefined, dir: string): string | undefined {
+  if (!root) return undefined;
+  // git prints the real path; the working directory may reach it through a symlink (/tmp on macOS).
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  let rel = path.relative(real(root), path.join(real(path.dirname(dir)), path.basename(dir)));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  rel = rel.split(path.sep).join('/');
+  return rel || '.';
+}
+
+/**
+ * Where the deploy workflow (`compose-cdk8s workflows`, gitops mode) pushes the manifests: the
+ * `ref` (and `repository`, for another repository) of its step checking out `.gitops`.
+ */
+export function gitopsTarget(root: string): { branch: string; repository?: string } | undefined {
+  let doc: unknown;
+  try {
+    doc = parse(fs.readFileSync(path.join(root, '.github', 'workflows', 'deploy.yml'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  type Step = { with?: { path?: unknown; ref?: unknown; repository?: unknown } };
+  const jobs = Object.values(((doc ?? {}) as { jobs?: Record<string, { steps?: Step[] }> }).jobs ?? {});
+  for (const job of jobs) {
+    for (const step of job?.steps ?? []) {
+      const w = step?.with;
+      if (w?.path === '.gitops' && typeof w.ref === 'string' && !w.ref.includes('${{')) {
+        return { branch: w.ref, ...(typeof w.repository === 'string' && !w.repository.includes('${{') ? { repository: w.repository } : {}) };
+      }
+    }
+  }
+  return undefined;
 }

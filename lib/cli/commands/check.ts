@@ -3,15 +3,20 @@
  * committed outputs no longer match the Compose files and settings. For CI and pre-commit hooks.
  *
  * The image tag is taken from the committed output's header (the tag it was made with), so a new
- * commit alone never makes dist/ stale; `--sha` overrides it.
+ * commit alone never makes dist/ stale (IMAGE_TAG and GITHUB_SHA are per-commit, so not read); `--sha`
+ * overrides it.
+ *
+ * Two kinds of difference are told apart: the inputs changed (re-synthesize and commit), or this
+ * run's settings (registry, namespace, pull secret name, the --sha tag) differ from those the header
+ * records (each is named with both values; re-synthesizing would switch them, so it is not advised).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { checkOutputs, CheckTarget, recordedTag } from '../../output/diff/check';
-import { releaseRecordedIn } from '../../output/dist';
+import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
+import { pinDigestsSetting, releaseRecordedIn } from '../../output/dist';
 import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
-import { conversionStamp } from '../../output/inputs-stamp';
+import { conversionStamp, NO_TAG } from '../../output/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -36,27 +41,82 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
     .description('fail (exit 2) when the committed outputs (dist/, helm/) no longer match the Compose files and settings')
     .option('-o, --output <dir>', 'the committed manifests folder', 'dist')
     .action((flags: CheckFlags) => {
+      const dist = path.resolve(io.cwd, flags.output);
+      const distShown = `${path.relative(io.cwd, dist) || '.'}/`;
       // The tag the committed manifests were made with (read before converting: it is a setting).
-      const tag = flags.sha ?? recordedTag([path.resolve(io.cwd, flags.output)]);
-      const conversion = convert(convertOptions({ ...flags, sha: tag }, io));
-      // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
-      const release = releaseRecordedIn(path.resolve(io.cwd, flags.output), conversion.settings.tag);
-      const ctx: GeneratorContext = { release };
-      const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
-      const stamp = conversionStamp(conversion);
-      const result = checkOutputs(conversion, stamp, targets, io.cwd, ctx);
+      const recorded = recordedStamp([dist]);
+      const explicitTag = flags.sha;
+      const tag = explicitTag ?? (recorded && recorded.tag !== NO_TAG ? recorded.tag : undefined);
+      const run = (runFlags: CheckFlags, runIo: CliIO): { result: CheckResult; targets: CheckTarget[]; conversion: Conversion } => {
+        const conversion = convert(convertOptions(runFlags, runIo));
+        // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
+        // So are the digest pins they imply (x-k8s.supplyChain.pinDigests).
+        const release = { ...releaseRecordedIn(dist, conversion.settings.tag), pinDigests: pinDigestsSetting(conversion.project) };
+        const ctx: GeneratorContext = { release };
+        const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
+        const stamp = conversionStamp(conversion);
+        return { result: checkOutputs(conversion, stamp, targets, io.cwd, ctx), targets, conversion };
+      };
+      const runFlags: CheckFlags = { ...flags, sha: tag };
+      const mine = run(runFlags, io);
+      const differences = settingDifferences(recorded, mine.conversion.settings, explicitTag !== undefined);
+      let { result } = mine;
+      if (!result.ok && differences.length > 0) {
+        // Settings differ: would the recorded settings match? Then only the settings differ.
+        for (const d of differences) io.stderr(`${describeDifference(d, distShown)}\n`);
+        const asRecorded = withRecordedSettings(runFlags, io, differences);
+        result = run(asRecorded.flags, asRecorded.io).result;
+        if (result.ok) {
+          const n = differences.length;
+          io.stderr(`${distShown} is up to date with the Compose files but was made with ${n === 1 ? 'another setting' : 'other settings'}: run check with ${n === 1 ? 'it' : 'them'} as shown\n`);
+          throw new ExitCode(EXIT_DIFFERENT);
+        }
+        reportStale(io, result, asRecorded.args);
+        throw new ExitCode(EXIT_DIFFERENT);
+      }
       for (const f of result.unstamped) {
         io.stderr(`note: ${f} is up to date but records no inputs hash; re-run \`compose-cdk8s synth\` to add it\n`);
       }
       if (result.ok) {
-        const folders = targets.map((t) => `${path.relative(io.cwd, t.dir) || '.'}/`).join(', ');
+        const folders = mine.targets.map((t) => `${path.relative(io.cwd, t.dir) || '.'}/`).join(', ');
         const n = result.upToDate.length + result.unstamped.length;
         io.stdout(`up to date: ${folders} (${n} ${n === 1 ? 'file' : 'files'})\n`);
         return;
       }
-      for (const p of result.problems) io.stderr(`${p.file}: ${p.message}\n`);
-      const commands = [...new Set(result.problems.map((p) => `\`${p.command}\``))].join(' and ');
-      io.stderr(`${result.problems.length} ${result.problems.length === 1 ? 'file does' : 'files do'} not match the Compose files: run ${commands} and commit the result\n`);
+      reportStale(io, result, '');
       throw new ExitCode(EXIT_DIFFERENT);
     });
+}
+
+/** Today's message for outputs the inputs no longer give; `args` are settings flags for the command. */
+function reportStale(io: CliIO, result: CheckResult, args: string): void {
+  for (const p of result.problems) io.stderr(`${p.file}: ${p.message}\n`);
+  const commands = [...new Set(result.problems.map((p) => `\`${p.command}${args}\``))].join(' and ');
+  io.stderr(`${result.problems.length} ${result.problems.length === 1 ? 'file does' : 'files do'} not match the Compose files: run ${commands} and commit the result\n`);
+}
+
+/** This run's flags and environment with the differing settings set back to the recorded values. */
+function withRecordedSettings(flags: CheckFlags, io: CliIO, differences: readonly SettingDifference[]): { flags: CheckFlags; io: CliIO; args: string } {
+  const out: CheckFlags = { ...flags };
+  const env = { ...io.env };
+  let args = '';
+  for (const d of differences) {
+    if (d.setting === 'registry') {
+      out.registry = d.recorded;
+      args += ` --registry ${d.recorded}`;
+    } else if (d.setting === 'pull secret') {
+      out.pullSecret = d.recorded;
+      args += ` --pull-secret ${d.recorded}`;
+    } else if (d.setting === 'tag') {
+      out.sha = d.recorded;
+      args += ` --sha ${d.recorded}`;
+    } else if (d.recorded !== undefined) {
+      out.namespace = d.recorded;
+      args += ` --namespace ${d.recorded}`;
+    } else {
+      out.namespace = undefined;
+      delete env.K8S_NAMESPACE;
+    }
+  }
+  return { flags: out, io: { ...io, env }, args };
 }

@@ -24,7 +24,7 @@ export function helmCommand(io: CliIO): Command {
     .action((flags: HelmCommandFlags) => {
       const conversion = convert(convertOptions(flags, io, { helmOutput: flags.output, chartVersion: flags.chartVersion }));
       const { project, plan } = conversion;
-      printDiagnostics(io, [...project.warnings, ...plan.warnings]);
+      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const files = renderChartFiles(conversion);

@@ -67,6 +67,6 @@ export function imagesCommand(io: CliIO): Command {
       writeFileAtomic(file, text, io.cwd);
       const rel = path.relative(io.cwd, file);
       const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-      io.stdout(`wrote ${shown} (${model.built.length} built service${model.built.length === 1 ? '' : 's'}, tag ${settings.tag})\n`);
+      io.stdout(`wrote ${shown} (${model.built.length} built service${model.built.length === 1 ? '' : 's'}${settings.tag !== undefined ? `, tag ${settings.tag}` : ''})\n`);
     });
 }

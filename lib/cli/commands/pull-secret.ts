@@ -4,8 +4,9 @@
  *
  * Its name, namespace and registry are resolved like every other command's (lib/settings.ts:
  * flags, env, the project's `x-k8s` block, defaults, validated), so the Secret it prints is the
- * one the manifests reference. The project is read when there is one (`-f`, COMPOSE_FILE, or a
- * compose.yaml found like `docker compose` finds it); without one, flags, env and defaults decide.
+ * one the manifests reference. It takes the project options like every command; the project is
+ * read when there is one (`-f`, COMPOSE_FILE, or a compose.yaml found like `docker compose` finds
+ * it); without one, flags, env and defaults decide.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -18,32 +19,35 @@ import type { ComposeProject } from '../../compose/model';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import { resolveRegistryTarget } from '../../settings';
 import type { CliIO } from '../io';
+import { ProjectFlags, withProjectOptions } from '../options';
 
-interface PullSecretFlags {
+interface PullSecretFlags extends ProjectFlags {
   dockerConfig: string;
   name?: string;
-  namespace?: string;
-  registry?: string;
-  file?: string[];
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** The Compose project of the working directory, when there is one. */
 function projectOf(flags: PullSecretFlags, io: CliIO): ComposeProject | undefined {
   const exists = (f: string): boolean => fs.existsSync(f);
-  if (!flags.file?.length && !io.env.COMPOSE_FILE && discoverFiles(io.cwd, exists).length === 0) return undefined;
-  return loadProject({ files: flags.file, env: io.env, cwd: io.cwd });
+  const dir = path.resolve(io.cwd, flags.projectDirectory ?? '.');
+  if (!flags.file?.length && !io.env.COMPOSE_FILE && discoverFiles(dir, exists).length === 0) return undefined;
+  return loadProject({
+    files: flags.file,
+    projectDirectory: flags.projectDirectory,
+    envFiles: flags.envFile,
+    profiles: flags.profile,
+    projectName: flags.projectName,
+    env: io.env,
+    cwd: io.cwd,
+  });
 }
 
 export function pullSecretCommand(io: CliIO): Command {
-  return new Command('pull-secret')
-    .description('print a DOCR image pull Secret built from a Docker config file (stdout only; pipe to kubectl apply -f -)')
+  return withProjectOptions(new Command('pull-secret'))
+    .description('print a DOCR image pull Secret built from a Docker config file (stdout only; pipe to kubectl apply -f -); '
+      + 'its name, namespace and registry follow the project options and the Compose file\'s x-k8s block when there is a Compose file')
     .requiredOption('--docker-config <file>', 'Docker config JSON with an auths entry for registry.digitalocean.com (doctl registry docker-config)')
-    .option('--name <name>', 'Secret name (env DOCR_PULL_SECRET, x-k8s.pullSecret; default registry-<registry>)')
-    .option('-n, --namespace <ns>', 'namespace (env K8S_NAMESPACE, x-k8s.namespace; kube-system lets DigitalOcean copy it to every namespace)')
-    .option('--registry <name>', 'DOCR registry name, for the default Secret name (env DOCR_REGISTRY, x-k8s.registry)')
-    .option('-f, --file <path>', 'Compose file whose x-k8s registry / pullSecret / namespace count (repeatable; default: COMPOSE_FILE or the compose.yaml found, if any)', collect)
+    .option('--name <name>', 'Secret name (same as --pull-secret; env DOCR_PULL_SECRET, x-k8s.pullSecret; default registry-<registry>)')
     .action((flags: PullSecretFlags) => {
       const file = path.resolve(io.cwd, flags.dockerConfig);
       let text: string;
@@ -54,7 +58,7 @@ export function pullSecretCommand(io: CliIO): Command {
       }
       const project = projectOf(flags, io);
       const target = resolveRegistryTarget({
-        flags: { registry: flags.registry, pullSecret: flags.name, namespace: flags.namespace },
+        flags: { registry: flags.registry, pullSecret: flags.name ?? flags.pullSecret, namespace: flags.namespace },
         env: io.env,
         xk8s: project ? readTopLevelXK8s(project) : {},
         locate: (p) => project?.sourceMap.nearest(p),

@@ -25,7 +25,9 @@ interface ReportFlags extends ProjectFlags {
 export function reportCommand(io: CliIO): Command {
   const cmd = withProjectOptions(new Command('report'));
   const strict = cmd.options.find((o) => o.long === '--strict');
-  if (strict) strict.description = 'exit 1 when any key was lost or refused (and fail on a credential written literally in environment)';
+  if (strict) {
+    strict.description = 'exit 1 when any Compose key was mapped with loss or refused (the report is still written); also exit 1, as in every command, when a service\'s environment holds a credential-looking value written literally in the Compose file';
+  }
   return cmd
     .description('report what each Compose key became (mapped, mapped with loss, ignored, refused)')
     .option('--dist <dir>', 'the manifests folder the report goes next to', 'dist')
@@ -38,7 +40,7 @@ export function reportCommand(io: CliIO): Command {
       if (flags.stdout) {
         io.stdout(flags.format === 'json' ? renderReportJson(report) : renderReportMarkdown(report));
       } else {
-        printDiagnostics(io, [...project.warnings, ...plan.warnings]);
+        printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
         const dist = path.resolve(io.cwd, flags.dist);
         const dir = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : path.dirname(dist);
         const files = writeReport(dir, dist, report, io.cwd);

@@ -29,13 +29,14 @@ export interface SynthTargets {
 }
 
 /**
- * The one synth path, shared by `compose-cdk8s synth` and the cdk8s app (main.ts): convert, print
+ * The synth path of `compose-cdk8s synth` (the library's ComposeApp.synth writes with the same
+ * writeOutputs): convert, print
  * the warnings, render and write every output (the chart too when settings.helm.output names a
  * folder). Throws ComposeError for what the user must fix.
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
   const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings]);
+  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
   return { conversion, result };
 }

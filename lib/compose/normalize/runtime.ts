@@ -62,6 +62,7 @@ const to = <F extends keyof ComposeService>(field: F, normalize: (value: unknown
 export const RUNTIME_NORMALIZERS: Readonly<Record<string, KeyNormalizer>> = {
   cap_add: to('capAdd', strings),
   cap_drop: to('capDrop', strings),
+  security_opt: to('securityOpt', strings),
   privileged: to('privileged', flag),
   read_only: to('readOnly', flag),
   init: to('init', flag),

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
+import type { Settings } from '../../settings';
 import type { GeneratorContext, OutputGenerator } from '../generators';
 import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
 import { readTree } from './tree';
@@ -57,16 +58,70 @@ const MESSAGES: Readonly<Record<Staleness, (command: string) => string>> = {
   different: (cmd) => `differs from what \`${cmd}\` writes (and records no inputs hash)`,
 };
 
-/** The image tag recorded in the committed outputs (the first stamped file in name order). */
-export function recordedTag(dirs: readonly string[]): string | undefined {
+/** The stamp recorded in the committed outputs (the first stamped file in name order). */
+export function recordedStamp(dirs: readonly string[]): InputsStamp | undefined {
   for (const dir of dirs) {
     const files = readTree(dir);
     for (const name of Object.keys(files).sort(compareStrings)) {
       const stamp = readStamp(files[name]);
-      if (stamp) return stamp.tag === NO_TAG ? undefined : stamp.tag;
+      if (stamp) return stamp;
     }
   }
   return undefined;
+}
+
+/** The image tag recorded in the committed outputs; undefined when none (or nothing is built). */
+export function recordedTag(dirs: readonly string[]): string | undefined {
+  const stamp = recordedStamp(dirs);
+  return stamp && stamp.tag !== NO_TAG ? stamp.tag : undefined;
+}
+
+/** A setting whose value differs between the committed output and this run. */
+export interface SettingDifference {
+  readonly setting: 'registry' | 'namespace' | 'pull secret' | 'tag';
+  /** What the committed output was made with (undefined: none). */
+  readonly recorded?: string;
+  /** What this run has (undefined: none). */
+  readonly current?: string;
+  /** How to run with the recorded value. */
+  readonly hint: string;
+}
+
+/**
+ * The settings that differ between a recorded stamp and this run. `explicitTag`: the run's tag was
+ * given (--sha); otherwise check uses the recorded tag, so the tag cannot differ. A
+ * pull secret name derived from the registry on both sides follows the registry and is not named.
+ */
+export function settingDifferences(recorded: InputsStamp | undefined, settings: Settings, explicitTag: boolean): SettingDifference[] {
+  const was = recorded?.settings;
+  if (!recorded || !was) return [];
+  const out: SettingDifference[] = [];
+  if (was.registry !== settings.registry) {
+    out.push({ setting: 'registry', recorded: was.registry, current: settings.registry, hint: `pass --registry ${was.registry} or set DOCR_REGISTRY` });
+  }
+  if ((was.namespace ?? undefined) !== settings.namespace) {
+    out.push({
+      setting: 'namespace', recorded: was.namespace, current: settings.namespace,
+      hint: was.namespace ? `pass --namespace ${was.namespace} or set K8S_NAMESPACE` : 'drop --namespace and unset K8S_NAMESPACE',
+    });
+  }
+  const derived = (name: string, registry: string): boolean => name === `registry-${registry}`;
+  if (was.pullSecretName !== settings.pullSecretName
+    && !(derived(was.pullSecretName, was.registry) && derived(settings.pullSecretName, settings.registry))) {
+    out.push({ setting: 'pull secret', recorded: was.pullSecretName, current: settings.pullSecretName, hint: `pass --pull-secret ${was.pullSecretName} or set DOCR_PULL_SECRET` });
+  }
+  if (explicitTag && recorded.tag !== NO_TAG && settings.tag !== undefined && settings.tag !== recorded.tag) {
+    out.push({
+      setting: 'tag', recorded: recorded.tag, current: settings.tag,
+      hint: `pass --sha ${recorded.tag}, or drop --sha: check then uses the recorded tag`,
+    });
+  }
+  return out;
+}
+
+/** `registry: dist/ has acme, this run has the-shop (pass --registry acme or set DOCR_REGISTRY)`. */
+export function describeDifference(d: SettingDifference, folder: string): string {
+  return `${d.setting}: ${folder} has ${d.recorded ?? 'none'}, this run has ${d.current ?? 'none'} (${d.hint})`;
 }
 
 /** Compare every target folder with a fresh render. `cwd` only shapes the file names in messages. */

@@ -2,8 +2,8 @@
  * `.github/workflows/manifest-diff.yml`: on every pull request, synthesize the base and the branch,
  * post (or update) one comment with the Markdown summary, and fail when the committed outputs are
  * stale. Least privilege: the workflow grants nothing; the job reads contents and writes pull-request
- * comments, and comments only on pull requests from the same repository (a fork's token cannot
- * write; the summary still lands in the job summary).
+ * comments, and comments only on pull requests from the same repository, not triggered by Dependabot
+ * (their token cannot write; the summary still lands in the job summary).
  */
 import { Document } from 'yaml';
 import { MARKDOWN_MARKER } from './format';
@@ -123,7 +123,8 @@ export function diffWorkflowYaml(opts: DiffWorkflowOptions = {}): string {
           },
           {
             name: 'Post or update the pull-request comment',
-            if: 'github.event.pull_request.head.repo.full_name == github.repository',
+            // Forks and Dependabot get a read-only token: the summary stays in the job summary.
+            if: "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'",
             uses: PINNED_ACTIONS.githubScript.uses,
             env: { SUMMARY_FILE },
             with: { script: commentScript() },

@@ -23,7 +23,7 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0
 export interface HelmChartOptions extends ModelOptions {
   /** Chart.yaml `version` (SemVer 2). @default 0.1.0 */
   readonly chartVersion?: string;
-  /** Chart.yaml `appVersion`. @default the built images' tag (the git sha) */
+  /** Chart.yaml `appVersion`. @default the built images' tag (the git sha); none when nothing is built */
   readonly appVersion?: string;
 }
 

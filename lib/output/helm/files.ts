@@ -2,6 +2,7 @@
  * The chart's fixed files: Chart.yaml, the helper templates, NOTES.txt and .helmignore.
  */
 import * as YAML from 'yaml';
+import { POD_SECURITY_ENFORCE } from '../../plan/pod-security';
 import type { ChartModel } from './model';
 import { YAML_OPTIONS } from './text';
 
@@ -11,14 +12,15 @@ export const CHART_ICON = 'https://raw.githubusercontent.com/cncf/artwork/main/p
 /** The Kubernetes versions the manifests are written for (cdk8s-plus-27: Kubernetes 1.27 and later). */
 export const KUBE_VERSION = '>=1.27.0-0';
 
-export function chartYaml(name: string, version: string, appVersion: string, description: string): string {
+/** Chart.yaml; no `appVersion` when it would be empty (a chart that deploys no image of ours). */
+export function chartYaml(name: string, version: string, appVersion: string | undefined, description: string): string {
   return YAML.stringify({
     apiVersion: 'v2',
     name,
     description,
     type: 'application',
     version,
-    appVersion,
+    ...(appVersion ? { appVersion } : {}),
     kubeVersion: KUBE_VERSION,
     icon: CHART_ICON,
   }, YAML_OPTIONS);
@@ -84,6 +86,14 @@ export function notesTxt(model: ChartModel): string {
       const local = port < 1024 ? 8000 + port : port;
       lines.push(`  kubectl -n {{ .Release.Namespace }} port-forward svc/${s.serviceObject!.metadata.name} ${local}:${port}`);
     }
+  }
+  // The Namespace object is left to Helm, which writes no Pod Security label (plan/pod-security.ts).
+  const level = model.plan.podSecurityLevel ?? 'baseline';
+  lines.push('', `Pod Security: these pods run under the "${level}" level; label the namespace (helm --create-namespace does not):`);
+  lines.push(`  kubectl label namespace {{ .Release.Namespace }} ${POD_SECURITY_ENFORCE}=${level}`);
+  const kept = model.plan.volumeClaims.filter((c) => c.keep).map((c) => c.name);
+  if (kept.length > 0) {
+    lines.push('', `helm uninstall keeps the claims ${kept.join(', ')} (helm.sh/resource-policy: keep), and so their data; delete them with kubectl delete pvc.`);
   }
   return `${lines.join('\n')}\n`;
 }

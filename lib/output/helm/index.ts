@@ -6,6 +6,6 @@
 export { DEFAULT_CHART_VERSION } from './settings';
 export { chartFromManifests, chartNameOf, renderHelmChart } from './chart';
 export type { HelmChart, HelmChartOptions } from './chart';
-export { CLUSTER_SCOPED_KINDS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS } from './labels';
+export { CHART_ONLY_ANNOTATIONS, CLUSTER_SCOPED_KINDS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS } from './labels';
 export { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, readXK8sHelm } from './settings';
 export type { HelmFlags, HelmSettings } from './settings';

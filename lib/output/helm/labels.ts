@@ -2,6 +2,7 @@
  * Where the chart's rendered objects may differ from dist/ on purpose. Everything else, with the
  * default values, is field for field what dist/ holds; the tests check exactly this list.
  */
+import { HELM_RESOURCE_POLICY } from '../../plan/claims';
 import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, RELEASE_INFO_NAME } from '../supply/release';
 
 /** Helm's standard labels, added to every object's own metadata (never to selectors or pods). */
@@ -27,6 +28,13 @@ export const HELM_OMITTED_KINDS: readonly string[] = ['Namespace'];
  */
 export const DIST_ONLY_OBJECTS: readonly string[] = [`ConfigMap/${RELEASE_INFO_NAME}`];
 export const DIST_ONLY_ANNOTATIONS: readonly string[] = [ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, ANNOTATION_BUILD_RUN];
+
+/**
+ * Annotations only the chart writes: `helm.sh/resource-policy: keep` on the claims the plan keeps
+ * (plan/claims.ts); dist/'s copies carry Argo CD's `Prune=false,Delete=false` instead, which the
+ * chart keeps too (a chart may be synced by Argo CD).
+ */
+export const CHART_ONLY_ANNOTATIONS: readonly string[] = [HELM_RESOURCE_POLICY];
 
 /** Kinds without a namespace: they get no `.Release.Namespace`. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

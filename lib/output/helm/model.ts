@@ -230,7 +230,8 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
   const firstImage = firstBuilt ? imageOf(firstBuilt) : firstBuiltSidecar;
   const first = firstImage !== undefined ? splitBuiltImage(firstImage) : undefined;
   const registry = first?.registry ?? `${DOCR_HOST}/${options.registry ?? DEFAULT_REGISTRY}`;
-  const tag = first?.tag ?? options.tag ?? 'latest';
+  // No built image: no tag (empty), so the chart of a stack that builds nothing never names one.
+  const tag = first?.tag ?? options.tag ?? '';
   // A built image elsewhere than the shared registry (none today) is handled like any other image.
   const services: ServiceModel[] = found.map((s) => ({
     ...s,

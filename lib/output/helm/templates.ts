@@ -10,11 +10,13 @@
  *   a single pod on ReadWriteOnce claims gets the plan's co-location label and podAffinity while
  *   values run more than one pod (claim-affinity.ts);
  * - its Service: type and annotations; its env ConfigMap: the env values;
- * - PersistentVolumeClaims: size and storage class;
+ * - PersistentVolumeClaims: size and storage class, and `helm.sh/resource-policy: keep` on the
+ *   claims the plan keeps (plan/claims.ts), so `helm uninstall` leaves their data;
  * - its Ingress and HorizontalPodAutoscaler (dist/'s, or the chart's own, off by default): on/off,
  *   class, hosts, paths, TLS, annotations; min / max replicas and the CPU target.
  * Every string that comes from dist/ is escaped, so `{{` in a Compose value stays text.
  */
+import { HELM_RESOURCE_POLICY } from '../../plan/claims';
 import type { ColocationPlan } from '../../plan/model';
 import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
 import { CLUSTER_SCOPED_KINDS } from './labels';
@@ -143,6 +145,10 @@ export function objectTemplate(source: K8sObject, model: ChartModel, chart: stri
     header.push(`{{- $vol := index .Values.persistence ${goString(model.claims.get(obj.metadata.name)!)} }}`);
     if (getPath(obj, ['spec', 'resources', 'requests', 'storage']) !== undefined) obj.spec.resources.requests.storage = t.scalar('{{ $vol.size | quote }}');
     if (obj.spec.storageClassName !== undefined) obj.spec.storageClassName = t.scalar('{{ $vol.storageClass | quote }}');
+  }
+  if (obj.kind === 'PersistentVolumeClaim' && model.plan.volumeClaims.find((c) => c.name === obj.metadata?.name)?.keep) {
+    // helm uninstall leaves the claim, and so its volume and data (plan/claims.ts).
+    obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [HELM_RESOURCE_POLICY]: 'keep' };
   }
   metadata(obj, scope, { annotations: extraAnnotations });
   return `${header.join('\n')}${header.length ? '\n' : ''}${t.render(obj)}`;

@@ -134,7 +134,7 @@ export function valuesSchema(values: ChartValues): Schema {
         type: 'object',
         required: ['image'],
         properties: {
-          image: object({ registry: { type: 'string', minLength: 1 }, tag: { type: 'string', pattern: TAG } }),
+          image: object({ registry: { type: 'string', minLength: 1 }, tag: { type: 'string', pattern: values.global.image.tag === '' ? `${TAG}|^$` : TAG } }),
           imagePullSecrets: { type: 'array', items: { type: 'string', minLength: 1 } },
           nodeSelector: stringMap,
           tolerations: { type: 'array', items: { type: 'object' } },

@@ -68,7 +68,7 @@ function tableStatus(key: string): { status: ReportStatus; reason: string } {
 
 export function buildReport(project: ComposeProject, plan: DeploymentPlan): ConversionReport {
   const decisions = plan.decisions ?? [];
-  const warnings = [...project.warnings, ...plan.warnings];
+  const warnings = [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])];
   const used = new Set<Diagnostic>();
 
   const services: ServiceReport[] = [];

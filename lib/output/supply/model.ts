@@ -42,7 +42,8 @@ export interface SupplyModel {
   /** Compose project name. */
   readonly project: string;
   readonly registry: string;
-  readonly tag: string;
+  /** Image tag of the built services; none when nothing is built and no tag was given. */
+  readonly tag?: string;
   readonly namespace?: string;
   /** Compose files relative to the repository root, in merge order. */
   readonly composeFiles: readonly string[];
@@ -183,7 +184,7 @@ export function supplyModel(
     model: {
       project: project.name,
       registry: settings.registry,
-      tag: settings.tag,
+      ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
       ...(settings.namespace ? { namespace: settings.namespace } : {}),
       composeFiles,
       projectDirectory,

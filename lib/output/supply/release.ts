@@ -6,6 +6,11 @@
  *     compose-cdk8s.io/git-sha       the commit the images were built from
  *     compose-cdk8s.io/image-digest  the pushed digest of a built image (with --digests)
  *     compose-cdk8s.io/build-run     the CI run that built it (with --digests)
+ *     compose-cdk8s.io/image-ref     the sha-tagged reference of an image pinned by digest
+ * - Digest pinning (with --digests, unless x-k8s.supplyChain.pinDigests is false): each container
+ *   running a built image runs `<repository>@sha256:…` instead of `<repository>:<sha>`, so the
+ *   cluster runs exactly the bytes the build scanned and signed; the tag stays in image-ref and
+ *   in release-info.
  * - A `release-info` ConfigMap records service → image → digest:
  *     kubectl get configmap release-info -o jsonpath='{.data}'
  *
@@ -18,17 +23,18 @@
  * before synthesis (`applyReleaseToChart`); the plan and constructs are untouched.
  */
 import { LABEL_PART_OF } from '../../plan/labels';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { LineCounter, parseDocument } from 'yaml';
 import { Diagnostic, error } from '../../diagnostics';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
 import type { DeploymentPlan } from '../../plan/model';
 import { SchemaSet, validatorsOf } from '../../schemas/schema-set';
-import { podSpecOf } from '../workload-paths';
+import { POD_SPEC_PATH, podSpecOf } from '../workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
 export const ANNOTATION_IMAGE_DIGEST = 'compose-cdk8s.io/image-digest';
 export const ANNOTATION_BUILD_RUN = 'compose-cdk8s.io/build-run';
+export const ANNOTATION_IMAGE_REF = 'compose-cdk8s.io/image-ref';
 export const RELEASE_INFO_NAME = 'release-info';
 
 export interface Release {
@@ -38,6 +44,43 @@ export interface Release {
   readonly runUrl?: string;
   /** Compose service → pushed digest (`sha256:…`). */
   readonly digests: Readonly<Record<string, string>>;
+  /** Run built images by digest when it is known (x-k8s.supplyChain.pinDigests; default true). */
+  readonly pinDigests?: boolean;
+}
+
+/** `repository:tag` → `repository@digest` (a reference without a tag just gains the digest). */
+export function pinnedImage(image: string, digest: string): string {
+  const at = image.indexOf('@');
+  const bare = at >= 0 ? image.slice(0, at) : image;
+  const colon = bare.lastIndexOf(':');
+  const repository = colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+  return `${repository}@${digest}`;
+}
+
+/** One container image to pin: the sha-tagged reference the plan has, and what replaces it. */
+interface Pin {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The pins of one pod: its own service's image and those of its sidecars, when their digests are known. */
+function pinsOf(images: readonly { service: string; image?: string }[], release: Release): Pin[] {
+  if (release.pinDigests === false) return [];
+  const pins: Pin[] = [];
+  for (const { service, image } of images) {
+    const digest = release.digests[service];
+    if (image && digest && !pins.some((p) => p.from === image)) pins.push({ from: image, to: pinnedImage(image, digest) });
+  }
+  return pins;
+}
+
+/** The containers (index, pin) of a pod spec that run a pinned image. */
+function pinnedContainers(spec: Record<string, any> | undefined, pins: readonly Pin[]): [number, Pin][] {
+  const containers: { image?: string }[] = spec?.containers ?? [];
+  return containers.flatMap((c, i): [number, Pin][] => {
+    const pin = pins.find((p) => p.from === c.image);
+    return pin ? [[i, pin]] : [];
+  });
 }
 
 /** What `docr-build.yml` writes: `{"sha": …, "runUrl": …, "digests": {"<service>": "sha256:…"}}`. */
@@ -193,7 +236,10 @@ export function withReleaseMetadata(objects: readonly Manifest[], release: Relea
     workloads.push(w);
     namespace ??= o.metadata?.namespace;
     const copy = structuredClone(o);
-    copy.metadata = { ...copy.metadata, annotations: { ...(copy.metadata?.annotations ?? {}), ...w.annotations } };
+    const pinned = pinnedContainers(podSpecOf(copy), pinsOf(w.image ? [{ service: w.service, image: w.image }] : [], release));
+    for (const [i, pin] of pinned) podSpecOf(copy)!.containers[i].image = pin.to;
+    const refs = pinned.length ? { [ANNOTATION_IMAGE_REF]: [...new Set(pinned.map(([, p]) => p.from))].join(',') } : {};
+    copy.metadata = { ...copy.metadata, annotations: { ...(copy.metadata?.annotations ?? {}), ...w.annotations, ...refs } };
     return copy;
   });
   errors.push(...unknownDigests(workloads, release));
@@ -219,13 +265,16 @@ export function applyReleaseToChart(chart: Chart, release: Release, meta: { plan
   // a second time (seconds for a thousand services).
   const { plan } = meta;
   const planned = new Map(plan.workloads.map((w) => [`${w.kind}/${w.name}`, w]));
-  const workloads: { obj: ApiObject; w: WorkloadRelease }[] = [];
+  const workloads: { obj: ApiObject; w: WorkloadRelease; pins: Pin[] }[] = [];
   const errors: Diagnostic[] = [];
   for (const obj of chart.node.findAll()) {
     if (!(obj instanceof ApiObject)) continue;
     if (obj.kind === 'ConfigMap' && obj.name === RELEASE_INFO_NAME) errors.push(...clash([{ kind: 'ConfigMap', metadata: { name: RELEASE_INFO_NAME } }]));
     const p = planned.get(`${obj.kind}/${obj.name}`);
-    if (p) workloads.push({ obj, w: releaseOf(p.composeName, p.name, p.container.image, release) });
+    if (p) {
+      const images = [{ service: p.composeName, image: p.container.image }, ...(p.sidecars ?? []).map((c) => ({ service: c.service ?? c.name, image: c.image }))];
+      workloads.push({ obj, w: releaseOf(p.composeName, p.name, p.container.image, release), pins: pinsOf(images, release) });
+    }
   }
   // Sidecars (network_mode: service:X) have no object of their own: their image and digest are
   // recorded in release-info under their container name; the annotations stay the pod's service's.
@@ -233,8 +282,14 @@ export function applyReleaseToChart(chart: Chart, release: Release, meta: { plan
   const all = [...workloads.map((x) => x.w), ...sidecars];
   errors.push(...unknownDigests(all, release));
   if (errors.length) return errors;
-  for (const { obj, w } of workloads) {
+  for (const { obj, w, pins } of workloads) {
     for (const [k, v] of Object.entries(w.annotations)) obj.metadata.addAnnotation(k, v);
+    if (pins.length === 0) continue;
+    // Only workloads with a known digest are rendered here, to find their containers' indexes.
+    const pinned = pinnedContainers(podSpecOf(obj.toJson()), pins);
+    const specPath = POD_SPEC_PATH[obj.kind].join('/');
+    for (const [i, pin] of pinned) obj.addJsonPatch(JsonPatch.replace(`/${specPath}/containers/${i}/image`, pin.to));
+    if (pinned.length) obj.metadata.addAnnotation(ANNOTATION_IMAGE_REF, [...new Set(pinned.map(([, p]) => p.from))].join(','));
   }
   const cm = releaseConfigMap(all, release, { project: plan.project, namespace: plan.namespace });
   new ApiObject(chart, 'ReleaseInfo', cm as any);

@@ -2,7 +2,7 @@
  * Workflow rehearsal: runs one job of a generated GitHub Actions workflow the way a runner would,
  * step by step, in bash (`bash --noprofile --norc -eo pipefail`, GitHub's default shell), with
  * `${{ }}` expressions filled from a fixture context by GitHub's own evaluator, and with stub
- * doctl, kubectl, docker, git, ssh, scp, gh, npm and npx first on PATH. The stubs log every call
+ * doctl, kubectl, docker, git, ssh, scp, gh, npm, npx and cosign first on PATH. The stubs log every call
  * (program, arguments, stdin when they read one) and answer from fixture files the test writes;
  * everything else (grep, jq, sort, cp, base64…) is the machine's real tool. `uses:` steps are not
  * run: they are logged with their filled `with:` inputs (actions/checkout creates its `path`,
@@ -18,7 +18,7 @@ import * as YAML from 'yaml';
 import { asText, condition, ExpressionContext, fill } from './expressions';
 
 /** Programs replaced by a stub. */
-export const STUBBED = ['doctl', 'kubectl', 'docker', 'git', 'ssh', 'scp', 'gh', 'npm', 'npx'] as const;
+export const STUBBED = ['doctl', 'kubectl', 'docker', 'git', 'ssh', 'scp', 'gh', 'npm', 'npx', 'cosign'] as const;
 
 /** One logged call: a stubbed program with its arguments, or a `uses:` step as `uses <action>`. */
 export interface Call {
@@ -56,7 +56,10 @@ export interface Rehearsal {
 }
 
 export interface RehearsalOptions {
-  /** Contexts for the expressions: github, secrets, inputs, matrix, needs (steps and runner are added). */
+  /**
+   * Contexts for the expressions: github, secrets, vars, inputs, matrix, needs (steps and runner
+   * are added; env is the workflow's, job's and step's `env:`, as on a runner).
+   */
   readonly context: ExpressionContext;
   /** Files to create in the workspace before the job (relative path → text), e.g. deployed manifests. */
   readonly workspace?: Record<string, string>;
@@ -160,7 +163,8 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
   }
 
   const stepsCtx: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
-  const ctx = (): ExpressionContext => ({ env: {}, inputs: {}, matrix: {}, needs: {}, secrets: {}, ...opts.context, steps: stepsCtx, runner: { temp: dirs.temp, os: 'Linux' } });
+  let envCtx: Record<string, string> = {};
+  const ctx = (): ExpressionContext => ({ inputs: {}, matrix: {}, needs: {}, secrets: {}, vars: {}, ...opts.context, env: envCtx, steps: stepsCtx, runner: { temp: dirs.temp, os: 'Linux' } });
   const calls: Call[] = [];
   const steps: StepResult[] = [];
   const base = { workspace: dirs.workspace, remote: dirs.remote };
@@ -169,9 +173,13 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
 
   let failed = false;
   const wfEnv = stringMap(wf.env, ctx());
+  envCtx = wfEnv;
   const jobEnv = stringMap(job.env, ctx());
   for (const [i, step] of (job.steps ?? []).entries()) {
     const name = String(step.name ?? step.uses ?? `step ${i + 1}`);
+    envCtx = { ...wfEnv, ...jobEnv };
+    const stepEnv = stringMap(step.env, ctx());
+    envCtx = { ...wfEnv, ...jobEnv, ...stepEnv };
     if (failed || !condition(step.if, ctx())) {
       steps.push({ name, ran: false });
       if (step.id) stepsCtx[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
@@ -209,9 +217,7 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
           REHEARSAL_CALLS: dirs.calls,
           REHEARSAL_FIXTURES: dirs.fixtures,
           REHEARSAL_REMOTE: dirs.remote,
-          ...wfEnv,
-          ...jobEnv,
-          ...stringMap(step.env, ctx()),
+          ...envCtx,
         },
       });
       calls.push(...readCalls(dirs.calls, name));
@@ -223,6 +229,7 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
     }
     if (step.id) stepsCtx[step.id] = { outputs, outcome: failed ? 'failure' : 'success', conclusion: failed ? 'failure' : 'success' };
   }
+  envCtx = { ...wfEnv, ...jobEnv };
   const outputs = stringMap(job.outputs, ctx());
   return { jobRan: true, steps, calls, outputs, ok: !failed, ...base };
 }

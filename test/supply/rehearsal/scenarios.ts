@@ -16,7 +16,6 @@ export const REPOSITORY = 'example/shop';
 
 const SECRETS = {
   DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_rehearsal',
-  REGISTRY_NAME: REGISTRY,
   CLUSTER_NAME: 'shop-cluster',
   DROPLET_HOST: 'droplet.example.com',
   DROPLET_USER: 'deploy',
@@ -25,26 +24,32 @@ const SECRETS = {
   GITHUB_TOKEN: 'ghs_rehearsal',
 };
 
+/** Repository variables (the registry name is not a secret). */
+const VARS = { REGISTRY_NAME: REGISTRY };
+
 const GITHUB = { repository: REPOSITORY, server_url: 'https://github.com', run_id: '4242', token: 'ghs_rehearsal', sha: SHA, ref: 'refs/heads/main', ref_name: 'main' };
 
 /** The contexts a workflow can be triggered with. */
 export const CONTEXTS = {
-  push: { github: { ...GITHUB, event_name: 'push', event: { ref: 'refs/heads/main' } }, secrets: SECRETS },
+  push: { github: { ...GITHUB, event_name: 'push', event: { ref: 'refs/heads/main' } }, secrets: SECRETS, vars: VARS },
   pullRequest: {
     github: { ...GITHUB, event_name: 'pull_request', ref: 'refs/pull/7/merge', sha: 'ba5e000000000000000000000000000000000007', event: { pull_request: { number: 7, head: { repo: { full_name: REPOSITORY } } } } },
     secrets: SECRETS,
+    vars: VARS,
   },
-  /** A pull request from a fork: GitHub gives it no secrets (only a read-only GITHUB_TOKEN). */
+  /** A pull request from a fork: GitHub gives it no secrets (only a read-only GITHUB_TOKEN); no variables either, to be safe. */
   forkPullRequest: {
     github: { ...GITHUB, event_name: 'pull_request', ref: 'refs/pull/8/merge', sha: 'f0e0000000000000000000000000000000000008', event: { pull_request: { number: 8, head: { repo: { full_name: 'stranger/shop' } } } } },
     secrets: { GITHUB_TOKEN: 'ghs_readonly' },
+    vars: {},
   },
   workflowRun: (event: 'push' | 'pull_request' = 'push', conclusion = 'success') => ({
     github: { ...GITHUB, event_name: 'workflow_run', event: { workflow_run: { conclusion, event, head_sha: SHA, id: 99, head_branch: 'main' } } },
     secrets: SECRETS,
+    vars: VARS,
   }),
-  schedule: { github: { ...GITHUB, event_name: 'schedule', event: { schedule: '17 3 * * 0' } }, secrets: SECRETS, inputs: {} },
-  dispatch: (inputs: Record<string, unknown>) => ({ github: { ...GITHUB, event_name: 'workflow_dispatch', event: { inputs } }, secrets: SECRETS, inputs }),
+  schedule: { github: { ...GITHUB, event_name: 'schedule', event: { schedule: '17 3 * * 0' } }, secrets: SECRETS, vars: VARS, inputs: {} },
+  dispatch: (inputs: Record<string, unknown>) => ({ github: { ...GITHUB, event_name: 'workflow_dispatch', event: { inputs } }, secrets: SECRETS, vars: VARS, inputs }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +182,8 @@ export function gcProblems(run: GcRun, keep: number, opts: { dryRun?: boolean; f
 
 export interface BuildRun {
   readonly legs: Rehearsal[];
+  /** The sign job's legs (signing and provenance of each pushed digest), when it ran. */
+  readonly signLegs: Rehearsal[];
   readonly digests?: Rehearsal;
   readonly digestsJson?: unknown;
 }
@@ -189,15 +196,26 @@ export function rehearseBuild(workflow: string, context: Record<string, unknown>
   });
   const outputs: Record<string, string> = {};
   for (const leg of legs) for (const [k, v] of Object.entries(leg.outputs)) if (v) outputs[k] = v;
-  if (!parseWorkflow(workflow).jobs.digests) return { legs };
-  const digests = rehearse(workflow, 'digests', { context: { ...context, needs: { build: { outputs, result: 'success' } } } });
+  const jobs = parseWorkflow(workflow).jobs;
+  const needs = { build: { outputs, result: 'success' } };
+  const signLegs = jobs.sign
+    ? matrixLegs(workflow, 'sign').map((matrix) => {
+      const r = rehearse(workflow, 'sign', { context: { ...context, matrix, needs } });
+      cleanup(r);
+      return r;
+    }).filter((r) => r.jobRan)
+    : [];
+  if (!jobs.digests) return { legs, signLegs };
+  const digests = rehearse(workflow, 'digests', { context: { ...context, needs: { ...needs, ...(jobs.sign ? { sign: { outputs: {}, result: 'success' } } : {}) } } });
   const file = path.join(digests.workspace, 'digests.json');
   const digestsJson = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
   cleanup(digests);
-  return { legs, digests, digestsJson };
+  return { legs, signLegs, digests, digestsJson };
 }
 
-const buildPush = (r: Rehearsal): Call | undefined => r.calls.find((c) => c.program === 'uses' && c.args[0] === 'docker/build-push-action');
+const buildPushes = (r: Rehearsal): Call[] => r.calls.filter((c) => c.program === 'uses' && c.args[0] === 'docker/build-push-action');
+/** The build-push-action call that pushes, else the first one (a pull request's build). */
+const buildPush = (r: Rehearsal): Call | undefined => buildPushes(r).find((c) => c.with?.push === 'true') ?? buildPushes(r)[0];
 
 /** A pull request (fork or not) builds but pushes nothing, logs in nowhere and records no digest. */
 export function prProblems(run: BuildRun): string[] {
@@ -205,10 +223,10 @@ export function prProblems(run: BuildRun): string[] {
   if (!run.legs.length) problems.push('no build leg ran');
   for (const leg of run.legs) {
     if (!leg.ok) problems.push(`a build step failed: ${leg.steps.filter((s) => s.code).map((s) => s.name).join(', ')}`);
-    const bp = buildPush(leg);
-    if (!bp) problems.push('the image was not built');
-    else if (bp.with?.push !== 'false') problems.push(`build-push-action push=${bp.with?.push} on a pull request`);
+    if (!buildPushes(leg).length) problems.push('the image was not built');
+    for (const bp of buildPushes(leg)) if (bp.with?.push !== 'false') problems.push(`build-push-action push=${bp.with?.push} on a pull request`);
     for (const c of leg.calls) {
+      if (c.program === 'cosign') problems.push(`signed on a pull request: ${line(c)}`);
       if (c.program === 'doctl' || c.program === 'uses' && c.args[0] === 'digitalocean/action-doctl') problems.push(`registry credentials on a pull request: ${line(c)}`);
       if (c.program === 'docker' && c.args.includes('push')) problems.push(`pushed: ${line(c)}`);
       if (c.program === 'git' && c.args.includes('push')) problems.push(`pushed: ${line(c)}`);
@@ -216,6 +234,7 @@ export function prProblems(run: BuildRun): string[] {
     if (Object.values(leg.outputs).some(Boolean)) problems.push(`recorded digests on a pull request: ${JSON.stringify(leg.outputs)}`);
   }
   if (run.digests?.jobRan) problems.push('the digests job ran on a pull request');
+  if (run.signLegs.length) problems.push('the sign job ran on a pull request');
   return problems;
 }
 
@@ -234,6 +253,23 @@ export function pushProblems(run: BuildRun, repos: string[]): string[] {
   }
   const pushed = run.legs.map((l) => buildPush(l)?.with?.tags?.replace(/^.*\/([^/:]+):.*$/, '$1')).sort();
   if (JSON.stringify(pushed) !== JSON.stringify([...repos].sort())) problems.push(`pushed ${pushed.join(', ')}, expected ${repos.join(', ')}`);
+  // The sign job: log in, then sign and attest exactly the digest each leg pushed.
+  const pushedDigests = run.legs.flatMap((l) => Object.values(l.outputs).filter(Boolean)).sort();
+  const signed = run.signLegs.flatMap((l) => l.calls.filter((c) => c.program === 'cosign' && c.args[0] === 'sign').map((c) => c.args.at(-1) ?? '')).sort();
+  const expectedSigned = repos.map((repo) => {
+    const leg = run.legs.find((l) => buildPush(l)?.with?.tags?.includes(`/${repo}:`));
+    return `registry.digitalocean.com/${REGISTRY}/${repo}@${Object.values(leg?.outputs ?? {}).find(Boolean)}`;
+  }).sort();
+  if (pushedDigests.length !== repos.length) problems.push(`recorded ${pushedDigests.length} digests for ${repos.length} images`);
+  if (JSON.stringify(signed) !== JSON.stringify(expectedSigned)) problems.push(`signed ${JSON.stringify(signed)}, expected ${JSON.stringify(expectedSigned)}`);
+  for (const leg of run.signLegs) {
+    if (!leg.ok) problems.push(`a sign step failed: ${leg.steps.filter((s) => s.code).map((s) => `${s.name}: ${s.stderr}`).join(', ')}`);
+    const login = leg.calls.findIndex((c) => c.program === 'doctl' && c.args[0] === 'registry' && c.args[1] === 'login');
+    const sign = leg.calls.findIndex((c) => c.program === 'cosign');
+    if (login < 0 || (sign >= 0 && login > sign)) problems.push('signed without logging in to the registry first');
+    const attest = leg.calls.find((c) => c.program === 'uses' && c.args[0] === 'actions/attest-build-provenance');
+    if (!attest || !expectedSigned.includes(`${attest.with?.['subject-name']}@${attest.with?.['subject-digest']}`)) problems.push(`provenance attested for ${attest?.with?.['subject-name']}@${attest?.with?.['subject-digest']}`);
+  }
   if (!run.digests?.ok) problems.push('the digests job failed or did not run');
   const digests = (run.digestsJson as { sha?: string; digests?: Record<string, string> } | undefined);
   if (digests?.sha !== SHA) problems.push(`digests.json sha ${digests?.sha}`);

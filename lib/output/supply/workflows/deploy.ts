@@ -4,15 +4,16 @@
  *
  * - gitops:  synthesize dist/ (and helm/) with the built sha and digests, commit them to the GitOps
  *            repository or branch; Argo CD (or Flux) applies them.
- * - kubectl: synthesize, fetch a kubeconfig that expires in 10 minutes, `kubectl apply -k`, then wait
- *            for every Deployment / StatefulSet / DaemonSet to roll out.
+ * - kubectl: synthesize, fetch a kubeconfig that expires in 10 minutes, put the pull secret in place,
+ *            `kubectl apply -k`, then wait for every Deployment / StatefulSet / DaemonSet to roll out
+ *            (with a fresh kubeconfig before each wait).
  * - droplet: write the Compose override with the sha's DOCR tags, copy it and the Compose files to
  *            the droplet, then `docker compose pull && docker compose up -d` there, with registry
  *            credentials that expire in 10 minutes and never touch the droplet's disk for long.
  */
-import { ACTIONS } from '../actions';
+import { ACTIONS, doctlStep } from '../actions';
 import type { SupplyModel } from '../model';
-import { BUILD_WORKFLOW_NAME, DIGESTS_ARTIFACT, DIGESTS_FILE } from './build';
+import { BUILD_WORKFLOW_NAME, DIGESTS_ARTIFACT, DIGESTS_FILE, REGISTRY_ENV } from './build';
 import type { WorkflowOptions } from './options';
 import { script, shellWord, workflowYaml } from './emit';
 
@@ -46,7 +47,8 @@ function synthSteps(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
   const args = projectArgs(model);
   const out = o.outputDir === 'dist' ? '' : ` -o ${shellWord(o.outputDir)}`;
   const lines = [
-    `${o.cli} synth ${args}${out} --digests "$DIGESTS"`.replace(/\s+/g, ' '),
+    // The repository's cdk8s app (ComposeApp) reads the digests file from COMPOSE_CDK8S_DIGESTS.
+    o.cdk8sApp ? 'COMPOSE_CDK8S_DIGESTS="$DIGESTS" npx --no-install cdk8s synth --check-upgrade=false' : `${o.cli} synth ${args}${out} --digests "$DIGESTS"`.replace(/\s+/g, ' '),
   ];
   if (o.helm) lines.push(`${o.cli} helm ${args} -o ${shellWord(o.helmDir)}`.replace(/\s+/g, ' '));
   return [
@@ -65,16 +67,12 @@ function synthSteps(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
       name: o.helm ? 'Synthesize the manifests and the chart for the built sha' : 'Synthesize the manifests for the built sha',
       env: {
         IMAGE_TAG: HEAD_SHA,
-        DOCR_REGISTRY: '${{ secrets.REGISTRY_NAME }}',
+        DOCR_REGISTRY: '${{ env.REGISTRY_NAME }}',
         DIGESTS: `${DIGESTS_DIR}/${DIGESTS_FILE}`,
       },
       run: script(lines),
     },
   ];
-}
-
-function doctlStep(): Record<string, unknown> {
-  return { name: 'Install doctl', uses: ACTIONS.doctl.uses, with: { token: '${{ secrets.DIGITALOCEAN_ACCESS_TOKEN }}' } };
 }
 
 function gitopsJob(model: SupplyModel, o: WorkflowOptions): Record<string, unknown> {
@@ -124,9 +122,19 @@ function gitopsJob(model: SupplyModel, o: WorkflowOptions): Record<string, unkno
   };
 }
 
+/** Kubeconfig lifetime: longer than one `rollout status --timeout`, refreshed before each wait. */
+const KUBECONFIG_SECONDS = 600;
+const ROLLOUT_TIMEOUT = '300s';
+
 function kubectlJob(model: SupplyModel, o: WorkflowOptions): Record<string, unknown> {
   const ns = model.namespace ? ` -n ${model.namespace}` : '';
-  const waits = model.rollouts.map((r) => `kubectl${ns} rollout status ${r.kind.toLowerCase()}/${r.name} --timeout=300s`);
+  const saveKubeconfig = `doctl kubernetes cluster kubeconfig save --expiry-seconds ${KUBECONFIG_SECONDS} "$CLUSTER_NAME"`;
+  const waits = model.rollouts.flatMap((r) => [
+    // A fresh kubeconfig before each wait: eight 300 s waits outlast any one credential.
+    `${saveKubeconfig} >/dev/null`,
+    `kubectl${ns} rollout status ${r.kind.toLowerCase()}/${r.name} --timeout=${ROLLOUT_TIMEOUT}`,
+  ]);
+  const cluster = { CLUSTER_NAME: '${{ secrets.CLUSTER_NAME }}' };
   return {
     name: 'Apply to DigitalOcean Kubernetes',
     ...jobBase(),
@@ -136,27 +144,30 @@ function kubectlJob(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
       ...synthSteps(model, o),
       doctlStep(),
       {
-        name: 'Fetch a kubeconfig that expires in 10 minutes',
-        env: { CLUSTER_NAME: '${{ secrets.CLUSTER_NAME }}' },
-        run: 'doctl kubernetes cluster kubeconfig save --expiry-seconds 600 "$CLUSTER_NAME"\n',
+        name: `Fetch a kubeconfig that expires in ${KUBECONFIG_SECONDS / 60} minutes`,
+        env: { ...cluster },
+        run: `${saveKubeconfig}\n`,
       },
-      { name: 'Apply the manifests', run: `kubectl apply -k ${shellWord(o.outputDir)}/\n` },
       {
-        // Optional: without the secret, pods rely on the cluster's DOCR integration (DEPLOYMENT.md).
-        name: 'Refresh the image pull secret (when DOCKER_CONFIG_JSON is set)',
-        env: { DOCKER_CONFIG_JSON: '${{ secrets.DOCKER_CONFIG_JSON }}', DOCR_REGISTRY: '${{ secrets.REGISTRY_NAME }}' },
+        // Before apply, so the first rollout can pull. Optional: without the secret, pods rely on
+        // the cluster's DOCR integration (DEPLOYMENT.md).
+        name: 'Put the image pull secret in place (when DOCKER_CONFIG_JSON is set)',
+        env: { DOCKER_CONFIG_JSON: '${{ secrets.DOCKER_CONFIG_JSON }}' },
         run: script([
           'set -euo pipefail',
           'if [ -z "$DOCKER_CONFIG_JSON" ]; then echo "DOCKER_CONFIG_JSON is not set; using the cluster\'s registry integration."; exit 0; fi',
+          ...(model.namespace ? [`kubectl create namespace ${model.namespace} --dry-run=client -o yaml | kubectl apply -f -`] : []),
           'umask 077',
           'cfg="$RUNNER_TEMP/docker-config.json"',
           'trap \'rm -f "$cfg"\' EXIT',
           'printf \'%s\' "$DOCKER_CONFIG_JSON" | base64 -d > "$cfg"',
-          `${o.cli} pull-secret --docker-config "$cfg"${model.namespace ? ` -n ${model.namespace}` : ''} | kubectl apply -f -`,
+          `${o.cli} pull-secret --docker-config "$cfg"${ns} | kubectl apply -f -`,
         ]),
       },
+      { name: 'Apply the manifests', run: `kubectl apply -k ${shellWord(o.outputDir)}/\n` },
       {
         name: 'Wait for the rollout',
+        env: { ...cluster },
         run: script(waits.length ? ['set -euo pipefail', ...waits] : ['echo "No Deployment, StatefulSet or DaemonSet to wait for."']),
       },
     ],
@@ -196,7 +207,7 @@ function dropletJob(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
       ...nodeSteps(o),
       {
         name: 'Write the Compose override with the built tags',
-        env: { IMAGE_TAG: HEAD_SHA, DOCR_REGISTRY: '${{ secrets.REGISTRY_NAME }}' },
+        env: { IMAGE_TAG: HEAD_SHA, DOCR_REGISTRY: '${{ env.REGISTRY_NAME }}' },
         run: `${o.cli} images ${projectArgs(model)} -o ${shellWord(override)}\n`,
       },
       doctlStep(),
@@ -240,22 +251,24 @@ export function deployWorkflow(model: SupplyModel, o: WorkflowOptions): Record<s
     name: 'Deploy',
     on: { workflow_run: { workflows: [BUILD_WORKFLOW_NAME], types: ['completed'], branches: [o.branch] } },
     permissions: {},
-    // One deploy at a time, in order; a newer build waits instead of cancelling a running rollout.
+    env: { ...REGISTRY_ENV },
+    // One deploy at a time; a running rollout is never cancelled. GitHub keeps at most one
+    // *pending* run per group: a newer build replaces a waiting one, so only the newest deploys.
     concurrency: { group: `deploy-${o.deploy}`, 'cancel-in-progress': false },
     jobs: { deploy: job },
   };
 }
 
 const SECRETS: Record<WorkflowOptions['deploy'], string> = {
-  gitops: 'REGISTRY_NAME (and GITOPS_TOKEN for another repository)',
-  kubectl: 'DIGITALOCEAN_ACCESS_TOKEN, REGISTRY_NAME, CLUSTER_NAME (DOCKER_CONFIG_JSON optional)',
-  droplet: 'DIGITALOCEAN_ACCESS_TOKEN, REGISTRY_NAME, DROPLET_HOST, DROPLET_USER, DROPLET_SSH_KEY, DROPLET_KNOWN_HOSTS',
+  gitops: 'none (GITOPS_TOKEN for another repository)',
+  kubectl: 'DIGITALOCEAN_ACCESS_TOKEN, CLUSTER_NAME (DOCKER_CONFIG_JSON optional)',
+  droplet: 'DIGITALOCEAN_ACCESS_TOKEN, DROPLET_HOST, DROPLET_USER, DROPLET_SSH_KEY, DROPLET_KNOWN_HOSTS',
 };
 
 export function deployWorkflowYaml(model: SupplyModel, o: WorkflowOptions): string {
   return workflowYaml([
     'Generated by compose-cdk8s workflows; do not edit (regenerate instead).',
     `Rolls out each successful ${BUILD_WORKFLOW_NAME} of ${o.branch} (${o.deploy} mode).`,
-    `Secrets: ${SECRETS[o.deploy]}. See DEPLOYMENT.md.`,
+    `Repository variable: REGISTRY_NAME. Secrets: ${SECRETS[o.deploy]}. See DEPLOYMENT.md.`,
   ], deployWorkflow(model, o));
 }

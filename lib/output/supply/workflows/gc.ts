@@ -8,7 +8,8 @@
  * read-only mode. Pushes in that window fail, which is why the schedule avoids working hours.
  * Tags that are not sha-shaped (`latest`, `v1.2.3`) are never deleted.
  */
-import { ACTIONS } from '../actions';
+import { ACTIONS, doctlStep } from '../actions';
+import { REGISTRY_ENV } from './build';
 import type { SupplyModel } from '../model';
 import type { WorkflowOptions } from './options';
 import { script, shellWord, workflowYaml } from './emit';
@@ -35,7 +36,7 @@ export function gcWorkflow(model: SupplyModel, o: WorkflowOptions): Record<strin
         'persist-credentials': false,
       },
     },
-    { name: 'Install doctl', uses: ACTIONS.doctl.uses, with: { token: '${{ secrets.DIGITALOCEAN_ACCESS_TOKEN }}' } },
+    doctlStep(),
   ];
   if (o.deploy === 'kubectl') {
     steps.push({
@@ -52,13 +53,13 @@ export function gcWorkflow(model: SupplyModel, o: WorkflowOptions): Record<strin
     {
       name: 'Delete sha tags beyond the newest N that nothing deployed uses',
       env: {
-        REGISTRY_NAME: '${{ secrets.REGISTRY_NAME }}',
         KEEP: `\${{ inputs.keep || ${o.keepTags} }}`,
         DRY_RUN: "${{ inputs.dry_run && 'true' || 'false' }}",
       },
       run: script([
         'set -euo pipefail',
         'case "$KEEP" in (\'\'|*[!0-9]*) echo "::error::keep must be a whole number, got \'$KEEP\'"; exit 1 ;; esac',
+        'if [ -z "$REGISTRY_NAME" ]; then echo "::error::set the repository variable REGISTRY_NAME to the DOCR registry name"; exit 1; fi',
         ...inUse,
         `for repo in ${repos}; do`,
         '  if ! tags_json="$(doctl registry repository list-tags "$repo" --output json)"; then',
@@ -83,7 +84,6 @@ export function gcWorkflow(model: SupplyModel, o: WorkflowOptions): Record<strin
     {
       name: 'Start garbage collection (the registry is read-only until it finishes)',
       if: "${{ !inputs.dry_run }}",
-      env: { REGISTRY_NAME: '${{ secrets.REGISTRY_NAME }}' },
       run: 'doctl registry garbage-collection start "$REGISTRY_NAME" --include-untagged-manifests --force\n',
     },
   );
@@ -101,6 +101,7 @@ export function gcWorkflow(model: SupplyModel, o: WorkflowOptions): Record<strin
       },
     },
     permissions: {},
+    env: { ...REGISTRY_ENV },
     concurrency: { group: 'docr-gc', 'cancel-in-progress': false },
     jobs: {
       gc: {
@@ -120,6 +121,6 @@ export function gcWorkflowYaml(model: SupplyModel, o: WorkflowOptions): string {
     `Keeps the newest ${o.keepTags} sha tags of each repository and every tag the deployed manifests use,`,
     'deletes the other sha tags, then runs DOCR garbage collection (untagged manifests included).',
     'The registry is READ-ONLY while garbage collection runs (pushes fail; can take 15+ minutes):',
-    `scheduled "${o.gcSchedule}" (UTC), away from builds. Secrets: DIGITALOCEAN_ACCESS_TOKEN, REGISTRY_NAME.`,
+    `scheduled "${o.gcSchedule}" (UTC), away from builds. Variable REGISTRY_NAME, secret DIGITALOCEAN_ACCESS_TOKEN.`,
   ], gcWorkflow(model, o));
 }

@@ -1,7 +1,9 @@
 /**
- * The three generated workflows as files (name → YAML text), for `compose-cdk8s workflows` and the
- * staleness test of the example's `.github/workflows/`.
+ * The generated workflows as files (name → YAML text), for `compose-cdk8s workflows` and the
+ * staleness test of the example's `.github/workflows/`: the three DOCR workflows and the
+ * pull-request manifest diff (lib/output/diff/workflow.ts).
  */
+import { DIFF_WORKFLOW_FILE, diffWorkflowYaml } from '../../diff/workflow';
 import type { SupplyModel } from '../model';
 import { BUILD_WORKFLOW_FILE, buildWorkflowYaml } from './build';
 import { DEPLOY_WORKFLOW_FILE, deployWorkflowYaml } from './deploy';
@@ -18,5 +20,6 @@ export function renderWorkflows(model: SupplyModel, o: WorkflowOptions): Record<
     [BUILD_WORKFLOW_FILE]: buildWorkflowYaml(model, o),
     [DEPLOY_WORKFLOW_FILE]: deployWorkflowYaml(model, o),
     [GC_WORKFLOW_FILE]: gcWorkflowYaml(model, o),
+    [DIFF_WORKFLOW_FILE]: diffWorkflowYaml({ composeFiles: model.composeFiles, outputDir: o.outputDir, nodeVersion: o.nodeVersion, cli: o.cli }),
   };
 }

@@ -26,6 +26,12 @@ export interface WorkflowOptions {
   readonly helmDir: string;
   /** How CI runs the tool after `npm ci`. */
   readonly cli: string;
+  /**
+   * Synthesize with the repository's own cdk8s app (`npx cdk8s synth`, as `compose-cdk8s init`
+   * sets it up) instead of `compose-cdk8s synth`, so changes made to the chart in code reach the
+   * deployed manifests. The app writes `dist/`.
+   */
+  readonly cdk8sApp?: boolean;
   readonly nodeVersion: string;
   /** Newest sha tags kept per repository by registry-gc.yml. */
   readonly keepTags: number;
@@ -37,6 +43,39 @@ export interface WorkflowOptions {
   readonly overrideFile: string;
   /** Images are tagged with the 7-character short sha (`--short-sha` / `x-k8s.shortSha`), so CI must push that tag. */
   readonly shortSha: boolean;
+  /** Signing, attestations and the vulnerability scan of docr-build.yml (`x-k8s.supplyChain`). */
+  readonly supplyChain: SupplyChainOptions;
+}
+
+/** `x-k8s.supplyChain`, with defaults filled in (see schema/x-k8s.schema.json). */
+export interface SupplyChainOptions {
+  /** Sign each pushed digest keylessly with cosign (GitHub OIDC). */
+  readonly sign: boolean;
+  /** Attest build provenance for each pushed digest (actions/attest-build-provenance). */
+  readonly provenance: boolean;
+  /** Attach BuildKit's SBOM attestation to each pushed image. */
+  readonly sbom: boolean;
+  /** Scan each image with Trivy before it is pushed; the build fails on `scanSeverity`. */
+  readonly scan: boolean;
+  /** Comma-separated Trivy severities that fail the build. */
+  readonly scanSeverity: string;
+  /** Do not fail on vulnerabilities that have no fixed version yet. */
+  readonly scanIgnoreUnfixed: boolean;
+}
+
+export const DEFAULT_SUPPLY_CHAIN: SupplyChainOptions = {
+  sign: true,
+  provenance: true,
+  sbom: true,
+  scan: true,
+  scanSeverity: 'CRITICAL,HIGH',
+  scanIgnoreUnfixed: true,
+};
+
+/** The given `x-k8s.supplyChain` block over the defaults. */
+export function supplyChainOptions(given: Partial<SupplyChainOptions> | undefined): SupplyChainOptions {
+  const defined = Object.fromEntries(Object.entries(given ?? {}).filter(([k, v]) => v !== undefined && k in DEFAULT_SUPPLY_CHAIN));
+  return { ...DEFAULT_SUPPLY_CHAIN, ...defined } as SupplyChainOptions;
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
@@ -54,6 +93,7 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   dropletDirectory: '/srv/compose',
   overrideFile: 'docker-compose.docr.yml',
   shortSha: false,
+  supplyChain: DEFAULT_SUPPLY_CHAIN,
 };
 
 const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
@@ -61,6 +101,7 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const CRON = /^(\S+\s+){4}\S+$/;
 const ABS_PATH = /^\/[A-Za-z0-9_./-]*$/;
 const REL_DIR = /^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/;
+const SEVERITIES = /^(UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL)(,(UNKNOWN|LOW|MEDIUM|HIGH|CRITICAL))*$/;
 const FILE = /^[A-Za-z0-9_.-]+\.ya?ml$/;
 
 /** Defaults filled in and every value checked; throws ComposeError naming each bad one. */
@@ -81,11 +122,15 @@ export function resolveWorkflowOptions(given: Partial<WorkflowOptions>): Workflo
   if (!Number.isInteger(o.keepTags) || o.keepTags < 1 || o.keepTags > 1000) problems.push(error(`--keep "${o.keepTags}" must be a whole number from 1 to 1000`));
   if (!CRON.test(o.gcSchedule)) problems.push(error(`--gc-schedule "${o.gcSchedule}" is not a five-field cron expression`));
   if (!ABS_PATH.test(o.dropletDirectory)) problems.push(error(`--droplet-dir "${o.dropletDirectory}" must be an absolute path of plain characters`));
+  if (o.cdk8sApp && o.outputDir !== 'dist') problems.push(error(`--output-dir "${o.outputDir}" with --cdk8s-app: the cdk8s app writes dist/`, { hint: 'drop --output-dir: the workflow commits the folder the app writes, dist/' }));
   for (const [flag, v] of [['--output-dir', o.outputDir], ['--helm-dir', o.helmDir]] as const) {
     if (!REL_DIR.test(v)) problems.push(error(`${flag} "${v}" must be a relative folder inside the repository`));
   }
   if (!FILE.test(o.overrideFile)) problems.push(error(`--override-file "${o.overrideFile}" must be a plain .yml file name`));
   if (!/^\d+$/.test(o.nodeVersion)) problems.push(error(`--node-version "${o.nodeVersion}" must be a major version like 20`));
+  if (!SEVERITIES.test(o.supplyChain.scanSeverity)) {
+    problems.push(error(`x-k8s.supplyChain.scanSeverity "${o.supplyChain.scanSeverity}" is not a comma-separated list of UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL`));
+  }
   if (problems.length) throw new ComposeError(problems);
   return o;
 }

@@ -1,0 +1,151 @@
+/**
+ * ComposeApp: a cdk8s App whose `synth()` writes what `compose-cdk8s synth` writes for its
+ * ComposeChart: the manifests with release metadata and a Kustomization, each YAML file headed by
+ * the inputs stamp, the whole folder replaced at once (a failed synth leaves it as it was);
+ * optionally the conversion report and the Helm chart.
+ *
+ * cdk8s-cli deletes its own output folder before it runs the app, so an app run by `cdk8s synth`
+ * should point cdk8s-cli at a scratch folder (`output: .cdk8s.out` in cdk8s.yaml): ComposeApp
+ * writes `outputDir` itself and copies the manifests into cdk8s-cli's folder (CDK8S_OUTDIR), so
+ * cdk8s-cli lists them as for any app.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps, Chart } from 'cdk8s';
+import { ComposeError, Diagnostic, formatDiagnostic, sortDiagnostics } from '../diagnostics';
+import { conversionStamp } from '../output/inputs-stamp';
+import { loadRelease, renderDistChart, stampYamlFiles } from '../output/dist';
+import { synthChart } from '../output/manifests';
+import { writeOutputs } from '../output/outputs';
+import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
+import type { Release } from '../output/supply/release';
+import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
+import { ComposeChart } from './compose-chart';
+
+export interface ComposeAppProps extends AppProps {
+  /**
+   * The manifests folder, relative to `cwd`; replaced as a whole by `synth()`.
+   * @default "dist"
+   */
+  readonly outputDir?: string;
+  /**
+   * Also write conversion-report.md / .json next to the manifests folder (`synth --report`).
+   * @default false
+   */
+  readonly report?: boolean;
+  /**
+   * digests.json from the docr-build workflow (`synth --digests`): image digests and the build
+   * run, recorded as release metadata. Relative to `cwd`.
+   * @default - COMPOSE_CDK8S_DIGESTS, else none: the release metadata carries the tag only
+   */
+  readonly digestsFile?: string;
+  /**
+   * The folder `outputDir` and `digestsFile` are relative to.
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+}
+
+export class ComposeApp extends App {
+  private readonly props: ComposeAppProps;
+  private readonly rendered = new Map<ComposeChart, Readonly<Record<string, string>>>();
+
+  constructor(props: ComposeAppProps = {}) {
+    super(props);
+    this.props = props;
+  }
+
+  /**
+   * Build the app with `build`, synthesize it, and report a Compose error the way the CLI does
+   * (file:line:col, what is wrong, how to fix; exit code 1; no stack trace). For main.js:
+   * `ComposeApp.main((app) => { new ComposeChart(app, 'shop', { ... }); })`.
+   */
+  public static main(build: (app: ComposeApp) => void, props: ComposeAppProps = {}): void {
+    try {
+      const app = new ComposeApp(props);
+      build(app);
+      app.synth();
+    } catch (e) {
+      if (!(e instanceof ComposeError)) throw e;
+      printDiagnostics(e.diagnostics, props.cwd ?? process.cwd());
+      process.exitCode = 1;
+    }
+  }
+
+  /** The app's ComposeChart (exactly one). */
+  public get composeChart(): ComposeChart {
+    const charts = this.node.children.filter((c): c is ComposeChart => c instanceof ComposeChart);
+    if (charts.length !== 1) {
+      throw new Error(`a ComposeApp writes one Compose project, and this one has ${charts.length} ComposeCharts: use one ComposeApp per project`);
+    }
+    return charts[0];
+  }
+
+  /**
+   * The files `synth()` writes to the manifests folder (name → text), without writing them: for
+   * snapshot tests. Renders the chart once; later calls return the same files.
+   */
+  public render(): Readonly<Record<string, string>> {
+    const chart = this.composeChart;
+    const { conversion } = chart;
+    const digests = this.digestsFile;
+    const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
+    return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
+  }
+
+  /** Write the manifests folder (and the report and Helm chart when asked for), as `compose-cdk8s synth` does. */
+  public synth(): void {
+    const chart = this.composeChart;
+    const { conversion } = chart;
+    printDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings], this.cwd);
+    const outputDir = this.props.outputDir ?? 'dist';
+    const result = writeOutputs({
+      conversion,
+      cwd: this.cwd,
+      outputDir,
+      digestsFile: this.digestsFile,
+      report: this.props.report ?? false,
+      manifests: (release) => this.manifests(chart, release),
+    });
+    // Give cdk8s-cli the manifests too, so it lists them as for any cdk8s app.
+    const dist = path.resolve(this.cwd, outputDir);
+    const scratch = path.resolve(this.cwd, this.outdir);
+    if (scratch !== dist) {
+      fs.mkdirSync(scratch, { recursive: true });
+      for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
+    }
+    process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+    // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
+    for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
+  }
+
+  private get digestsFile(): string | undefined {
+    return this.props.digestsFile ?? (process.env.COMPOSE_CDK8S_DIGESTS || undefined);
+  }
+
+  private get cwd(): string {
+    return this.props.cwd ?? process.cwd();
+  }
+
+  /** The manifests folder's files, unstamped: the ComposeChart's, then any other chart's. */
+  private manifests(chart: ComposeChart, release: Release): Readonly<Record<string, string>> {
+    const done = this.rendered.get(chart);
+    if (done) return done;
+    const files: Record<string, string> = { ...renderDistChart(chart, chart.plan, release).files };
+    const others = this.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    if (others.length > 0) {
+      for (const other of others) {
+        const name = `${other.node.id}.k8s.yaml`;
+        if (files[name] !== undefined) throw new Error(`chart ${other.node.id} would overwrite ${name}: give it another id`);
+        files[name] = synthChart(other).yaml;
+      }
+      files[KUSTOMIZATION_FILE] = kustomizationFor(Object.keys(files));
+    }
+    this.rendered.set(chart, files);
+    return files;
+  }
+}
+
+function printDiagnostics(diagnostics: readonly Diagnostic[], cwd: string): void {
+  for (const d of sortDiagnostics(diagnostics)) process.stderr.write(`${formatDiagnostic(d, cwd)}\n`);
+}

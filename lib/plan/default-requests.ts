@@ -1,0 +1,59 @@
+/**
+ * No pod is BestEffort (evicted first under node pressure), and no request appears that Compose
+ * did not ask for without being reported.
+ *
+ * Policy (decided, README "Defaults we decided on purpose"):
+ * - `deploy.resources.reservations` (or `mem_reservation`) → requests, as before;
+ * - a resource Compose reserves nothing for gets a small request, DEFAULT_REQUESTS (cpu 50m,
+ *   memory 64Mi), never above its limit. Without this, a container with only limits would get
+ *   requests equal to its limits from Kubernetes (the example reserved 2.5 vCPU where Compose
+ *   reserves 1.0), and one with neither would be BestEffort;
+ * - every container that gets a default request is named in one warning, so users see it.
+ * The wait-for-dependency init containers get HELPER_RESOURCES (pod-security.ts hardens them).
+ * Pure; no cdk8s.
+ */
+import { Diagnostic, warning } from '../diagnostics';
+import type { ContainerPlan, ResourceAmounts, ResourcesPlan, WorkloadPlan } from './model';
+
+export const DEFAULT_REQUESTS = { cpuMillis: 50, memoryMiB: 64 } as const;
+/** Resources of the injected `wait-*` init containers (busybox nc / wget: a few MiB). */
+export const HELPER_RESOURCES: ResourcesPlan = { requests: { cpuMillis: 10, memoryMiB: 16 }, limits: { cpuMillis: 100, memoryMiB: 32 } };
+
+function withDefaults(r: ResourcesPlan | undefined): { resources: ResourcesPlan; added: string[] } {
+  const requests: { cpuMillis?: number; memoryMiB?: number } = { ...(r?.requests ?? {}) };
+  const added: string[] = [];
+  if (requests.cpuMillis === undefined) {
+    requests.cpuMillis = Math.min(DEFAULT_REQUESTS.cpuMillis, r?.limits?.cpuMillis ?? Infinity);
+    added.push(`cpu ${requests.cpuMillis}m`);
+  }
+  if (requests.memoryMiB === undefined) {
+    requests.memoryMiB = Math.min(DEFAULT_REQUESTS.memoryMiB, r?.limits?.memoryMiB ?? Infinity);
+    added.push(`memory ${requests.memoryMiB}Mi`);
+  }
+  return { resources: { ...(r?.limits ? { limits: r.limits } : {}), requests: requests as ResourceAmounts }, added };
+}
+
+export interface DefaultRequestsPlan {
+  readonly workloads: WorkloadPlan[];
+  readonly warnings: Diagnostic[];
+}
+
+export function planDefaultRequests(workloads: readonly WorkloadPlan[]): DefaultRequestsPlan {
+  const defaulted: string[] = [];
+  const fill = (c: ContainerPlan, service: string): ContainerPlan => {
+    const { resources, added } = withDefaults(c.resources);
+    if (added.length > 0) defaulted.push(`${service} (${added.join(', ')})`);
+    return { ...c, resources };
+  };
+  const out = workloads.map((w) => ({
+    ...w,
+    container: fill(w.container, w.composeName),
+    ...(w.sidecars ? { sidecars: w.sidecars.map((c) => fill(c, c.service ?? c.name)) } : {}),
+    ...(w.initContainers ? { initContainers: w.initContainers.map((c) => ({ ...c, resources: HELPER_RESOURCES })) } : {}),
+  }));
+  const warnings = defaulted.length === 0 ? [] : [warning(
+    `no resource reservation for ${defaulted.sort().join(', ')}: these requests are a decided default (cpu ${DEFAULT_REQUESTS.cpuMillis}m, memory ${DEFAULT_REQUESTS.memoryMiB}Mi, never above the limit), so no pod is BestEffort and a limit alone no longer reserves the whole limit`,
+    { hint: 'set deploy.resources.reservations (cpus, memory) on the service to choose the requests yourself' },
+  )];
+  return { workloads: out, warnings };
+}

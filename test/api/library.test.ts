@@ -1,0 +1,149 @@
+/**
+ * The library API (lib/index.ts): ComposeChart + ComposeApp write byte for byte what
+ * `compose-cdk8s synth` writes, and the per-service handles change the objects before synth.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ComposeApp, ComposeChart, ComposeError, cdk8s, plus } from '../../lib';
+import { cleanEnv, runCli } from '../helpers/cli';
+
+const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
+const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'the-shop', 'docker-compose.yml');
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+function docs(text: string): any[] {
+  return parseAllDocuments(text).map((d) => d.toJS());
+}
+
+describe('ComposeChart / ComposeApp', () => {
+  test('write exactly what `compose-cdk8s synth --report --helm` writes for the example', async () => {
+    const cliDir = tmp('lib-cli-');
+    const r = await runCli(['synth', '-f', EXAMPLE, '--sha', SHA, '--report', '-o', 'dist', '--helm', 'helm'], { cwd: cliDir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+
+    const libDir = tmp('lib-app-');
+    const app = new ComposeApp({ cwd: libDir, outdir: path.join(libDir, '.cdk8s.out'), report: true });
+    // The chart's id is the user's to choose: it changes nothing in the output.
+    new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: libDir, helmDir: 'helm' });
+    const rendered = app.render();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+    } finally {
+      stderr.mockRestore();
+    }
+
+    const cli = tree(cliDir);
+    const lib = tree(libDir);
+    expect(Object.keys(cli).filter((f) => !f.startsWith('helm/')).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/.compose-cdk8s', 'dist/Kustomization', 'dist/the-shop.k8s.yaml']);
+    expect(Object.keys(cli)).toContain('helm/the-shop/Chart.yaml');
+    expect(Object.keys(lib).sort()).toEqual([...Object.keys(cli), '.cdk8s.out/the-shop.k8s.yaml'].sort());
+    for (const name of Object.keys(cli)) expect({ name, text: lib[name] }).toEqual({ name, text: cli[name] });
+    // cdk8s-cli's own folder gets the manifests too; render() is what synth wrote to dist/.
+    expect(lib['.cdk8s.out/the-shop.k8s.yaml']).toBe(cli['dist/the-shop.k8s.yaml']);
+    expect(rendered).toEqual({ 'the-shop.k8s.yaml': cli['dist/the-shop.k8s.yaml'], Kustomization: cli['dist/Kustomization'] });
+  });
+
+  test('render the committed dist/ of the example byte for byte (with the tag it records)', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const committed = fs.readFileSync(path.join(root, 'dist', 'the-shop.k8s.yaml'), 'utf8');
+    const tag = /^# compose-cdk8s inputs: \S+ tag=(\S+)$/m.exec(committed)?.[1];
+    expect(tag).toBeDefined();
+    const app = new ComposeApp({ cwd: root });
+    new ComposeChart(app, 'the-shop', { composeFile: EXAMPLE, sha: tag, env: cleanEnv(), cwd: root });
+    const files = app.render();
+    expect(files['the-shop.k8s.yaml']).toBe(committed);
+    expect(files.Kustomization).toBe(fs.readFileSync(path.join(root, 'dist', 'Kustomization'), 'utf8'));
+  });
+
+  test('per-service handles: add a sidecar, patch a field, attach a construct', () => {
+    const app = new ComposeApp();
+    const chart = new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), namespace: 'shop' });
+    expect(chart.serviceNames).toContain('api');
+
+    const api = chart.service('api');
+    expect(api.kind).toBe('Deployment');
+    expect(api.container().name).toBe('api');
+    api.deployment.addContainer({
+      name: 'log-shipper',
+      image: 'fluent/fluent-bit:3.1',
+      resources: {},
+      securityContext: { ensureNonRoot: false },
+    });
+    api.apiObject.addJsonPatch(cdk8s.JsonPatch.replace('/spec/replicas', 3));
+    api.podTemplate.add('/spec/priorityClassName', 'shop-critical');
+    api.container().env.addVariable('LOG_FORMAT', plus.EnvValue.fromValue('json'));
+    expect(api.service).toBeDefined();
+    cdk8s.ApiObject.of(api.service!).metadata.addAnnotation('example.com/owner', 'team-api');
+    new cdk8s.ApiObject(chart, 'Quota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'shop', namespace: chart.plan.namespace }, spec: { hard: { pods: '20' } } } as any);
+
+    const objects = docs(app.render()['the-shop.k8s.yaml']);
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api');
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.template.spec.priorityClassName).toBe('shop-critical');
+    const containers = deployment.spec.template.spec.containers;
+    expect(containers.map((c: any) => c.name)).toEqual(['api', 'log-shipper']);
+    expect(containers[0].env).toContainEqual({ name: 'LOG_FORMAT', value: 'json' });
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api');
+    expect(service.metadata.annotations).toEqual({ 'example.com/owner': 'team-api' });
+    expect(objects.find((o) => o.kind === 'ResourceQuota')).toMatchObject({ metadata: { name: 'shop', namespace: 'shop' } });
+    // Release metadata still applies to the patched chart.
+    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'release-info').data['git-sha']).toBe(SHA);
+  });
+
+  test('a service that is not in the project is a ComposeError naming the services', () => {
+    const chart = new ComposeChart(new ComposeApp(), 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv() });
+    expect(() => chart.service('apii')).toThrow(ComposeError);
+    expect(() => chart.service('apii')).toThrow(/no Compose service "apii".*\n?.*api/);
+  });
+
+  test('handles of a Job, and of a service running in another service\'s pod', () => {
+    const dir = tmp('lib-kinds-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), [
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    ports: ["80:80"]',
+      '  metrics:',
+      '    image: prom/statsd-exporter:v0.26.0',
+      '    network_mode: service:web',
+      '  migrate:',
+      '    image: flyway/flyway:10',
+      '    restart: "no"',
+      '',
+    ].join('\n'));
+    const chart = new ComposeChart(new ComposeApp(), 'x', { cwd: dir, env: cleanEnv(), sha: SHA });
+    expect(chart.serviceNames).toEqual(['metrics', 'migrate', 'web']);
+    const migrate = chart.service('migrate');
+    expect(migrate.kind).toBe('Job');
+    expect(() => migrate.deployment).toThrow(/service migrate runs as a Job, not a Deployment: use \.workload/);
+    expect(migrate.podTemplate.pointer).toBe('/spec/template');
+    const metrics = chart.service('metrics');
+    expect(metrics.workload).toBe(chart.service('web').workload);
+    expect(metrics.container().name).toBe('metrics');
+    expect(() => metrics.container('nope')).toThrow(/has no container "nope"; it has web, metrics/);
+  });
+
+  test('a bad Compose file is a ComposeError with file:line:col', () => {
+    const dir = tmp('lib-bad-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    ports: [ "eighty" ]\n');
+    expect(() => new ComposeChart(new ComposeApp(), 'x', { cwd: dir, env: cleanEnv(), sha: SHA })).toThrow(/compose\.yaml:4:\d+/);
+  });
+});
