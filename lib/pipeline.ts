@@ -6,6 +6,7 @@ import { loadProject, LoadOptions } from './compose';
 import type { ComposeProject } from './compose/model';
 import { gitHeadSha } from './git';
 import type { DeploymentPlan } from './plan/model';
+import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { ComposeError } from './diagnostics';
@@ -49,5 +50,6 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
   // A tag is needed only when some service is built (its image is tagged with it).
   if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) throw missingTagError();
   const plan = planProject(project, settings, { env: options.env });
-  return { project, settings, plan };
+  // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.
+  return { project: withoutLeftOut(project, plan.leftOut), settings, plan };
 }

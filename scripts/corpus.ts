@@ -3,6 +3,7 @@
  * test/fixtures/corpus, check every output with the Kubernetes schema checks, print one row per
  * file, the refusals and rejections grouped by reason, and last the summary line
  *
+ *   converted: in full F, in part P (services left out), not at all N (refused Y, rejected Z, crashed C)
  *   corpus: N files, ok X, refused Y, rejected Z, crashed C
  *
  * Usage: node --require tsx/cjs scripts/corpus.ts [--no-compose] [--problems] [filter ...]
@@ -13,7 +14,7 @@
  */
 import * as path from 'path';
 import { allCorpusFiles, sharedCorpusDir } from '../test/corpus/corpus-files';
-import { CorpusRow, runCorpus, summarize, summaryLine } from '../test/corpus/run-corpus';
+import { conversionLine, CorpusRow, runCorpus, summarize, summaryLine } from '../test/corpus/run-corpus';
 
 function main(argv: readonly string[]): number {
   const noCompose = argv.includes('--no-compose');
@@ -49,6 +50,7 @@ function main(argv: readonly string[]): number {
   }
   printGroups(`CRASHED or schema-invalid output (${s.crashed})`, s.groups.crashed);
   printGroups(`refused by reason (${s.refused})`, s.groups.refused);
+  out(conversionLine(s));
   out(summaryLine(s));
   return s.crashed > 0 ? 1 : 0;
 }

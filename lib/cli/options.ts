@@ -25,7 +25,7 @@ export interface ProjectFlags {
  * What `--strict` makes fail, in every command that reads a project (`report` adds its own case).
  * Without it, the same finding is a warning.
  */
-export const STRICT_HELP = 'exit 1, writing nothing, when a service\'s environment holds a credential-looking value (a password, token, key) written literally in the Compose file; without --strict that is a warning';
+export const STRICT_HELP = 'exit 1, writing nothing, when a service\'s environment holds a credential-looking value (a password, token, key) written literally in the Compose file, or when a service is left out because it needs the Docker host; without --strict both are warnings';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

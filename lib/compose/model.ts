@@ -127,6 +127,12 @@ export interface ComposeService {
   /** The Compose keys written for the service, sorted (what the mapping table is checked against). */
   readonly keys: readonly string[];
   /**
+   * The sub-keys written under `build`, `deploy` and `healthcheck` as dotted paths below the
+   * service (`deploy.placement`, `deploy.placement.constraints`), sorted: what the sub-key table
+   * (plan/mapping.ts SUB_KEYS) is checked against, so a lost sub-key is reported at its own level.
+   */
+  readonly subKeys: readonly string[];
+  /**
    * Every key of the service as loaded (after interpolation, merge and normalization by the
    * loader), for the conversion report only: later stages read the typed fields above.
    */
@@ -258,6 +264,26 @@ export interface Deploy {
   readonly labels: Readonly<Record<string, string>>;
   /** `deploy.restart_policy.condition`. */
   readonly restartCondition?: 'none' | 'on-failure' | 'any';
+  /** `deploy.placement`. */
+  readonly placement?: Placement;
+}
+
+/** One `deploy.placement.constraints` entry: `<key> == <value>` or `<key> != <value>`. */
+export interface PlacementConstraint {
+  /** As written. */
+  readonly expression: string;
+  /** Absent when the entry is not `<key> ==|!= <value>`. */
+  readonly key?: string;
+  readonly op?: '==' | '!=';
+  readonly value?: string;
+}
+
+/** `deploy.placement`, entries in the order written (index = position in the file). */
+export interface Placement {
+  readonly constraints: readonly PlacementConstraint[];
+  /** `preferences[].spread` values; undefined for an entry without `spread`. */
+  readonly spread: readonly (string | undefined)[];
+  readonly maxReplicasPerNode?: number;
 }
 
 export interface ServiceFileRef {

@@ -10,7 +10,8 @@
  * Storage (claim-sharing.ts decides): a StatefulSet's per-replica claims become
  * `spec.volumeClaimTemplates`, and their mounts are added to the container here (they are no pod
  * volume, so cdk8s-plus cannot mount them); pods sharing a ReadWriteOnce claim get the group's
- * label and a required podAffinity on it (same node).
+ * label and a required podAffinity on it (same node). `deploy.placement` adds a required
+ * nodeAffinity and topologySpreadConstraints (plan/placement.ts).
  *
  * cdk8s-plus maps the patched object through the typed Kubernetes API (L1) again, dropping what
  * that does not know: patch values are built as the L1 types (quantities as k8s.Quantity).
@@ -52,6 +53,7 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   }
   if (pod.sysctls) add('/securityContext/sysctls', pod.sysctls.map((s) => ({ ...s })));
   if (pod.supplementalGroups) add('/securityContext/supplementalGroups', [...pod.supplementalGroups]);
+  if (pod.fsGroup !== undefined) add('/securityContext/fsGroup', pod.fsGroup);
   if (pod.shareProcessNamespace) add('/shareProcessNamespace', true);
   if (pod.seccompProfile) add('/securityContext/seccompProfile', { type: pod.seccompProfile });
   if (pod.hostNetwork) {
@@ -76,7 +78,27 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
   }
   if (w.colocation) {
     api.addJsonPatch(JsonPatch.add(`${podTemplatePointer(w.kind)}/metadata/labels/${pointerSegment(w.colocation.labelKey)}`, w.colocation.labelValue));
-    add('/affinity', colocationAffinity(w.colocation));
+  }
+  const nodeAffinity = w.placement?.nodeAffinity;
+  if (w.colocation || nodeAffinity) {
+    add('/affinity', {
+      ...(nodeAffinity ? {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: nodeAffinity.map((e) => ({ key: e.key, operator: e.operator, values: [...e.values] })) }],
+          },
+        },
+      } : {}),
+      ...(w.colocation ? colocationAffinity(w.colocation) : {}),
+    });
+  }
+  if (w.placement?.topologySpread) {
+    add('/topologySpreadConstraints', w.placement.topologySpread.map((t) => ({
+      maxSkew: t.maxSkew,
+      topologyKey: t.topologyKey,
+      whenUnsatisfiable: t.whenUnsatisfiable,
+      labelSelector: { matchLabels: { ...t.labelSelector } },
+    })));
   }
   if (c.tty) add('/containers/0/tty', true);
   if (c.stdin) add('/containers/0/stdin', true);

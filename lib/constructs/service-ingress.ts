@@ -26,6 +26,16 @@ export class ServiceIngress extends Construct {
   constructor(scope: Construct, id: string, props: ServiceIngressProps) {
     super(scope, id);
     const i = props.ingress;
+    // One rule per host (in the order first written) with its paths; every named host gets a TLS entry.
+    const byHost = new Map<string, { host?: string; paths: string[] }>();
+    for (const r of [{ host: i.host, path: i.path }, ...(i.extraRules ?? [])]) {
+      const key = r.host ?? '';
+      const rule = byHost.get(key) ?? { ...(r.host ? { host: r.host } : {}), paths: [] };
+      if (!rule.paths.includes(r.path)) rule.paths.push(r.path);
+      byHost.set(key, rule);
+    }
+    const rules = [...byHost.values()];
+    const tlsHosts = rules.map((r) => r.host).filter((h): h is string => h !== undefined);
     this.object = new k8s.KubeIngress(this, 'Ingress', {
       metadata: {
         name: i.name,
@@ -35,17 +45,17 @@ export class ServiceIngress extends Construct {
       },
       spec: {
         ...(i.className ? { ingressClassName: i.className } : {}),
-        ...(i.tlsSecret ? { tls: [{ ...(i.host ? { hosts: [i.host] } : {}), secretName: i.tlsSecret }] } : {}),
-        rules: [{
-          ...(i.host ? { host: i.host } : {}),
+        ...(i.tlsSecret ? { tls: tlsHosts.length > 0 ? tlsHosts.map((h) => ({ hosts: [h], secretName: i.tlsSecret })) : [{ secretName: i.tlsSecret }] } : {}),
+        rules: rules.map((r) => ({
+          ...(r.host ? { host: r.host } : {}),
           http: {
-            paths: [{
-              path: i.path,
+            paths: r.paths.map((path) => ({
+              path,
               pathType: i.pathType,
               backend: { service: { name: i.serviceName, port: { number: i.servicePort } } },
-            }],
+            })),
           },
-        }],
+        })),
       },
     });
   }

@@ -62,7 +62,7 @@ export class ServiceWorkload extends Construct {
       : w.governingService ? this.makeService(w, { name: w.governingService.name, namespace: props.namespace }, w.governingService)
         : this.makeService(w, metadata);
     this.deployment = createWorkload(this, w, {
-      metadata: { ...metadata, labels: { ...w.labels }, annotations: emptyToUndefined(w.annotations) },
+      metadata: { ...metadata, labels: { ...w.workloadLabels, ...w.labels }, annotations: emptyToUndefined(w.annotations) },
       podMetadata: { labels: { ...w.labels } },
       automountServiceAccountToken: false,
       securityContext: { ensureNonRoot: false },
@@ -126,8 +126,9 @@ export class ServiceWorkload extends Construct {
       this.publicService = new plus.Service(this, 'PublicService', {
         metadata: { name: pub.name, namespace: props.namespace, labels: { ...w.labels }, ...(pub.annotations ? { annotations: { ...pub.annotations } } : {}) },
         type: pub.type === 'NodePort' ? plus.ServiceType.NODE_PORT : plus.ServiceType.LOAD_BALANCER,
-        ports: pub.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol] })),
+        ports: pub.ports.map((p, i) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: PROTOCOL[p.protocol], ...(i === 0 && pub.nodePort !== undefined ? { nodePort: pub.nodePort } : {}) })),
       });
+      if (pub.externalTrafficPolicy) ApiObject.of(this.publicService).addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', pub.externalTrafficPolicy));
       for (const [key, value] of Object.entries(w.selector)) this.publicService.selectLabel(key, value);
       ApiObject.of(this.publicService).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     }

@@ -63,6 +63,7 @@ export function createWorkload(scope: Construct, w: WorkloadPlan, props: PodProp
         ...(w.job?.backoffLimit !== undefined ? { backoffLimit: w.job.backoffLimit } : {}),
       });
       ApiObject.of(job).addJsonPatch(JsonPatch.remove('/spec/startingDeadlineSeconds'));
+      if (w.job?.concurrencyPolicy) ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/concurrencyPolicy', w.job.concurrencyPolicy));
       return job;
     }
     default:

@@ -8,9 +8,12 @@
  * creates in the cluster (`compose-cdk8s secrets` prints how). A credential written literally in
  * `environment` is also a warning (an error under `--strict`).
  *
- * What "looks like a credential" is a list of patterns (names and values), extended per project by
- * the top-level `x-k8s.secretEnv` block; `looksSecretFile` applies the same rules to the files a
- * project ships (bind mounts, configs), so those never become ConfigMaps either.
+ * What "looks like a credential" is data, below: name patterns, name parts (with the parts that
+ * undo them), value patterns (URLs whose user-info holds a password, JWTs, key formats) and a
+ * high-entropy test, extended per project by the top-level `x-k8s.secretEnv` block and overridden per
+ * service by exact names in `x-k8s.env.secret` / `x-k8s.env.plain` (README: Secrets under any name).
+ * `looksSecretFile` applies the patterns to the files a project ships (bind mounts, configs), so those
+ * never become ConfigMaps either.
  */
 import * as nodePath from 'path';
 import { compareStrings } from '../order';
@@ -25,12 +28,86 @@ export const SECRET_KEY_PATTERNS: readonly RegExp[] = [
   /ACCESS_?KEY/i, /CREDENTIALS?/i, /SALT/i, /ENCRYPTION_?KEY/i,
 ];
 
+/**
+ * Name parts that mark a credential (issue 14): a variable name is split into parts at `_`, `-`, `.`
+ * and lower-to-upper case changes (`ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY` → ACTIVE, RECORD,
+ * ENCRYPTION, PRIMARY, KEY); one of these parts makes it a credential...
+ */
+export const SECRET_NAME_PARTS: readonly string[] = [
+  'PASSWORD', 'PASSWD', 'PASS', 'PWD', 'PASSPHRASE', 'SECRET', 'SECRETS', 'TOKEN', 'KEY', 'KEYS', 'PRIVATE', 'ENCRYPTION',
+  'SALT', 'CREDENTIAL', 'CREDENTIALS', 'SIGNING', 'DSN', 'HMAC',
+];
+
+/**
+ * ...unless one of these parts says it names something about the credential, not the credential:
+ * where it is, how it looks, when it expires (`SSH_KEY_PATH`, `REDIS_KEY_PREFIX`,
+ * `STRIPE_PUBLISHABLE_KEY`, `JWT_KEY_ID`, `PASSWORD_MIN_LENGTH`). The historic patterns
+ * (`SECRET_KEY_PATTERNS`) still apply to these names.
+ */
+export const PLAIN_NAME_PARTS: readonly string[] = [
+  'PUBLIC', 'PUBLISHABLE', 'PREFIX', 'SUFFIX', 'PATH', 'FILE', 'DIR', 'ID', 'IDS', 'LENGTH', 'LEN', 'SIZE', 'TTL', 'EXPIRY',
+  'EXPIRES', 'EXPIRATION', 'LIFETIME', 'TIMEOUT', 'ALGORITHM', 'ALG', 'TYPE', 'NAME', 'ENABLED', 'ENABLE', 'DISABLED',
+  'FORMAT', 'MODE', 'PROVIDER', 'HEADER', 'FIELD', 'COLUMN', 'ROTATION', 'URL', 'URI', 'HOST', 'PORT', 'REQUIRED', 'POLICY',
+  'STRENGTH', 'MIN', 'MAX', 'RESET', 'COUNT', 'VERSION',
+];
+
+/** The parts of a variable name (see SECRET_NAME_PARTS). */
+export function nameParts(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/[_.\-]+/).filter(Boolean).map((p) => p.toUpperCase());
+}
+
+function secretByParts(key: string): boolean {
+  const parts = nameParts(key);
+  const joined = `_${parts.join('_')}_`;
+  const hit = SECRET_NAME_PARTS.some((p) => joined.includes(`_${p}_`));
+  return hit && !parts.some((p) => PLAIN_NAME_PARTS.includes(p));
+}
+
+/**
+ * High-entropy values: random strings are credentials whatever the name (a key generated with
+ * `openssl rand -base64 32` under `APP_CONFIG_1`). A value counts when it is at least `minLength`
+ * characters of one token alphabet (base64, base64url, hex), mixes letters and digits, carries at
+ * least `minBitsPerChar` bits of Shannon entropy per character, and is none of `notValues` (paths,
+ * host names, image names, versions); names with a part of `notNameParts` (a commit sha, an id) are
+ * left alone.
+ */
+export const HIGH_ENTROPY = {
+  minLength: 20,
+  minBitsPerChar: 3.5,
+  alphabet: /^[A-Za-z0-9+/=_.~-]+$/,
+  notValues: [
+    /^[./~]/, // a path
+    /^[a-z0-9-]+(\.[a-z0-9-]+)+$/, // a host name or a dotted package name
+    /^[a-z0-9._-]+(\/[a-z0-9._-]+)+$/, // an image or repository name
+    /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/, // a number or a version
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, // a UUID (an id more often than a secret)
+  ] as readonly RegExp[],
+  notNameParts: ['SHA', 'COMMIT', 'REVISION', 'REV', 'VERSION', 'HASH', 'DIGEST', 'CHECKSUM', 'ID', 'UUID', 'IMAGE', 'TAG', 'BRANCH', 'REF', 'PATH', 'URL', 'HOST', 'NAME'] as readonly string[],
+};
+
+function entropyBitsPerChar(value: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length);
+  return bits;
+}
+
+/** Whether `value` looks random enough to be a credential (HIGH_ENTROPY). */
+export function highEntropy(key: string, value: string): boolean {
+  const r = HIGH_ENTROPY;
+  if (value.length < r.minLength || !r.alphabet.test(value) || !/[A-Za-z]/.test(value) || !/[0-9]/.test(value)) return false;
+  if (r.notValues.some((re) => re.test(value))) return false;
+  if (nameParts(key).some((p) => r.notNameParts.includes(p))) return false;
+  return entropyBitsPerChar(value) >= r.minBitsPerChar;
+}
+
 /** Keys that name where a secret is (`POSTGRES_PASSWORD_FILE=/run/secrets/db`), not the secret. */
 const SECRET_LOCATION_KEY = /_FILE$/i;
 
 /** Values that are credentials whatever the key is called. */
 export const SECRET_VALUE_PATTERNS: readonly RegExp[] = [
-  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // URL/DSN with a password
+  /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, // URL/DSN whose user-info holds a password (`redis://:pw@host` too)
   /^eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/, // JWT
   /^sk-[A-Za-z0-9_-]{16,}$/, // API keys of the sk- family
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
@@ -47,6 +124,18 @@ export interface SecretRules {
   readonly keyPatterns: readonly RegExp[];
   readonly valuePatterns: readonly RegExp[];
   readonly plainKeys: ReadonlySet<string>;
+  /** Exact names that are always credentials (a service's `x-k8s.env.secret`). */
+  readonly secretKeys?: ReadonlySet<string>;
+}
+
+/** The project's rules with one service's `x-k8s.env` lists (exact names win over every pattern). */
+export function withServiceEnv(rules: SecretRules, env: { readonly secret?: readonly string[]; readonly plain?: readonly string[] } | undefined): SecretRules {
+  if (!env || (!env.secret?.length && !env.plain?.length)) return rules;
+  return {
+    ...rules,
+    plainKeys: new Set([...rules.plainKeys, ...(env.plain ?? [])]),
+    secretKeys: new Set([...(rules.secretKeys ?? []), ...(env.secret ?? [])]),
+  };
 }
 
 export const DEFAULT_SECRET_RULES: SecretRules = {
@@ -94,10 +183,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-export function looksSecret(key: string, value: string, rules: SecretRules = DEFAULT_SECRET_RULES): boolean {
-  if (value === '' || rules.plainKeys.has(key)) return false;
-  if (SECRET_LOCATION_KEY.test(key)) return rules.valuePatterns.some((re) => re.test(value));
-  return rules.keyPatterns.some((re) => re.test(key)) || rules.valuePatterns.some((re) => re.test(value));
+/**
+ * Whether an environment variable holds a credential: `x-k8s.env.secret` says so; else
+ * `x-k8s.env.plain` / `secretEnv.plain` say not; else a name pattern (SECRET_KEY_PATTERNS and
+ * `secretEnv.keys`), a name part (SECRET_NAME_PARTS, unless PLAIN_NAME_PARTS), a value pattern
+ * (SECRET_VALUE_PATTERNS and `secretEnv.values`) or a high-entropy value. `narrow` (files a
+ * project ships, whose `key: value` lines are configuration more often than not) uses the patterns only.
+ */
+export function looksSecret(key: string, value: string, rules: SecretRules = DEFAULT_SECRET_RULES, narrow = false): boolean {
+  if (value === '') return false;
+  if (rules.secretKeys?.has(key)) return true;
+  if (rules.plainKeys.has(key)) return false;
+  if (rules.valuePatterns.some((re) => re.test(value))) return true;
+  if (SECRET_LOCATION_KEY.test(key)) return false;
+  if (rules.keyPatterns.some((re) => re.test(key))) return true;
+  return !narrow && (secretByParts(key) || highEntropy(key, value));
 }
 
 /** File names that hold credentials: keys, keystores, env files, password files. */
@@ -130,7 +230,7 @@ export function looksSecretFile(rel: string, content: Buffer | string | undefine
     const m = ASSIGNMENT.exec(line);
     if (!m) continue;
     const value = m[2].replace(/^(["'])(.*)\1$/, '$2');
-    if (value !== '' && looksSecret(m[1], value, rules)) return true;
+    if (value !== '' && looksSecret(m[1], value, rules, true)) return true;
   }
   return false;
 }

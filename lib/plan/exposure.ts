@@ -73,6 +73,8 @@ export function planExposure(workload: WorkloadPlan, service: ComposeService, xk
         type,
         ports,
         ...(Object.keys(annotations).length ? { annotations } : {}),
+        ...(xk8s.externalTrafficPolicy ? { externalTrafficPolicy: xk8s.externalTrafficPolicy } : {}),
+        ...(type === 'NodePort' && xk8s.nodePort !== undefined ? { nodePort: xk8s.nodePort } : {}),
       };
       decisions.push({
         path: `${base}.ports`, status: 'mapped',
@@ -99,6 +101,7 @@ export function planExposure(workload: WorkloadPlan, service: ComposeService, xk
         ...(ing.host ? { host: ing.host } : {}),
         path: ing.path ?? '/',
         pathType: ing.pathType ?? 'Prefix',
+        ...(ing.rules && ing.rules.length > 0 ? { extraRules: ing.rules.map((r) => ({ ...(r.host ? { host: r.host } : {}), path: r.path ?? '/' })) } : {}),
         serviceName: svc.name,
         servicePort: wanted,
         ...(ing.tlsSecret ? { tlsSecret: ing.tlsSecret } : {}),
@@ -106,7 +109,7 @@ export function planExposure(workload: WorkloadPlan, service: ComposeService, xk
       };
       decisions.push({
         path: `${base}.ports`, status: 'mapped',
-        reason: `Ingress ${ing.host ?? '*'}${ingress.path} → Service ${svc.name} port ${wanted}`,
+        reason: `Ingress ${[{ host: ing.host, path: ingress.path }, ...(ingress.extraRules ?? [])].map((r) => `${r.host ?? '*'}${r.path}`).join(', ')} → Service ${svc.name} port ${wanted}`,
       });
     }
   }

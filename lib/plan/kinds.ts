@@ -59,7 +59,7 @@ function decideKind(service: ComposeService, xk8s: ServiceXK8s, awaitedToComplet
   const decisions: KeyDecision[] = [];
   const errors: Diagnostic[] = [];
   const job = (): JobPlan => {
-    const limit = backoffLimit(service);
+    const limit = xk8s.backoffLimit ?? backoffLimit(service);
     return { restartPolicy: restartPolicy(service), ...(limit !== undefined ? { backoffLimit: limit } : {}) };
   };
 
@@ -71,7 +71,7 @@ function decideKind(service: ComposeService, xk8s: ServiceXK8s, awaitedToComplet
         }));
         return { kind: 'CronJob', decisions, errors };
       }
-      return { kind: 'CronJob', job: { ...job(), schedule: xk8s.schedule.trim() }, decisions, errors };
+      return { kind: 'CronJob', job: { ...job(), schedule: xk8s.schedule.trim(), ...(xk8s.concurrencyPolicy ? { concurrencyPolicy: xk8s.concurrencyPolicy } : {}) }, decisions, errors };
     }
     return { kind: xk8s.kind, ...(xk8s.kind === 'Job' ? { job: job() } : {}), decisions, errors };
   }

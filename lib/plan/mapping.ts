@@ -42,14 +42,14 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
   ports: { status: 'mapped', note: 'containerPorts and a ClusterIP Service on the container port; published ports leave the cluster only through x-k8s serviceType (LoadBalancer/NodePort Service <name>-public) or ingress; never hostPort', read: 'compose/normalize/ports.ts', decided: 'plan/ports.ts' },
   expose: { status: 'mapped', note: 'containerPorts and a ClusterIP Service', read: 'compose/normalize/ports.ts', decided: 'plan/ports.ts' },
   healthcheck: { status: 'mapped', note: 'a readiness probe and a startup probe with Compose\'s budget (start_period + retries × interval); liveness only with x-k8s.probes.liveness', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
-  deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  deploy: { status: 'mapped', note: 'replicas, resources limits → limits, reservations → requests; mode: global → DaemonSet; replicated-job → Job; placement → nodeAffinity / topologySpreadConstraints; labels → workload labels', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
   restart: { status: 'lossy', note: 'Deployment pods always restart (restartPolicy: Always); restart: "no" → a Job; on-failure in a Job → restartPolicy: OnFailure', read: 'compose/normalize/runtime.ts', decided: 'plan/kinds.ts' },
-  labels: { status: 'mapped', note: 'annotations on the workload', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
+  labels: { status: 'mapped', note: 'annotations on the workload; kompose.* labels are read as x-k8s settings (README: kompose labels), never annotations, and the ones not honoured are warned about', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   working_dir: { status: 'mapped', note: 'workingDir', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   user: { status: 'mapped', note: 'runAsUser / runAsGroup (numeric ids only)', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   hostname: { status: 'mapped', note: 'pod hostname', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
   stop_grace_period: { status: 'mapped', note: 'terminationGracePeriodSeconds', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' },
-  volumes: { status: 'mapped', note: 'named volumes → one PersistentVolumeClaim each (do-block-storage, 1Gi, ReadWriteOnce; volumes.<name>.x-k8s size/storageClass), Recreate rollouts; pods sharing a claim (replicas, autoscaling, several services) kept on one node by a required podAffinity; a StatefulSet\'s own volumes → volumeClaimTemplates (a claim per replica); anonymous → emptyDir; tmpfs → emptyDir (Memory); project files/folders → read-only ConfigMaps (Secrets when they hold credentials, ≤1 MiB); writable project folders → an empty PersistentVolumeClaim bind-<path>; host paths refused unless x-k8s.allowHostPath', read: 'compose/normalize/volumes.ts', decided: 'plan/volumes.ts' },
+  volumes: { status: 'mapped', note: 'named volumes → one PersistentVolumeClaim each (do-block-storage, 1Gi, ReadWriteOnce; volumes.<name>.x-k8s size/storageClass), Recreate rollouts; pods sharing a claim (replicas, autoscaling, several services) kept on one node by a required podAffinity; a StatefulSet\'s own volumes → volumeClaimTemplates (a claim per replica); anonymous → emptyDir; tmpfs → emptyDir (Memory); project files/folders → read-only ConfigMaps (Secrets when they hold credentials, ≤1 MiB); writable project folders → an empty PersistentVolumeClaim bind-<path>; host folders → an empty PersistentVolumeClaim host-<path> (migrate the data); the Docker socket, /var/lib/docker, /proc, /sys, /dev → the service is left out; /etc/localtime → dropped; host files refused; x-k8s.allowHostPath → hostPath', read: 'compose/normalize/volumes.ts', decided: 'plan/volumes.ts' },
   tmpfs: { status: 'mapped', note: 'emptyDir with medium: Memory (size → sizeLimit)', read: 'compose/normalize/volumes.ts', decided: 'plan/volumes.ts' },
   depends_on: { status: 'mapped', note: 'Argo CD sync waves in dependency order; service_healthy (or x-k8s.waitForDependencies) → an init container waiting for the Service; service_completed_successfully → the dependency runs as a Job', read: 'compose/normalize/refs.ts', decided: 'plan/startup-order.ts' },
   networks: { status: 'mapped', note: 'NetworkPolicies selecting pods by name and project: only services sharing a network may talk (plus DNS); exposed ports (LoadBalancer, Ingress) and dependency waits across networks are opened exactly; x-k8s.networkPolicies: false turns them off', read: 'compose/normalize/refs.ts', decided: 'plan/network-policies.ts' },
@@ -91,4 +91,71 @@ export const SERVICE_KEYS: Readonly<Record<string, KeyMapping>> = {
 /** The mapping of a key, with a default for keys the table does not list. */
 export function mappingOf(key: string): KeyMapping {
   return SERVICE_KEYS[key] ?? { status: 'unsupported', note: 'not converted', read: 'compose/normalize/service.ts', decided: 'plan/plan.ts' };
+}
+
+/**
+ * Sub-keys of `deploy`, `healthcheck` and `build`, by dotted path below the service: the report
+ * and the warnings work at the deepest key written, so `deploy` is not "mapped" when
+ * `deploy.placement` was lost. A written sub-key without a row (nor an ancestor row) is
+ * unsupported; `read`/`decided` are as in SERVICE_KEYS.
+ */
+export const SUB_KEYS: Readonly<Record<string, KeyMapping>> = {
+  'deploy.mode': { status: 'mapped', note: 'global → DaemonSet; replicated-job / global-job → Job', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.replicas': { status: 'mapped', note: 'replicas', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
+  'deploy.labels': { status: 'mapped', note: 'labels of the workload object (its pods keep the selector labels)', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.endpoint_mode': { status: 'ignored', note: 'a Service always gives one virtual IP; x-k8s.serviceType: Headless is the dnsrr equivalent', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
+  'deploy.resources': { status: 'mapped', note: 'container resources', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.limits': { status: 'mapped', note: 'resources.limits', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.limits.cpus': { status: 'mapped', note: 'resources.limits.cpu', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.limits.memory': { status: 'mapped', note: 'resources.limits.memory', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.limits.pids': { status: 'unsupported', note: 'Kubernetes sets pid limits per node (kubelet podPidsLimit), not per container', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.reservations': { status: 'mapped', note: 'resources.requests', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.reservations.cpus': { status: 'mapped', note: 'resources.requests.cpu', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.reservations.memory': { status: 'mapped', note: 'resources.requests.memory', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.reservations.devices': { status: 'unsupported', note: 'device reservations (GPUs) need a device plugin and node pool; not converted', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.resources.reservations.generic_resources': { status: 'unsupported', note: 'Swarm generic resources have no Kubernetes equivalent', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
+  'deploy.restart_policy': { status: 'mapped', note: 'condition decides the restart policy', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.restart_policy.condition': { status: 'mapped', note: 'none → a Job; on-failure → restartPolicy: OnFailure in a Job', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.restart_policy.delay': { status: 'lossy', note: 'lost: Kubernetes restarts with its own exponential back-off', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.restart_policy.max_attempts': { status: 'lossy', note: 'lost: a Deployment restarts forever (a Job has backoffLimit)', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.restart_policy.window': { status: 'lossy', note: 'lost: Kubernetes has no restart evaluation window', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
+  'deploy.placement': { status: 'mapped', note: 'node affinity and topology spread', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.placement.constraints': { status: 'mapped', note: 'one required nodeAffinity term: node.hostname → kubernetes.io/hostname, node.labels.<key> → <key> (e.g. doks.digitalocean.com/node-pool), node.platform.os/arch → kubernetes.io/os/arch; == → In, != → NotIn', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.placement.preferences': { status: 'mapped', note: 'spread → topologySpreadConstraints (ScheduleAnyway)', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.placement.max_replicas_per_node': { status: 'unsupported', note: 'Kubernetes limits pods per node only as one per node (pod anti-affinity); set it in the chart values if needed', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.update_config': { status: 'unsupported', note: 'not converted: the rollout uses the workload\'s default strategy', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
+  'deploy.rollback_config': { status: 'unsupported', note: 'not converted: roll back with kubectl rollout undo or Argo CD', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
+  'healthcheck.test': { status: 'mapped', note: 'the probe command', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.interval': { status: 'mapped', note: 'periodSeconds', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.timeout': { status: 'mapped', note: 'timeoutSeconds', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.retries': { status: 'mapped', note: 'failureThreshold', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.start_period': { status: 'mapped', note: 'a startup probe covering the period', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.start_interval': { status: 'mapped', note: 'the startup probe\'s periodSeconds', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'healthcheck.disable': { status: 'mapped', note: 'no probes', read: 'compose/normalize/healthcheck.ts', decided: 'plan/probes.ts' },
+  'build.context': { status: 'mapped', note: 'the image build context', read: 'compose/normalize/build.ts', decided: 'plan/image.ts' },
+  'build.dockerfile': { status: 'mapped', note: 'the Dockerfile the workflow builds', read: 'compose/normalize/build.ts', decided: 'plan/image.ts' },
+  'build.args': { status: 'mapped', note: 'build arguments of the workflow', read: 'compose/normalize/build.ts', decided: 'plan/image.ts' },
+  'build.target': { status: 'mapped', note: 'the build stage of the workflow', read: 'compose/normalize/build.ts', decided: 'plan/image.ts' },
+};
+
+/** Service keys whose sub-keys SUB_KEYS describes. */
+export const KEYS_WITH_SUB_KEYS: readonly string[] = ['build', 'deploy', 'healthcheck'];
+
+/**
+ * The mapping of a written sub-key path (`deploy.placement.constraints`), and whether the row is
+ * its own: a path without a row takes its nearest ancestor row's status when that row is not
+ * mapped (the loss is reported there), else it is unsupported.
+ */
+export function subKeyMappingOf(subPath: string): { mapping: KeyMapping; own: boolean } {
+  const own = SUB_KEYS[subPath];
+  if (own) return { mapping: own, own: true };
+  const parts = subPath.split('.');
+  for (let i = parts.length - 1; i > 1; i--) {
+    const up = SUB_KEYS[parts.slice(0, i).join('.')];
+    if (up && up.status !== 'mapped') return { mapping: up, own: false };
+  }
+  const top = parts[0];
+  const read = top === 'build' ? 'compose/normalize/build.ts' : top === 'healthcheck' ? 'compose/normalize/healthcheck.ts' : 'compose/normalize/deploy.ts';
+  const note = top === 'build' ? 'not passed to the image build the generated workflow runs' : 'not converted';
+  return { mapping: { status: top === 'build' ? 'lossy' : 'unsupported', note, read, decided: 'plan/plan.ts' }, own: true };
 }

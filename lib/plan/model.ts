@@ -35,6 +35,21 @@ export interface DeploymentPlan {
   readonly podSecurityLevel?: 'baseline' | 'privileged';
   /** Per-key outcomes that differ from the mapping table (refusals, losses), for the report. */
   readonly decisions?: readonly KeyDecision[];
+  /** Services left out of the cluster (left-out.ts), sorted by name. */
+  readonly leftOut?: readonly LeftOutService[];
+}
+
+/** A Compose service that is not converted, and why (left-out.ts). */
+export interface LeftOutService {
+  /** Compose service name. */
+  readonly service: string;
+  /** `refused`: it cannot run in the cluster; `excluded`: `x-k8s.exclude: true`. */
+  readonly status: 'refused' | 'excluded';
+  readonly reason: string;
+  /** What does its job on DOKS (refused only, when known). */
+  readonly instead?: string;
+  /** Key path of the mount or setting that decided it. */
+  readonly path: string;
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -85,6 +100,10 @@ export interface WorkloadPlan {
    * service mounts. Container mounts name them; `volumes` does not list them.
    */
   readonly volumeClaimTemplates?: readonly VolumeClaimPlan[];
+  /** Node affinity and topology spread from `deploy.placement`. */
+  readonly placement?: PlacementPlan;
+  /** Labels of the workload object only (`deploy.labels`), beside `labels`. */
+  readonly workloadLabels?: Readonly<Record<string, string>>;
   /** Keeps the pods on the node of the other pods sharing its ReadWriteOnce claims (see claim-sharing.ts). */
   readonly colocation?: ColocationPlan;
   /**
@@ -134,6 +153,8 @@ export interface IngressPlan {
   readonly host?: string;
   readonly path: string;
   readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  /** Further rules (x-k8s.ingress.rules) to the same Service port, after host / path. */
+  readonly extraRules?: readonly { readonly host?: string; readonly path: string }[];
   /** Service (the ClusterIP one) and port number it routes to. */
   readonly serviceName: string;
   readonly servicePort: number;
@@ -149,6 +170,19 @@ export interface AutoscalingPlan {
   readonly cpuPercent: number;
 }
 
+/** Node selection from `deploy.placement` (plan/placement.ts). */
+export interface PlacementPlan {
+  /** One required nodeAffinity term: every expression must hold. */
+  readonly nodeAffinity?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn'; readonly values: readonly string[] }[];
+  readonly topologySpread?: readonly {
+    readonly maxSkew: number;
+    readonly topologyKey: string;
+    readonly whenUnsatisfiable: 'ScheduleAnyway';
+    /** matchLabels of the pods counted. */
+    readonly labelSelector: Readonly<Record<string, string>>;
+  }[];
+}
+
 export interface PodRuntimePlan {
   readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly dnsConfig?: { readonly nameservers?: readonly string[]; readonly searches?: readonly string[]; readonly options?: readonly { name: string; value?: string }[] };
@@ -157,6 +191,8 @@ export interface PodRuntimePlan {
   /** From `init: true`: the pause container becomes PID 1 and reaps zombies. */
   readonly shareProcessNamespace?: boolean;
   readonly hostNetwork?: boolean;
+  /** x-k8s.fsGroup: the group owning mounted volumes. */
+  readonly fsGroup?: number;
   /** `RuntimeDefault` on every pod, as Docker confines every container (pod-security.ts). */
   readonly seccompProfile?: 'RuntimeDefault';
 }
@@ -167,6 +203,8 @@ export interface JobPlan {
   readonly backoffLimit?: number;
   /** CronJob schedule. */
   readonly schedule?: string;
+  /** CronJob concurrencyPolicy (x-k8s.concurrencyPolicy; cdk8s-plus' default otherwise). */
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
 }
 
 /** A port a NetworkPolicy rule opens. */
@@ -333,6 +371,10 @@ export interface ServicePlan {
   readonly annotations?: Readonly<Record<string, string>>;
   /** `clusterIP: None` (x-k8s serviceType: Headless). */
   readonly headless?: boolean;
+  /** LoadBalancer / NodePort Services: x-k8s.externalTrafficPolicy. */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  /** NodePort Services: the fixed node port of the first port (x-k8s.nodePort). */
+  readonly nodePort?: number;
 }
 
 export interface ServicePortPlan {

@@ -3,6 +3,10 @@
  * service's container, volumes and Service (one walk over the services), then hands the result to
  * these passes; each pass lives in its own file, named after what it decides, and returns the new
  * state. New cross-workload behaviour is added by adding a pass here.
+ *
+ * One decision comes before the walk and is not a pass: which services are planned at all
+ * (left-out.ts: services that need the Docker host, x-k8s.exclude). It changes the project that the
+ * walk, these passes and the outputs read, not the plan state.
  */
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';

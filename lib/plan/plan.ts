@@ -9,18 +9,22 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import type { Settings } from '../settings';
-import { envFileSecretNames, planEnv, readSecretRules } from './env';
+import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
+import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
-import { mappingOf } from './mapping';
+import { mappingOf, subKeyMappingOf } from './mapping';
 import type { ConfigMapPlan, DeploymentPlan, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
-import { childName, toDns1035 } from './names';
+import { childName, servicePath, toDns1035 } from './names';
+import { planPlacement, planWorkloadLabels } from './placement';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
+import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
+import { planLeftOut } from './left-out';
 
 export { LABEL_NAME, LABEL_PART_OF } from './labels';
 /** Annotation holding the Compose service name when the Kubernetes name had to differ. */
@@ -65,12 +69,37 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
       warnings.push(warning(`${key} is not converted: ${m.note}`, { path: `services.${service.name}.${key}` }));
     }
   }
+  // Sub-keys at the deepest level written: a lost `deploy.placement` is not hidden by `deploy`.
+  for (const sub of service.subKeys) {
+    const { mapping, own } = subKeyMappingOf(sub);
+    if (!own || mapping.status === 'mapped' || mapping.status === 'ignored') continue;
+    const path = servicePath(service.name, ...sub.split('.'));
+    warnings.push(warning(mapping.status === 'unsupported' ? `${sub} is not converted: ${mapping.note}` : `${sub}: ${mapping.note}`, { path }));
+  }
+  const hc = service.healthcheck;
+  if (hc && !hc.disable && (!hc.test || hc.test.length === 0)) {
+    warnings.push(warning('healthcheck has no test: Compose keeps the image\'s own HEALTHCHECK with these timings, but Kubernetes does not read it, so no probe is made', {
+      path: servicePath(service.name, 'healthcheck'), hint: 'write the test: the image runs (e.g. test: ["CMD", "curl", "-f", "http://localhost/"])',
+    }));
+  }
 }
 
 /** Turn a loaded Compose project into a deployment plan; throws ComposeError on conflicts. */
-export function planProject(project: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
+export function planProject(composeProject: ComposeProject, settings: Settings, storageOptions: StorageOptions = {}): DeploymentPlan {
   const warnings: Diagnostic[] = [];
   const errors: Diagnostic[] = [];
+  // Before the walk (not a pass, see passes.ts): services that cannot run in the cluster, or that
+  // x-k8s.exclude leaves out. The rest is planned without them.
+  const left = planLeftOut(composeProject);
+  const project = left.project;
+  warnings.push(...left.warnings);
+  if (settings.strict) {
+    for (const l of left.leftOut.filter((x) => x.status === 'refused')) {
+      errors.push(error(`service ${l.service} would be left out of the cluster (refused under --strict): ${l.reason}`, {
+        path: l.path, hint: `set services.${l.service}.x-k8s.exclude: true to leave it out on purpose`,
+      }));
+    }
+  }
   const partOf = labelValue(project.name) || 'compose';
   const workloads: WorkloadPlan[] = [];
   const configMaps: ConfigMapPlan[] = [];
@@ -79,6 +108,7 @@ export function planProject(project: ComposeProject, settings: Settings, storage
   const secretRules = readSecretRules(project);
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
+  const topXK8s = quietly<XK8sProject>(() => readTopLevelXK8s(project), {});
   const envFileSecrets = envFileSecretNames(project, partOf);
   /** Secrets of env credentials by name: one per env file (shared by its services), one per service for literals. */
   const envSecrets = new Map<string, SecretRefPlan>();
@@ -108,14 +138,22 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     const selector = { [LABEL_NAME]: name, [LABEL_PART_OF]: partOf };
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(service.labels)) {
+      if (isKomposeLabel(k)) {
+        // Read as x-k8s aliases (x-k8s.ts); the ones we cannot honour are said so, never annotated.
+        const loss = komposeLabelLoss(k);
+        if (loss !== undefined) warnings.push(warning(`label "${k}" is not honoured: ${loss}`, { path: servicePath(serviceName, 'labels', k) }));
+        continue;
+      }
       if (QUALIFIED_NAME.test(k)) annotations[k] = v;
       else warnings.push(warning(`label "${k}" is not a valid Kubernetes annotation key and is left out`, { path: `${path}.labels` }));
     }
     if (name !== serviceName) annotations[ANNOTATION_COMPOSE_SERVICE] = serviceName;
 
     const secretName = childName(name, 'secrets');
+    // x-k8s.env.secret / plain of this service win over the credential rule (env.ts).
+    const serviceEnv = quietly<ServiceXK8s>(() => readServiceXK8s(project, serviceName, topXK8s), {}).env;
     const env = planEnv(service, secretName, warnings, {
-      rules: secretRules.rules, strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
+      rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
     });
     const envFromConfigMaps: string[] = [];
     if (Object.keys(env.configMapData).length > 0) {
@@ -151,6 +189,9 @@ export function planProject(project: ComposeProject, settings: Settings, storage
       warnings.push(warning(`hostname "${service.hostname}" is not a valid pod hostname and is left out`, { path: `${path}.hostname` }));
     }
 
+    const placement = planPlacement(service, selector, warnings);
+    const workloadLabels = planWorkloadLabels(service, selector, warnings);
+
     workloads.push({
       composeName: serviceName,
       name,
@@ -184,6 +225,8 @@ export function planProject(project: ComposeProject, settings: Settings, storage
       volumes: vols.volumes,
       ...(ports.servicePorts.length > 0 ? { service: { name, type: 'ClusterIP' as const, ports: ports.servicePorts } } : {}),
       ...(location ? { source: location } : {}),
+      ...(placement ? { placement } : {}),
+      ...(Object.keys(workloadLabels).length > 0 ? { workloadLabels } : {}),
     });
   }
 
@@ -214,5 +257,16 @@ export function planProject(project: ComposeProject, settings: Settings, storage
     podSecurityLevel: planned.podSecurityLevel ?? 'baseline',
     ...(planned.networkPolicies.length ? { networkPolicies: planned.networkPolicies } : {}),
     ...(planned.decisions.length ? { decisions: planned.decisions } : {}),
+    ...(left.leftOut.length ? { leftOut: left.leftOut } : {}),
   };
+}
+
+/** Run `fn`, swallowing ComposeError (the x-k8s stage reports those) in favour of `fallback`. */
+function quietly<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ComposeError) return fallback;
+    throw e;
+  }
 }

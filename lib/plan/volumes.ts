@@ -19,7 +19,7 @@
 import type { ComposeProject, ComposeService, VolumeMount } from '../compose/model';
 import { ComposeError, Diagnostic, error, SourceLocation, warning } from '../diagnostics';
 import { compareStrings } from '../order';
-import { bindClaimName, bindConfigMapName, classifyBind, hostPathReason } from './bind-mounts';
+import { bindClaimName, bindConfigMapName, classifyBind, classifyHostPath, hostClaimName } from './bind-mounts';
 import { CONFIGMAP_LIMIT_BYTES, ConfigData, configData, formatBytes } from './config-data';
 import { planServiceConfigs } from './configs';
 import type { ConfigMapEntry, StorageContext } from './file-refs';
@@ -236,7 +236,11 @@ export class StoragePlanner implements StorageContext {
             'use a named volume, or a Compose config for configuration files');
       }
     };
-    service.volumes.forEach((m, i) => mountOne(m, `${base}.volumes[${i}]`));
+    const skipped = devSourceMounts(this.project, service.volumes);
+    for (const [i, why] of skipped) this.warn(why.message, `${base}.volumes[${i}]`, why.hint);
+    service.volumes.forEach((m, i) => {
+      if (!skipped.has(i)) mountOne(m, `${base}.volumes[${i}]`);
+    });
     service.tmpfs.forEach((t, i) => mountOne({ type: 'tmpfs', target: t.target, readOnly: false, tmpfsSize: t.size }, `${base}.tmpfs[${i}]`));
     if (service.shmSize !== undefined && service.shmSize > 0) {
       addVolume({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimitMiB: Math.ceil(service.shmSize / MiB) } });
@@ -272,14 +276,25 @@ export class StoragePlanner implements StorageContext {
     const written = m.sourceAsWritten ?? m.source ?? '';
     const source = classifyBind(this.project, m);
     if (source.kind === 'host') {
-      if (!allowHostPath) {
-        this.fail(`service ${service.name} bind-mounts the host path ${written} at ${m.target}, which is refused: ${hostPathReason(source.abs)}`, path,
-          `keep data in a named volume and configuration in the project (a relative path) or a Compose config; if the pod truly needs the node's ${source.abs}, set services.${service.name}.x-k8s.allowHostPath: true`);
+      const host = classifyHostPath(source.abs, written);
+      if (allowHostPath) {
+        this.warn(`host path ${written} is mounted from whichever node runs the pod (allowed by x-k8s.allowHostPath): ${host.reason}`, path);
+        const name = hostName();
+        return { volume: { name, hostPath: { path: source.abs } }, mount: { name, mountPath: m.target, readOnly: m.readOnly } };
+      }
+      if (host.class === 'timezone') {
+        const tz = service.environment.TZ;
+        this.warn(`the mount of ${written} is left out: ${host.reason}`, path,
+          typeof tz === 'string' && tz !== '' ? `TZ in environment sets the time zone the container uses` : 'to keep the Docker host\'s time zone, set it in environment, e.g. TZ: Europe/Berlin (the Compose file does not say which zone the host has)');
         return undefined;
       }
-      this.warn(`host path ${written} is mounted from whichever node runs the pod (allowed by x-k8s.allowHostPath): ${hostPathReason(source.abs)}`, path);
-      const name = hostName();
-      return { volume: { name, hostPath: { path: source.abs } }, mount: { name, mountPath: m.target, readOnly: m.readOnly } };
+      if (host.class === 'data') return this.claimFolder(service, m, path, hostClaimName(written), written, source.abs, written, 'host');
+      // engine and node paths: the service is left out before planning (left-out.ts); a file is refused.
+      this.fail(`service ${service.name} bind-mounts the host path ${written} at ${m.target}, which is refused: ${host.reason}`, path,
+        host.class === 'file'
+          ? `put the file in the project and mount it with a relative path (./${written.split(/[\\/]/).pop()}), or declare it as a Compose config; if the pod truly needs the node's ${source.abs}, set services.${service.name}.x-k8s.allowHostPath: true`
+          : `leave the service out with services.${service.name}.x-k8s.exclude: true, or set x-k8s.allowHostPath: true if the pod truly needs the node's ${source.abs}`);
+      return undefined;
     }
 
     const info = this.files.stat(source.abs);
@@ -294,7 +309,7 @@ export class StoragePlanner implements StorageContext {
       if (!shipped) return undefined;
       if (!m.readOnly) {
         this.warn(`${written} is mounted read-only at ${m.target} from ${shipped.kind} ${shipped.name}: files shipped with the project cannot be written in the cluster`, path,
-          `add ":ro" to the mount to say so and silence this warning${info.type === 'dir' ? '; an empty folder would become a PersistentVolumeClaim instead' : ''}`);
+          `if the container writes there, mount a named volume at ${m.target} instead${info.type === 'dir' ? ' (an empty folder would become a PersistentVolumeClaim)' : ''}`);
       }
       return {
         volume: shipped.volume,
@@ -304,21 +319,34 @@ export class StoragePlanner implements StorageContext {
 
     // A writable project folder that is empty, missing (Compose would create it) or too large to
     // ship: where the container keeps data, so a claim.
-    const claim = bindClaimName(source.rel);
+    return this.claimFolder(service, m, path, bindClaimName(source.rel), written, source.abs, source.rel, folder === 'too-large' ? 'too-large' : info ? 'empty' : 'missing');
+  }
+
+  /**
+   * A folder used for data as a PersistentVolumeClaim, shared by every mount of the same folder and
+   * planned like a named volume's claim (finish()): project folders (`bind-<path>`) and host
+   * folders (`host-<path>`). `why` picks the warning.
+   */
+  private claimFolder(
+    service: ComposeService, m: VolumeMount, path: string, claim: string, written: string, abs: string, rel: string, why: 'host' | 'too-large' | 'empty' | 'missing',
+  ): { volume: PodVolumePlan; mount: VolumeMountPlan } | undefined {
     const known = this.bindClaims.get(claim);
-    if (known && known.abs !== source.abs) {
-      this.fail(`bind mounts ${known.rel} and ${source.rel} both become the claim "${claim}"`, path, 'rename one of the folders, or use named volumes');
+    if (known && known.abs !== abs) {
+      this.fail(`bind mounts ${known.rel} and ${rel} both become the claim "${claim}"`, path, 'rename one of the folders, or use named volumes');
       return undefined;
     }
-    this.bindClaims.set(claim, { rel: source.rel, abs: source.abs, users: [...new Set([...(known?.users ?? []), service.name])] });
-    if (folder === 'too-large') {
+    this.bindClaims.set(claim, { rel, abs, users: [...new Set([...(known?.users ?? []), service.name])] });
+    if (why === 'host') {
+      this.warn(`host folder ${written} (mounted at ${m.target}) becomes PersistentVolumeClaim ${claim}, which starts empty: the data in ${written} on the Docker host must be migrated into it`, path,
+        `copy the data in before the first start (e.g. kubectl cp, or a Job that restores a backup); use a named volume to say the data lives in the cluster, or x-k8s.allowHostPath: true to mount the node's folder instead`);
+    } else if (why === 'too-large') {
       this.warn(`writable bind mount ${written}:${m.target} becomes PersistentVolumeClaim ${claim}, which starts empty: the folder holds more than a ConfigMap can (1 MiB), so its files are not copied into the cluster`, path,
         `if the image already contains these files, leave the mount out of the cluster (a Compose override file that is not converted); if it is data, use a named volume`);
     } else {
-      this.warn(`writable bind mount ${written}:${m.target} becomes PersistentVolumeClaim ${claim}: the folder is empty${info ? '' : ' (missing)'} here, so it is taken for a data folder that lives in the cluster`, path,
+      this.warn(`writable bind mount ${written}:${m.target} becomes PersistentVolumeClaim ${claim}: the folder is empty${why === 'missing' ? ' (missing)' : ''} here, so it is taken for a data folder that lives in the cluster`, path,
         'use a named volume to say so and silence this warning');
     }
-    return { volume: { name: claim, claimName: claim, readOnly: false }, mount: { name: claim, mountPath: m.target, readOnly: false } };
+    return { volume: { name: claim, claimName: claim, readOnly: false }, mount: { name: claim, mountPath: m.target, readOnly: why === 'host' ? m.readOnly : false } };
   }
 
   /** Whether a folder holds files worth shipping (placeholders such as .gitkeep do not count), within 1 MiB. */
@@ -506,6 +534,35 @@ export class StoragePlanner implements StorageContext {
     }
     return { storageClass, sizeGiB };
   }
+}
+
+/**
+ * The development mount pattern: a project folder bind-mounted over the image's code
+ * (`./web:/usr/src/app`) plus a volume inside it (`/usr/src/app/node_modules`) that keeps the
+ * image's dependencies visible. In the cluster the image already holds the code, and a ConfigMap
+ * of the folder with a volume inside it cannot start (a read-only mount holding a mount point).
+ * The source mount and anonymous volumes inside it are left out; a named volume inside keeps its
+ * data and stays. Index → warning.
+ */
+export function devSourceMounts(project: ComposeProject, mounts: readonly VolumeMount[]): Map<number, { message: string; hint: string }> {
+  const out = new Map<number, { message: string; hint: string }>();
+  const inside = (target: string, parent: string): boolean => target.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
+  mounts.forEach((m, i) => {
+    if (m.type !== 'bind' || classifyBind(project, m).kind !== 'project') return;
+    // Named volumes inside (`node_modules:/usr/src/app/node_modules`) keep their data and stay; anonymous ones go.
+    const deps = mounts.map((d, j) => [d, j] as const).filter(([d]) => d.type === 'volume' && inside(d.target, m.target));
+    if (deps.length === 0) return;
+    const written = m.sourceAsWritten ?? m.source ?? '';
+    const hint = 'build the code into the image (COPY in the Dockerfile) and keep the mounts for local development in a Compose override file';
+    out.set(i, {
+      message: `the source mount ${written}:${m.target} is left out: with the volume${deps.length > 1 ? 's' : ''} ${deps.map(([d]) => d.target).join(', ')} inside it, it is a development mount of code the image must already contain`,
+      hint,
+    });
+    for (const [d, j] of deps.filter(([d]) => !d.source)) {
+      out.set(j, { message: `the volume at ${d.target} is left out with the source mount ${written}:${m.target} around it: the image's own ${d.target} is used`, hint });
+    }
+  });
+  return out;
 }
 
 /** Files that only keep an empty folder in git. */

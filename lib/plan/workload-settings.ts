@@ -147,7 +147,8 @@ export function planWorkloadSettings(
       }
     }
 
-    const pod = Object.keys(runtime.pod).length ? runtime.pod : undefined;
+    const podRuntime = { ...runtime.pod, ...(xk8s.fsGroup !== undefined ? { fsGroup: xk8s.fsGroup } : {}) };
+    const pod = Object.keys(podRuntime).length ? podRuntime : undefined;
     const partial: WorkloadPlan = {
       ...w,
       kind: kind.kind,
@@ -155,6 +156,7 @@ export function planWorkloadSettings(
       labels: { ...w.labels, ...(xk8s.podLabels ?? {}), ...w.selector },
       annotations,
       replicas,
+      ...(xk8s.imagePullSecrets ? { imagePullSecrets: [...new Set([...w.imagePullSecrets, ...xk8s.imagePullSecrets])] } : {}),
       container: withProbes as unknown as ContainerPlan,
       ...(pod ? { pod } : {}),
       ...(autoscaling ? { autoscaling } : {}),
@@ -176,7 +178,10 @@ export function planWorkloadSettings(
     const waits = planWaits(project, w.composeName, settingsOf.get(w.composeName)?.waitForDependencies === true, byCompose, image);
     warnings.push(...waits.warnings);
     decisions.push(...waits.decisions);
-    return waits.initContainers.length ? { ...w, initContainers: waits.initContainers } : w;
+    // x-k8s.initContainers run after the waits, in the order written.
+    const own = (settingsOf.get(w.composeName)?.initContainers ?? []).map((c) => ({ name: c.name, image: c.image, command: [...(c.command ?? [])] }));
+    const init = [...waits.initContainers, ...own];
+    return init.length ? { ...w, initContainers: init } : w;
   });
 
   const partOf = withWaits[0]?.selector[LABEL_PART_OF];

@@ -36,6 +36,8 @@ export interface ProbeOverride {
 export interface IngressSetting {
   readonly host?: string;
   readonly path?: string;
+  /** Further host / path rules to the same port. */
+  readonly rules?: readonly { readonly host?: string; readonly path?: string }[];
   readonly pathType?: 'Prefix' | 'Exact' | 'ImplementationSpecific';
   readonly port?: number;
   readonly tlsSecret?: string;
@@ -69,8 +71,23 @@ export interface ServiceXK8s {
   readonly probes?: { readonly readiness?: ProbeOverride; readonly liveness?: boolean | ProbeOverride; readonly startup?: ProbeOverride };
   readonly waitForDependencies?: boolean;
   readonly allowHostPath?: boolean;
+  /** Leave the service out of the cluster (left-out.ts). */
+  readonly exclude?: boolean;
+  /** Exact variable names that are (`secret`) or are not (`plain`) credentials (env.ts). */
+  readonly env?: { readonly secret?: readonly string[]; readonly plain?: readonly string[] };
   readonly allowPrivileged?: boolean;
   readonly allowHostNetwork?: boolean;
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
+  readonly nodePort?: number;
+  /** Further pull secrets of the pod. */
+  readonly imagePullSecrets?: readonly string[];
+  /** Pod securityContext.fsGroup. */
+  readonly fsGroup?: number;
+  /** Job / CronJob backoffLimit. */
+  readonly backoffLimit?: number;
+  /** Extra init containers, after the dependency waits. */
+  readonly initContainers?: readonly { readonly name: string; readonly image: string; readonly command?: readonly string[] }[];
 }
 
 /** `volumes.<name>.x-k8s`. */
@@ -108,6 +125,19 @@ type Setter = (value: string) => Record<string, unknown> | string;
 
 const bool = (v: string): boolean | undefined => (/^(true|yes|1)$/i.test(v) ? true : /^(false|no|0)$/i.test(v) ? false : undefined);
 const int = (v: string): number | string => (/^\d+$/.test(v) ? Number(v) : v);
+/** kompose's init container command: a JSON/YAML flow list (`["sh", "-c", "..."]`), else a shell command. */
+function commandOf(v: string): string[] {
+  const t = v.trim();
+  if (t.startsWith('[')) {
+    try {
+      const list = JSON.parse(t.replace(/'/g, '"')) as unknown;
+      if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return list as string[];
+    } catch {
+      // not JSON: run it through the shell below
+    }
+  }
+  return ['/bin/sh', '-c', t];
+}
 
 /**
  * kompose labels accepted as aliases. Each turns the label's value into a partial `x-k8s` service
@@ -122,13 +152,16 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
     },
   },
   'kompose.service.expose': {
-    xk8s: 'ingress.host / ingress.path',
+    xk8s: 'ingress.host / ingress.path / ingress.rules',
     set: (v) => {
       if (bool(v) === true) return { ingress: {} };
       if (bool(v) === false) return {};
-      const first = v.split(',')[0].trim();
-      const slash = first.indexOf('/');
-      return { ingress: slash < 0 ? { host: first } : { host: first.slice(0, slash), path: first.slice(slash) } };
+      const rules = v.split(',').map((x) => x.trim()).filter(Boolean).map((entry) => {
+        const slash = entry.indexOf('/');
+        return slash < 0 ? { host: entry } : { host: entry.slice(0, slash), path: entry.slice(slash) };
+      });
+      if (rules.length === 0) return {};
+      return { ingress: { ...rules[0], ...(rules.length > 1 ? { rules: rules.slice(1) } : {}) } };
     },
   },
   'kompose.service.expose.tls-secret': { xk8s: 'ingress.tlsSecret', set: (v) => ({ ingress: { tlsSecret: v } }) },
@@ -150,7 +183,73 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
   'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
   'kompose.hpa.cpu': { xk8s: 'autoscaling.cpu', set: (v) => ({ autoscaling: { cpu: int(v.replace(/%$/, '')) } }) },
+  'kompose.service.external-traffic-policy': {
+    xk8s: 'externalTrafficPolicy',
+    set: (v) => {
+      const p = ({ cluster: 'Cluster', local: 'Local' } as Record<string, string>)[v.toLowerCase()];
+      return p ? { externalTrafficPolicy: p } : `external traffic policy "${v}" is not valid (use cluster or local)`;
+    },
+  },
+  'kompose.cronjob.concurrency_policy': {
+    xk8s: 'concurrencyPolicy',
+    set: (v) => {
+      const p = ({ allow: 'Allow', forbid: 'Forbid', replace: 'Replace' } as Record<string, string>)[v.toLowerCase()];
+      return p ? { concurrencyPolicy: p } : `concurrency policy "${v}" is not valid (use Allow, Forbid or Replace)`;
+    },
+  },
+  'kompose.service.nodeport.port': { xk8s: 'nodePort', set: (v) => ({ nodePort: int(v) }) },
+  'kompose.image-pull-secret': { xk8s: 'imagePullSecrets', set: (v) => ({ imagePullSecrets: v.split(',').map((x) => x.trim()).filter(Boolean) }) },
+  'kompose.security-context.fsgroup': { xk8s: 'fsGroup', set: (v) => ({ fsGroup: int(v) }) },
+  'kompose.cronjob.backoff_limit': { xk8s: 'backoffLimit', set: (v) => ({ backoffLimit: int(v) }) },
+  'kompose.init.containers.name': { xk8s: 'initContainers[0].name', set: (v) => ({ initContainers: [{ name: v }] }) },
+  'kompose.init.containers.image': { xk8s: 'initContainers[0].image', set: (v) => ({ initContainers: [{ image: v }] }) },
+  'kompose.init.containers.command': { xk8s: 'initContainers[0].command', set: (v) => ({ initContainers: [{ command: commandOf(v) }] }) },
 };
+
+/**
+ * Documented kompose labels (kompose's docs/user-guide.md, and labels its test fixtures use) that
+ * are not read, each with why. The planner warns about each at its line, and the report lists it;
+ * no `kompose.*` label becomes an annotation.
+ */
+export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
+  'kompose.service.healthcheck.readiness.test': 'probes from kompose labels are not read yet; write a Compose healthcheck (readiness and startup probes are made from it)',
+  'kompose.service.healthcheck.readiness.http_get_path': 'HTTP probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.http_get_port': 'HTTP probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.tcp_port': 'TCP probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.interval': 'probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.timeout': 'probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.retries': 'probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.start_period': 'probes from kompose labels are not read yet; write a Compose healthcheck',
+  'kompose.service.healthcheck.readiness.disable': 'probes from kompose labels are not read yet; write healthcheck: { disable: true }',
+  'kompose.service.healthcheck.liveness.http_get_path': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
+  'kompose.service.healthcheck.liveness.http_get_port': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
+  'kompose.service.healthcheck.liveness.tcp_port': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
+  'kompose.volume.subpath': 'per-mount subPath is not read from kompose labels yet',
+  'kompose.volume.type': 'the volume type is decided by the mount (named volume → PersistentVolumeClaim, project file → ConfigMap, tmpfs → emptyDir), not by a label',
+  'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
+  'kompose.hpa.memory': 'the HorizontalPodAutoscaler scales on CPU only (x-k8s.autoscaling.cpu)',
+  'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
+  'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
+  'kompose.ephemeral-storage.request': 'ephemeral-storage requests are not read from kompose labels yet',
+  'kompose.ephemeral-storage.limit': 'ephemeral-storage limits are not read from kompose labels yet',
+};
+
+/** Why a `kompose.*` label is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
+export function komposeLabelLoss(label: string): string | undefined {
+  if (KOMPOSE_LABELS[label]) return undefined;
+  return KOMPOSE_NOT_HONOURED[label] ?? 'not a kompose label compose-cdk8s knows (see the kompose → x-k8s table in README.md)';
+}
+
+/** The Markdown table of KOMPOSE_NOT_HONOURED (kept in schema/README.md, checked by a test). */
+export function komposeNotHonouredTable(): string {
+  const rows = Object.keys(KOMPOSE_NOT_HONOURED).sort(compareStrings).map((k) => `| \`${k}\` | ${KOMPOSE_NOT_HONOURED[k].replace(/\|/g, '\\|')} |`);
+  return ['| kompose label | why not |', '|---|---|', ...rows].join('\n');
+}
+
+/** True for the `kompose.*` label namespace (none of them becomes an annotation). */
+export function isKomposeLabel(label: string): boolean {
+  return label.startsWith('kompose.');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -233,6 +332,22 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
+/** Like merge, but arrays of objects merge item by item (several kompose labels fill one init container). */
+function mergeByIndex(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const a = out[k];
+    if (Array.isArray(a) && Array.isArray(v) && [...a, ...v].every((x) => asObject(x))) {
+      out[k] = a.length >= v.length ? a.map((x, i) => (i < v.length ? merge(x, v[i]) : x)) : v.map((x, i) => (i < a.length ? merge(a[i], x) : x));
+      continue;
+    }
+    const ao = asObject(a);
+    const bo = asObject(v);
+    out[k] = ao && bo ? mergeByIndex(ao, bo) : v;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Readers
 
@@ -263,7 +378,7 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
       continue;
     }
     used.push(label);
-    block = merge(block, result);
+    block = mergeByIndex(block, result);
   }
   if (problems.length === 0 && used.length > 0) {
     for (const d of check(project, compiled().service, block, servicePath(serviceName, 'labels'))) {

@@ -67,7 +67,8 @@ describe('no image tag when nothing is built (outside git)', () => {
     const dir = stack({ 'compose.yaml': THIRD_PARTY });
     const env = outsideGitEnv();
     const synth = spawnCli(['synth', '--helm', 'helm', '--report'], { cwd: dir, env });
-    expect(synth).toMatchObject({ code: 0, stderr: '' });
+    // The only line on stderr is the decided-default notice (neither service reserves resources).
+    expect(synth).toMatchObject({ code: 0, stderr: expect.stringMatching(/^warning: no resource reservation for cache \(cpu 50m, memory 64Mi\), web \(cpu 50m, memory 64Mi\): [^\n]*\n$/) });
     expect(spawnCli(['helm', '-o', 'helm'], { cwd: dir, env })).toMatchObject({ code: 0 });
     expect(spawnCli(['report'], { cwd: dir, env }).code).toBe(0);
     expect(spawnCli(['check'], { cwd: dir, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^up to date: dist\/, helm\//) });
@@ -203,7 +204,7 @@ describe('help texts', () => {
 
   it('--strict says exactly what fails', async () => {
     const synth = (await runCli(['synth', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
-    expect(synth).toContain("--strict exit 1, writing nothing, when a service's environment holds a credential-looking value (a password, token, key) written literally in the Compose file; without --strict that is a warning");
+    expect(synth).toContain("--strict exit 1, writing nothing, when a service's environment holds a credential-looking value (a password, token, key) written literally in the Compose file, or when a service is left out because it needs the Docker host; without --strict both are warnings");
     const report = (await runCli(['report', '--help'], { cwd: os.tmpdir() })).stdout.replace(/\s+/g, ' ');
     expect(report).toContain('--strict exit 1 when any Compose key was mapped with loss or refused');
     expect(report).not.toContain('(report: any loss is)');

@@ -30,6 +30,10 @@ export interface Outcome {
   /** The rendered YAML (ok only). */
   readonly yaml?: string;
   readonly objects?: number;
+  /** ok only: the services left out of the cluster (a conversion in part), sorted. */
+  readonly leftOut?: readonly string[];
+  /** ok only: how many workloads the plan holds (0: every service was left out). */
+  readonly workloads?: number;
 }
 
 export interface ConvertOneOptions {
@@ -57,8 +61,12 @@ export function convertOne(opts: ConvertOneOptions): Outcome {
   }
   let yaml: string;
   let objects: readonly Record<string, unknown>[];
+  let leftOut: string[] = [];
+  let workloads = 0;
   try {
     const { settings, plan } = planConversion(project, { env: opts.env ?? CORPUS_ENV, gitSha: () => FIXED_SHA });
+    leftOut = (plan.leftOut ?? []).map((l) => l.service);
+    workloads = plan.workloads.length;
     // What `synth` writes to dist/: the manifests with release metadata, plus the Kustomization.
     const rendered = renderDist(plan, loadRelease(settings.tag));
     yaml = Object.keys(rendered.files).sort().map((f) => rendered.files[f]).join('');
@@ -73,7 +81,11 @@ export function convertOne(opts: ConvertOneOptions): Outcome {
       return { kind: 'crashed', detail: `schema-invalid output: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, reason: `schema-invalid: ${normalizeReason(problems[0].replace(/^[^:]*: /, ''))}`, problems };
     }
   }
-  return { kind: 'ok', detail: `${objects.length} objects`, reason: '', yaml, objects: objects.length };
+  return {
+    kind: 'ok', detail: `${objects.length} objects${leftOut.length ? `, left out: ${leftOut.join(', ')}` : ''}`, reason: '', yaml, objects: objects.length,
+    ...(leftOut.length ? { leftOut } : {}),
+    workloads,
+  };
 }
 
 /**

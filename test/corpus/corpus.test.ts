@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { fixtureFiles } from './corpus-files';
-import { CorpusRow, runCorpus, summarize, summaryLine } from './run-corpus';
+import { conversionLine, CorpusRow, runCorpus, summarize, summaryLine } from './run-corpus';
 
 /**
  * kompose rejects these for kompose-only reasons; Compose v2 accepts them and so do we, on
@@ -53,7 +53,8 @@ describe('corpus fixtures', () => {
       expect(d.path).toMatch(/^(services|volumes|configs|secrets|networks|x-k8s)/);
       expect(d.message.length).toBeGreaterThan(20);
     }
-    expect(rows.some((r) => r.outcome.kind === 'refused' && /docker\.sock/.test(r.outcome.detail) && /refused/.test(r.outcome.detail))).toBe(true);
+    // Issue 14: the Docker socket no longer stops a conversion; its service is left out instead.
+    expect(rows.filter((r) => r.outcome.kind === 'refused' && /docker\.sock/.test(r.outcome.detail)).map((r) => r.entry.rel)).toEqual([]);
   });
 
   test('invalid files are rejected with file:line (kompose-only rules excepted, see KNOWN_ACCEPTED_INVALID)', () => {
@@ -77,5 +78,14 @@ describe('corpus fixtures', () => {
     const s = summarize(rows);
     expect(summaryLine(s)).toBe(`corpus: ${rows.length} files, ok ${s.ok}, refused ${s.refused}, rejected ${s.rejected}, crashed 0`);
     expect(s.ok + s.refused + s.rejected + s.crashed).toBe(rows.length);
+    // Issue 14: in full + in part (services left out) + ok with every service left out = ok.
+    expect(s.inFull + s.inPart + s.allLeftOut).toBe(s.ok);
+    expect(conversionLine(s)).toBe(`converted: in full ${s.inFull}, in part ${s.inPart} (services left out), not at all ${s.allLeftOut + s.refused + s.rejected} (every service left out ${s.allLeftOut}, refused ${s.refused}, rejected ${s.rejected}, crashed 0)`);
+  });
+
+  test('issue 14: stacks with a service that needs the Docker host convert in part', () => {
+    const part = rows.filter((r) => r.outcome.kind === 'ok' && r.outcome.leftOut?.length && (r.outcome.workloads ?? 0) > 0);
+    expect(part.length).toBeGreaterThan(0);
+    for (const r of part) expect(r.outcome.detail).toMatch(/, left out: /);
   });
 });

@@ -79,6 +79,12 @@ function judgeOrNot(entry: CorpusFile, outcome: Outcome, composeV2: 'accepts' | 
 export interface Summary {
   readonly files: number;
   readonly ok: number;
+  /** ok, every service converted. */
+  readonly inFull: number;
+  /** ok, with services left out of the cluster (left-out.ts) and at least one converted. */
+  readonly inPart: number;
+  /** ok, but every service was left out: nothing runs in the cluster. */
+  readonly allLeftOut: number;
   readonly refused: number;
   readonly rejected: number;
   readonly crashed: number;
@@ -97,12 +103,20 @@ export function summarize(rows: readonly CorpusRow[]): Summary {
   return {
     files: rows.length,
     ok: count('ok'),
+    inFull: rows.filter((r) => r.outcome.kind === 'ok' && !r.outcome.leftOut?.length).length,
+    inPart: rows.filter((r) => r.outcome.kind === 'ok' && !!r.outcome.leftOut?.length && (r.outcome.workloads ?? 0) > 0).length,
+    allLeftOut: rows.filter((r) => r.outcome.kind === 'ok' && !!r.outcome.leftOut?.length && (r.outcome.workloads ?? 0) === 0).length,
     refused: count('refused'),
     rejected: count('rejected'),
     crashed: count('crashed'),
     groups: { refused: group('refused'), rejected: group('rejected'), crashed: group('crashed') },
     mismatches: rows.filter((r) => r.mismatch),
   };
+}
+
+/** The line before the last of `npm run corpus`: how many stacks convert in full, in part, not at all. */
+export function conversionLine(s: Summary): string {
+  return `converted: in full ${s.inFull}, in part ${s.inPart} (services left out), not at all ${s.allLeftOut + s.refused + s.rejected + s.crashed} (every service left out ${s.allLeftOut}, refused ${s.refused}, rejected ${s.rejected}, crashed ${s.crashed})`;
 }
 
 /** The last line of `npm run corpus`. */

@@ -38,6 +38,7 @@ export function service(name: string, over: Partial<ComposeService> = {}): Compo
     networks: {},
     extensions: {},
     keys: Object.keys(raw).sort(),
+    subKeys: [],
     ...normalizeRuntimeKeys(raw),
     raw: {},
     ...over,

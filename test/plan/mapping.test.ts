@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RUNTIME_NORMALIZERS } from '../../lib/compose/normalize/runtime';
-import { SERVICE_KEYS } from '../../lib/plan/mapping';
+import { KEYS_WITH_SUB_KEYS, SERVICE_KEYS, SUB_KEYS } from '../../lib/plan/mapping';
 
 const LIB = path.resolve(__dirname, '..', '..', 'lib');
 const source = (rel: string): string => fs.readFileSync(path.join(LIB, rel), 'utf8');
@@ -60,5 +60,17 @@ describe('SERVICE_KEYS', () => {
   it('keeps no stale exception', () => {
     const read = new Set(keysReadByLoader());
     expect(Object.keys(HANDLED_WITHOUT_ROW).filter((k) => SERVICE_KEYS[k] || !read.has(k))).toEqual([]);
+  });
+});
+
+describe('SUB_KEYS', () => {
+  it.each(Object.entries(SUB_KEYS))('%s: read and decided by modules that exist, under a key that has sub-keys', (key, row) => {
+    expect(fs.existsSync(path.join(LIB, row.read))).toBe(true);
+    expect(fs.existsSync(path.join(LIB, row.decided))).toBe(true);
+    expect(KEYS_WITH_SUB_KEYS).toContain(key.split('.')[0]);
+  });
+
+  it('the loader records sub-keys of exactly these keys', () => {
+    expect(source(SERVICE)).toContain(`const KEYS_WITH_SUB_KEYS = [${KEYS_WITH_SUB_KEYS.map((k) => `'${k}'`).join(', ')}] as const;`);
   });
 });

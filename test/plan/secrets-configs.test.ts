@@ -192,7 +192,9 @@ describe('credential rules (x-k8s.secretEnv) and --strict', () => {
     ];
     for (const [k, v] of cases) expect([k, looksSecret(k, v)]).toEqual([k, true]);
     expect(looksSecret('LOG_LEVEL', 'debug')).toBe(false);
-    expect(looksSecret('SENTRY_DSN', 'https://sentry.io/1')).toBe(false);
+    // A URL without a password is no credential by its value; SENTRY_DSN is one by its name part DSN (issue 14).
+    expect(looksSecret('SENTRY_URL', 'https://sentry.io/1')).toBe(false);
+    expect(looksSecret('SENTRY_DSN', 'https://sentry.io/1')).toBe(true);
   });
 
   it('a literal credential is a warning, and an error under --strict', () => {

@@ -234,17 +234,11 @@ describe('host paths', () => {
     bind('/opt/app/data', '/data'),
   ];
 
-  it('are refused, all at once, naming the service, the mount and why', () => {
-    const loc = { file: path.join(APP(), 'compose.yaml'), line: 4, col: 7 };
-    const errs = errorsOf(proj([service('agent', { image: 'x:1', volumes: hostMounts })], {
-      sourceMap: { locate: () => undefined, nearest: (p: string) => (p.startsWith('services.agent.volumes') ? loc : undefined) },
-    }));
-    expect(errs.map((e) => e.path)).toEqual(['services.agent.volumes[0]', 'services.agent.volumes[1]', 'services.agent.volumes[2]']);
-    expect(errs.every((e) => e.location === loc && e.severity === 'error')).toBe(true);
-    expect(errs[0].message).toBe('service agent bind-mounts the host path /var/run/docker.sock at /var/run/docker.sock, which is refused: DOKS nodes run containerd, not Docker, so there is no Docker socket there; and a container engine socket hands the pod root on the node');
-    expect(errs[1].message).toMatch(/^service agent bind-mounts the host path \/var\/lib\/docker\/containers at \/var\/lib\/docker\/containers, which is refused: Docker's state/);
-    expect(errs[2].message).toMatch(/^service agent bind-mounts the host path \/opt\/app\/data at \/data, which is refused: files on a node are neither there in advance nor kept/);
-    expect(errs[2].hint).toMatch(/services\.agent\.x-k8s\.allowHostPath: true/);
+  it('leave the service out when it needs the Docker host; a host data folder alone becomes a claim (left-out.test.ts, host-paths.test.ts)', () => {
+    const plan = planOf(proj([service('agent', { image: 'x:1', volumes: hostMounts }), service('db', { image: 'x:1', volumes: [hostMounts[2]] })]));
+    expect(plan.leftOut).toEqual([expect.objectContaining({ service: 'agent', status: 'refused', path: 'services.agent.volumes[0]' })]);
+    expect(plan.workloads.map((w) => w.composeName)).toEqual(['db']);
+    expect(plan.volumeClaims.map((c) => c.name)).toEqual(['host-opt-app-data']);
   });
 
   it('become hostPath volumes when the service opts in, with a warning each', () => {
@@ -264,7 +258,7 @@ describe('host paths', () => {
     const p = proj([service('agent', { image: 'x:1', volumes: [hostMounts[2]], extensions: { 'x-k8s': { allowHostPath: false } } })], {
       extensions: { 'x-k8s': { defaults: { allowHostPath: true } } },
     });
-    expect(errorsOf(p)).toHaveLength(1);
+    expect(planOf(p).workloads[0].volumes).toEqual([{ name: 'host-opt-app-data', claimName: 'host-opt-app-data', readOnly: false }]);
   });
 });
 

@@ -136,7 +136,7 @@ describe('schema/README.md', () => {
   const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../schema/x-k8s.schema.json'), 'utf8'));
 
   it('documents every kompose alias with its setting', () => {
-    for (const [label, alias] of Object.entries(KOMPOSE_LABELS)) expect(doc).toContain(`| \`${label}\` | \`${alias.xk8s.replace(/ \+ /, '` + `').replace(/ \/ /, '` / `')}\` |`);
+    for (const [label, alias] of Object.entries(KOMPOSE_LABELS)) expect(doc).toContain(`| \`${label}\` | \`${alias.xk8s.replace(/ \+ /, '` + `').replace(/ \/ /g, '` / `')}\` |`);
   });
 
   it('mentions every top-level and service key of the schema', () => {

@@ -220,7 +220,8 @@ describe('digest pinning through the CLI: synth --digests, then check', () => {
     fs.writeFileSync(path.join(dir, 'compose.yaml'), `${top}services:\n  api:\n    build: .\n    ports: ["8000"]\n  db:\n    image: postgres:16.4\n    ports: ["5432"]\n`);
     fs.writeFileSync(path.join(dir, 'digests.json'), JSON.stringify({ sha: SHA, runUrl: RUN, digests: { api: DIGEST_API } }));
     const synth = await runCli(['synth', '--sha', SHA, '--digests', 'digests.json'], { cwd: dir });
-    expect(synth.stderr).toBe('');
+    // The one line on stderr is the decided-default notice (neither service reserves resources).
+    expect(synth.stderr).toMatch(/^warning: no resource reservation for api \(cpu 50m, memory 64Mi\), db \(cpu 50m, memory 64Mi\): [^\n]*\n$/);
     expect(synth.code).toBe(0);
     const text = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(dir, 'dist', f), 'utf8')).join('\n');
     const containerImages = [...text.matchAll(/^\s+(?:- )?image: (\S+)$/gm)].map((m) => m[1]);

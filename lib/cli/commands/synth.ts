@@ -57,7 +57,9 @@ export function synthCommand(io: CliIO): Command {
       });
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
       const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
+      const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
       io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
+      if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
       // Published ports nothing carries out of the cluster: say so, with the setting that would.
       for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
     });

@@ -1,5 +1,5 @@
-/** `deploy`: mode, replicas, resources (cpus -> cores, memory -> bytes), labels, restart policy. */
-import type { Deploy, ResourceSpec } from '../model';
+/** `deploy`: mode, replicas, resources (cpus -> cores, memory -> bytes), labels, restart policy, placement. */
+import type { Deploy, Placement, PlacementConstraint, ResourceSpec } from '../model';
 import { childPath } from '../source-map';
 import { parseCpus, parseSize } from '../units';
 import { fail, int, isObj, NormalizeContext, str, stringDict } from './context';
@@ -28,6 +28,20 @@ function resources(value: unknown, at: string, ctx: NormalizeContext): ResourceS
   return out;
 }
 
+/** `node.labels.zone == eu` → key, operator, value (Swarm's syntax; spaces optional). */
+export function parseConstraint(expression: string): PlacementConstraint {
+  const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(expression);
+  return m && m[3] !== '' ? { expression, key: m[1], op: m[2] as '==' | '!=', value: m[3] } : { expression };
+}
+
+function placement(value: unknown): Placement | undefined {
+  if (!isObj(value)) return undefined;
+  const constraints = Array.isArray(value.constraints) ? value.constraints.map((c) => parseConstraint(str(c) ?? '')) : [];
+  const spread = Array.isArray(value.preferences) ? value.preferences.map((p) => (isObj(p) ? str(p.spread) : undefined)) : [];
+  const max = int(value.max_replicas_per_node);
+  return { constraints, spread, ...(max !== undefined ? { maxReplicasPerNode: max } : {}) };
+}
+
 export function normalizeDeploy(value: unknown, at: string, ctx: NormalizeContext): Deploy | undefined {
   if (!isObj(value)) return undefined;
   const mode = str(value.mode);
@@ -46,6 +60,7 @@ export function normalizeDeploy(value: unknown, at: string, ctx: NormalizeContex
   const reservations = resources(res.reservations, childPath(rAt, 'reservations'), ctx);
   const rp = isObj(value.restart_policy) ? value.restart_policy : {};
   const cond = str(rp.condition);
+  const place = placement(value.placement);
   return {
     ...(mode && (MODES as readonly string[]).includes(mode) ? { mode: mode as Deploy['mode'] } : {}),
     ...(replicas !== undefined ? { replicas } : {}),
@@ -53,5 +68,6 @@ export function normalizeDeploy(value: unknown, at: string, ctx: NormalizeContex
     ...(reservations ? { reservations } : {}),
     labels: stringDict(value.labels),
     ...(cond && (RESTART_CONDITIONS as readonly string[]).includes(cond) ? { restartCondition: cond as Deploy['restartCondition'] } : {}),
+    ...(place ? { placement: place } : {}),
   };
 }

@@ -13,6 +13,28 @@ import { normalizeRuntimeKeys } from './runtime';
 import { implicitDependsOn, normalizeDependsOn, normalizeFileRefs, normalizeServiceNetworks } from './refs';
 import { normalizeTmpfs, normalizeVolumes } from './volumes';
 
+/** Sub-keys that are themselves keyed by the Compose spec (not free maps like labels or args). */
+const STRUCTURED = new Set(['deploy', 'healthcheck', 'build', 'deploy.resources', 'deploy.resources.limits', 'deploy.resources.reservations', 'deploy.restart_policy', 'deploy.placement', 'deploy.update_config', 'deploy.rollback_config']);
+
+/** Dotted paths of the spec's keys below `value` (`x-*` extensions left out), depth-first. */
+function subKeyPaths(prefix: string, value: unknown, out: string[]): void {
+  if (!isObj(value) || !STRUCTURED.has(prefix)) return;
+  for (const k of Object.keys(value)) {
+    if (k.startsWith('x-')) continue;
+    const p = `${prefix}.${k}`;
+    out.push(p);
+    subKeyPaths(p, value[k], out);
+  }
+}
+
+const KEYS_WITH_SUB_KEYS = ['build', 'deploy', 'healthcheck'] as const;
+
+function subKeysOf(s: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const key of KEYS_WITH_SUB_KEYS) subKeyPaths(key, s[key], out);
+  return out.sort();
+}
+
 export function normalizeService(name: string, value: unknown, ctx: NormalizeContext): ComposeService {
   const s = isObj(value) ? value : {};
   const at = childPath('services', name);
@@ -67,6 +89,7 @@ export function normalizeService(name: string, value: unknown, ctx: NormalizeCon
     ...normalizeRuntimeKeys(s),
     extensions: extensionsOf(s),
     keys: Object.keys(raw),
+    subKeys: subKeysOf(s),
     raw: sortKeys(raw),
   } as ComposeService;
 }

@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { ComposeProject } from '../../compose/model';
 import type { Diagnostic, SourceLocation } from '../../diagnostics';
 import { compareStrings } from '../../order';
-import { mappingOf } from '../../plan/mapping';
+import { KEYS_WITH_SUB_KEYS, mappingOf, subKeyMappingOf } from '../../plan/mapping';
 import { servicePath } from '../../plan/names';
 import type { DeploymentPlan, KeyDecision } from '../../plan/model';
 import { podKindLabel } from '../../plan/shared-network';
@@ -66,6 +66,55 @@ function tableStatus(key: string): { status: ReportStatus; reason: string } {
   return { status: m.status === 'unsupported' ? 'refused' : m.status, reason: m.note };
 }
 
+/**
+ * Rows for the sub-keys of `key` that were not simply mapped: each written sub-key whose table
+ * row is not `mapped`, and the deepest written sub-key that a decision or warning is about.
+ */
+function subRows(
+  project: ComposeProject,
+  subKeys: readonly string[],
+  service: string,
+  key: string,
+  decisions: readonly KeyDecision[],
+  warnings: readonly Diagnostic[],
+  used: Set<Diagnostic>,
+): ReportRow[] {
+  const mine = subKeys.filter((k) => k.startsWith(`${key}.`));
+  const pathOf = (sub: string) => servicePath(service, ...sub.split('.'));
+  const touched = (sub: string) => {
+    const p = pathOf(sub);
+    return warnings.some((w) => under(w.path, p)) || decisions.some((d) => under(d.path, p) && d.status !== 'mapped');
+  };
+  const out: ReportRow[] = [];
+  for (const sub of mine) {
+    const { mapping, own } = subKeyMappingOf(sub);
+    const lost = own && mapping.status !== 'mapped';
+    const deepest = touched(sub) && !mine.some((k) => k.startsWith(`${sub}.`) && touched(k));
+    if (!lost && !deepest) continue;
+    const fallback = { status: mapping.status === 'unsupported' ? 'refused' as const : mapping.status, reason: mapping.note };
+    out.push(row(project, sub, pathOf(sub), decisions, warnings, fallback, used));
+  }
+  return out;
+}
+
+/** A row for each label something was said about (a kompose label not honoured, an invalid key). */
+function labelRows(
+  project: ComposeProject,
+  labels: Readonly<Record<string, string>>,
+  service: string,
+  decisions: readonly KeyDecision[],
+  warnings: readonly Diagnostic[],
+  used: Set<Diagnostic>,
+): ReportRow[] {
+  const out: ReportRow[] = [];
+  for (const label of Object.keys(labels).sort(compareStrings)) {
+    const p = servicePath(service, 'labels', label);
+    if (!warnings.some((w) => w.path === p)) continue;
+    out.push(row(project, p.slice(servicePath(service).length + 1), p, decisions, warnings, { status: 'lossy', reason: 'label' }, used));
+  }
+  return out;
+}
+
 export function buildReport(project: ComposeProject, plan: DeploymentPlan): ConversionReport {
   const decisions = plan.decisions ?? [];
   const warnings = [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])];
@@ -77,9 +126,29 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
     const w = plan.workloads.find((x) => x.composeName === name);
     const keys = new Set(Object.keys(s.raw));
     if (Object.keys(s.extensions).includes('x-k8s')) keys.add('x-k8s');
-    const rows = [...keys].sort(compareStrings).map((key) => row(project, key, servicePath(name, key), decisions, warnings, tableStatus(key), used));
+    const rows: ReportRow[] = [];
+    for (const key of [...keys].sort(compareStrings)) {
+      const top = row(project, key, servicePath(name, key), decisions, warnings, tableStatus(key), used);
+      const subs = KEYS_WITH_SUB_KEYS.includes(key) ? subRows(project, s.subKeys, name, key, decisions, warnings, used)
+        : key === 'labels' ? labelRows(project, s.labels, name, decisions, warnings, used) : [];
+      rows.push(subs.length ? { ...top, status: worst([top.status, ...subs.map((r) => r.status)]) } : top, ...subs);
+    }
     services.push({ name, kubernetesName: w?.name ?? name, kind: podKindLabel(plan.workloads, name) ?? 'none', rows });
   }
+
+  // Services left out of the cluster (left-out.ts): one row each, refused or (x-k8s.exclude) ignored.
+  for (const l of plan.leftOut ?? []) {
+    const source = sourceOf(project, l.path);
+    const reason = l.status === 'excluded' ? 'excluded: left out of the cluster by x-k8s.exclude' : `left out of the cluster: ${l.reason}${l.instead ? `; on DOKS use ${l.instead} instead` : ''}`;
+    for (const w of warnings) if (under(w.path, servicePath(l.service))) used.add(w);
+    services.push({
+      name: l.service,
+      kubernetesName: l.service,
+      kind: l.status === 'excluded' ? 'excluded' : 'left out',
+      rows: [{ key: 'service', path: servicePath(l.service), status: l.status === 'excluded' ? 'ignored' : 'refused', ...(source ? { source } : {}), reasons: [reason] }],
+    });
+  }
+  services.sort((a, b) => compareStrings(a.name, b.name));
 
   const resources: ReportRow[] = [];
   const policies = new Set((plan.networkPolicies ?? []).map((p) => p.network).filter((n): n is string => n !== undefined));

@@ -1,0 +1,129 @@
+/**
+ * kompose parity: each Compose file of kompose's CI (test/fixtures/kompose-parity, with the output
+ * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
+ * env names, command, args, container ports, mounts and their backing, Service type and ports,
+ * resources and probes are compared with kompose's. A difference must be listed in
+ * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { convertOne } from '../corpus/convert-one';
+import { fixturePath, REPO_ROOT } from '../helpers/paths';
+
+type Obj = Record<string, any>;
+const ROOT = fixturePath('kompose-parity');
+const PAIRS = JSON.parse(fs.readFileSync(path.join(ROOT, 'pairs.json'), 'utf8')) as { compose: string[]; expected: string }[];
+/** What a container without deploy.resources gets (plan/resources.ts). */
+const DEFAULT_REQUESTS = JSON.stringify({ requests: { cpu: '50m', memory: '64Mi' } });
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
+
+function docs(text: string): Obj[] {
+  const out: Obj[] = [];
+  for (const d of parseAllDocuments(text)) {
+    const v = d.toJS() as Obj | null;
+    if (!v) continue;
+    if (v.kind === 'List') out.push(...(v.items as Obj[]));
+    else out.push(v);
+  }
+  return out;
+}
+
+function podSpec(o: Obj): Obj | undefined {
+  if (o.kind === 'Pod') return o.spec;
+  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template?.spec;
+  return o.spec?.template?.spec;
+}
+
+function backing(v: Obj | undefined): string {
+  if (!v) return 'claim-template';
+  for (const k of ['persistentVolumeClaim', 'configMap', 'secret', 'emptyDir', 'hostPath']) if (v[k]) return k;
+  return 'other';
+}
+
+function probe(p: Obj | undefined): string {
+  if (!p) return '-';
+  return p.exec ? 'exec' : p.httpGet ? 'http' : p.tcpSocket ? 'tcp' : 'other';
+}
+
+/** The Service that exposes a workload most: the public one, else the one of its name. */
+function serviceOf(objects: Obj[], name: string): Obj | undefined {
+  const services = objects.filter((o) => o.kind === 'Service');
+  return services.find((o) => o.metadata?.name === `${name}-public`) ?? services.find((o) => o.metadata?.name === name);
+}
+
+/** Per workload name: the compared facts of its first container. */
+function facts(objects: Obj[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const o of objects) {
+    if (!WORKLOADS.has(o.kind)) continue;
+    const spec = podSpec(o);
+    const c = spec?.containers?.[0] ?? {};
+    const name = String(o.metadata?.name);
+    const svc = serviceOf(objects, name);
+    const volumes = new Map(((spec?.volumes ?? []) as Obj[]).map((v) => [v.name, v]));
+    out.set(name, {
+      ports: ((c.ports ?? []) as Obj[]).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort().join(','),
+      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}:${backing(volumes.get(m.name))}`).sort().join(','),
+      serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
+      servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
+      resources: JSON.stringify(c.resources ?? {}),
+      readiness: probe(c.readinessProbe),
+      liveness: probe(c.livenessProbe),
+      kind: o.kind,
+      image: String(c.image ?? ''),
+      replicas: o.kind === 'Deployment' || o.kind === 'StatefulSet' ? String(o.spec?.replicas ?? 1) : '-',
+      env: ((c.env ?? []) as Obj[]).map((e) => e.name).sort().join(','),
+      command: JSON.stringify(c.command ?? []),
+      args: JSON.stringify(c.args ?? []),
+    });
+  }
+  return out;
+}
+
+/** `fixture service field` keys listed in docs/kompose.md's parity exceptions. */
+function exceptions(): Set<string> {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'kompose.md'), 'utf8');
+  const section = doc.split('## Parity exceptions')[1] ?? '';
+  return new Set([...section.matchAll(/^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \|/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`));
+}
+
+describe('kompose parity', () => {
+  const listed = exceptions();
+  const seen = new Set<string>();
+  it.each(PAIRS.map((p) => [p.expected, p] as const))('%s', (_name, pair) => {
+    const files = pair.compose.map((f) => path.join(ROOT, f));
+    const ours = convertOne({ files, cwd: path.dirname(files[0]), skipSchema: true });
+    const fixture = pair.expected;
+    const theirs = facts(docs(fs.readFileSync(path.join(ROOT, pair.expected), 'utf8')));
+    const unlisted: string[] = [];
+    const differ = (service: string, field: string, k: string, o: string, inFixture = fixture) => {
+      const key = `${inFixture} ${service} ${field}`;
+      seen.add(key);
+      if (!listed.has(key)) unlisted.push(`| \`${inFixture}\` | \`${service}\` | \`${field}\` | kompose ${k}, ours ${o} |`);
+    };
+    if (ours.kind !== 'ok') {
+      differ('*', 'conversion', 'converts', `${ours.kind}: ${ours.detail}`);
+    } else {
+      const mine = facts(docs(ours.yaml ?? ''));
+      for (const [service, k] of theirs) {
+        const o = mine.get(service);
+        if (!o) {
+          differ(service, 'workload', 'has one', 'none');
+          continue;
+        }
+        for (const field of Object.keys(k)) {
+          if (k[field] === o[field]) continue;
+          // The default requests every container gets when Compose sets none: one row for all.
+          if (field === 'resources' && k[field] === '{}' && o[field] === DEFAULT_REQUESTS) differ('*', 'default-requests', k[field], o[field], '*');
+          else differ(service, field, k[field], o[field]);
+        }
+      }
+    }
+    expect(unlisted).toEqual([]);
+  });
+
+  it('lists no exception that no longer happens', () => {
+    expect([...listed].filter((k) => !seen.has(k))).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * kompose labels: each one is either read as an x-k8s alias or warned about at its line with a
+ * report entry; no `kompose.*` label becomes an annotation.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderManifests } from '../../lib/output/manifests';
+import { buildReport, hasLoss } from '../../lib/output/report';
+import { planProject } from '../../lib/plan/plan';
+import { KOMPOSE_LABELS, KOMPOSE_NOT_HONOURED, komposeNotHonouredTable } from '../../lib/plan/x-k8s';
+import { expectValidManifests } from '../oracles/k8s';
+import { loadText } from '../helpers/compose-text';
+import { fixturePath } from '../helpers/paths';
+import { SETTINGS } from '../helpers/project';
+
+type Obj = Record<string, any>;
+const kompose = (...rel: string[]) => fs.readFileSync(fixturePath('corpus', 'kompose', ...rel), 'utf8');
+function render(yaml: string): Obj[] {
+  const objects = renderManifests(planProject(loadText({ 'compose.yaml': yaml }), SETTINGS)).objects as Obj[];
+  expectValidManifests(objects);
+  return objects;
+}
+const podOf = (o: Obj): Obj => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template).spec;
+const workload = (objects: Obj[]) => objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind))!;
+
+function convert(yaml: string) {
+  const project = loadText({ 'compose.yaml': yaml });
+  const plan = planProject(project, SETTINGS);
+  return { project, plan, report: buildReport(project, plan) };
+}
+
+describe('kompose labels we cannot honour', () => {
+  const { plan, report } = convert(`services:
+  web:
+    image: nginx:1
+    ports: ["80:80"]
+    labels:
+      kompose.service.type: loadbalancer
+      kompose.controller.port.expose: "true"
+      kompose.made.up: "x"
+      com.example.team: shop
+`);
+  const w = plan.workloads[0];
+
+  it('never become annotations; other labels still do', () => {
+    expect(Object.keys(w.annotations).filter((k) => k.startsWith('kompose.'))).toEqual([]);
+    expect(w.annotations['com.example.team']).toBe('shop');
+  });
+
+  it('are warned about at their own line, with the reason', () => {
+    const ws = plan.warnings.filter((x) => x.path?.startsWith('services.web.labels'));
+    expect(ws.map((x) => [x.path, x.location?.line])).toEqual([
+      ['services.web.labels["kompose.controller.port.expose"]', 7],
+      ['services.web.labels["kompose.made.up"]', 8],
+    ]);
+    expect(ws[0].message).toContain('never a hostPort');
+    expect(ws[1].message).toContain('not a kompose label compose-cdk8s knows');
+  });
+
+  it('have their own report rows, and labels is not "mapped"', () => {
+    const rows = Object.fromEntries(report.services[0].rows.map((r) => [r.key, r]));
+    expect(rows.labels.status).toBe('lossy');
+    expect(rows['labels["kompose.made.up"]']).toMatchObject({ status: 'lossy', source: 'compose.yaml:8:7' });
+    expect(rows['labels["kompose.controller.port.expose"]'].status).toBe('lossy');
+    expect(rows['labels["kompose.service.type"]']).toBeUndefined();
+    expect(hasLoss(report)).toBe(true);
+  });
+
+  it('the honoured and not-honoured tables do not overlap', () => {
+    expect(Object.keys(KOMPOSE_NOT_HONOURED).filter((k) => KOMPOSE_LABELS[k])).toEqual([]);
+  });
+});
+
+describe('kompose label families read as x-k8s settings', () => {
+  it('kompose.security-context.fsgroup → pod securityContext.fsGroup (kompose fsgroup fixture)', () => {
+    expect(podOf(workload(render(kompose('fsgroup', 'compose.yaml')))).securityContext.fsGroup).toBe(1001);
+  });
+
+  it('kompose.init.containers.* → one init container (kompose initcontainer fixture)', () => {
+    const init = podOf(workload(render(kompose('initcontainer', 'compose.yaml')))).initContainers;
+    expect(init).toHaveLength(1);
+    expect(init[0]).toMatchObject({ name: 'init-myservice', image: 'busybox:1.28' });
+    expect(init[0].command.slice(0, 2)).toEqual(['sh', '-c']);
+  });
+
+  it('kompose.cronjob.backoff_limit / concurrency_policy → backoffLimit / concurrencyPolicy (kompose cronjob fixture)', () => {
+    const cron = workload(render(kompose('cronjob', 'compose.yaml')));
+    expect(cron.kind).toBe('CronJob');
+    expect(cron.spec.jobTemplate.spec.backoffLimit).toBe(0);
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const replace = workload(render('services:\n  c:\n    image: busybox:1\n    labels:\n      kompose.cronjob.schedule: "* * * * *"\n      kompose.cronjob.concurrency_policy: replace\n'));
+    expect(replace.spec.concurrencyPolicy).toBe('Replace');
+  });
+
+  it('kompose.image-pull-secret → an extra pull secret', () => {
+    const pod = podOf(workload(render('services:\n  tm:\n    image: premium/private-image\n    labels:\n      kompose.image-pull-secret: sample-k8s-secret-name\n')));
+    expect(pod.imagePullSecrets).toEqual([{ name: 'sample-k8s-secret-name' }]);
+  });
+
+  it('x-k8s wins over the labels', () => {
+    const pod = podOf(workload(render('services:\n  a:\n    image: a:1\n    labels:\n      kompose.security-context.fsgroup: "1"\n    x-k8s: { fsGroup: 2, initContainers: [{ name: prep, image: "busybox:1.36", command: [sh, -c, "true"] }] }\n')));
+    expect(pod.securityContext.fsGroup).toBe(2);
+    expect(pod.initContainers.map((c: Obj) => c.name)).toEqual(['prep']);
+  });
+});
+
+describe('schema/README.md kompose tables', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '../../schema/README.md'), 'utf8');
+  it('the not-honoured table is the code\'s (regenerate: npx tsx scripts/kompose-table.ts)', () => {
+    const m = /<!-- kompose-not-honoured:start -->\n([\s\S]*?)\n<!-- kompose-not-honoured:end -->/.exec(doc);
+    expect(m?.[1]).toBe(komposeNotHonouredTable());
+  });
+  it('every kompose label in the document is in one of the code\'s tables', () => {
+    const inDoc = new Set([...doc.matchAll(/\| `(kompose\.[^`]+)` \|/g)].map((x) => x[1]));
+    expect([...inDoc].filter((k) => !KOMPOSE_LABELS[k] && !KOMPOSE_NOT_HONOURED[k])).toEqual([]);
+    expect([...Object.keys(KOMPOSE_LABELS), ...Object.keys(KOMPOSE_NOT_HONOURED)].filter((k) => !inDoc.has(k))).toEqual([]);
+  });
+});
+
+describe('every ingress host and path', () => {
+  it('kompose.service.expose "a.example.com/dev,b.example.com" → a rule per host, each with its TLS entry', () => {
+    const objects = render(`services:
+  web:
+    image: nginx:1
+    ports: ["8080:80"]
+    labels:
+      kompose.service.expose: "a.example.com/dev,b.example.com,a.example.com/api"
+      kompose.service.expose.tls-secret: web-tls
+`);
+    const ing = objects.find((o) => o.kind === 'Ingress')!;
+    expect(ing.spec.rules.map((r: Obj) => [r.host, r.http.paths.map((p: Obj) => p.path)])).toEqual([['a.example.com', ['/dev', '/api']], ['b.example.com', ['/']]]);
+    expect(ing.spec.tls).toEqual([{ hosts: ['a.example.com'], secretName: 'web-tls' }, { hosts: ['b.example.com'], secretName: 'web-tls' }]);
+  });
+
+  it('x-k8s.ingress.rules add hosts the same way', () => {
+    const objects = render('services:\n  web:\n    image: nginx:1\n    ports: ["80"]\n    x-k8s:\n      ingress: { host: shop.example.com, tlsSecret: t, rules: [{ host: www.example.com, path: /shop }] }\n');
+    const ing = objects.find((o) => o.kind === 'Ingress')!;
+    expect(ing.spec.rules.map((r: Obj) => r.host)).toEqual(['shop.example.com', 'www.example.com']);
+    expect(ing.spec.tls.map((t: Obj) => t.hosts[0])).toEqual(['shop.example.com', 'www.example.com']);
+  });
+});
+
+describe('public Service labels', () => {
+  it('kompose.service.external-traffic-policy → externalTrafficPolicy of the LoadBalancer Service (kompose fixture)', () => {
+    const objects = render(kompose('external-traffic-policy', 'compose-v1.yaml'));
+    const pub = objects.find((o) => o.kind === 'Service' && o.spec.type === 'LoadBalancer')!;
+    expect(pub.spec.externalTrafficPolicy).toBe('Local');
+  });
+
+  it('kompose.service.nodeport.port → the nodePort of a NodePort Service', () => {
+    const objects = render('services:\n  web:\n    image: nginx:1\n    ports: ["8080:80"]\n    labels:\n      kompose.service.type: nodeport\n      kompose.service.nodeport.port: "30080"\n');
+    const pub = objects.find((o) => o.kind === 'Service' && o.spec.type === 'NodePort')!;
+    expect(pub.spec.ports[0].nodePort).toBe(30080);
+  });
+});
