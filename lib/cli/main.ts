@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ComposeError } from '../diagnostics';
-import { allCommands } from './commands';
+import { allCommands, commandNamed } from './commands';
 import { withEnvironmentHelp } from './env-help';
 import { CliIO, EXIT_ERROR, EXIT_OK, ExitCode } from './io';
 import { printDiagnostics } from './report';
@@ -12,21 +12,27 @@ import { version } from '../../package.json';
 
 export { ExitCode, processIO } from './io';
 
-export function buildProgram(io: CliIO): Command {
+/**
+ * The program with every command, or with the one `only` names (what `run` does when the first
+ * argument is a command's name: the other commands' modules are then never loaded). Help, version,
+ * an unknown command or no command at all get every command, so help lists them all.
+ */
+export function buildProgram(io: CliIO, only?: string): Command {
   const program = new Command('compose-cdk8s')
     .description('Convert a Docker Compose stack into Kubernetes manifests for DigitalOcean Kubernetes')
     .version(version, '-V, --version', 'print the compose-cdk8s version')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const cmd of allCommands(io)) {
+  const one = only === undefined ? undefined : commandNamed(only, io);
+  for (const cmd of one ? [one] : allCommands(io)) {
     program.addCommand(withEnvironmentHelp(cmd).configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv[0]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;

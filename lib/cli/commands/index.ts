@@ -1,20 +1,29 @@
 /**
  * Every `compose-cdk8s` sub-command. Each lives in its own file and exports `xxxCommand(io)`.
+ *
+ * The files are required lazily, one per command asked for (`commandNamed`): a run of `synth`
+ * never loads what only `diff`, `check` or `secrets` need (the `diff` package, the review code),
+ * which is most of the start-up of a small stack. The esbuild bundle keeps these requires lazy
+ * (it wraps each required file and its imports in an init function).
  */
 import type { Command } from 'commander';
 import type { CliIO } from '../io';
-import { synthCommand } from './synth';
-import { helmCommand } from './helm';
-import { imagesCommand } from './images';
-import { workflowsCommand } from './workflows';
-import { argocdCommand } from './argocd';
-import { pullSecretCommand } from './pull-secret';
-import { secretsCommand } from './secrets';
-import { reportCommand } from './report';
-import { checkCommand } from './check';
-import { diffCommand } from './diff';
-import { statusCommand } from './status';
-import { initCommand } from './init';
+
+/** Command name → a function that loads its file and builds it. Order: as `--help` lists them. */
+const COMMANDS: ReadonlyArray<readonly [string, (io: CliIO) => Command]> = [
+  ['synth', (io) => (require('./synth') as typeof import('./synth')).synthCommand(io)],
+  ['helm', (io) => (require('./helm') as typeof import('./helm')).helmCommand(io)],
+  ['images', (io) => (require('./images') as typeof import('./images')).imagesCommand(io)],
+  ['workflows', (io) => (require('./workflows') as typeof import('./workflows')).workflowsCommand(io)],
+  ['argocd', (io) => (require('./argocd') as typeof import('./argocd')).argocdCommand(io)],
+  ['pull-secret', (io) => (require('./pull-secret') as typeof import('./pull-secret')).pullSecretCommand(io)],
+  ['secrets', (io) => (require('./secrets') as typeof import('./secrets')).secretsCommand(io)],
+  ['report', (io) => (require('./report') as typeof import('./report')).reportCommand(io)],
+  ['diff', (io) => (require('./diff') as typeof import('./diff')).diffCommand(io)],
+  ['check', (io) => (require('./check') as typeof import('./check')).checkCommand(io)],
+  ['status', (io) => (require('./status') as typeof import('./status')).statusCommand(io)],
+  ['init', (io) => (require('./init') as typeof import('./init')).initCommand(io)],
+];
 
 /** One example per command, shown at the end of its --help. */
 export const HELP_EXAMPLES: Readonly<Record<string, string>> = {
@@ -32,24 +41,20 @@ export const HELP_EXAMPLES: Readonly<Record<string, string>> = {
   init: 'npx compose-cdk8s init -f docker-compose.yml --registry my-registry --workflows',
 };
 
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([name]) => name);
+
+function withExample(cmd: Command): Command {
+  const example = HELP_EXAMPLES[cmd.name()];
+  if (example) cmd.addHelpText('after', `\nExample:\n  ${example}\n`);
+  return cmd;
+}
+
+/** The one command called `name` (undefined when there is none: an alias, help or a typo). */
+export function commandNamed(name: string, io: CliIO): Command | undefined {
+  const found = COMMANDS.find(([n]) => n === name);
+  return found ? withExample(found[1](io)) : undefined;
+}
+
 export function allCommands(io: CliIO): Command[] {
-  const commands = [
-    synthCommand(io),
-    helmCommand(io),
-    imagesCommand(io),
-    workflowsCommand(io),
-    argocdCommand(io),
-    pullSecretCommand(io),
-    secretsCommand(io),
-    reportCommand(io),
-    diffCommand(io),
-    checkCommand(io),
-    statusCommand(io),
-    initCommand(io),
-  ];
-  for (const cmd of commands) {
-    const example = HELP_EXAMPLES[cmd.name()];
-    if (example) cmd.addHelpText('after', `\nExample:\n  ${example}\n`);
-  }
-  return commands;
+  return COMMANDS.map(([, make]) => withExample(make(io)));
 }
