@@ -8,22 +8,11 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ComposeApp, ComposeChart, ComposeError, cdk8s, plus } from '../../lib';
 import { cleanEnv, runCli } from '../helpers/cli';
+import { readTextTree as tree } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'the-shop', 'docker-compose.yml');
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
+import { readTextTree as readAll } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
@@ -19,18 +20,6 @@ function stack(files: Record<string, string>): string {
   return dir;
 }
 
-function readAll(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const THIRD_PARTY = `name: demo
 services:

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { expectValidManifests } from '../oracles/k8s';
 import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
+import { readTextTree as snapshotDir } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
@@ -29,18 +30,6 @@ services:
     expose: ["6379"]
 `;
 
-function snapshotDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('compose-cdk8s synth', () => {
   it('prints its version (from package.json) and exits 0', async () => {
