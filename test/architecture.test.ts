@@ -5,7 +5,7 @@
  * - no import against the flow: each lib folder (or root file) sits on a floor, and a file may
  *   import its own folder or any lower floor, never a higher one nor another folder of its floor;
  * - the loader's `raw` map (`ComposeService.raw`) is read only by the loader (lib/compose/) and the
- *   conversion report (lib/output/report/): every other stage reads typed fields;
+ *   conversion report (lib/output/render/report/): every other stage reads typed fields;
  * - cdk8s is imported only by constructs/ and output/, and `process.env` is read only by the CLI's
  *   IO seam (settings are resolved from the environment it hands down).
  *
@@ -29,7 +29,17 @@ const FLOORS: readonly (readonly string[])[] = [
   ['index.ts'],
   // The two seams: the command line, and the library API (lib/index.ts) for the user's cdk8s app.
   ['cli/', 'api/'],
-  ['output/'],
+  // lib/output/ in rooms by audience, each importing only the rooms below it. The supply barrel
+  // re-exports the workflow generators, which embed review's pull-request diff workflow; review
+  // (diff, check, status) compares against what render writes; render writes dist/, the chart and
+  // the report, stamping them with supply's release metadata; supply's renderers use only the
+  // writers' common ground (the chart's YAML, ownership, the inputs stamp, workload paths).
+  ['output/supply/index.ts'],
+  ['output/supply/workflows/'],
+  ['output/review/'],
+  ['output/render/'],
+  ['output/supply/'],
+  ['output/common/'],
   ['pipeline.ts'],
   ['constructs/'],
   ['plan/'],
@@ -50,7 +60,7 @@ const CDK8S_IMPORTERS = ['constructs/', 'output/', 'api/', 'index.ts'];
 const ENV_READERS = ['cli/io.ts', 'api/compose-chart.ts', 'api/compose-app.ts'];
 
 /** Folders allowed to read `ComposeService.raw`. */
-const RAW_READERS: readonly string[] = ['compose/', 'output/report/'];
+const RAW_READERS: readonly string[] = ['compose/', 'output/render/report/'];
 
 /**
  * Files outside RAW_READERS that still read `raw`, each named; the list only shrinks (a test fails
@@ -168,7 +178,9 @@ describe('imports', () => {
     const g = new Map([['plan/a.ts', ['plan/b.ts']], ['plan/b.ts', ['plan/a.ts']], ['compose/c.ts', []]]);
     expect(cycles(g)).toEqual([['plan/a.ts', 'plan/b.ts']]);
     expect(floorOf(floorKey('compose/c.ts')!)).toBeLessThan(floorOf(floorKey('plan/a.ts')!));
-    expect(floorKey('output/report/build.ts')).toBe('output/');
+    expect(floorKey('output/render/report/build.ts')).toBe('output/render/');
+    expect(floorOf(floorKey('output/supply/release.ts')!)).toBeLessThan(floorOf(floorKey('output/render/dist.ts')!));
+    expect(floorKey('output/supply/workflows/index.ts')).toBe('output/supply/workflows/');
   });
 });
 
@@ -240,7 +252,7 @@ describe('ComposeService.raw', () => {
   }, 120000);
 
   it('is read by the report (the check finds real reads)', () => {
-    expect([...readers.keys()].some((f) => f.startsWith('output/report/'))).toBe(true);
+    expect([...readers.keys()].some((f) => f.startsWith('output/render/report/'))).toBe(true);
   });
 
   it('is read only by the loader and the report', () => {

@@ -6,8 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { conversionStamp } from '../lib/output/inputs-stamp';
-import { manifestsGenerator } from '../lib/output/generators';
+import { conversionStamp } from '../lib/output/common/inputs-stamp';
+import { manifestsGenerator } from '../lib/output/render/generators';
 import { convert } from '../lib/pipeline';
 import { runCli } from './helpers/cli';
 import { expectValidManifests } from './oracles/k8s';

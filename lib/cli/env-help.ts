@@ -3,7 +3,7 @@
  * variables (a flag, when given, wins). One table, so the help cannot drift from command to command.
  */
 import type { Command } from 'commander';
-import { ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../output/helm';
+import { ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../output/render/helm';
 
 type Row = readonly [variable: string, meaning: string];
 

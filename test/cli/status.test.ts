@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cleanEnv, runCli } from '../helpers/cli';
-import { compareLive } from '../../lib/output/status';
+import { compareLive } from '../../lib/output/review/status';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'status');
 let DIST = '';

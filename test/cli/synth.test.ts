@@ -46,7 +46,7 @@ describe('compose-cdk8s synth', () => {
     expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n'
       + 'api: port 8000 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it\n');
     const first = snapshotDir(path.join(dir, 'dist'));
-    // .compose-cdk8s: the ownership manifest listing the files written (lib/output/ownership.ts).
+    // .compose-cdk8s: the ownership manifest listing the files written (lib/output/common/ownership.ts).
     expect(Object.keys(first)).toEqual(['.compose-cdk8s', 'Kustomization', 'demo.k8s.yaml']);
     const objects = parseAllDocuments(first['demo.k8s.yaml']).map((d) => d.toJS());
     expectValidManifests(objects);

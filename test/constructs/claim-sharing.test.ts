@@ -4,7 +4,7 @@
  * claim for them. Every manifest goes through the Kubernetes oracle.
  */
 import type { ComposeProject, ComposeService, VolumeMount } from '../../lib/compose/model';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { expectValidManifests, validateManifests } from '../oracles/k8s';
 import { SETTINGS, project, service } from '../helpers/project';

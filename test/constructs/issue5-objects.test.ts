@@ -3,7 +3,7 @@
  * wait init containers and pod runtime fields. Every object is schema-checked.
  */
 import type { DependsOn } from '../../lib/compose/model';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS, project, service } from '../helpers/project';
 import { validateObjects } from '../plan/x-k8s-validate';

@@ -4,8 +4,8 @@
  * report shows it there. Every manifest goes through the Kubernetes oracle.
  */
 import * as fs from 'fs';
-import { buildReport } from '../../lib/output/report';
-import { renderManifests } from '../../lib/output/manifests';
+import { buildReport } from '../../lib/output/render/report';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { expectValidManifests } from '../oracles/k8s';
 import { loadText } from '../helpers/compose-text';

@@ -2,7 +2,7 @@
  * The cdk8s-plus defaults we override on purpose, and the shape of what a workload renders to.
  */
 import { planProject } from '../../lib/plan/plan';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { SETTINGS, SHA, project, service } from '../helpers/project';
 
 type Obj = Record<string, any>;

@@ -5,7 +5,7 @@
  * the Kubernetes oracle.
  */
 import * as fs from 'fs';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { expectValidManifests } from '../oracles/k8s';
 import { loadText } from '../helpers/compose-text';
@@ -149,7 +149,7 @@ volumes:
 
 describe('release metadata of a built sidecar', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { renderDist } = require('../../lib/output/dist') as typeof import('../../lib/output/dist');
+  const { renderDist } = require('../../lib/output/render/dist') as typeof import('../../lib/output/render/dist');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildsImages } = require('../../lib/plan/model') as typeof import('../../lib/plan/model');
   const files = {

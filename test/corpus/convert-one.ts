@@ -1,6 +1,6 @@
 /**
  * Convert one Compose project the way `compose-cdk8s synth` does (load → settings → plan → cdk8s
- * render of dist/: lib/output/dist.ts renderDist), check the manifests with the independent Kubernetes oracle, and classify the outcome:
+ * render of dist/: lib/output/render/dist.ts renderDist), check the manifests with the independent Kubernetes oracle, and classify the outcome:
  *
  *   ok        manifests rendered and schema-valid
  *   refused   a ComposeError after loading (settings or plan stage): a feature we refuse by name
@@ -12,7 +12,7 @@
 import { loadProject, LoaderIO } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
 import { ComposeError, Diagnostic } from '../../lib/diagnostics';
-import { loadRelease, renderDist } from '../../lib/output/dist';
+import { loadRelease, renderDist } from '../../lib/output/render/dist';
 import { planConversion } from '../../lib/pipeline';
 import { validateManifests } from '../oracles/k8s';
 

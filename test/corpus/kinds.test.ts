@@ -9,7 +9,7 @@ import * as path from 'path';
 import { loadProject } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
 import { ComposeError } from '../../lib/diagnostics';
-import { loadRelease, renderDist } from '../../lib/output/dist';
+import { loadRelease, renderDist } from '../../lib/output/render/dist';
 import { planConversion } from '../../lib/pipeline';
 import { validateManifests } from '../oracles/k8s';
 import { CORPUS_ENV, FIXED_SHA } from './convert-one';

@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkCommand } from '../../lib/cli/commands/check';
-import { checkOutputs } from '../../lib/output/diff/check';
-import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/generators';
-import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/inputs-stamp';
-import { writeDirAtomic } from '../../lib/output/write';
+import { checkOutputs } from '../../lib/output/review/check';
+import { manifestsGenerator, OutputGenerator, stampYamlFiles } from '../../lib/output/render/generators';
+import { conversionStamp, NO_TAG, readStamp, stripStamp, withStamp } from '../../lib/output/common/inputs-stamp';
+import { writeDirAtomic } from '../../lib/output/render/write';
 import { convert, Conversion } from '../../lib/pipeline';
 import { cleanEnv, runCli } from '../helpers/cli';
 

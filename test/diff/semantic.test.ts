@@ -3,11 +3,11 @@
  * env, ports, probes, resources, mounts, objects), secrets never shown, nothing silently dropped.
  */
 import { stringify } from 'yaml';
-import type { ManifestDiff } from '../../lib/output/diff/changes';
-import { formatText } from '../../lib/output/diff/format';
-import { parseManifestFiles } from '../../lib/output/diff/manifest-set';
-import { diffManifests, parseImage } from '../../lib/output/diff/semantic';
-import { REDACTED, redactSecrets, unifiedDiff } from '../../lib/output/diff/unified';
+import type { ManifestDiff } from '../../lib/output/review/changes';
+import { formatText } from '../../lib/output/review/format';
+import { parseManifestFiles } from '../../lib/output/review/manifest-set';
+import { diffManifests, parseImage } from '../../lib/output/review/semantic';
+import { REDACTED, redactSecrets, unifiedDiff } from '../../lib/output/review/unified';
 
 type Obj = Record<string, any>;
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MARKDOWN_MARKER } from '../../lib/output/diff/format';
+import { MARKDOWN_MARKER } from '../../lib/output/review/format';
 import { runCli } from '../helpers/cli';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'diff');

@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { MARKDOWN_MARKER } from '../../lib/output/diff/format';
-import { DIFF_WORKFLOW_PATH, diffWorkflowYaml } from '../../lib/output/diff/workflow';
+import { MARKDOWN_MARKER } from '../../lib/output/review/format';
+import { DIFF_WORKFLOW_PATH, diffWorkflowYaml } from '../../lib/output/review/workflow';
 import { lintWorkflow, lintWorkflowDetailed } from '../oracles/actions';
 
 describe('manifest-diff workflow', () => {

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { loadText } from '../helpers/compose-text';

@@ -4,8 +4,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CHART_ONLY_ANNOTATIONS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/helm';
-import { writeDirAtomic } from '../../lib/output/write';
+import { CHART_ONLY_ANNOTATIONS, DIST_ONLY_ANNOTATIONS, DIST_ONLY_OBJECTS, HELM_OMITTED_KINDS, HELM_STANDARD_LABELS, HelmChart } from '../../lib/output/render/helm';
+import { writeDirAtomic } from '../../lib/output/render/write';
 import * as YAML from 'yaml';
 import { helm, helmTemplateObjects } from '../oracles/helm';
 import { validateManifests } from '../oracles/k8s';

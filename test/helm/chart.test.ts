@@ -4,9 +4,9 @@
 import Ajv from 'ajv';
 import * as YAML from 'yaml';
 import { ComposeError } from '../../lib/diagnostics';
-import { chartFromManifests, chartNameOf, renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
-import { TemplateText, mapBlock } from '../../lib/output/helm/text';
+import { chartFromManifests, chartNameOf, renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
+import { TemplateText, mapBlock } from '../../lib/output/render/helm/text';
 import { SECRET_VALUE, shopPlan } from './fixtures';
 
 describe('renderHelmChart', () => {

@@ -4,8 +4,8 @@
  * lints, every object passes the schema, and the affinity is a value a user may override.
  */
 import type { VolumeMount } from '../../lib/compose/model';
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { helm, helmTemplateObjects as helmTemplate } from '../oracles/helm';
 import { validateManifests } from '../oracles/k8s';

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ComposeError } from '../../lib/diagnostics';
-import { readXK8sHelm } from '../../lib/output/helm';
+import { readXK8sHelm } from '../../lib/output/render/helm';
 import { resolveHelmSettings } from '../../lib/settings';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { SHA } from '../helpers/project';

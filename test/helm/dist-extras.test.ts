@@ -3,8 +3,8 @@
  * Ingress and a HorizontalPodAutoscaler from the plan. The chart turns them into the same values
  * as its own optional Ingress / HPA, and with the defaults still renders exactly dist/.
  */
-import { chartFromManifests } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { chartFromManifests } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
 import { removeCharts, writeChart, expectChartRendersDist } from './chart-dir';
 import { shopPlan } from './fixtures';

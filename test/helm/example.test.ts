@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { stripStamp } from '../../lib/output/inputs-stamp';
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { stripStamp } from '../../lib/output/common/inputs-stamp';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { convert } from '../../lib/pipeline';
 import { byId } from './chart-dir';
 import { helm, helmTemplateObjects as helmTemplate } from '../oracles/helm';
@@ -40,7 +40,7 @@ describe('the example chart in helm/the-shop', () => {
     const chart = renderHelmChart(plan, { chartVersion: String(meta.version), appVersion: String(meta.appVersion) });
     expect(chart.name).toBe('the-shop');
     // Chart.yaml carries the inputs stamp (checked by `compose-cdk8s check`); the rest is byte for byte.
-    // .compose-cdk8s is the writer's list of the files it wrote (lib/output/ownership.ts), not a chart file.
+    // .compose-cdk8s is the writer's list of the files it wrote (lib/output/common/ownership.ts), not a chart file.
     const { '.compose-cdk8s': marker, ...committed } = readTree(CHART);
     expect(marker.split('\n')).toEqual(expect.arrayContaining(Object.keys(chart.files)));
     committed['Chart.yaml'] = stripStamp(committed['Chart.yaml']);

@@ -5,8 +5,8 @@
  * default values the chart still renders exactly dist/.
  */
 import type { ComposeNetwork } from '../../lib/compose/model';
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { helmTemplateObjects } from '../oracles/helm';
 import { SETTINGS, project, service } from '../helpers/project';

@@ -2,8 +2,8 @@
  * The chart follows what the plan renders, whatever the workload kind or extra object: with the
  * default values it is dist/ (Helm's standard labels aside), and every object passes the schema.
  */
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
 import { byId, removeCharts, writeChart, expectChartRendersDist } from './chart-dir';
 import { shopPlan } from './fixtures';

@@ -6,8 +6,8 @@
  * that many replicas.
  */
 import type { ComposeService, VolumeMount } from '../../lib/compose/model';
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { helm, helmTemplateObjects as helmTemplate } from '../oracles/helm';

@@ -3,8 +3,8 @@
  * named after them come through unchanged (default values render dist/), the chart lints, every
  * object passes the schema, and a built sidecar's image follows global.image like the service's own.
  */
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { helm, helmTemplateObjects as helmTemplate } from '../oracles/helm';
 

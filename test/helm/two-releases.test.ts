@@ -4,7 +4,7 @@
  * first-deploy rehearsal's simulated cluster and its reference, Service and wait-target checks.
  */
 import * as path from 'path';
-import { renderHelmChart } from '../../lib/output/helm';
+import { renderHelmChart } from '../../lib/output/render/helm';
 import { convert } from '../../lib/pipeline';
 import { removeCharts, renderChecked, writeChart } from './chart-dir';
 import { helmTemplate } from '../oracles/helm';

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { renderHelmChart } from '../../lib/output/helm';
+import { renderHelmChart } from '../../lib/output/render/helm';
 import { convert } from '../../lib/pipeline';
 import { removeCharts, renderChecked, writeChart } from './chart-dir';
 import { helmTemplate } from '../oracles/helm';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadProject } from '../../lib/compose';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS } from '../helpers/project';
 import { cleanEnv, runCli } from '../helpers/cli';

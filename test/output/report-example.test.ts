@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { loadProject } from '../../lib/compose';
-import { buildReport } from '../../lib/output/report';
+import { buildReport } from '../../lib/output/render/report';
 import { planProject } from '../../lib/plan/plan';
 import { cleanEnv } from '../helpers/cli';
 import { SETTINGS } from '../helpers/project';

@@ -2,7 +2,7 @@
  * The report works at the deepest key written: `deploy` is not "mapped" when a sub-key of it was
  * lost, and the lost sub-key has its own row (what `--strict` then fails on).
  */
-import { buildReport, hasLoss } from '../../lib/output/report';
+import { buildReport, hasLoss } from '../../lib/output/render/report';
 import { planProject } from '../../lib/plan/plan';
 import { loadText } from '../helpers/compose-text';
 import { SETTINGS } from '../helpers/project';

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { DependsOn } from '../../lib/compose/model';
 import { ComposeError } from '../../lib/diagnostics';
-import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../lib/output/report';
+import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../lib/output/render/report';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS, project, service } from '../helpers/project';
 
@@ -89,7 +89,7 @@ describe('rendering', () => {
     expect(md).toContain('| mapped with loss | 1 |');
     expect(md).toContain('```mermaid\nflowchart LR\n');
     expect(md).toContain('| `privileged` | refused | `compose.yaml:9:5` | privileged: true is refused: a privileged pod has full access to the node |');
-    // `generatedBy` lets the next run recognise the file as its own (lib/output/ownership.ts).
+    // `generatedBy` lets the next run recognise the file as its own (lib/output/common/ownership.ts).
     expect(JSON.parse(renderReportJson(report))).toEqual({ generatedBy: 'compose-cdk8s report', ...JSON.parse(JSON.stringify(report)) });
   });
 

@@ -1,5 +1,5 @@
 import { Yaml } from 'cdk8s';
-import { ManifestYamlEmitter, PARALLEL_MIN_DOCUMENTS, stringifyDocuments } from '../../lib/output/yaml-documents';
+import { ManifestYamlEmitter, PARALLEL_MIN_DOCUMENTS, stringifyDocuments } from '../../lib/output/common/yaml-documents';
 
 /** Documents that exercise YAML 1.1 quoting, long and multi-line strings, empty collections. */
 function sampleDocs(n: number): unknown[] {
@@ -81,7 +81,7 @@ describe('synthChart streams cdk8s objects into the emitter', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ApiObject, Chart, Testing } = require('cdk8s') as typeof import('cdk8s');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthChart } = require('../../lib/output/manifests') as typeof import('../../lib/output/manifests');
+  const { synthChart } = require('../../lib/output/common/manifests') as typeof import('../../lib/output/common/manifests');
 
   function chartOf(n: number) {
     const app = Testing.app();

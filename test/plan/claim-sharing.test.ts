@@ -4,7 +4,7 @@
  * volumeClaimTemplates, external volumes and DaemonSets; and what the conversion report says.
  */
 import type { ComposeProject, ComposeService, VolumeMount } from '../../lib/compose/model';
-import { buildReport } from '../../lib/output/report';
+import { buildReport } from '../../lib/output/render/report';
 import { groupLabelValue, LABEL_SHARED_CLAIM, podsOf } from '../../lib/plan/claim-sharing';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';

@@ -2,8 +2,8 @@
  * Issue 13 (first deploy on DOKS): the rules that make synthesized manifests run on a fresh
  * cluster, one describe block per rule, over Compose text through the real loader.
  */
-import { renderHelmChart } from '../../lib/output/helm';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderHelmChart } from '../../lib/output/render/helm';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { DATA_DIR_RULES, dataDirRuleOf, imageName } from '../../lib/plan/data-dirs';
 import type { DeploymentPlan, WorkloadPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';

@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderManifests } from '../../lib/output/manifests';
-import { buildReport, hasLoss } from '../../lib/output/report';
+import { renderManifests } from '../../lib/output/common/manifests';
+import { buildReport, hasLoss } from '../../lib/output/render/report';
 import { planProject } from '../../lib/plan/plan';
 import { KOMPOSE_LABELS, KOMPOSE_NOT_HONOURED, komposeNotHonouredTable } from '../../lib/plan/x-k8s';
 import { expectValidManifests } from '../oracles/k8s';

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ComposeConfig, ComposeProject, ComposeSecret, ComposeService } from '../../lib/compose/model';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import { looksSecret, readSecretRules } from '../../lib/plan/env';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { loadProject } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
 import { ComposeError, Diagnostic } from '../../lib/diagnostics';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { validateManifests } from '../oracles/k8s';

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ComposeProject, ComposeService, VolumeMount } from '../../lib/compose/model';
 import type { Diagnostic } from '../../lib/diagnostics';
-import { renderManifests } from '../../lib/output/manifests';
+import { renderManifests } from '../../lib/output/common/manifests';
 import type { DeploymentPlan } from '../../lib/plan/model';
 import { planProject } from '../../lib/plan/plan';
 import { quantityBytes } from '../../lib/plan/volumes';

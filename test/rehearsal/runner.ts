@@ -14,7 +14,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { loadProject } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
-import { loadRelease, renderDist } from '../../lib/output/dist';
+import { loadRelease, renderDist } from '../../lib/output/render/dist';
 import { planConversion } from '../../lib/pipeline';
 import { CORPUS_ENV, FIXED_SHA, convertOne } from '../corpus/convert-one';
 import { cleanEnv, runCli } from '../helpers/cli';

@@ -6,11 +6,11 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import * as manifests from '../../lib/output/manifests';
+import * as manifests from '../../lib/output/common/manifests';
 import { BIN, cleanEnv, runCli } from '../helpers/cli';
 import { leftovers, removeTmpProjects, snapshotDir, tmpProject } from './dirs';
 
-// The real fs module object (lib/ reads it through live bindings), so spies reach lib/output/write.ts.
+// The real fs module object (lib/ reads it through live bindings), so spies reach lib/output/render/write.ts.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const realFs = require('fs') as typeof import('fs');
 

@@ -6,8 +6,8 @@ import * as YAML from 'yaml';
 import {
   ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, ANNOTATION_IMAGE_REF, applyReleaseToChart, parseDigestsFile, pinnedImage, releaseFor, withReleaseMetadata,
 } from '../../lib/output/supply';
-import { loadRelease, renderDist } from '../../lib/output/dist';
-import { buildApp, renderManifests } from '../../lib/output/manifests';
+import { loadRelease, renderDist } from '../../lib/output/render/dist';
+import { buildApp, renderManifests } from '../../lib/output/common/manifests';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS, SHA } from '../helpers/project';
 import { validateManifests } from '../oracles/k8s';

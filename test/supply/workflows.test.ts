@@ -11,7 +11,7 @@ import { ACTIONS, BUILD_WORKFLOW_FILE, DEFAULT_SUPPLY_CHAIN, DOCTL_VERSION, EXAM
 import { ComposeError } from '../../lib/diagnostics';
 import { convert } from '../../lib/pipeline';
 import { lintWorkflow } from '../oracles/actions';
-import { diffWorkflowYaml, PINNED_ACTIONS } from '../../lib/output/diff/workflow';
+import { diffWorkflowYaml, PINNED_ACTIONS } from '../../lib/output/review/workflow';
 import { REPO_ROOT } from '../oracles/tools';
 import { SETTINGS } from '../helpers/project';
 import { demoModel } from './helpers';

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { parse } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
 import { gitRemoteUrl, gitToplevel } from '../../git';
-import { chartNameOf } from '../../output/helm';
+import { chartNameOf } from '../../output/render/helm';
 import { ARGOCD_DEFAULTS, argoApplicationYaml } from '../../output/supply';
 import { toDns1035 } from '../../plan/names';
 import { convert } from '../../pipeline';

@@ -13,10 +13,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/diff/check';
-import { pinDigestsSetting, releaseRecordedIn } from '../../output/dist';
-import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/generators';
-import { conversionStamp, NO_TAG } from '../../output/inputs-stamp';
+import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/review/check';
+import { pinDigestsSetting, releaseRecordedIn } from '../../output/render/dist';
+import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/render/generators';
+import { conversionStamp, NO_TAG } from '../../output/common/inputs-stamp';
 import { convert, Conversion } from '../../pipeline';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';

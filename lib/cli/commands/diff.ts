@@ -11,12 +11,12 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { discoverFiles } from '../../compose/discovery';
 import { ComposeError, error } from '../../diagnostics';
-import { diffManifests } from '../../output/diff/semantic';
-import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../output/diff/format';
-import { exportRef, RefTree } from '../../output/diff/git-ref';
-import type { ManifestSet } from '../../output/diff/manifest-set';
-import { folderSide, synthesizedSide } from '../../output/diff/sides';
-import { unifiedDiff } from '../../output/diff/unified';
+import { diffManifests } from '../../output/review/semantic';
+import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../output/review/format';
+import { exportRef, RefTree } from '../../output/review/git-ref';
+import type { ManifestSet } from '../../output/review/manifest-set';
+import { folderSide, synthesizedSide } from '../../output/review/sides';
+import { unifiedDiff } from '../../output/review/unified';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 

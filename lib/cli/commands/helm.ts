@@ -4,8 +4,8 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/helm';
-import { guardOf, renderChartFiles, writeChartFiles } from '../../output/outputs';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/render/helm';
+import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/outputs';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';

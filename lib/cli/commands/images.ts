@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import { ComposeError } from '../../diagnostics';
-import { assertOwnedFile, hasGeneratedHeader, replaceFile } from '../../output/ownership';
+import { assertOwnedFile, hasGeneratedHeader, replaceFile } from '../../output/common/ownership';
 import { buildMatrixJson, composeOverrideYaml, DEFAULT_OVERRIDE_FILE, supplyModel } from '../../output/supply';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';

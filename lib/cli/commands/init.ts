@@ -17,7 +17,7 @@ import { toDns1035 } from '../../plan/names';
 import { devDependencies, version } from '../../../package.json';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
-import { replaceFile } from '../../output/ownership';
+import { replaceFile } from '../../output/common/ownership';
 import { renderWorkflowFiles } from './workflows';
 
 interface InitFlags extends ProjectFlags {

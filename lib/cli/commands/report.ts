@@ -9,7 +9,7 @@
  */
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../output/report';
+import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../output/render/report';
 import { convert } from '../../pipeline';
 import { CliIO, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';

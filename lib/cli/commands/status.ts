@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
-import { compareLive, formatStatusTable, workloadsOf } from '../../output/status';
+import { compareLive, formatStatusTable, workloadsOf } from '../../output/review/status';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 
 interface StatusFlags {

@@ -3,7 +3,7 @@
  * conversion report next to it, and, when asked, the Helm chart in the same run.
  */
 import { Command } from 'commander';
-import { writeOutputs, WrittenOutputs } from '../../output/outputs';
+import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';

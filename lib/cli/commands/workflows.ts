@@ -12,7 +12,7 @@ import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
 import { writeFileAtomic } from './images';
-import { assertOwnedFile, hasGeneratedHeader } from '../../output/ownership';
+import { assertOwnedFile, hasGeneratedHeader } from '../../output/common/ownership';
 
 export interface WorkflowsFlags extends ProjectFlags {
   output: string;

@@ -6,7 +6,7 @@
  * - action-doctl, cosign-installer, trivy-action, attest-build-provenance: read from each
  *   action's own repository (tag → commit), recorded in ../shared/docs/do-facts.md section 9.
  *
- * checkout and setup-node match lib/output/diff/workflow.ts, so every generated workflow uses one
+ * checkout and setup-node match lib/output/review/workflow.ts, so every generated workflow uses one
  * version of each.
  */
 export interface PinnedAction {

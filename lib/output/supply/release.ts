@@ -29,7 +29,7 @@ import { Diagnostic, error } from '../../diagnostics';
 import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
 import type { DeploymentPlan } from '../../plan/model';
 import { SchemaSet, validatorsOf } from '../../schemas/schema-set';
-import { POD_SPEC_PATH, podSpecOf } from '../workload-paths';
+import { POD_SPEC_PATH, podSpecOf } from '../common/workload-paths';
 
 export const ANNOTATION_GIT_SHA = 'compose-cdk8s.io/git-sha';
 export const ANNOTATION_IMAGE_DIGEST = 'compose-cdk8s.io/image-digest';

@@ -9,7 +9,7 @@ import { quote } from 'shell-quote';
 import { stringify } from 'yaml';
 import { LABEL_PART_OF } from '../../plan/labels';
 import type { DeploymentPlan } from '../../plan/model';
-import { renderManifests } from '../manifests';
+import { renderManifests } from '../common/manifests';
 
 export type SecretsFormat = 'kubectl' | 'manifest';
 

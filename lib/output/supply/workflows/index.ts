@@ -1,9 +1,9 @@
 /**
  * The generated workflows as files (name → YAML text), for `compose-cdk8s workflows` and the
  * staleness test of the example's `.github/workflows/`: the three DOCR workflows and the
- * pull-request manifest diff (lib/output/diff/workflow.ts).
+ * pull-request manifest diff (lib/output/review/workflow.ts).
  */
-import { DIFF_WORKFLOW_FILE, diffWorkflowYaml } from '../../diff/workflow';
+import { DIFF_WORKFLOW_FILE, diffWorkflowYaml } from '../../review/workflow';
 import type { SupplyModel } from '../model';
 import { BUILD_WORKFLOW_FILE, buildWorkflowYaml } from './build';
 import { DEPLOY_WORKFLOW_FILE, deployWorkflowYaml } from './deploy';

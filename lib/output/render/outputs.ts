@@ -8,14 +8,14 @@
  * at once, so a failure leaves the previous outputs as they were.
  */
 import * as path from 'path';
-import type { Conversion } from '../pipeline';
-import { conversionStamp } from './inputs-stamp';
+import type { Conversion } from '../../pipeline';
+import { conversionStamp } from '../common/inputs-stamp';
 import { loadRelease, pinDigestsSetting, stampYamlFiles } from './dist';
 import { helmGenerator, manifestsGenerator } from './generators';
 import { buildReport } from './report/build';
-import type { Release } from './supply/release';
+import type { Release } from '../supply/release';
 import { checkReportFiles, writeReport } from './report/write';
-import type { WriteGuard } from './ownership';
+import type { WriteGuard } from '../common/ownership';
 import { writeDirsAtomic } from './write';
 
 export interface WriteOutputsOptions {

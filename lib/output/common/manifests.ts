@@ -3,8 +3,8 @@
  * `<project>.k8s.yaml` exactly as `cdk8s synth` writes it.
  */
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import { ComposeChart } from '../constructs/compose-chart';
-import type { DeploymentPlan } from '../plan/model';
+import { ComposeChart } from '../../constructs/compose-chart';
+import type { DeploymentPlan } from '../../plan/model';
 import { ManifestYamlEmitter, stringifyDocuments } from './yaml-documents';
 
 export interface RenderedManifests {

@@ -4,10 +4,10 @@
  * Node ids are generated (`s0`, `n0`, `v0`) so no Compose name can break the syntax; labels are
  * quoted with `"` escaped.
  */
-import type { ComposeProject } from '../../compose/model';
-import { compareStrings } from '../../order';
-import type { DeploymentPlan } from '../../plan/model';
-import { podKindLabel } from '../../plan/shared-network';
+import type { ComposeProject } from '../../../compose/model';
+import { compareStrings } from '../../../order';
+import type { DeploymentPlan } from '../../../plan/model';
+import { podKindLabel } from '../../../plan/shared-network';
 
 function label(text: string): string {
   return `"${text.replace(/"/g, '#quot;').replace(/[<>]/g, (c) => (c === '<' ? '#lt;' : '#gt;'))}"`;

@@ -4,16 +4,16 @@
  * defaults are read from the rendered objects, the chart with its default values renders exactly
  * dist/ (see labels.ts for the deliberate differences).
  */
-import { POD_TEMPLATE_PATH } from '../workload-paths';
-import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../plan/model';
-import { buildsImages } from '../../plan/model';
-import { compareStrings } from '../../order';
-import { DEFAULT_REGISTRY, DOCR_HOST } from '../../settings';
+import { POD_TEMPLATE_PATH } from '../../common/workload-paths';
+import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../../plan/model';
+import { buildsImages } from '../../../plan/model';
+import { compareStrings } from '../../../order';
+import { DEFAULT_REGISTRY, DOCR_HOST } from '../../../settings';
 import { splitBuiltImage, splitImage } from './image';
 
 /** Image of the `helm test` pods: a small pinned busybox (nc), the one the wait-* helpers use. */
 export const TEST_IMAGE = 'busybox:1.36.1';
-import { imageRepositoryName } from '../../plan/image-ports';
+import { imageRepositoryName } from '../../../plan/image-ports';
 
 export type K8sObject = Record<string, any>;
 

@@ -3,20 +3,20 @@
  * values.yaml that exposes what users turn. Not a second converter: every object and field comes
  * from the plan's cdk8s rendering; this module only decides which fields become values.
  */
-import { ComposeError, error } from '../../diagnostics';
-import { compareStrings } from '../../order';
-import type { DeploymentPlan } from '../../plan/model';
-import { renderManifests } from '../manifests';
+import { ComposeError, error } from '../../../diagnostics';
+import { compareStrings } from '../../../order';
+import type { DeploymentPlan } from '../../../plan/model';
+import { renderManifests } from '../../common/manifests';
 import { HELMIGNORE, chartYaml, helpersTpl, notesTxt } from './files';
 import { HELM_OMITTED_KINDS } from './labels';
 import { K8sObject, ModelOptions, buildModel, isHttpPort, ownerOf, valueFromEnvNames } from './model';
 import { readmeMd } from './readme';
-import { childName } from '../../plan/names';
+import { childName } from '../../../plan/names';
 import { exposurePolicyTemplate, hpaTemplate, ingressTemplate, networkPolicyTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames, testPodTemplate } from './templates';
 import { valuesSchema, valuesYaml } from './values';
 
-export { DEFAULT_CHART_VERSION } from '../../settings';
-import { DEFAULT_CHART_VERSION } from '../../settings';
+export { DEFAULT_CHART_VERSION } from '../../../settings';
+import { DEFAULT_CHART_VERSION } from '../../../settings';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 

@@ -1,7 +1,7 @@
 /**
  * The Helm chart output (issue #6): `renderHelmChart(plan, options)` → the chart's files;
  * `resolveHelmSettings` reads flags / env / `x-k8s.helm`. Writing goes through the shared output
- * generators (lib/output/generators.ts, outputs.ts), like dist/.
+ * generators (lib/output/render/generators.ts, outputs.ts), like dist/.
  */
 export { DEFAULT_CHART_VERSION } from './settings';
 export { chartFromManifests, chartNameOf, renderHelmChart } from './chart';

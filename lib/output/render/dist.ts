@@ -9,16 +9,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import type { ComposeProject } from '../compose/model';
-import { ComposeError, error } from '../diagnostics';
-import { readTopLevelXK8s } from '../plan/x-k8s';
-import { buildsImages, DeploymentPlan } from '../plan/model';
-import { buildApp, manifestFileName, synthChart } from './manifests';
-import { KUSTOMIZATION_FILE, kustomizationFor } from './supply/kustomization';
-import { InputsStamp, withStamp } from './inputs-stamp';
-import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../plan/plan';
-import { missingTagError } from '../settings';
-import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from './supply/release';
+import type { ComposeProject } from '../../compose/model';
+import { ComposeError, error } from '../../diagnostics';
+import { readTopLevelXK8s } from '../../plan/x-k8s';
+import { buildsImages, DeploymentPlan } from '../../plan/model';
+import { buildApp, manifestFileName, synthChart } from '../common/manifests';
+import { KUSTOMIZATION_FILE, kustomizationFor } from '../supply/kustomization';
+import { InputsStamp, withStamp } from '../common/inputs-stamp';
+import { ANNOTATION_COMPOSE_SERVICE as ANNOTATION_SERVICE } from '../../plan/plan';
+import { missingTagError } from '../../settings';
+import { applyReleaseToChart, parseDigestsFile, Release, RELEASE_INFO_NAME, releaseFor } from '../supply/release';
 
 /** x-k8s.supplyChain.pinDigests (default true): whether built images run by digest when it is known. */
 export function pinDigestsSetting(project: ComposeProject): boolean {

@@ -2,8 +2,8 @@
  * Where the chart's rendered objects may differ from dist/ on purpose. Everything else, with the
  * default values, is field for field what dist/ holds; the tests check exactly this list.
  */
-import { HELM_RESOURCE_POLICY } from '../../plan/claims';
-import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, RELEASE_INFO_NAME } from '../supply/release';
+import { HELM_RESOURCE_POLICY } from '../../../plan/claims';
+import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST, RELEASE_INFO_NAME } from '../../supply/release';
 
 /** Helm's standard labels, added to every object's own metadata (never to selectors or pods). */
 export const HELM_STANDARD_LABELS: readonly string[] = [

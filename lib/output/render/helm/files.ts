@@ -2,7 +2,7 @@
  * The chart's fixed files: Chart.yaml, the helper templates, NOTES.txt and .helmignore.
  */
 import * as YAML from 'yaml';
-import { POD_SECURITY_ENFORCE } from '../../plan/pod-security';
+import { POD_SECURITY_ENFORCE } from '../../../plan/pod-security';
 import type { ChartModel } from './model';
 import { YAML_OPTIONS } from './text';
 

@@ -13,11 +13,11 @@
  * workloads the plan co-locates); the global one applies only when neither is set.
  * With the default values nothing changes, so the chart keeps rendering dist/.
  */
-import type { ColocationPlan, WorkloadPlan } from '../../plan/model';
-import { colocationAffinity } from '../../constructs/colocation';
-import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../plan/claim-sharing';
-import { LABEL_PART_OF } from '../../plan/labels';
-import { compareStrings } from '../../order';
+import type { ColocationPlan, WorkloadPlan } from '../../../plan/model';
+import { colocationAffinity } from '../../../constructs/colocation';
+import { LABEL_SHARED_CLAIM, TOPOLOGY_HOSTNAME, groupLabelValue } from '../../../plan/claim-sharing';
+import { LABEL_PART_OF } from '../../../plan/labels';
+import { compareStrings } from '../../../order';
 import { SCALABLE_KINDS } from './model';
 import { goValue } from './text';
 

@@ -17,13 +17,13 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDotenv } from '../compose/dotenv';
-import type { ComposeProject } from '../compose/model';
-import { compareStrings } from '../order';
-import { looksSecret } from '../plan/env';
-import { buildsImages } from '../plan/model';
-import type { Conversion } from '../pipeline';
-import type { Settings } from '../settings';
+import { parseDotenv } from '../../compose/dotenv';
+import type { ComposeProject } from '../../compose/model';
+import { compareStrings } from '../../order';
+import { looksSecret } from '../../plan/env';
+import { buildsImages } from '../../plan/model';
+import type { Conversion } from '../../pipeline';
+import type { Settings } from '../../settings';
 
 /** What the header records. */
 export interface InputsStamp {

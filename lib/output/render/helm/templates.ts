@@ -16,11 +16,11 @@
  *   class, hosts, paths, TLS, annotations; min / max replicas and the CPU target.
  * Every string that comes from dist/ is escaped, so `{{` in a Compose value stays text.
  */
-import { HELM_RESOURCE_POLICY } from '../../plan/claims';
-import type { ColocationPlan } from '../../plan/model';
+import { HELM_RESOURCE_POLICY } from '../../../plan/claims';
+import type { ColocationPlan } from '../../../plan/model';
 import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
 import { CLUSTER_SCOPED_KINDS, RELEASE_INFO_NAME } from './labels';
-import { POD_TEMPLATE_PATH } from '../workload-paths';
+import { POD_TEMPLATE_PATH } from '../../common/workload-paths';
 import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf } from './model';
 import { BlockLines, MapSource, TemplateText, goValue, mapBlock, withBlock } from './text';
 

@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { convert, Conversion, ConvertOptions } from '../../pipeline';
-import { manifestsGenerator } from '../generators';
-import { conversionStamp } from '../inputs-stamp';
+import { manifestsGenerator } from '../render/generators';
+import { conversionStamp } from '../common/inputs-stamp';
 import { ManifestSet, parseManifestFiles, readManifestDir } from './manifest-set';
 
 /** Parse files into a set; bad YAML or duplicate objects are errors. */

@@ -17,7 +17,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertOwnedDir, makeDirs, OWNER_MARKER, ownerMarker, WriteGuard, writeFailure } from './ownership';
+import { assertOwnedDir, makeDirs, OWNER_MARKER, ownerMarker, WriteGuard, writeFailure } from '../common/ownership';
 
 /** A folder written to its staging place, waiting to be swapped in. */
 export interface StagedDir {

@@ -8,8 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComposeError, error } from '../../diagnostics';
-import { assertOwnedFile, makeDirs, writingTo } from '../ownership';
+import { ComposeError, error } from '../../../diagnostics';
+import { assertOwnedFile, makeDirs, writingTo } from '../../common/ownership';
 import type { ConversionReport } from './model';
 import { REPORT_GENERATED_BY, REPORT_JSON, REPORT_MARKDOWN, renderReportJson, renderReportMarkdown } from './render';
 

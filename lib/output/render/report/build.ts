@@ -7,13 +7,13 @@
  * table, never from values (so no secret can appear).
  */
 import * as path from 'path';
-import type { ComposeProject } from '../../compose/model';
-import type { Diagnostic, SourceLocation } from '../../diagnostics';
-import { compareStrings } from '../../order';
-import { KEYS_WITH_SUB_KEYS, mappingOf, subKeyMappingOf } from '../../plan/mapping';
-import { servicePath } from '../../plan/names';
-import type { DeploymentPlan, KeyDecision } from '../../plan/model';
-import { podKindLabel } from '../../plan/shared-network';
+import type { ComposeProject } from '../../../compose/model';
+import type { Diagnostic, SourceLocation } from '../../../diagnostics';
+import { compareStrings } from '../../../order';
+import { KEYS_WITH_SUB_KEYS, mappingOf, subKeyMappingOf } from '../../../plan/mapping';
+import { servicePath } from '../../../plan/names';
+import type { DeploymentPlan, KeyDecision } from '../../../plan/model';
+import { podKindLabel } from '../../../plan/shared-network';
 import { renderMermaid } from './mermaid';
 import { ConversionReport, ReportRow, ReportStatus, STATUS_ORDER, ServiceReport } from './model';
 

@@ -7,10 +7,10 @@ import * as path from 'path';
 import { compareStrings } from '../../order';
 import type { Conversion } from '../../pipeline';
 import type { Settings } from '../../settings';
-import type { GeneratorContext, OutputGenerator } from '../generators';
-import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../inputs-stamp';
+import type { GeneratorContext, OutputGenerator } from '../render/generators';
+import { InputsStamp, NO_TAG, readStamp, stripStamp } from '../common/inputs-stamp';
 import { readTree } from './tree';
-import { OWNER_MARKER } from '../ownership';
+import { OWNER_MARKER } from '../common/ownership';
 
 const isOwnerMarker = (name: string): boolean => name === OWNER_MARKER || name.endsWith(`/${OWNER_MARKER}`);
 

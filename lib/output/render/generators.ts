@@ -8,11 +8,11 @@
  * is what the command writes.
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart } from './helm';
-import type { Conversion } from '../pipeline';
-import { buildsImages } from '../plan/model';
+import type { Conversion } from '../../pipeline';
+import { buildsImages } from '../../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
-import { InputsStamp, withStamp } from './inputs-stamp';
-import { Release, releaseFor } from './supply/release';
+import { InputsStamp, withStamp } from '../common/inputs-stamp';
+import { Release, releaseFor } from '../supply/release';
 
 /** What a generator needs beyond the conversion (whose settings hold every setting, resolved). */
 export interface GeneratorContext {
@@ -35,7 +35,7 @@ export interface OutputGenerator {
 
 export { stampYamlFiles };
 
-/** dist/: the manifests (lib/output/dist.ts), each YAML file with the inputs header. */
+/** dist/: the manifests (lib/output/render/dist.ts), each YAML file with the inputs header. */
 export const manifestsGenerator: OutputGenerator = {
   name: 'manifests',
   command: 'compose-cdk8s synth',

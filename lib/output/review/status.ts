@@ -10,9 +10,9 @@
  *
  * Pure: the callers read the files and run kubectl.
  */
-import { ANNOTATION_COMPOSE_SERVICE } from '../plan/plan';
-import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST } from './supply/release';
-import { podSpecOf } from './workload-paths';
+import { ANNOTATION_COMPOSE_SERVICE } from '../../plan/plan';
+import { ANNOTATION_BUILD_RUN, ANNOTATION_GIT_SHA, ANNOTATION_IMAGE_DIGEST } from '../supply/release';
+import { podSpecOf } from '../common/workload-paths';
 
 type Manifest = Record<string, any>;
 

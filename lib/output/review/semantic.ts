@@ -8,7 +8,7 @@
  * reported as changed, never with their content.
  */
 import { RELEASE_INFO_NAME } from '../supply/release';
-import { POD_SPEC_PATH } from '../workload-paths';
+import { POD_SPEC_PATH } from '../common/workload-paths';
 import { isDeepStrictEqual } from 'util';
 import { compareStrings } from '../../order';
 import type { Change, ManifestDiff, ServiceDiff, ServiceStatus } from './changes';

@@ -17,7 +17,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComposeError, error } from '../diagnostics';
+import { ComposeError, error } from '../../diagnostics';
 
 /** The manifest each owned output folder holds: the files the run that wrote it wrote. */
 export const OWNER_MARKER = '.compose-cdk8s';
