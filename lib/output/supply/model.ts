@@ -32,6 +32,17 @@ export interface BuiltService {
   readonly outputKey: string;
 }
 
+/**
+ * A declared environment as the deploy workflow sees it (x-k8s.environments, in declared order):
+ * the first one receives every push to the build branch; the others are promoted to.
+ */
+export interface DeployEnvironment {
+  /** The environment's name: the folder `<output>/<name>/`, `synth --env <name>`, the GitHub Environment. */
+  readonly name: string;
+  /** The namespace its manifests go to (none: the project's namespace setting, if any). */
+  readonly namespace?: string;
+}
+
 /** A workload that `kubectl rollout status` can wait for. */
 export interface RolloutTarget {
   readonly kind: Extract<WorkloadKind, 'Deployment' | 'StatefulSet' | 'DaemonSet'>;
@@ -55,11 +66,15 @@ export interface SupplyModel {
   readonly rollouts: readonly RolloutTarget[];
   /** Warnings about the supply chain (dropped build args, shared repositories, ...). */
   readonly warnings: readonly Diagnostic[];
+  /** Declared environments, in declared order; absent when the project declares none. */
+  readonly environments?: readonly DeployEnvironment[];
 }
 
 export interface SupplyModelOptions {
   /** Absolute repository root; paths in the model are relative to it. */
   readonly repoRoot: string;
+  /** The project's declared environments (x-k8s.environments), in declared order. */
+  readonly environments?: readonly DeployEnvironment[];
 }
 
 const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -191,6 +206,7 @@ export function supplyModel(
       built,
       rollouts,
       warnings,
+      ...(opts.environments?.length ? { environments: opts.environments.map((e) => ({ name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}) })) } : {}),
     },
     errors,
   };

@@ -26,6 +26,7 @@ const KUBECTL = workflows({ deploy: 'kubectl' });
 const DROPLET = workflows({ deploy: 'droplet' });
 const BUILT = ['api', 'web']; // demoModel's built services
 const DEPLOYMENTS = ['api', 'db', 'web'];
+const ENVIRONMENTS = [{ name: 'staging', namespace: 'shop-staging' }, { name: 'prod', namespace: 'shop-prod' }];
 
 /** A copy of `text` with `from` replaced by `to`; fails when `from` is not there (the seed must land). */
 function seed(text: string, from: string | RegExp, to: string): string {
@@ -56,6 +57,9 @@ describe('every generated run: script is valid shell', () => {
     ['droplet', DROPLET],
     ['short sha, nothing signed or scanned', workflows({ shortSha: true, supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false, provenance: false, sbom: false, scan: false } })],
     ['provenance without signing', workflows({ supplyChain: { ...DEFAULT_SUPPLY_CHAIN, sign: false } })],
+    // Issue 17: one job per environment, with the release step that resolves a promoted sha.
+    ['kubectl, environments', renderWorkflows({ ...demoModel(), environments: ENVIRONMENTS }, resolveWorkflowOptions({ deploy: 'kubectl' }))],
+    ['gitops, environments, helm', renderWorkflows({ ...demoModel(), environments: ENVIRONMENTS }, resolveWorkflowOptions({ deploy: 'gitops', helm: true }))],
   ];
   const committed = path.join(REPO_ROOT, '.github', 'workflows');
   variants.push(['committed example', Object.fromEntries(fs.readdirSync(committed).map((f) => [f, fs.readFileSync(path.join(committed, f), 'utf8')]))]);
