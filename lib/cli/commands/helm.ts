@@ -4,9 +4,13 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/render/helm';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, renderHelmChart } from '../../output/render/helm';
+import type { Conversion } from '../../pipeline';
 import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/outputs';
-import { convert } from '../../pipeline';
+import { chartOptionsOf, environmentPlans } from '../../output/render/generators';
+import { environmentValuesFiles } from '../../output/render/helm/environments';
+import { loadProject } from '../../compose';
+import { planConversion, planEnvironments } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
@@ -22,15 +26,28 @@ export function helmCommand(io: CliIO): Command {
     .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole if compose-cdk8s owns it (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {
-      const conversion = convert(convertOptions(flags, io, { helmOutput: flags.output, chartVersion: flags.chartVersion }));
+      const options = convertOptions(flags, io, { helmOutput: flags.output, chartVersion: flags.chartVersion });
+      const loaded = loadProject(options);
+      const conversion = planConversion(loaded, options);
+      // Declared environments: the chart also gets values-<env>.yaml for each.
+      const environments = planEnvironments(loaded, options);
       const { project, plan } = conversion;
-      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
+      const envWarnings = environments.length ? chartEnvironmentWarnings(conversion, environments) : [];
+      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? []), ...envWarnings]);
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
-      const files = renderChartFiles(conversion);
+      const files = renderChartFiles(conversion, environments);
       const dir = writeChartFiles(path.resolve(io.cwd, helm.output ?? DEFAULT_HELM_OUTPUT), files, guardOf(conversion, io.cwd));
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';
-      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services) to ${rel}/\n`);
+      const values = environments.length ? `, values for ${environments.map((e) => e.environment?.name).join(', ')}` : '';
+      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services${values}) to ${rel}/\n`);
     });
+}
+
+/** Environments whose overrides the chart's values cannot express (environments.ts). */
+function chartEnvironmentWarnings(conversion: Conversion, environments: readonly Conversion[]) {
+  const options = chartOptionsOf(conversion);
+  const { plan } = conversion;
+  return environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, environmentPlans(environments), options).warnings;
 }

@@ -7,7 +7,8 @@
  * command that writes the folder must write exactly `render(...)`, so that what `check` expects
  * is what the command writes.
  */
-import { chartNameOf, DEFAULT_HELM_OUTPUT, renderHelmChart } from './helm';
+import { chartNameOf, DEFAULT_HELM_OUTPUT, HelmChartOptions, renderHelmChart } from './helm';
+import { EnvironmentPlan, environmentValuesFiles } from './helm/environments';
 import type { Conversion } from '../../pipeline';
 import { buildsImages } from '../../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
@@ -18,6 +19,11 @@ import { Release, releaseFor } from '../supply/release';
 export interface GeneratorContext {
   /** The release metadata dist/ carries (default: the plain release of the tag, no digests). */
   readonly release?: Release;
+  /**
+   * One conversion per declared environment (pipeline planEnvironments): the chart then carries
+   * `values-<env>.yaml` for each (lib/output/render/helm/environments.ts).
+   */
+  readonly environments?: readonly Conversion[];
 }
 
 export interface OutputGenerator {
@@ -52,13 +58,14 @@ export const helmGenerator: OutputGenerator = {
   name: 'helm',
   command: 'compose-cdk8s helm',
   dir: (conversion) => conversion.settings.helm.output ?? DEFAULT_HELM_OUTPUT,
-  render: (conversion, stamp) => {
-    const { plan, settings } = conversion;
-    // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
-    const tag = buildsImages(plan) ? settings.tag : undefined;
-    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: tag, registry: settings.registry, tag });
+  render: (conversion, stamp, ctx) => {
+    const { plan } = conversion;
+    const options = chartOptionsOf(conversion);
+    const chart = renderHelmChart(plan, options);
+    const envs = environmentPlans(ctx.environments);
+    const { files: values } = environmentValuesFiles({ plan, chart }, envs, options);
     const out: Record<string, string> = {};
-    for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
+    for (const [name, text] of Object.entries({ ...chart.files, ...values })) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;
   },
   owns: (file, conversion) => file.startsWith(`${chartNameOf(conversion.project.name)}/`),
@@ -76,6 +83,19 @@ export function environmentFolders(conversions: readonly Conversion[], ctx: Gene
     for (const [name, text] of Object.entries(manifestsGenerator.render(c, stampOf(c), ctx))) out[`${c.environment.name}/${name}`] = text;
   }
   return out;
+}
+
+/** The chart options of a conversion: its version, registry and (only where an image uses it) tag. */
+export function chartOptionsOf(conversion: Conversion): HelmChartOptions {
+  const { plan, settings } = conversion;
+  // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
+  const tag = buildsImages(plan) ? settings.tag : undefined;
+  return { chartVersion: settings.helm.chartVersion, appVersion: tag, registry: settings.registry, tag };
+}
+
+/** The environments' plans as the chart needs them. */
+export function environmentPlans(conversions: readonly Conversion[] = []): EnvironmentPlan[] {
+  return conversions.flatMap((c) => (c.environment ? [{ name: c.environment.name, namespace: c.environment.namespace, plan: c.plan }] : []));
 }
 
 /** The generators `check` runs: the first always, the others when their folder exists. */

@@ -59,7 +59,7 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
     : o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
   // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
   const helm = conversion.settings.helm.output;
-  const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
+  const chart = helm ? helmGenerator.render(conversion, stamp, { ...ctx, environments: envs }) : undefined;
   const report = o.report ? buildReport(conversion.project, conversion.plan) : undefined;
 
   // Then write: every folder staged first, then all swapped in (see write.ts).
@@ -104,7 +104,7 @@ function chartFolder(helmDir: string, chart: Readonly<Record<string, string>>): 
   return { dir: path.join(helmDir, chartName), files, command: helmGenerator.command };
 }
 
-/** The helm generator's files for a conversion, stamped like every synth output. */
-export function renderChartFiles(conversion: Conversion): Record<string, string> {
-  return { ...helmGenerator.render(conversion, conversionStamp(conversion), {}) };
+/** The helm generator's files for a conversion (and its environments' values files), stamped like every synth output. */
+export function renderChartFiles(conversion: Conversion, environments: readonly Conversion[] = []): Record<string, string> {
+  return { ...helmGenerator.render(conversion, conversionStamp(conversion), { environments }) };
 }

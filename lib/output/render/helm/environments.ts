@@ -1,0 +1,122 @@
+/**
+ * `values-<env>.yaml` (issue 17): one values file per declared environment, next to the chart's
+ * values.yaml, so that `helm template <chart> -n <namespace> -f values-<env>.yaml` renders what
+ * `synth` writes to `<output>/<env>/`.
+ *
+ * Not a second description of the overrides: the chart is rendered from the environment's own plan
+ * (the same code as the default chart), and the values file is the difference between that chart's
+ * values and the default chart's values (maps merged key by key, a list or scalar replaced as a
+ * whole, a key the environment drops set to null, which is how Helm deletes a default). Settings
+ * the chart bakes into a template rather than a value (a load balancer's name and size, from
+ * x-k8s.loadBalancer) go through the value that overrides them (`publicService.annotations`).
+ * What still differs between the environment's templates and the default ones cannot be expressed
+ * in values: it is reported as a warning naming the template.
+ */
+import * as YAML from 'yaml';
+import { Diagnostic, warning } from '../../../diagnostics';
+import type { DeploymentPlan } from '../../../plan/model';
+import { renderManifests } from '../../common/manifests';
+import { chartFromManifests, HelmChart, HelmChartOptions } from './chart';
+
+/** One environment's plan, as the chart sees it. */
+export interface EnvironmentPlan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly plan: DeploymentPlan;
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const SAME = Symbol('same');
+
+/** What `over` changes of `base`, as Helm merges a values file over the defaults; SAME when equal. */
+function valuesDiff(base: unknown, over: unknown): unknown {
+  if (JSON.stringify(base) === JSON.stringify(over)) return SAME;
+  if (!isObject(base) || !isObject(over)) return over;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(over)) {
+    const d = k in base ? valuesDiff(base[k], v) : v;
+    if (d !== SAME) out[k] = d;
+  }
+  for (const k of Object.keys(base)) if (!(k in over)) out[k] = null;
+  return Object.keys(out).length ? out : SAME;
+}
+
+/** The file name of an environment's values. */
+export function valuesFileOf(env: string): string {
+  return `values-${env}.yaml`;
+}
+
+/**
+ * Annotations of each service's public Service (`<name>-public`) in the environment that differ
+ * from the default chart's, by Compose service name: the template bakes the default ones in, and
+ * `services.<name>.publicService.annotations` wins over them.
+ */
+function publicServiceAnnotations(base: DeploymentPlan, baseObjects: readonly Obj[], env: DeploymentPlan, envObjects: readonly Obj[]): Record<string, Record<string, string>> {
+  const annotationsOf = (objects: readonly Obj[], name: string): Record<string, string> => {
+    const svc = objects.find((o) => o.kind === 'Service' && (o.metadata as Obj | undefined)?.name === name);
+    return { ...(((svc?.metadata as Obj | undefined)?.annotations ?? {}) as Record<string, string>) };
+  };
+  const out: Record<string, Record<string, string>> = {};
+  for (const w of env.workloads) {
+    const b = base.workloads.find((x) => x.composeName === w.composeName);
+    if (!w.publicService || !b?.publicService || b.publicService.name !== w.publicService.name) continue;
+    const was = annotationsOf(baseObjects, b.publicService.name);
+    const now = annotationsOf(envObjects, w.publicService.name);
+    const changed = Object.fromEntries(Object.entries(now).filter(([k, v]) => was[k] !== v));
+    if (Object.keys(changed).length) out[w.composeName] = changed;
+  }
+  return out;
+}
+
+/** A template as a multiset of its lines (list dashes dropped): the same object with its keys in another order is the same template. */
+function templateLines(text: string | undefined): string {
+  return (text ?? '').split('\n').map((l) => l.trim().replace(/^- /, '')).filter(Boolean).sort().join('\n');
+}
+
+/**
+ * The values file of each environment (file name → text) over the default chart, and a warning per
+ * template an environment changes in a way values cannot express.
+ */
+export function environmentValuesFiles(base: { plan: DeploymentPlan; chart: HelmChart }, envs: readonly EnvironmentPlan[], options: HelmChartOptions): { files: Record<string, string>; warnings: Diagnostic[] } {
+  const files: Record<string, string> = {};
+  const warnings: Diagnostic[] = [];
+  if (envs.length === 0) return { files, warnings };
+  const baseObjects = renderManifests(base.plan).objects as Obj[];
+  const baseValues = YAML.parse(base.chart.files['values.yaml']) as Obj;
+  for (const env of envs) {
+    const envObjects = renderManifests(env.plan).objects as Obj[];
+    const chart = chartFromManifests(env.plan, envObjects, options);
+    const values = YAML.parse(chart.files['values.yaml']) as Obj;
+    const services = (values.services ?? {}) as Record<string, Obj>;
+    for (const [svc, annotations] of Object.entries(publicServiceAnnotations(base.plan, baseObjects, env.plan, envObjects))) {
+      const pub = (services[svc]?.publicService ?? undefined) as Obj | undefined;
+      if (pub) pub.annotations = { ...((pub.annotations ?? {}) as Obj), ...annotations };
+    }
+    const diff = valuesDiff(baseValues, values);
+    const body = diff === SAME ? '{}\n' : new YAML.Document(diff).toString({ lineWidth: 0 });
+    files[valuesFileOf(env.name)] = [
+      `# Environment ${env.name} (x-k8s.environments.${env.name} of the Compose file): only what it changes.`,
+      `# helm upgrade --install <release> <chart> --namespace ${env.namespace} --create-namespace -f ${valuesFileOf(env.name)}`,
+      body,
+    ].join('\n');
+    // Templates are the same in every environment, up to the order of keys, except what values cannot say.
+    const differing = Object.keys({ ...base.chart.files, ...chart.files })
+      .filter((f) => f.startsWith('templates/') && templateLines(base.chart.files[f]) !== templateLines(chart.files[f]));
+    const unexpressed = differing.filter((f) => !isPublicServiceOnly(f, base.chart.files[f], chart.files[f]));
+    if (unexpressed.length) {
+      warnings.push(warning(`environment ${env.name} changes ${unexpressed.join(', ')} of the Helm chart in a way its values cannot express, so ${valuesFileOf(env.name)} renders the rest of ${env.name} only`, {
+        path: `x-k8s.environments.${env.name}`,
+        hint: `deploy ${env.name} from its manifests folder, or keep that override out of ${env.name}`,
+      }));
+    }
+  }
+  return { files, warnings };
+}
+
+/** A public Service template whose only change is its baked-in annotations (covered by publicService.annotations). */
+function isPublicServiceOnly(file: string, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined || !/\/service-.*-public(-\d+)?\.yaml$/.test(file)) return false;
+  const strip = (t: string): string => templateLines(t.replace(/\(dict( "[^"]*" "[^"]*")+\)/g, '(dict)'));
+  return strip(a) === strip(b);
+}

@@ -1,0 +1,149 @@
+/**
+ * Issue 17, Helm: the chart of a project with environments carries values-<env>.yaml, and
+ * `helm template <chart> -n <namespace> -f values-<env>.yaml` renders what synth writes to
+ * <output>/<env>/ (Helm's standard labels aside, as for the default chart in example.test.ts);
+ * `helm lint --strict` with each values file finds nothing; each environment's chart render passes
+ * the Kubernetes schema and the first-deploy rehearsal. Without environments the chart has no
+ * values file besides values.yaml.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { loadProject } from '../../lib/compose';
+import { conversionStamp } from '../../lib/output/common/inputs-stamp';
+import { environmentFolders } from '../../lib/output/render/generators';
+import { renderChartFiles } from '../../lib/output/render/outputs';
+import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../lib/pipeline';
+import { runCli } from '../helpers/cli';
+import { helm, helmTemplateObjects } from '../oracles/helm';
+import { validateManifests } from '../oracles/k8s';
+import { composeFacts, parseYamlDocs, runRehearsal, secretsSteps } from '../rehearsal/runner';
+import { byId } from './chart-dir';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'the-shop', 'docker-compose.yml');
+const ENVIRONMENTS = path.join(ROOT, 'test', 'fixtures', 'environments', 'environments.yml');
+const TAG = '0123456789abcdef0123456789abcdef01234567';
+
+type Obj = Record<string, any>;
+
+interface Planned {
+  readonly base: Conversion;
+  readonly envs: Conversion[];
+  /** The chart folder, written. */
+  readonly chartDir: string;
+  readonly chartFiles: Record<string, string>;
+  /** synth's <output>/ files, in memory: `<env>/<file>`. */
+  readonly dist: Record<string, string>;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'env-chart-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function plan(files: string[], label: string): Planned {
+  const options: ConvertOptions = { files, env: { IMAGE_TAG: TAG }, cwd: ROOT };
+  const project = loadProject(options);
+  const base = planConversion(project, options);
+  const envs = planEnvironments(project, options);
+  const all = renderChartFiles(base, envs);
+  const chartFiles = Object.fromEntries(Object.entries(all).map(([k, v]) => [k.slice(k.indexOf('/') + 1), v]));
+  const chartDir = path.join(tmp, label, 'the-shop');
+  for (const [rel, text] of Object.entries(chartFiles)) {
+    fs.mkdirSync(path.dirname(path.join(chartDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(chartDir, rel), text);
+  }
+  return { base, envs, chartDir, chartFiles, dist: environmentFolders(envs, {}, conversionStamp) };
+}
+
+const distObjects = (p: Planned, env: string): Obj[] => parseYamlDocs(p.dist[`${env}/the-shop.k8s.yaml`]);
+const render = (p: Planned, env: Conversion): Obj[] =>
+  helmTemplateObjects(p.chartDir, ['-f', path.join(p.chartDir, `values-${env.environment!.name}.yaml`), '--namespace', env.environment!.namespace]);
+
+describe('values-<env>.yaml of the example with two environments (test/fixtures/environments)', () => {
+  const p = plan([EXAMPLE, ENVIRONMENTS], 'two');
+
+  test('one values file per environment next to values.yaml, the templates those of the chart without environments', () => {
+    expect(Object.keys(p.chartFiles).filter((f) => /^values.*\.yaml$/.test(f)).sort()).toEqual(['values-prod.yaml', 'values-staging.yaml', 'values.yaml']);
+    const plain = plan([EXAMPLE], 'plain');
+    const { 'values-prod.yaml': _p, 'values-staging.yaml': _s, ...rest } = p.chartFiles;
+    // Chart.yaml's stamp hashes the inputs (one more Compose file here); everything else is the same chart.
+    const unstamped = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => f !== 'Chart.yaml'));
+    expect(unstamped(rest)).toEqual(unstamped(plain.chartFiles));
+  });
+
+  test('each holds only what its environment changes', () => {
+    const prod = YAML.parse(p.chartFiles['values-prod.yaml']);
+    expect(prod.services.api).toMatchObject({ replicas: 3, env: { LOG_LEVEL: 'warn' }, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 6, targetCPUUtilizationPercentage: 70 } });
+    expect(prod.services.api.resources).toEqual({ limits: { cpu: '2000m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '1024Mi' } });
+    expect(prod.services.proxy.publicService.annotations).toEqual({
+      'service.beta.kubernetes.io/do-loadbalancer-name': 'the-shop-prod', 'service.beta.kubernetes.io/do-loadbalancer-size-slug': 'lb-medium',
+    });
+    expect(prod.persistence).toEqual({ pgdata: { size: '20Gi' } });
+    expect(Object.keys(prod.services).sort()).toEqual(['api', 'proxy', 'storefront', 'worker']);
+    expect(prod.global).toBeUndefined(); // the same images (and tag) in every environment
+    const staging = YAML.parse(p.chartFiles['values-staging.yaml']);
+    expect(Object.keys(staging)).toEqual(['services']);
+    expect(Object.keys(staging.services)).toEqual(['storefront']);
+    expect(staging.services.storefront.ingress).toMatchObject({ enabled: true, className: 'nginx', hosts: [{ host: 'staging.shop.example.com' }] });
+  });
+
+  test.each(['staging', 'prod'])('helm template -n <namespace> -f values-%s.yaml renders exactly synth\'s <output>/<env>/', (name) => {
+    const env = p.envs.find((e) => e.environment?.name === name)!;
+    const rendered = render(p, env);
+    expect(byId(rendered, { stripHelmLabels: true })).toEqual(byId(distObjects(p, name)));
+    expect(validateManifests(rendered)).toEqual([]);
+  });
+
+  test.each(['staging', 'prod'])('helm lint --strict -f values-%s.yaml finds nothing', (name) => {
+    const lint = helm(['lint', '--strict', p.chartDir, '-f', path.join(p.chartDir, `values-${name}.yaml`)]);
+    expect([lint.code, lint.stdout.match(/\[(INFO|WARNING|ERROR)\].*/g)]).toEqual([0, null]);
+  });
+
+  test('the first-deploy rehearsal finds nothing in either environment, from the chart or from <output>/<env>/', async () => {
+    const facts = composeFacts(p.base.project);
+    const findings: string[] = [];
+    for (const env of p.envs) {
+      const { name, namespace } = env.environment!;
+      // The documented secrets step, into the environment's namespace (DEPLOYMENT.md).
+      const secrets = await secretsSteps([EXAMPLE, ENVIRONMENTS], ROOT, { IMAGE_TAG: TAG }, namespace);
+      expect(secrets.secretsError).toBeUndefined();
+      const target = { namespace, createNamespace: true, pullSecret: 'registry-the-shop' };
+      for (const r of [
+        runRehearsal({ label: `${name}: chart`, source: 'chart', manifests: render(p, env), target, facts, ...secrets }),
+        runRehearsal({ label: `${name}: dist`, source: 'dist', manifests: distObjects(p, name), target, facts, ...secrets }),
+      ]) findings.push(...r.findings.map((f) => `${r.label} · ${f.check} · ${f.object}: ${f.message}`));
+    }
+    expect(findings).toEqual([]);
+  });
+
+  test('promotion: prod\'s manifests differ from staging\'s only where prod\'s overrides say, and carry the same images', () => {
+    const staging = byId(distObjects(p, 'staging'), { dropNamespace: true });
+    const prod = byId(distObjects(p, 'prod'), { dropNamespace: true });
+    const images = (objs: Record<string, Obj>) => JSON.stringify(objs).match(/registry\.digitalocean\.com\/[^"]+/g)!.sort();
+    expect(images(prod)).toEqual(images(staging));
+    expect(new Set(images(prod).map((i) => i.split(':').pop()))).toEqual(new Set([TAG]));
+    const changed = Object.keys({ ...staging, ...prod }).filter((id) => JSON.stringify(staging[id]) !== JSON.stringify(prod[id])).sort();
+    // (byId leaves out the Namespace objects, which differ by name.)
+    expect(changed).toEqual([
+      'Deployment/api', // replicas, resources, LOG_LEVEL: warn
+      'Deployment/storefront', // replicas
+      'Deployment/worker', // LOG_LEVEL: warn
+      'HorizontalPodAutoscaler/api', // autoscaling
+      'Ingress/storefront', // host, TLS
+      'PersistentVolumeClaim/pgdata', // 20Gi
+      'Service/proxy-public', // load balancer name and size
+    ]);
+  });
+});
+
+describe('an override the chart\'s values cannot express', () => {
+  test('the helm command warns, naming the environment and the template', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'cli-'));
+    fs.writeFileSync(path.join(dir, 'envs.yml'), 'x-k8s:\n  environments:\n    prod:\n      namespace: shop-prod\n      services:\n        api: { serviceType: LoadBalancer }\n');
+    const r = await runCli(['helm', '-f', EXAMPLE, '-f', path.join(dir, 'envs.yml'), '--sha', TAG, '-o', path.join(dir, 'helm')], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: x-k8s\.environments\.prod: environment prod changes .*templates\/api\/service-api-public\.yaml.* of the Helm chart in a way its values cannot express/);
+    expect(fs.existsSync(path.join(dir, 'helm', 'the-shop', 'values-prod.yaml'))).toBe(true);
+  });
+});
