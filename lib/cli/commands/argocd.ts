@@ -8,7 +8,10 @@ import { parse } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
 import { gitRemoteUrl, gitToplevel } from '../../git';
 import { chartNameOf } from '../../output/render/helm';
-import { ARGOCD_DEFAULTS, argoApplicationYaml } from '../../output/supply';
+import { ARGOCD_DEFAULTS, ArgoApplicationOptions, argoApplicationsYaml, argoApplicationYaml } from '../../output/supply';
+import { valuesFileOf } from '../../output/render/helm/environments';
+import { environmentsOf } from '../../pipeline';
+import { findEnvironment } from '../../plan/environments';
 import { toDns1035 } from '../../plan/names';
 import { convert } from '../../pipeline';
 import type { CliIO } from '../io';
@@ -28,14 +31,15 @@ interface ArgoFlags extends ProjectFlags {
   prune: boolean;
   selfHeal: boolean;
   createNamespace: boolean;
+  env?: string;
 }
 
 export function argocdCommand(io: CliIO): Command {
   return withProjectOptions(new Command('argocd'))
-    .description('print an Argo CD Application for dist/ (or --chart for the Helm chart)')
+    .description('print an Argo CD Application for dist/ (or --chart for the Helm chart); with x-k8s.environments, one per environment')
     .option('--repo-url <url>', 'Git repository Argo CD reads (default: the GitOps repository of .github/workflows/deploy.yml, else $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git, else `git remote get-url origin` as configured)')
     .option('--revision <ref>', 'branch, tag or commit to follow (default: the branch .github/workflows/deploy.yml pushes the manifests to, else HEAD)')
-    .option('--path <dir>', 'folder in the repository, relative to its root (default: dist/, or <helm-dir>/<chart> with --chart, from the working directory)')
+    .option('--path <dir>', 'folder in the repository, relative to its root (default: dist/, or <helm-dir>/<chart> with --chart, from the working directory); with environments, dist/\'s <env>/ folders are under it')
     .option('--chart', 'deploy the Helm chart instead of dist/')
     .option('--helm-dir <dir>', 'Helm charts folder', 'helm')
     .option('--name <name>', 'Application name (default: the project name)')
@@ -46,6 +50,7 @@ export function argocdCommand(io: CliIO): Command {
     .option('--no-prune', 'do not delete resources that left the manifests')
     .option('--no-self-heal', 'do not undo changes made in the cluster by hand')
     .option('--no-create-namespace', 'do not let Argo CD create the destination namespace')
+    .option('--env <name>', 'with x-k8s.environments: only this environment\'s Application (default: one per environment)')
     .action((flags: ArgoFlags) => {
       // The Application does not depend on the image tag: outside a checkout, do not insist on one.
       const { project, settings } = convert({ ...convertOptions(flags, io), gitSha: () => 'HEAD' });
@@ -63,7 +68,7 @@ export function argocdCommand(io: CliIO): Command {
       }
       const name = flags.name ?? toDns1035(project.name);
       const folder = flags.chart ? path.join(flags.helmDir, chartNameOf(project.name)) : ARGOCD_DEFAULTS.path;
-      io.stdout(argoApplicationYaml({
+      const app: ArgoApplicationOptions = {
         name,
         repoURL,
         targetRevision: flags.revision ?? gitops?.branch ?? ARGOCD_DEFAULTS.targetRevision,
@@ -76,7 +81,31 @@ export function argocdCommand(io: CliIO): Command {
         selfHeal: flags.selfHeal,
         createNamespace: flags.createNamespace,
         helm: Boolean(flags.chart),
-      }));
+      };
+      const declared = environmentsOf(project);
+      if (declared.length === 0) {
+        if (flags.env !== undefined) findEnvironment(project, flags.env); // names the problem
+        io.stdout(argoApplicationYaml(app));
+        return;
+      }
+      // Environments: one Application each, in its own namespace, reading <output>/<env>/ or the
+      // chart with values-<env>.yaml. On the GitOps branch deploy.yml writes (gitops mode), each
+      // environment's chart is its own copy, <helm>/<env>/<chart>/, at the sha promoted to it.
+      if (flags.destNamespace !== undefined) {
+        throw new ComposeError(error('--dest-namespace with x-k8s.environments: each environment deploys to its own namespace', {
+          path: 'x-k8s.environments', hint: 'drop --dest-namespace (set x-k8s.environments.<env>.namespace instead)',
+        }));
+      }
+      const envs = flags.env !== undefined ? [findEnvironment(project, flags.env)] : declared;
+      const chartOnBranch = Boolean(flags.chart && gitops && flags.revision === undefined);
+      io.stdout(argoApplicationsYaml(envs.map((e): ArgoApplicationOptions => ({
+        ...app,
+        name: `${name}-${e.name}`,
+        destinationNamespace: e.namespace,
+        path: !flags.chart ? `${app.path}/${e.name}`
+          : chartOnBranch && flags.path === undefined ? `${path.posix.dirname(app.path)}/${e.name}/${path.posix.basename(app.path)}` : app.path,
+        ...(flags.chart ? { releaseName: name, valueFiles: [valuesFileOf(e.name)] } : {}),
+      }))));
     });
 }
 

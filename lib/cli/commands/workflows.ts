@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { ComposeError, error } from '../../diagnostics';
 import { DEPLOY_MODES, registryPlanWarning, renderWorkflows, resolveWorkflowOptions, supplyChainOptions, supplyModel, WorkflowOptions } from '../../output/supply';
-import { convert } from '../../pipeline';
+import { convert, environmentsOf } from '../../pipeline';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -94,7 +94,9 @@ export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = f
     shortSha: flags.shortSha ?? top.shortSha ?? false,
     supplyChain: supplyChainOptions(top.supplyChain),
   });
-  const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.') });
+  // Declared environments (x-k8s.environments): deploy.yml gets one job per environment.
+  const environments = environmentsOf(project).map((e) => ({ name: e.name, namespace: e.namespace }));
+  const { model, errors } = supplyModel(project, settings, plan, { repoRoot: path.resolve(io.cwd, flags.repoRoot ?? '.'), environments });
   if (model.built.length === 0 && errors.length === 0) {
     errors.push(error('no service has a build: section, so there is nothing to build and push', {
       hint: 'the workflows build images from build: contexts; services with only image: need none',
