@@ -15,31 +15,55 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { checkOutputs, CheckResult, CheckTarget, describeDifference, recordedStamp, SettingDifference, settingDifferences } from '../../output/review/check';
 import { pinDigestsSetting, releaseRecordedIn } from '../../output/render/dist';
-import { DEFAULT_GENERATORS, GeneratorContext, OutputGenerator } from '../../output/render/generators';
-import { conversionStamp, NO_TAG } from '../../output/common/inputs-stamp';
-import { convert, Conversion } from '../../pipeline';
+import { DEFAULT_GENERATORS, environmentFolders, GeneratorContext, manifestsGenerator, OutputGenerator } from '../../output/render/generators';
+import { conversionStamp, InputsStamp, NO_TAG } from '../../output/common/inputs-stamp';
+import { loadProject } from '../../compose';
+import { Conversion, planConversion, planEnvironments } from '../../pipeline';
+import { findEnvironment } from '../../plan/environments';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 
 interface CheckFlags extends ProjectFlags {
   output: string;
+  env?: string;
+}
+
+/**
+ * The manifests folder of a project with environments: `<env>/` per environment, as synth writes
+ * it (environmentFolders); with `only`, that environment's folder alone (the others are not
+ * compared, nor reported as extra).
+ */
+export function environmentsGenerator(environments: readonly Conversion[], only?: string): OutputGenerator {
+  const picked = only === undefined ? environments : environments.filter((e) => e.environment?.name === only);
+  return {
+    ...manifestsGenerator,
+    render: (_conversion, _stamp, ctx) => environmentFolders(picked, ctx, conversionStamp),
+    ...(only !== undefined ? { owns: (file: string) => file.startsWith(`${only}/`) } : {}),
+  };
 }
 
 /**
  * The folders to check: the first generator's (dist/, or -o) always; the others only when their
  * folder exists (a project that never made a Helm chart is not missing one).
  */
-export function checkTargets(generators: readonly OutputGenerator[], conversion: Conversion, ctx: GeneratorContext, cwd: string, output?: string): CheckTarget[] {
+export function checkTargets(generators: readonly OutputGenerator[], conversion: Conversion, ctx: GeneratorContext, cwd: string, output?: string, only?: string): CheckTarget[] {
+  const envs = ctx.environments ?? [];
+  // With environments the manifests folder holds <env>/ folders, each file stamped by its environment.
+  const stampOf = (file: string): InputsStamp | undefined => {
+    const e = envs.find((c) => file.startsWith(`${c.environment?.name}/`));
+    return e ? conversionStamp(e) : undefined;
+  };
   return generators
-    .map((g, i) => ({ generator: g, dir: path.resolve(cwd, i === 0 && output ? output : g.dir(conversion, ctx)), primary: i === 0 }))
+    .map((g, i) => ({ generator: i === 0 && envs.length > 0 ? environmentsGenerator(envs, only) : g, dir: path.resolve(cwd, i === 0 && output ? output : g.dir(conversion, ctx)), primary: i === 0 }))
     .filter((t) => t.primary || fs.existsSync(t.dir))
-    .map(({ generator, dir }) => ({ generator, dir }));
+    .map(({ generator, dir, primary }) => ({ generator, dir, ...(primary && envs.length > 0 ? { stampOf } : {}) }));
 }
 
 export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] = DEFAULT_GENERATORS): Command {
   return withProjectOptions(new Command('check'))
     .description('fail (exit 2) when the committed outputs (dist/, helm/) no longer match the Compose files and settings')
     .option('-o, --output <dir>', 'the committed manifests folder', 'dist')
+    .option('--env <name>', 'with x-k8s.environments: check only <output>/<name>/ (and the chart); default: every environment')
     .action((flags: CheckFlags) => {
       const dist = path.resolve(io.cwd, flags.output);
       const distShown = `${path.relative(io.cwd, dist) || '.'}/`;
@@ -47,19 +71,26 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
       const recorded = recordedStamp([dist]);
       const explicitTag = flags.sha;
       const tag = explicitTag ?? (recorded && recorded.tag !== NO_TAG ? recorded.tag : undefined);
-      const run = (runFlags: CheckFlags, runIo: CliIO): { result: CheckResult; targets: CheckTarget[]; conversion: Conversion } => {
-        const conversion = convert(convertOptions(runFlags, runIo));
+      const run = (runFlags: CheckFlags, runIo: CliIO): { result: CheckResult; targets: CheckTarget[]; conversion: Conversion; environments: Conversion[] } => {
+        const options = convertOptions(runFlags, runIo);
+        const loaded = loadProject(options);
+        const conversion = planConversion(loaded, options);
+        // Declared environments: dist/ holds <env>/ per environment and the chart values-<env>.yaml.
+        const environments = planEnvironments(loaded, options);
+        if (flags.env !== undefined) findEnvironment(conversion.project, flags.env);
         // Digests the committed dist/ records for this sha came from CI: keep them, they are not drift.
         // So are the digest pins they imply (x-k8s.supplyChain.pinDigests).
         const release = { ...releaseRecordedIn(dist, conversion.settings.tag), pinDigests: pinDigestsSetting(conversion.project) };
-        const ctx: GeneratorContext = { release };
-        const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output);
+        const ctx: GeneratorContext = { release, environments };
+        const targets = checkTargets(generators, conversion, ctx, io.cwd, flags.output, flags.env);
         const stamp = conversionStamp(conversion);
-        return { result: checkOutputs(conversion, stamp, targets, io.cwd, ctx), targets, conversion };
+        return { result: checkOutputs(conversion, stamp, targets, io.cwd, ctx), targets, conversion, environments };
       };
       const runFlags: CheckFlags = { ...flags, sha: tag };
       const mine = run(runFlags, io);
-      const differences = settingDifferences(recorded, mine.conversion.settings, explicitTag !== undefined);
+      // An environment's namespace is its own (x-k8s.environments.<env>.namespace), not a setting of the run.
+      const differences = settingDifferences(recorded, mine.conversion.settings, explicitTag !== undefined)
+        .filter((d) => !(d.setting === 'namespace' && mine.environments.length > 0));
       let { result } = mine;
       if (!result.ok && differences.length > 0) {
         // Settings differ: would the recorded settings match? Then only the settings differ.

@@ -48,6 +48,8 @@ export interface CheckTarget {
   readonly generator: OutputGenerator;
   /** Absolute folder the committed output lives in. */
   readonly dir: string;
+  /** The stamp a file of this folder carries when it differs from the run's (one environment's folder). */
+  readonly stampOf?: (file: string) => InputsStamp | undefined;
 }
 
 const MESSAGES: Readonly<Record<Staleness, (command: string) => string>> = {
@@ -147,7 +149,7 @@ export function checkOutputs(conversion: Conversion, stamp: InputsStamp, targets
           if (have === stripStamp(want)) unstamped.push(shown(name));
           else status = 'different';
         } else {
-          status = recorded.hash === stamp.hash ? 'edited' : 'stale';
+          status = recorded.hash === (t.stampOf?.(name) ?? stamp).hash ? 'edited' : 'stale';
         }
       }
       if (status) problems.push({ file: shown(name), status, message: MESSAGES[status](t.generator.command), command: t.generator.command });

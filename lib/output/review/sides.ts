@@ -5,8 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
-import { convert, Conversion, ConvertOptions } from '../../pipeline';
-import { manifestsGenerator } from '../render/generators';
+import { loadProject } from '../../compose';
+import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
+import { environmentFolders, manifestsGenerator } from '../render/generators';
 import { conversionStamp } from '../common/inputs-stamp';
 import { ManifestSet, parseManifestFiles, readManifestDir } from './manifest-set';
 
@@ -33,15 +34,21 @@ export function folderSide(dir: string, shownAs = dir): ManifestSet {
   }
 }
 
-/** What synth would write for a project, in memory, with the inputs header. */
-export function synthesizedFiles(conversion: Conversion): Record<string, string> {
+/**
+ * What synth would write for a project, in memory, with the inputs header: with declared
+ * environments, one folder per environment (`<env>/...`), as synth writes them.
+ */
+export function synthesizedFiles(conversion: Conversion, environments: readonly Conversion[] = []): Record<string, string> {
+  if (environments.length > 0) return environmentFolders(environments, {}, conversionStamp);
   const stamp = conversionStamp(conversion);
   return { ...manifestsGenerator.render(conversion, stamp, {}) };
 }
 
-/** Convert and synthesize a project in memory. */
-export function synthesizedSide(options: ConvertOptions): { conversion: Conversion; files: Record<string, string>; set: ManifestSet } {
-  const conversion = convert(options);
-  const files = synthesizedFiles(conversion);
-  return { conversion, files, set: manifestSet(files) };
+/** Convert and synthesize a project in memory (every declared environment, as synth does). */
+export function synthesizedSide(options: ConvertOptions): { conversion: Conversion; environments: Conversion[]; files: Record<string, string>; set: ManifestSet } {
+  const project = loadProject(options);
+  const conversion = planConversion(project, options);
+  const environments = planEnvironments(project, options);
+  const files = synthesizedFiles(conversion, environments);
+  return { conversion, environments, files, set: manifestSet(files) };
 }
