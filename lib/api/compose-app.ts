@@ -195,7 +195,8 @@ export class ComposeApp extends App {
     const done = this.rendered.get(chart);
     if (done) return done;
     const files: Record<string, string> = { ...renderDistChart(chart, chart.plan, release).files };
-    const others = this.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    // Charts of the user's own (never another environment's ComposeChart).
+    const others = this.node.children.filter((c): c is Chart => c instanceof Chart && !(c instanceof ComposeChart));
     if (others.length > 0) {
       for (const other of others) {
         const name = `${other.node.id}.k8s.yaml`;
