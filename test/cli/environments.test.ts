@@ -11,8 +11,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { expectValidManifests } from '../oracles/k8s';
+import { composeConfig } from '../oracles/compose-v2';
+import { checkTypesWithTsc, expectValidManifests } from '../oracles/k8s';
+import { kustomizeBuild } from '../oracles/kustomize';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { readTextTree } from '../helpers/tree';
 
@@ -73,6 +76,26 @@ function imagesOf(objects: readonly Obj[]): string[] {
   return [...new Set(images)].sort();
 }
 
+describe('the example with two environments', () => {
+  it('is a Compose project Docker Compose v2 accepts, environments merged into the top-level x-k8s', () => {
+    const r = composeConfig([EXAMPLE, ENVIRONMENTS]);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.ok).toBe(true);
+    expect(Object.keys(r.json['x-k8s'].environments).sort()).toEqual(['prod', 'staging']);
+  });
+
+  it('passes the editor schema (schema/compose-x-k8s.schema.json), which a misspelt key fails', () => {
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+    const strip = (o: Obj) => { const { $schema: _s, ...rest } = o; void _s; return rest; };
+    ajv.addSchema(strip(JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'x-k8s.schema.json'), 'utf8'))), 'x-k8s.schema.json');
+    const validate = ajv.compile({ ...strip(JSON.parse(fs.readFileSync(path.join(REPO, 'schema', 'compose-x-k8s.schema.json'), 'utf8'))), $id: undefined });
+    const doc = parseAllDocuments(fs.readFileSync(ENVIRONMENTS, 'utf8'))[0].toJS() as Obj;
+    expect(validate(doc)).toBe(true);
+    doc['x-k8s'].environments.prod.services.api.replcas = 2;
+    expect(validate(doc)).toBe(false);
+  });
+});
+
 describe('synth with environments declared', () => {
   let tree: Record<string, string>;
   let stdout: string;
@@ -100,6 +123,20 @@ describe('synth with environments declared', () => {
       expect(tree[`${env}/the-shop.k8s.yaml`]).toContain(`namespace=${ns}`);
     }
   });
+
+  it('each folder builds with kustomize (as kubectl apply -k and Argo CD read it) to exactly its manifests, which pass the tsc excess-property check', () => {
+    const all: Obj[] = [];
+    for (const env of ['staging', 'prod']) {
+      const built = kustomizeBuild(path.join(outDir('all'), env));
+      expect(built.stderr).toBe('');
+      const objects = objectsOf(tree[`${env}/the-shop.k8s.yaml`]);
+      const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      expect(built.objects.map(key).sort()).toEqual(objects.map(key).sort());
+      expect(built.objects.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(objects.sort((a, b) => key(a).localeCompare(key(b))));
+      all.push(...objects);
+    }
+    expect(checkTypesWithTsc(all)).toEqual([]);
+  }, 120000);
 
   it('writes the same bytes twice', async () => {
     expect((await synth([], outDir('all'))).code).toBe(0);
