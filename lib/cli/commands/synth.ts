@@ -89,6 +89,13 @@ export function synthCommand(io: CliIO): Command {
       io.stdout(`wrote ${result.objects} objects for ${services} services${envNote}: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
       // Published ports nothing carries out of the cluster: say so, with the setting that would.
-      for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
+      // With environments, each says it of its own plan (an environment may expose the port); a line
+      // that holds in some environments only names them.
+      const plans = environments.length > 0 ? environments : [conversion];
+      const inEnvs = new Map<string, string[]>();
+      for (const c of plans) {
+        for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
+      }
+      for (const [line, envs] of inEnvs) io.stdout(envs.length === plans.length ? `${line}\n` : `${envs.join(', ')}: ${line}\n`);
     });
 }

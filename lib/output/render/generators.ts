@@ -76,11 +76,14 @@ export const helmGenerator: OutputGenerator = {
  * (exactly as manifestsGenerator renders them for that environment's conversion, with its own
  * stamp) in `<environment>/`, so each subfolder is a complete kustomize root on its own.
  */
-export function environmentFolders(conversions: readonly Conversion[], ctx: GeneratorContext, stampOf: (c: Conversion) => InputsStamp): Record<string, string> {
+export function environmentFolders(
+  conversions: readonly Conversion[], ctx: GeneratorContext, stampOf: (c: Conversion) => InputsStamp,
+  render: (c: Conversion, stamp: InputsStamp) => Readonly<Record<string, string>> = (c, stamp) => manifestsGenerator.render(c, stamp, ctx),
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of conversions) {
     if (!c.environment) throw new Error('environmentFolders: a conversion without an environment');
-    for (const [name, text] of Object.entries(manifestsGenerator.render(c, stampOf(c), ctx))) out[`${c.environment.name}/${name}`] = text;
+    for (const [name, text] of Object.entries(render(c, stampOf(c)))) out[`${c.environment.name}/${name}`] = text;
   }
   return out;
 }

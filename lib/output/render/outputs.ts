@@ -38,6 +38,8 @@ export interface WriteOutputsOptions {
    * still gives the chart and the report.
    */
   readonly environments?: readonly Conversion[];
+  /** An environment's manifests folder, unstamped, when the caller built its chart (the library's ComposeApp). */
+  readonly environmentManifests?: (conversion: Conversion, release: Release) => Readonly<Record<string, string>>;
 }
 
 export interface WrittenOutputs {
@@ -55,7 +57,9 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
 
   // Render everything first.
   const envs = o.environments ?? [];
-  const dist = envs.length > 0 ? environmentFolders(envs, ctx, conversionStamp)
+  const ownEnv = o.environmentManifests;
+  const dist = envs.length > 0
+    ? environmentFolders(envs, ctx, conversionStamp, ownEnv ? (c, s) => stampYamlFiles(ownEnv(c, release), s) : undefined)
     : o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
   // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
   const helm = conversion.settings.helm.output;
