@@ -432,9 +432,11 @@ describe('the CLI calls inside the generated workflows', () => {
 
   test('use only sub-commands and flags the CLI has', () => {
     const missing: string[] = [];
-    for (const deploy of ['gitops', 'kubectl', 'droplet'] as const) {
+    // With environments too (issue 17): synth --env in each environment's job.
+    const withEnvs = { ...model, environments: [{ name: 'staging', namespace: 'shop-staging' }, { name: 'prod', namespace: 'shop-prod' }] };
+    for (const [m, deploy] of [model, withEnvs].flatMap((x) => (['gitops', 'kubectl', 'droplet'] as const).map((d) => [x, d] as const))) {
       const o = resolveWorkflowOptions({ deploy, helm: true });
-      for (const text of Object.values(renderWorkflows(model, o))) {
+      for (const text of Object.values(renderWorkflows(m, o))) {
         for (const line of text.split('\n')) {
           const at = line.indexOf(`${o.cli} `);
           if (at < 0) continue;
