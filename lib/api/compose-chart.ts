@@ -23,6 +23,7 @@ import type { ServiceWorkload } from '../constructs/service-workload';
 import { ComposeError, error } from '../diagnostics';
 import type { ComposeProject } from '../compose/model';
 import type { DeploymentPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
+import type { EnvironmentDecl } from '../plan/environments';
 import { loadProject } from '../compose';
 import { Conversion, convert, environmentsOf } from '../pipeline';
 import type { Settings } from '../settings';
@@ -207,6 +208,8 @@ export class ComposeChart extends PlanChart {
   public readonly settings: Settings;
   /** The deployment plan the chart was rendered from. */
   public readonly plan: DeploymentPlan;
+  /** The environment converted (props.environment): its namespace and overrides; undefined for the file as written. */
+  public readonly environment?: EnvironmentDecl;
   /** @internal The conversion, for ComposeApp. */
   public readonly conversion: Conversion;
   /** @internal The props, for ComposeApp. */
@@ -222,6 +225,7 @@ export class ComposeChart extends PlanChart {
     this.project = conversion.project;
     this.settings = conversion.settings;
     this.plan = conversion.plan;
+    this.environment = conversion.environment;
     for (const w of conversion.plan.workloads) {
       const rendered = this.workloads.get(w.composeName);
       if (!rendered) continue;

@@ -134,10 +134,12 @@ export function checkEnvironments(project: ComposeProject): Diagnostic[] {
   for (const env of envs) {
     for (const svc of Object.keys(env.services)) {
       if (project.services[svc]) continue;
+      // A service of a profile that is not enabled is written in the file: its override waits for the profile.
+      if (project.sourceMap.locate(childPath('services', svc)) !== undefined) continue;
       const near = closest(svc, services);
       problems.push(error(`environment ${env.name} overrides service "${svc}", which the project does not have`, {
         ...at(environmentPath(env.name, 'services', svc)),
-        hint: near ? `did you mean "${near}"?` : `services: ${services.join(', ')} (a service of a profile counts only when the profile is enabled)`,
+        hint: near ? `did you mean "${near}"?` : `services: ${services.join(', ')}`,
       }));
     }
     for (const vol of Object.keys(env.volumes)) {

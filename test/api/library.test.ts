@@ -172,7 +172,8 @@ describe('environments in the library', () => {
     const files = app.render();
     expect(files['prod/the-shop.k8s.yaml']).toContain('priorityClassName: shop-critical');
     expect(files['staging/the-shop.k8s.yaml']).not.toContain('priorityClassName');
-    expect(staging.conversion.environment?.name).toBe('staging');
+    expect(staging.environment?.name).toBe('staging');
+    expect(prod.environment).toMatchObject({ namespace: 'shop-prod', services: { api: { replicas: 3 } } });
   });
 
   test('one ComposeChart with an environment writes that environment alone, as synth --env does', async () => {

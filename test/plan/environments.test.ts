@@ -172,6 +172,22 @@ describe('planning an environment', () => {
     expect(find(objects, 'Deployment', 'web')?.spec.replicas).toBeUndefined();
   });
 
+  it('an override of a service of a profile that is not enabled waits for the profile', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'profile-'));
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), `name: demo
+services:
+  api: { image: example/api:1 }
+  debug: { image: busybox:1.36, profiles: [debug] }
+x-k8s:
+  environments:
+    prod: { namespace: demo-prod, services: { debug: { replicas: 2 } } }
+`);
+    const without = loadProject({ cwd: dir, env: {} });
+    expect(convert(without, 'prod').plan.workloads.map((w) => w.composeName)).toEqual(['api']);
+    const withProfile = loadProject({ cwd: dir, env: {}, profiles: ['debug'] });
+    expect(convert(withProfile, 'prod').plan.workloads.find((w) => w.composeName === 'debug')?.replicas).toBe(2);
+  });
+
   it('an invalid environment blocks the conversion of the file as written too', () => {
     const p = load(`  environments:
     prod:

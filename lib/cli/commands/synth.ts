@@ -84,7 +84,7 @@ export function synthCommand(io: CliIO): Command {
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
       const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
       const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
-      const envNote = environments.length > 0 ? ` in ${environments.length} environments (${environments.map((e) => e.environment?.name).join(', ')})`
+      const envNote = environments.length > 0 ? ` in ${environments.length} environment${environments.length === 1 ? '' : 's'} (${environments.map((e) => e.environment?.name).join(', ')})`
         : conversion.environment ? ` for environment ${conversion.environment.name}` : '';
       io.stdout(`wrote ${result.objects} objects for ${services} services${envNote}: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
