@@ -44,7 +44,8 @@ fi
   'npx.sh': `args=("$@"); out=""; env=""; cmd=""
 for ((i = 0; i < \${#args[@]}; i++)); do
   case "\${args[i]}" in
-    synth|helm|pull-secret) cmd="\${args[i]}" ;;
+    synth|helm|pull-secret) [ -z "$cmd" ] && cmd="\${args[i]}" ;;
+    cdk8s) cmd=cdk8s ;;
     -o) out="\${args[i+1]}" ;;
     --env) env="\${args[i+1]}" ;;
   esac
@@ -59,6 +60,16 @@ case "$cmd" in
     mkdir -p "$out/shop"
     printf 'global: {image: {tag: %s}}\\n' "$IMAGE_TAG" > "$out/shop/values.yaml" ;;
   pull-secret) printf 'apiVersion: v1\\nkind: Secret\\nmetadata: {name: registry-the-shop}\\n' ;;
+  cdk8s)
+    # The repository's cdk8s app: one ComposeChart per environment writes dist/<env>/ for each
+    # (APP_ENVS, default both; "flat": a single chart writing dist/ as written).
+    for e in \${APP_ENVS:-staging prod}; do
+      if [ "$e" = flat ]; then mkdir -p dist; printf 'kind: Deployment\\n' > dist/shop.k8s.yaml; continue; fi
+      mkdir -p "dist/$e"
+      printf 'resources: [shop.k8s.yaml]\\n' > "dist/$e/kustomization.yaml"
+      printf 'kind: Deployment\\nmetadata: {name: api, namespace: shop-%s}\\nimage: registry.digitalocean.com/the-shop/api:%s\\n' "$e" "$IMAGE_TAG" > "dist/$e/shop.k8s.yaml"
+      printf '%s %s %s\\n' "$e" "$IMAGE_TAG" "$COMPOSE_CDK8S_DIGESTS" >> "$REHEARSAL_REMOTE/synth.log"
+    done ;;
 esac
 `,
   // `kubectl apply -k DIR`: remember what was applied.
@@ -161,10 +172,27 @@ describe('deploy.yml with environments: shape', () => {
     expect(plain).not.toContain('workflow_dispatch');
   });
 
-  test('droplet mode ignores environments (one host), and --cdk8s-app with environments is refused', () => {
+  test('droplet mode ignores environments (one host)', () => {
     const droplet = renderWorkflows(MODEL, resolveWorkflowOptions({ deploy: 'droplet' }))['deploy.yml'];
     expect(Object.keys(parseWorkflow(droplet).jobs)).toEqual(['deploy']);
-    expect(() => renderWorkflows(MODEL, resolveWorkflowOptions({ deploy: 'kubectl', cdk8sApp: true }))).toThrow(/--cdk8s-app with x-k8s.environments/);
+  });
+
+  test('--cdk8s-app: the repository\'s app writes every environment; each job deploys its own dist/<env>/', async () => {
+    const text = workflow({ deploy: 'kubectl', cdk8sApp: true });
+    expect(await lintWorkflow(text, '.github/workflows/deploy.yml')).toEqual([]);
+    const r = run(text, CONTEXTS.workflowRun());
+    // The app synthesizes both environments at the built sha; only staging's folder is applied.
+    expect(r.synths.staging).toEqual([`staging ${SHA} ${r.staging.workspace.replace(/workspace$/, 'temp')}/docr/digests.json`, `prod ${SHA} ${r.staging.workspace.replace(/workspace$/, 'temp')}/docr/digests.json`]);
+    expect(r.applied.staging).toContain('namespace: shop-staging');
+    expect(r.applied.staging).not.toContain('shop-prod');
+    expect(idleProblems(r.prod, 'prod')).toEqual([]);
+    done(r);
+    // An app with a single chart (no environment folders): the job stops before applying anything.
+    const f = rehearse(text.replace('npx --no-install cdk8s synth', 'APP_ENVS=flat npx --no-install cdk8s synth'), 'deploy-staging', { context: CONTEXTS.workflowRun(), fixtures: FIXTURES });
+    expect(f.ok).toBe(false);
+    expect(f.steps.find((st) => st.code)?.stdout).toContain('::error::the cdk8s app wrote no dist/staging/');
+    expect(f.calls.some((c) => c.program === 'kubectl' && c.args[0] === 'apply')).toBe(false);
+    cleanup(f);
   });
 });
 

@@ -60,6 +60,7 @@ describe('every generated run: script is valid shell', () => {
     // Issue 17: one job per environment, with the release step that resolves a promoted sha.
     ['kubectl, environments', renderWorkflows({ ...demoModel(), environments: ENVIRONMENTS }, resolveWorkflowOptions({ deploy: 'kubectl' }))],
     ['gitops, environments, helm', renderWorkflows({ ...demoModel(), environments: ENVIRONMENTS }, resolveWorkflowOptions({ deploy: 'gitops', helm: true }))],
+    ['kubectl, environments, cdk8s app', renderWorkflows({ ...demoModel(), environments: ENVIRONMENTS }, resolveWorkflowOptions({ deploy: 'kubectl', cdk8sApp: true }))],
   ];
   const committed = path.join(REPO_ROOT, '.github', 'workflows');
   variants.push(['committed example', Object.fromEntries(fs.readdirSync(committed).map((f) => [f, fs.readFileSync(path.join(committed, f), 'utf8')]))]);

@@ -82,6 +82,18 @@ function synthSteps(model: SupplyModel, o: WorkflowOptions, env?: EnvTarget): Re
     // The repository's cdk8s app (ComposeApp) reads the digests file from COMPOSE_CDK8S_DIGESTS.
     o.cdk8sApp ? 'COMPOSE_CDK8S_DIGESTS="$DIGESTS" npx --no-install cdk8s synth --check-upgrade=false' : `${o.cli} synth ${args}${out} --digests "$DIGESTS"`.replace(/\s+/g, ' '),
   ];
+  if (o.cdk8sApp && env) {
+    // The app writes every environment (one ComposeChart each, ComposeChart.forEnvironments); this job deploys one.
+    const dir = shellWord(`${o.outputDir}/${env.name}`);
+    lines.push(
+      `if [ ! -d ${dir} ]; then`,
+      `  echo "::error::the cdk8s app wrote no ${o.outputDir}/${env.name}/: give it one ComposeChart per environment (ComposeChart.forEnvironments)"`,
+      '  exit 1',
+      'fi',
+      'mkdir -p "$OUT"',
+      `cp -R ${dir}/. "$OUT"/`,
+    );
+  }
   if (helm) lines.push(`${o.cli} helm ${args} -o ${env ? '"$HELM_OUT"' : shellWord(o.helmDir)}`.replace(/\s+/g, ' '));
   return [
     {
@@ -349,11 +361,6 @@ function envTargets(model: SupplyModel, o: WorkflowOptions): EnvTarget[] | undef
   const envs = model.environments;
   if (!envs?.length || o.deploy === 'droplet') return undefined;
   const problems = [];
-  if (o.cdk8sApp) {
-    problems.push(error('--cdk8s-app with x-k8s.environments: the deploy workflow synthesizes one environment at a time with `compose-cdk8s synth --env`', {
-      hint: 'drop --cdk8s-app, or deploy without environments',
-    }));
-  }
   for (const e of envs) {
     if (!JOB_ID.test(`deploy-${e.name}`)) problems.push(error(`environment "${e.name}" cannot name a GitHub Actions job`, { path: `x-k8s.environments.${e.name}`, hint: 'use letters, digits, "-" and "_"' }));
   }
