@@ -17,6 +17,7 @@ import * as path from 'path';
 import { renderWorkflows, resolveWorkflowOptions, SupplyModel, WorkflowOptions } from '../../../lib/output/supply';
 import { lintWorkflow } from '../../oracles/actions';
 import { demoModel } from '../helpers';
+import { fill } from './expressions';
 import { Call, cleanup, line, parseWorkflow, rehearse, Rehearsal } from './harness';
 import { CONTEXTS, SHA } from './scenarios';
 
@@ -166,6 +167,15 @@ describe('deploy.yml with environments: shape', () => {
     for (const job of Object.values(wf.jobs) as any[]) for (const s of job.steps) expect(String(s.run ?? '')).not.toContain('${{');
   });
 
+  test('one concurrency group per environment: a push never replaces a pending promotion', () => {
+    const wf = parseWorkflow(KUBECTL);
+    expect(wf.concurrency).toEqual({ group: "deploy-kubectl-${{ inputs.environment || 'staging' }}", 'cancel-in-progress': false });
+    const group = (ctx: Record<string, unknown>): string => fill(wf.concurrency.group, { github: {}, inputs: {}, ...ctx });
+    expect(group(CONTEXTS.workflowRun())).toBe('deploy-kubectl-staging');
+    expect(group(dispatch('staging', SHA))).toBe('deploy-kubectl-staging');
+    expect(group(dispatch('prod', SHA))).toBe('deploy-kubectl-prod');
+  });
+
   test('without environments the workflow is the one job it always was', () => {
     const plain = renderWorkflows(demoModel(), resolveWorkflowOptions({ deploy: 'kubectl' }))['deploy.yml'];
     expect(Object.keys(parseWorkflow(plain).jobs)).toEqual(['deploy']);
@@ -271,6 +281,23 @@ describe.each([['kubectl', KUBECTL], ['gitops', GITOPS]])('deploy.yml with envir
       expect(promote.calls.filter((c) => c.program === 'git').map(line)).toContain('git add -A dist/prod helm/prod');
       expect(promote.calls.find((c) => c.program === 'git' && c.args.includes('commit'))?.args.at(-1)).toBe(`Deploy shop to prod ${SHA}`);
       cleanup(promote);
+    });
+
+    test('the GitOps branch moved meanwhile (the other environment\'s job pushed): rebase onto it and push again', () => {
+      const fixtures = {
+        ...FIXTURES,
+        // The first push is rejected; the rebase and the second push go through.
+        'git.sh': `case "$1 $2 $3" in
+  "diff --cached --quiet") exit 1 ;;
+esac
+if [ "$1" = push ] && [ ! -f "$REHEARSAL_REMOTE/pushed-once" ]; then touch "$REHEARSAL_REMOTE/pushed-once"; exit 1; fi
+`,
+      };
+      const r = rehearse(text, 'deploy-prod', { context: dispatch('prod', SHA), fixtures });
+      expect(failedSteps(r)).toEqual([]);
+      const git = r.calls.filter((c) => c.program === 'git').map(line).filter((l) => / (push|pull|commit) /.test(`${l} `)).map((l) => l.replace(/^git (-c \S+ )*/, 'git '));
+      expect(git).toEqual([`git commit -m Deploy shop to prod ${SHA}`, 'git push origin HEAD:deploy', 'git pull --rebase origin deploy', 'git push origin HEAD:deploy']);
+      cleanup(r);
     });
   }
 });

@@ -211,7 +211,18 @@ function gitopsJob(model: SupplyModel, o: WorkflowOptions, env?: EnvTarget): Rec
           'fi',
           'git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \\',
           `  commit -m "Deploy ${model.project}${env ? ` to ${env.name}` : ''} \${IMAGE_TAG}"`,
-          'git push origin "HEAD:${BRANCH}"',
+          ...(env
+            ? [
+              // Another environment's job may have pushed meanwhile (its own folder): rebase over it and retry.
+              'for attempt in 1 2 3; do',
+              '  if git push origin "HEAD:${BRANCH}"; then exit 0; fi',
+              '  echo "${BRANCH} moved (attempt ${attempt}); rebasing onto it."',
+              // Rebasing rewrites the commit: it needs the committer identity too.
+              '  git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" pull --rebase origin "${BRANCH}"',
+              'done',
+              'exit 1',
+            ]
+            : ['git push origin "HEAD:${BRANCH}"']),
         ]),
       },
     ],
@@ -389,7 +400,8 @@ export function deployWorkflow(model: SupplyModel, o: WorkflowOptions): Record<s
     env: { ...REGISTRY_ENV },
     // One deploy at a time; a running rollout is never cancelled. GitHub keeps at most one
     // *pending* run per group: a newer build replaces a waiting one, so only the newest deploys.
-    concurrency: { group: `deploy-${o.deploy}`, 'cancel-in-progress': false },
+    // With environments, one group per environment: a push never replaces a pending promotion.
+    concurrency: { group: envs ? `deploy-${o.deploy}-\${{ inputs.environment || '${envs[0].name}' }}` : `deploy-${o.deploy}`, 'cancel-in-progress': false },
     jobs,
   };
 }
