@@ -68,8 +68,11 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
     const plain = plan([EXAMPLE], 'plain');
     const { 'values-prod.yaml': _p, 'values-staging.yaml': _s, ...rest } = p.chartFiles;
     // Chart.yaml's stamp hashes the inputs (one more Compose file here); everything else is the same chart.
-    const unstamped = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => f !== 'Chart.yaml'));
+    // README.md gains a section listing the values files.
+    const unstamped = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([f]) => f !== 'Chart.yaml' && f !== 'README.md'));
     expect(unstamped(rest)).toEqual(unstamped(plain.chartFiles));
+    expect(rest['README.md'].startsWith(plain.chartFiles['README.md'])).toBe(true);
+    expect(rest['README.md'].slice(plain.chartFiles['README.md'].length)).toContain('| `prod` | `shop-prod` | `helm upgrade --install the-shop . -n shop-prod --create-namespace -f values-prod.yaml` |');
   });
 
   test('each holds only what its environment changes', () => {

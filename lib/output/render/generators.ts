@@ -8,7 +8,7 @@
  * is what the command writes.
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, HelmChartOptions, renderHelmChart } from './helm';
-import { EnvironmentPlan, environmentValuesFiles } from './helm/environments';
+import { EnvironmentPlan, environmentsReadme, environmentValuesFiles } from './helm/environments';
 import type { Conversion } from '../../pipeline';
 import { buildsImages } from '../../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
@@ -64,8 +64,9 @@ export const helmGenerator: OutputGenerator = {
     const chart = renderHelmChart(plan, options);
     const envs = environmentPlans(ctx.environments);
     const { files: values } = environmentValuesFiles({ plan, chart }, envs, options);
+    const readme = { 'README.md': `${chart.files['README.md']}${environmentsReadme(chart.name, envs)}` };
     const out: Record<string, string> = {};
-    for (const [name, text] of Object.entries({ ...chart.files, ...values })) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
+    for (const [name, text] of Object.entries({ ...chart.files, ...readme, ...values })) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;
   },
   owns: (file, conversion) => file.startsWith(`${chartNameOf(conversion.project.name)}/`),

@@ -120,3 +120,20 @@ function isPublicServiceOnly(file: string, a: string | undefined, b: string | un
   const strip = (t: string): string => templateLines(t.replace(/\(dict( "[^"]*" "[^"]*")+\)/g, '(dict)'));
   return strip(a) === strip(b);
 }
+
+/** The chart README's section on the environments' values files (appended when there are any). */
+export function environmentsReadme(chart: string, envs: readonly EnvironmentPlan[]): string {
+  if (envs.length === 0) return '';
+  return [
+    '',
+    '## Environments',
+    '',
+    'One values file per environment of the Compose file (`x-k8s.environments`), holding only what that',
+    `environment changes; with it the chart renders what \`compose-cdk8s synth\` writes to \`<output>/<env>/\`.`,
+    '',
+    '| environment | namespace | install |',
+    '|---|---|---|',
+    ...envs.map((e) => `| \`${e.name}\` | \`${e.namespace}\` | \`helm upgrade --install ${chart} . -n ${e.namespace} --create-namespace -f ${valuesFileOf(e.name)}\` |`),
+    '',
+  ].join('\n');
+}
