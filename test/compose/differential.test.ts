@@ -24,7 +24,7 @@ import { caseEntries, CASES_ROOT, compareFile, compareProjects, corpusEntries, F
  * non-empty fields equal, of 4123 compared) to every field of the typed model, from the model
  * (2281/2283 non-empty fields equal, of 9885 compared).
  */
-const MIN_AGREEING_FILES = 247;
+const MIN_AGREEING_FILES = 250;
 const MIN_NON_EMPTY_COMPARED = 2283;
 const MIN_NON_EMPTY_AGREEING = 2281;
 
