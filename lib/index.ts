@@ -15,5 +15,6 @@ export type { Diagnostic } from './diagnostics';
 export type { Settings } from './settings';
 export type { ComposeProject } from './compose/model';
 export type { DeploymentPlan, WorkloadKind, WorkloadPlan } from './plan/model';
+export type { EnvironmentDecl, ServiceOverride, VolumeOverride } from './plan/environments';
 export * as cdk8s from 'cdk8s';
 export * as plus from './constructs/plus';

@@ -9,7 +9,8 @@ import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
-import { ComposeError } from './diagnostics';
+import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, readEnvironments } from './plan/environments';
+import { ComposeError, error } from './diagnostics';
 import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
@@ -17,12 +18,19 @@ export interface ConvertOptions extends LoadOptions {
   readonly flags?: SettingsFlags;
   /** Overrides the git lookup (tests). */
   readonly gitSha?: () => string | undefined;
+  /**
+   * The declared environment (`x-k8s.environments.<name>`) to convert; its overrides and namespace
+   * apply. Default: none, the Compose file as written.
+   */
+  readonly environment?: string;
 }
 
 export interface Conversion {
   readonly project: ComposeProject;
   readonly settings: Settings;
   readonly plan: DeploymentPlan;
+  /** The environment converted (ConvertOptions.environment); absent for the Compose file as written. */
+  readonly environment?: EnvironmentDecl;
 }
 
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */
@@ -35,12 +43,27 @@ export function convert(options: ConvertOptions): Conversion {
  * callers that must tell a loader rejection from a planning refusal (the corpus sweep) run the
  * same code as `convert`.
  */
-export function planConversion(project: ComposeProject, options: Omit<ConvertOptions, 'cwd'>): Conversion {
-  // Every x-k8s block (top level, services, volumes) at once, so one run shows all their problems.
-  const xk8sProblems = checkAllXK8s(project);
+export function planConversion(loaded: ComposeProject, options: Omit<ConvertOptions, 'cwd'>): Conversion {
+  // Every x-k8s block (top level, services, volumes, environments) at once, so one run shows all their problems.
+  const xk8sProblems = [...checkAllXK8s(loaded)];
+  if (xk8sProblems.length === 0) xk8sProblems.push(...checkEnvironments(loaded));
   if (xk8sProblems.length > 0) throw new ComposeError(xk8sProblems);
+  const environment = options.environment !== undefined ? findEnvironment(loaded, options.environment) : undefined;
+  const project = environment ? applyEnvironment(loaded, environment) : loaded;
+  if (environment) {
+    // The overrides may break what was valid (an autoscaling without max): checked again, located at the override.
+    const problems = checkAllXK8s(project);
+    if (problems.length > 0) throw new ComposeError(problems);
+  }
+  const flags = options.flags ?? {};
+  if (environment && flags.namespace !== undefined && flags.namespace !== environment.namespace) {
+    const path = environmentPath(environment.name, 'namespace');
+    throw new ComposeError(error(`--namespace ${flags.namespace} conflicts with environment ${environment.name}, whose namespace is ${environment.namespace}`, {
+      path, location: loaded.sourceMap.nearest(path), hint: 'leave out --namespace: an environment sets its own',
+    }));
+  }
   const settings = resolveSettings({
-    flags: options.flags ?? {},
+    flags: environment ? { ...flags, namespace: environment.namespace } : flags,
     env: options.env,
     xk8s: readTopLevelXK8s(project),
     gitSha: options.gitSha ?? (() => gitHeadSha(project.projectDirectory)),
@@ -49,7 +72,28 @@ export function planConversion(project: ComposeProject, options: Omit<ConvertOpt
   });
   // A tag is needed only when some service is built (its image is tagged with it).
   if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) throw missingTagError();
-  const plan = planProject(project, settings, { env: options.env });
+  const planned = planProject(project, settings, { env: options.env });
+  const plan = environment ? { ...planned, warnings: [...planned.warnings, ...environmentPlanWarnings(project, environment, planned)] } : planned;
   // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.
-  return { project: withoutLeftOut(project, plan.leftOut), settings, plan };
+  return { project: withoutLeftOut(project, plan.leftOut), settings, plan, ...(environment ? { environment } : {}) };
+}
+
+/** `convert` for one declared environment (x-k8s.environments.<name>); throws ComposeError when none has that name. */
+export function convertEnvironment(options: ConvertOptions, name: string): Conversion {
+  return convert({ ...options, environment: name });
+}
+
+/** The declared environments of a project, in the order written; [] when none. */
+export function environmentsOf(project: ComposeProject): EnvironmentDecl[] {
+  return readEnvironments(project);
+}
+
+/**
+ * One conversion per declared environment, in the order written, from one load of the files;
+ * [] when the project declares none.
+ */
+export function planEnvironments(project: ComposeProject, options: Omit<ConvertOptions, 'cwd'>): Conversion[] {
+  const problems = checkAllXK8s(project);
+  if (problems.length > 0) throw new ComposeError(problems);
+  return readEnvironments(project).map((e) => planConversion(project, { ...options, environment: e.name }));
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { lintWorkflow } from './oracles/actions';
 import { composeConfig } from './oracles/compose-v2';
 import { helmLint, helmTemplate, helmTemplateObjects } from './oracles/helm';
+import { kustomizeBuild } from './oracles/kustomize';
 import { checkTypesWithTsc, expectValidManifests, validateManifests } from './oracles/k8s';
 import { Shape, namedShape, unresolved } from './oracles/k8s-shapes';
 import { ianaSvcName, qualifiedName } from './oracles/k8s-rules';
@@ -269,6 +270,37 @@ describe('helm oracle', () => {
     const l = helmLint(broken);
     expect(l.code).not.toBe(0);
     expect(`${l.stdout}${l.stderr}`).toMatch(/version is required|nosuchfunc/);
+  });
+});
+
+describe('kustomize oracle (kubectl kustomize)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-kustomize-test-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('renders a kustomize root with the objects of the files it lists', () => {
+    const root = path.join(dir, 'good');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'Kustomization'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\n');
+    fs.writeFileSync(path.join(root, 'app.yaml'), `${JSON.stringify(service())}\n---\n${JSON.stringify(deployment())}\n`);
+    const r = kustomizeBuild(root);
+    expect(r.stderr).toBe('');
+    expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/web', 'Service/web']);
+  });
+
+  it('fails a folder that is no kustomize root, or lists a file that is not there', () => {
+    const none = path.join(dir, 'none');
+    fs.mkdirSync(none);
+    fs.writeFileSync(path.join(none, 'app.yaml'), JSON.stringify(service()));
+    expect(kustomizeBuild(none).code).not.toBe(0);
+    const missing = path.join(dir, 'missing');
+    fs.mkdirSync(missing);
+    fs.writeFileSync(path.join(missing, 'Kustomization'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gone.yaml\n');
+    const r = kustomizeBuild(missing);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/gone\.yaml/);
   });
 });
 

@@ -20,7 +20,7 @@ import { writeOutputs } from '../output/render/outputs';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
 import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
-import { ComposeChart } from './compose-chart';
+import { ComposeChart, convertProps } from './compose-chart';
 
 export interface ComposeAppProps extends AppProps {
   /**
@@ -72,20 +72,50 @@ export class ComposeApp extends App {
     }
   }
 
-  /** The app's ComposeChart (exactly one). */
+  /** The app's ComposeChart (exactly one; see environmentCharts for one per environment). */
   public get composeChart(): ComposeChart {
     const charts = this.node.children.filter((c): c is ComposeChart => c instanceof ComposeChart);
     if (charts.length !== 1) {
-      throw new Error(`a ComposeApp writes one Compose project, and this one has ${charts.length} ComposeCharts: use one ComposeApp per project`);
+      throw new Error(`a ComposeApp writes one Compose project, and this one has ${charts.length} ComposeCharts: use one ComposeApp per project, or one ComposeChart per environment (ComposeChart.forEnvironments)`);
     }
     return charts[0];
   }
 
   /**
+   * The app's ComposeCharts when it holds one per environment (ComposeChart.forEnvironments), in
+   * the order added; undefined when it holds a single ComposeChart. Throws for a mix.
+   */
+  public get environmentCharts(): readonly ComposeChart[] | undefined {
+    const charts = this.node.children.filter((c): c is ComposeChart => c instanceof ComposeChart);
+    if (charts.length <= 1) return undefined;
+    const names = charts.map((c) => c.conversion.environment?.name);
+    if (names.some((n) => n === undefined) || new Set(names).size !== names.length) {
+      throw new Error(`a ComposeApp writes one Compose project: several ComposeCharts must each convert a different environment (ComposeChart.forEnvironments), and these convert ${names.map((n) => n ?? 'the file as written').join(', ')}`);
+    }
+    if (this.node.children.some((c) => c instanceof Chart && !(c instanceof ComposeChart))) {
+      throw new Error('charts of your own go into an environment\'s ComposeChart (each environment folder is complete on its own), not next to several ComposeCharts');
+    }
+    return charts;
+  }
+
+  /**
    * The files `synth()` writes to the manifests folder (name → text), without writing them: for
-   * snapshot tests. Renders the chart once; later calls return the same files.
+   * snapshot tests. Renders the chart once; later calls return the same files. With one
+   * ComposeChart per environment, each environment's files are under `<environment>/`.
    */
   public render(): Readonly<Record<string, string>> {
+    const envCharts = this.environmentCharts;
+    if (envCharts) {
+      const digests = this.digestsFile;
+      const out: Record<string, string> = {};
+      for (const chart of envCharts) {
+        const release = loadRelease(chart.conversion.settings.tag, digests && path.resolve(this.cwd, digests));
+        for (const [name, text] of Object.entries(stampYamlFiles(this.manifests(chart, release), conversionStamp(chart.conversion)))) {
+          out[`${chart.conversion.environment!.name}/${name}`] = text;
+        }
+      }
+      return out;
+    }
     const chart = this.composeChart;
     const { conversion } = chart;
     const digests = this.digestsFile;
@@ -95,6 +125,11 @@ export class ComposeApp extends App {
 
   /** Write the manifests folder (and the report and Helm chart when asked for), as `compose-cdk8s synth` does. */
   public synth(): void {
+    const envCharts = this.environmentCharts;
+    if (envCharts) {
+      this.synthEnvironments(envCharts);
+      return;
+    }
     const chart = this.composeChart;
     const { conversion } = chart;
     printDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings], this.cwd);
@@ -119,6 +154,34 @@ export class ComposeApp extends App {
     for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
   }
 
+  /** synth() of one ComposeChart per environment: `<outputDir>/<environment>/` each, as `compose-cdk8s synth` writes them. */
+  private synthEnvironments(charts: readonly ComposeChart[]): void {
+    const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
+    for (const c of charts) printDiagnostics([...c.conversion.project.warnings, ...c.conversion.plan.warnings], this.cwd);
+    const outputDir = this.props.outputDir ?? 'dist';
+    // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
+    const { environment: _picked, ...asWritten } = charts[0].composeProps;
+    const result = writeOutputs({
+      conversion: convertProps(asWritten),
+      cwd: this.cwd,
+      outputDir,
+      digestsFile: this.digestsFile,
+      report: this.props.report ?? false,
+      environments: charts.map((c) => c.conversion),
+      environmentManifests: (conversion, release) => this.manifests(byEnv.get(conversion.environment!.name)!, release),
+    });
+    const dist = path.resolve(this.cwd, outputDir);
+    const scratch = path.resolve(this.cwd, this.outdir);
+    if (scratch !== dist) {
+      for (const c of charts) {
+        const env = c.conversion.environment!.name;
+        fs.mkdirSync(path.join(scratch, env), { recursive: true });
+        for (const f of fs.readdirSync(path.join(dist, env)).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, env, f), path.join(scratch, env, f));
+      }
+    }
+    process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+  }
+
   private get digestsFile(): string | undefined {
     return this.props.digestsFile ?? (process.env.COMPOSE_CDK8S_DIGESTS || undefined);
   }
@@ -132,7 +195,8 @@ export class ComposeApp extends App {
     const done = this.rendered.get(chart);
     if (done) return done;
     const files: Record<string, string> = { ...renderDistChart(chart, chart.plan, release).files };
-    const others = this.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    // Charts of the user's own (never another environment's ComposeChart).
+    const others = this.node.children.filter((c): c is Chart => c instanceof Chart && !(c instanceof ComposeChart));
     if (others.length > 0) {
       for (const other of others) {
         const name = `${other.node.id}.k8s.yaml`;

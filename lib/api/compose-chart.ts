@@ -23,7 +23,9 @@ import type { ServiceWorkload } from '../constructs/service-workload';
 import { ComposeError, error } from '../diagnostics';
 import type { ComposeProject } from '../compose/model';
 import type { DeploymentPlan, WorkloadKind, WorkloadPlan } from '../plan/model';
-import { Conversion, convert } from '../pipeline';
+import type { EnvironmentDecl } from '../plan/environments';
+import { loadProject } from '../compose';
+import { Conversion, convert, environmentsOf } from '../pipeline';
 import type { Settings } from '../settings';
 
 /** What to convert and how: the same settings as the `compose-cdk8s` command line. */
@@ -94,6 +96,13 @@ export interface ComposeChartProps {
    * @default - COMPOSE_CDK8S_CHART_VERSION, else `x-k8s.helm.chartVersion`, else 0.1.0
    */
   readonly chartVersion?: string;
+  /**
+   * The declared environment (`x-k8s.environments.<name>`) to convert, as `synth --env`: its
+   * namespace and overrides apply. A ComposeApp with one ComposeChart per environment writes each
+   * to `<outputDir>/<environment>/`, as `compose-cdk8s synth` does (see ComposeChart.forEnvironments).
+   * @default - none: the Compose file as written
+   */
+  readonly environment?: string;
   /**
    * The environment for interpolation and for the settings above.
    * @default process.env
@@ -199,6 +208,8 @@ export class ComposeChart extends PlanChart {
   public readonly settings: Settings;
   /** The deployment plan the chart was rendered from. */
   public readonly plan: DeploymentPlan;
+  /** The environment converted (props.environment): its namespace and overrides; undefined for the file as written. */
+  public readonly environment?: EnvironmentDecl;
   /** @internal The conversion, for ComposeApp. */
   public readonly conversion: Conversion;
   /** @internal The props, for ComposeApp. */
@@ -214,12 +225,24 @@ export class ComposeChart extends PlanChart {
     this.project = conversion.project;
     this.settings = conversion.settings;
     this.plan = conversion.plan;
+    this.environment = conversion.environment;
     for (const w of conversion.plan.workloads) {
       const rendered = this.workloads.get(w.composeName);
       if (!rendered) continue;
       this.handles.set(w.composeName, new ComposeService(w.composeName, rendered, w, w.container.name));
       for (const c of w.sidecars ?? []) this.handles.set(c.service ?? c.name, new ComposeService(c.service ?? c.name, rendered, w, c.name));
     }
+  }
+
+  /**
+   * One ComposeChart per environment the Compose files declare (`x-k8s.environments`), in the
+   * order written, each with id `<id>-<environment>`; a single ComposeChart `<id>` when they declare
+   * none. A ComposeApp holding them writes what `compose-cdk8s synth` writes in both cases.
+   */
+  public static forEnvironments(scope: Construct, id: string, props: Omit<ComposeChartProps, 'environment'> = {}): ComposeChart[] {
+    const names = environmentsOf(loadProject(loadOptionsOf(props))).map((e) => e.name);
+    if (names.length === 0) return [new ComposeChart(scope, id, props)];
+    return names.map((name) => new ComposeChart(scope, `${id}-${name}`, { ...props, environment: name }));
   }
 
   /** The names of the Compose services that run (profiles applied), sorted. */
@@ -243,9 +266,9 @@ export class ComposeChart extends PlanChart {
   }
 }
 
-function convertProps(props: ComposeChartProps): Conversion {
+function loadOptionsOf(props: ComposeChartProps) {
   const files = props.composeFile === undefined ? undefined : typeof props.composeFile === 'string' ? [props.composeFile] : [...props.composeFile];
-  return convert({
+  return {
     files,
     projectDirectory: props.projectDirectory,
     envFiles: props.envFiles ? [...props.envFiles] : undefined,
@@ -253,6 +276,14 @@ function convertProps(props: ComposeChartProps): Conversion {
     projectName: props.projectName,
     env: props.env ?? process.env,
     cwd: props.cwd ?? process.cwd(),
+  };
+}
+
+/** @internal The conversion of a ComposeChart's props (ComposeApp converts the Compose file as written with it). */
+export function convertProps(props: ComposeChartProps): Conversion {
+  return convert({
+    ...loadOptionsOf(props),
+    ...(props.environment !== undefined ? { environment: props.environment } : {}),
     flags: {
       registry: props.registry,
       sha: props.sha,

@@ -306,8 +306,14 @@ function check(project: ComposeProject, fn: ValidateFunction, value: unknown, ba
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const e of fn.errors ?? []) {
-    if (e.keyword === 'if' || e.keyword === '$ref') continue;
+    if (e.keyword === 'if' || e.keyword === '$ref' || e.keyword === 'propertyNames') continue;
     const d = describe(e);
+    // A bad key name (propertyNames: an environment or label name) is reported at the key itself.
+    const named = (e as ErrorObject & { propertyName?: string }).propertyName;
+    if (named !== undefined) {
+      d.key = named;
+      d.message = `name "${named}" ${d.message}`;
+    }
     const path = d.key !== undefined ? joinPath(base, `${e.instancePath}/${d.key}`) : joinPath(base, e.instancePath);
     const id = `${path}|${d.message}`;
     if (seen.has(id)) continue;

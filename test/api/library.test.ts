@@ -137,3 +137,61 @@ describe('ComposeChart / ComposeApp', () => {
     expect(() => new ComposeChart(new ComposeApp(), 'x', { cwd: dir, env: cleanEnv(), sha: SHA })).toThrow(/compose\.yaml:4:\d+/);
   });
 });
+
+describe('environments in the library', () => {
+  const ENVIRONMENTS = path.resolve(__dirname, '..', 'fixtures', 'environments', 'environments.yml');
+
+  test('ComposeChart.forEnvironments + ComposeApp write exactly what `compose-cdk8s synth --report` writes: one folder per environment', async () => {
+    const cliDir = tmp('lib-env-cli-');
+    const r = await runCli(['synth', '-f', EXAMPLE, '-f', ENVIRONMENTS, '--sha', SHA, '--report', '-o', 'dist'], { cwd: cliDir });
+    expect(r.code).toBe(0);
+
+    const libDir = tmp('lib-env-app-');
+    const app = new ComposeApp({ cwd: libDir, outdir: path.join(libDir, '.cdk8s.out'), report: true });
+    const charts = ComposeChart.forEnvironments(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), cwd: libDir });
+    expect(charts.map((c) => [c.node.id, c.settings.namespace])).toEqual([['shop-staging', 'shop-staging'], ['shop-prod', 'shop-prod']]);
+    const rendered = app.render();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+    } finally {
+      stderr.mockRestore();
+    }
+    const cli = tree(cliDir);
+    const lib = tree(libDir);
+    expect(Object.keys(cli).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/.compose-cdk8s', 'dist/prod/Kustomization', 'dist/prod/the-shop.k8s.yaml', 'dist/staging/Kustomization', 'dist/staging/the-shop.k8s.yaml']);
+    for (const name of Object.keys(cli)) expect({ name, text: lib[name] }).toEqual({ name, text: cli[name] });
+    expect(rendered['prod/the-shop.k8s.yaml']).toBe(cli['dist/prod/the-shop.k8s.yaml']);
+    expect(lib['.cdk8s.out/staging/the-shop.k8s.yaml']).toBe(cli['dist/staging/the-shop.k8s.yaml']);
+  });
+
+  test('a change made in code to one environment\'s chart reaches that environment only', () => {
+    const app = new ComposeApp({ cwd: tmp('lib-env-patch-') });
+    const [staging, prod] = ComposeChart.forEnvironments(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv() });
+    prod.service('api').podTemplate.add('/spec/priorityClassName', 'shop-critical');
+    const files = app.render();
+    expect(files['prod/the-shop.k8s.yaml']).toContain('priorityClassName: shop-critical');
+    expect(files['staging/the-shop.k8s.yaml']).not.toContain('priorityClassName');
+    expect(staging.environment?.name).toBe('staging');
+    expect(prod.environment).toMatchObject({ namespace: 'shop-prod', services: { api: { replicas: 3 } } });
+  });
+
+  test('one ComposeChart with an environment writes that environment alone, as synth --env does', async () => {
+    const cliDir = tmp('lib-env-one-cli-');
+    await runCli(['synth', '-f', EXAMPLE, '-f', ENVIRONMENTS, '--sha', SHA, '--env', 'prod', '-o', 'dist'], { cwd: cliDir });
+    const app = new ComposeApp({ cwd: tmp('lib-env-one-') });
+    new ComposeChart(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), environment: 'prod' });
+    const files = app.render();
+    expect(files['the-shop.k8s.yaml']).toBe(tree(cliDir)['dist/the-shop.k8s.yaml']);
+  });
+
+  test('forEnvironments without declared environments is the one ComposeChart; two charts of one environment are refused', () => {
+    const app = new ComposeApp();
+    const charts = ComposeChart.forEnvironments(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv() });
+    expect(charts.map((c) => c.node.id)).toEqual(['shop']);
+    const twice = new ComposeApp();
+    new ComposeChart(twice, 'a', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), environment: 'prod' });
+    new ComposeChart(twice, 'b', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), environment: 'prod' });
+    expect(() => twice.render()).toThrow(/several ComposeCharts must each convert a different environment/);
+  });
+});

@@ -17,7 +17,7 @@ import * as path from 'path';
 import { allCorpusFiles, fixtureFiles, CorpusFile } from '../corpus/corpus-files';
 import { REPO_ROOT } from '../oracles/tools';
 import { CheckName, Finding } from './model';
-import { CHECKS, KIND_VARIANTS, RehearsalInput, countByCheck, parseYamlDocs, projectInputs, runRehearsal } from './runner';
+import { CHECKS, KIND_VARIANTS, RehearsalInput, countByCheck, environmentInputs, parseYamlDocs, projectInputs, runRehearsal } from './runner';
 
 /** Checks the converter fails today, with the reason. Remove an entry once its check finds nothing. */
 const KNOWN_FAILING: Partial<Record<CheckName, string>> = {
@@ -107,6 +107,11 @@ beforeAll(async () => {
     env: { K8S_NAMESPACE: 'shop' }, chart: false, kinds: [],
   });
   record(namespaced.inputs, 'example -n shop');
+  // The example with two environments (test/fixtures/environments): each environment's folder.
+  const environments = await environmentInputs({
+    label: 'example', files: [path.join(REPO_ROOT, 'examples', 'the-shop', 'docker-compose.yml'), path.join(REPO_ROOT, 'test', 'fixtures', 'environments', 'environments.yml')], cwd: REPO_ROOT,
+  });
+  record(environments, 'example environments');
 
   for (const f of files()) {
     const run = { label: f.rel, files: [f.file], cwd: path.dirname(f.file), chart: true, kinds: FULL || SUBSET_KINDS.has(f.rel) ? KIND_VARIANTS : [] };
@@ -148,6 +153,10 @@ describe(`first-deploy rehearsal (${FULL ? 'full run' : 'default subset; REHEARS
     expect(rows.filter((r) => r.label.startsWith('example: ')).map((r) => r.label)).toEqual([
       'example: dist/', 'example: dist/ by kubectl apply -k', 'example: chart', 'example: chart, every exposure on',
       'example: dist/, every exposure on (x-k8s serviceType LoadBalancer + ingress)', ...KIND_VARIANTS.map((v) => `example: dist/ as ${v.name}`),
+    ]);
+    // Each environment's folder, by Argo CD into its namespace and by kubectl apply -k.
+    expect(rows.filter((r) => /^example (staging|prod): /.test(r.label)).map((r) => r.label)).toEqual([
+      'example staging: dist/staging/', 'example staging: dist/staging/ by kubectl apply -k', 'example prod: dist/prod/', 'example prod: dist/prod/ by kubectl apply -k',
     ]);
     expect(rehearsed).toBeGreaterThan(FULL ? 400 : 30);
     if (!FULL) expect(skipped).toEqual([]);

@@ -15,7 +15,7 @@ import * as YAML from 'yaml';
 import { loadProject } from '../../lib/compose';
 import type { ComposeProject } from '../../lib/compose/model';
 import { loadRelease, renderDist } from '../../lib/output/render/dist';
-import { planConversion } from '../../lib/pipeline';
+import { planConversion, planEnvironments } from '../../lib/pipeline';
 import { CORPUS_ENV, FIXED_SHA, convertOne } from '../corpus/convert-one';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { helmTemplate } from '../oracles/helm';
@@ -149,8 +149,8 @@ export async function argoTarget(files: readonly string[], cwd: string, pullSecr
  * Both forms of the documented `secrets` step, parsed; or why the step fails on this input.
  * `namespace` is the `-n` DEPLOYMENT.md tells Argo CD users to pass (the Application's destination).
  */
-export async function secretsSteps(files: readonly string[], cwd: string, env: Record<string, string> = {}, namespace?: string): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
-  const args = ['secrets', ...files.flatMap((f) => ['-f', f]), ...(namespace ? ['-n', namespace] : [])];
+export async function secretsSteps(files: readonly string[], cwd: string, env: Record<string, string> = {}, namespace?: string, extra: readonly string[] = []): Promise<{ secrets?: RehearsalInput['secrets']; secretsError?: string }> {
+  const args = ['secrets', ...files.flatMap((f) => ['-f', f]), ...(namespace ? ['-n', namespace] : []), ...extra];
   const kubectl = await runCli(args, { cwd, env: ENV(env) });
   const manifest = await runCli([...args, '--format', 'manifest'], { cwd, env: ENV(env) });
   if (kubectl.code !== 0 || manifest.code !== 0) return { secretsError: (kubectl.code !== 0 ? kubectl.stderr : manifest.stderr).split('\n').find((l) => l.trim()) ?? 'failed' };
@@ -290,6 +290,30 @@ export async function projectInputs(run: ProjectRun): Promise<{ inputs: Rehearsa
     }
   }
   return { inputs };
+}
+
+/**
+ * Each declared environment's folder (`synth` writes `<output>/<env>/`), deployed as a user would:
+ * the `secrets --env <env>` step, then the folder into the environment's namespace (the folder
+ * holds its Namespace object). Labels: `<label> <env>: dist/<env>/` and `... by kubectl apply -k`.
+ */
+export async function environmentInputs(run: Pick<ProjectRun, 'label' | 'files' | 'cwd'>): Promise<RehearsalInput[]> {
+  const project = loadProject({ files: [...run.files], cwd: run.cwd, env: CORPUS_ENV });
+  const facts = composeFacts(project);
+  const inputs: RehearsalInput[] = [];
+  for (const c of planEnvironments(project, { env: CORPUS_ENV, gitSha: () => FIXED_SHA })) {
+    const name = c.environment!.name;
+    const namespace = c.environment!.namespace;
+    const manifests = renderDist(c.plan, loadRelease(c.settings.tag)).objects.map((o) => JSON.parse(JSON.stringify(o)) as Obj);
+    const pullSecret = manifests.flatMap((o) => [o.spec?.template?.spec]).flatMap((s) => s?.imagePullSecrets ?? []).map((p: Obj) => p.name)[0];
+    const target: DeployTarget = { namespace, createNamespace: false, ...(pullSecret ? { pullSecret } : {}) };
+    // Without --env the Secrets would land in the context's namespace, not the environment's (the references check says so).
+    const steps = await secretsSteps(run.files, run.cwd, {}, undefined, ['--env', name]);
+    inputs.push({ label: `${run.label} ${name}: dist/${name}/`, source: 'dist', manifests, target, ...steps, facts });
+    // `kubectl apply -k dist/<env>/` from any context: the folder names its namespace on every object.
+    inputs.push({ label: `${run.label} ${name}: dist/${name}/ by kubectl apply -k`, source: 'dist', manifests, target: { ...target, namespace: CONTEXT_NAMESPACE }, ...steps, facts });
+  }
+  return inputs;
 }
 
 /** Findings per check. */

@@ -179,8 +179,9 @@ export function secretsCommand(io: CliIO): Command {
   return withProjectOptions(new Command('secrets'))
     .description('print the kubectl commands (or Secret manifests) that create the Secrets the manifests reference, from your local files; stdout only, never a file')
     .addOption(new Option('--format <format>', 'kubectl: a shell script of kubectl create secret lines; manifest: Secret YAML for kubectl apply -f -').choices(['kubectl', 'manifest']).default('kubectl'))
-    .action((flags: SecretsFlags) => {
-      const { project, plan } = convert(convertOptions(flags, io));
+    .option('--env <name>', 'the Secrets of this environment (x-k8s.environments.<name>): its namespace, and its environment values that are credentials')
+    .action((flags: SecretsFlags & { env?: string }) => {
+      const { project, plan } = convert({ ...convertOptions(flags, io), ...(flags.env !== undefined ? { environment: flags.env } : {}) });
       printDiagnostics(io, project.warnings);
       const sourceIO = NODE_SOURCE_IO(io.env);
       const secrets = resolveSecrets(project, plan, sourceIO, flags.format === 'manifest');

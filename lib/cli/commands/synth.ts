@@ -4,7 +4,9 @@
  */
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
-import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { loadProject } from '../../compose';
+import { ComposeError, Diagnostic, error } from '../../diagnostics';
+import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -17,6 +19,7 @@ interface SynthFlags extends ProjectFlags {
   helm?: string;
   chartVersion?: string;
   report?: boolean;
+  env?: string;
 }
 
 /** What a synth run writes besides the manifests folder. */
@@ -34,11 +37,32 @@ export interface SynthTargets {
  * the warnings, render and write every output (the chart too when settings.helm.output names a
  * folder). Throws ComposeError for what the user must fix.
  */
-export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
-  const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
-  const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
-  return { conversion, result };
+export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs; environments: readonly Conversion[] } {
+  const project = loadProject(options);
+  const conversion = planConversion(project, options);
+  // Declared environments, unless one was picked (--env): then that one alone is `conversion`.
+  const environments = options.environment === undefined ? planEnvironments(project, options) : [];
+  if (conversion.environment && conversion.settings.helm.output) {
+    throw new ComposeError(error(`--env ${conversion.environment.name} writes one environment's manifests; the chart holds every environment (values-<env>.yaml)`, {
+      hint: 'write the chart in a run without --env (synth --helm, or compose-cdk8s helm)',
+    }));
+  }
+  // An environment repeats the warnings of the file as written: each is printed once, and one only
+  // an environment has names it.
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const c of [conversion, ...environments]) {
+    for (const d of [...c.project.warnings, ...c.plan.warnings, ...(c.plan.notices ?? [])]) {
+      const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const env = c === conversion ? undefined : c.environment?.name;
+      diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
+    }
+  }
+  printDiagnostics(io, diagnostics);
+  const result = writeOutputs({ conversion, cwd: io.cwd, ...targets, environments });
+  return { conversion, result, environments };
 }
 
 export function synthCommand(io: CliIO): Command {
@@ -49,8 +73,10 @@ export function synthCommand(io: CliIO): Command {
     .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
     .option('--chart-version <semver>', 'Helm chart version (env COMPOSE_CDK8S_CHART_VERSION; default 0.1.0)')
     .option('--report', 'also write conversion-report.md / .json next to the output folder')
+    .option('--env <name>', 'write only this environment (x-k8s.environments.<name>) to the output folder; default: every declared environment to <output>/<name>/')
     .action((flags: SynthFlags) => {
-      const { conversion, result } = synthesize(io, convertOptions(flags, io, { helmOutput: flags.helm, chartVersion: flags.chartVersion }), {
+      const options = { ...convertOptions(flags, io, { helmOutput: flags.helm, chartVersion: flags.chartVersion }), ...(flags.env !== undefined ? { environment: flags.env } : {}) };
+      const { conversion, result, environments } = synthesize(io, options, {
         outputDir: flags.output,
         digestsFile: flags.digests,
         report: flags.report ?? false,
@@ -58,9 +84,18 @@ export function synthCommand(io: CliIO): Command {
       // Compose services converted: one per workload, plus those running in another's pod (network_mode: service:X).
       const services = conversion.plan.workloads.reduce((n, w) => n + 1 + (w.sidecars?.length ?? 0), 0);
       const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
-      io.stdout(`wrote ${result.objects} objects for ${services} services: ${result.written.join(', ')}\n`);
+      const envNote = environments.length > 0 ? ` in ${environments.length} environment${environments.length === 1 ? '' : 's'} (${environments.map((e) => e.environment?.name).join(', ')})`
+        : conversion.environment ? ` for environment ${conversion.environment.name}` : '';
+      io.stdout(`wrote ${result.objects} objects for ${services} services${envNote}: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
       // Published ports nothing carries out of the cluster: say so, with the setting that would.
-      for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) io.stdout(`${clusterOnlyLine(p)}\n`);
+      // With environments, each says it of its own plan (an environment may expose the port); a line
+      // that holds in some environments only names them.
+      const plans = environments.length > 0 ? environments : [conversion];
+      const inEnvs = new Map<string, string[]>();
+      for (const c of plans) {
+        for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
+      }
+      for (const [line, envs] of inEnvs) io.stdout(envs.length === plans.length ? `${line}\n` : `${envs.join(', ')}: ${line}\n`);
     });
 }

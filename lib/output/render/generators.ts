@@ -64,5 +64,22 @@ export const helmGenerator: OutputGenerator = {
   owns: (file, conversion) => file.startsWith(`${chartNameOf(conversion.project.name)}/`),
 };
 
+/**
+ * The manifests folder of a project that declares environments: each environment's manifests
+ * (exactly as manifestsGenerator renders them for that environment's conversion, with its own
+ * stamp) in `<environment>/`, so each subfolder is a complete kustomize root on its own.
+ */
+export function environmentFolders(
+  conversions: readonly Conversion[], ctx: GeneratorContext, stampOf: (c: Conversion) => InputsStamp,
+  render: (c: Conversion, stamp: InputsStamp) => Readonly<Record<string, string>> = (c, stamp) => manifestsGenerator.render(c, stamp, ctx),
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of conversions) {
+    if (!c.environment) throw new Error('environmentFolders: a conversion without an environment');
+    for (const [name, text] of Object.entries(render(c, stampOf(c)))) out[`${c.environment.name}/${name}`] = text;
+  }
+  return out;
+}
+
 /** The generators `check` runs: the first always, the others when their folder exists. */
 export const DEFAULT_GENERATORS: readonly OutputGenerator[] = [manifestsGenerator, helmGenerator];

@@ -11,7 +11,7 @@ import * as path from 'path';
 import type { Conversion } from '../../pipeline';
 import { conversionStamp } from '../common/inputs-stamp';
 import { loadRelease, pinDigestsSetting, stampYamlFiles } from './dist';
-import { helmGenerator, manifestsGenerator } from './generators';
+import { environmentFolders, helmGenerator, manifestsGenerator } from './generators';
 import { buildReport } from './report/build';
 import type { Release } from '../supply/release';
 import { checkReportFiles, writeReport } from './report/write';
@@ -32,6 +32,14 @@ export interface WriteOutputsOptions {
    * library's ComposeChart); default: rendered from the plan as `compose-cdk8s synth` does.
    */
   readonly manifests?: (release: Release) => Readonly<Record<string, string>>;
+  /**
+   * One conversion per declared environment: the manifests folder then holds `<environment>/`, one
+   * complete folder each (environmentFolders), instead of the manifests of `conversion`, which
+   * still gives the chart and the report.
+   */
+  readonly environments?: readonly Conversion[];
+  /** An environment's manifests folder, unstamped, when the caller built its chart (the library's ComposeApp). */
+  readonly environmentManifests?: (conversion: Conversion, release: Release) => Readonly<Record<string, string>>;
 }
 
 export interface WrittenOutputs {
@@ -48,7 +56,11 @@ export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const ctx = { release };
 
   // Render everything first.
-  const dist = o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
+  const envs = o.environments ?? [];
+  const ownEnv = o.environmentManifests;
+  const dist = envs.length > 0
+    ? environmentFolders(envs, ctx, conversionStamp, ownEnv ? (c, s) => stampYamlFiles(ownEnv(c, release), s) : undefined)
+    : o.manifests ? stampYamlFiles(o.manifests(release), stamp) : manifestsGenerator.render(conversion, stamp, ctx);
   // The chart folder: settings.helm.output (--helm, COMPOSE_CDK8S_HELM, x-k8s.helm.output); none: no chart.
   const helm = conversion.settings.helm.output;
   const chart = helm ? helmGenerator.render(conversion, stamp, ctx) : undefined;
