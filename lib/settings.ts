@@ -259,7 +259,12 @@ export function requireTag(settings: Pick<Settings, 'tag'>): string {
   return settings.tag;
 }
 
+/** Where built images are pushed and pulled from: `registry.digitalocean.com/<registry>`. */
+export function docrRegistry(settings: Pick<Settings, 'registry'>): string {
+  return `${DOCR_HOST}/${settings.registry}`;
+}
+
 /** The DOCR image reference of a built service. */
 export function docrImage(settings: Pick<Settings, 'registry' | 'tag'>, repository: string): string {
-  return `${DOCR_HOST}/${settings.registry}/${repository}:${requireTag(settings)}`;
+  return `${docrRegistry(settings)}/${repository}:${requireTag(settings)}`;
 }

@@ -8,7 +8,7 @@
 import type { ComposeProject, ComposeService } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
-import type { Settings } from '../settings';
+import { docrRegistry, Settings } from '../settings';
 import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
@@ -211,6 +211,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
         name,
         image: image.image,
         built: image.built,
+        ...(image.repository !== undefined ? { repository: image.repository } : {}),
         imagePullPolicy: image.pullPolicy,
         ...(service.entrypoint ? { command: [...service.entrypoint] } : {}),
         ...(service.command ? { args: [...service.command] } : {}),
@@ -250,6 +251,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    images: { registry: docrRegistry(settings), ...(settings.tag !== undefined ? { tag: settings.tag } : {}) },
     workloads: planned.workloads.sort(byName),
     volumeClaims: planned.volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),
