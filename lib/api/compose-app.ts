@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
 import { ComposeError, Diagnostic, formatDiagnostic, sortDiagnostics } from '../diagnostics';
+import { AppOutputSettings, resolveAppOutput } from '../settings';
 import { conversionStamp } from '../output/common/inputs-stamp';
 import { loadRelease, renderDistChart, stampYamlFiles } from '../output/render/dist';
 import { synthChart } from '../output/common/manifests';
@@ -25,7 +26,7 @@ import { ComposeChart } from './compose-chart';
 export interface ComposeAppProps extends AppProps {
   /**
    * The manifests folder, relative to `cwd`; replaced as a whole by `synth()`.
-   * @default "dist"
+   * @default - COMPOSE_CDK8S_OUTPUT, else "dist"
    */
   readonly outputDir?: string;
   /**
@@ -88,7 +89,7 @@ export class ComposeApp extends App {
   public render(): Readonly<Record<string, string>> {
     const chart = this.composeChart;
     const { conversion } = chart;
-    const digests = this.digestsFile;
+    const digests = this.output.digestsFile;
     const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
     return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
   }
@@ -98,12 +99,12 @@ export class ComposeApp extends App {
     const chart = this.composeChart;
     const { conversion } = chart;
     printDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings], this.cwd);
-    const outputDir = this.props.outputDir ?? 'dist';
+    const { outputDir, digestsFile } = this.output;
     const result = writeOutputs({
       conversion,
       cwd: this.cwd,
       outputDir,
-      digestsFile: this.digestsFile,
+      digestsFile,
       report: this.props.report ?? false,
       manifests: (release) => this.manifests(chart, release),
     });
@@ -119,8 +120,9 @@ export class ComposeApp extends App {
     for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
   }
 
-  private get digestsFile(): string | undefined {
-    return this.props.digestsFile ?? (process.env.COMPOSE_CDK8S_DIGESTS || undefined);
+  /** The manifests folder and digests file: props, else the environment, else defaults (lib/settings.ts). */
+  private get output(): AppOutputSettings {
+    return resolveAppOutput({ props: this.props, env: process.env });
   }
 
   private get cwd(): string {
