@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
-import { convert, Conversion, ConvertOptions } from '../../pipeline';
+import { conversionDiagnostics, convert, Conversion, ConvertOptions } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -36,7 +36,7 @@ export interface SynthTargets {
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs } {
   const conversion = convert(options);
-  printDiagnostics(io, [...conversion.project.warnings, ...conversion.plan.warnings, ...(conversion.plan.notices ?? [])]);
+  printDiagnostics(io, conversionDiagnostics(conversion));
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets });
   return { conversion, result };
 }
