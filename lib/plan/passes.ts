@@ -11,21 +11,21 @@
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
 import type { Settings } from '../settings';
+import { planAutoscaling } from './autoscaling';
 import { planClaimSharing } from './claim-sharing';
 import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
 import { planDefaultRequests } from './default-requests';
-import { planGoverningServices } from './governing-service';
-import { PodSecurityLevel, planPodSecurity } from './pod-security';
-import type { KeyDecision, NetworkPolicyPlan, VolumeClaimPlan, WorkloadPlan } from './model';
-import { shareNetworks } from './shared-network';
-import { planAutoscaling } from './autoscaling';
 import { planWorkloadExposure } from './exposure';
+import { planGoverningServices } from './governing-service';
 import { planWorkloadKinds } from './kinds';
+import type { KeyDecision, NetworkPolicyPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { nameClashes } from './name-clashes';
 import { planProjectNetworkPolicies } from './network-policies';
+import { PodSecurityLevel, planPodSecurity } from './pod-security';
 import { planRuntimeKeys } from './runtime';
 import { PassXK8s, planServiceSettings } from './service-settings';
+import { shareNetworks } from './shared-network';
 import { planStartup } from './startup-order';
 
 /** What the passes rewrite. */
