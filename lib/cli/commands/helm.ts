@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/render/helm';
 import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/outputs';
-import { convert } from '../../pipeline';
+import { conversionDiagnostics, convert } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
@@ -23,8 +23,8 @@ export function helmCommand(io: CliIO): Command {
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {
       const conversion = convert(convertOptions(flags, io, { helmOutput: flags.output, chartVersion: flags.chartVersion }));
-      const { project, plan } = conversion;
-      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
+      const { plan } = conversion;
+      printDiagnostics(io, conversionDiagnostics(conversion));
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const files = renderChartFiles(conversion);

@@ -56,7 +56,7 @@ export const helmGenerator: OutputGenerator = {
     const { plan, settings } = conversion;
     // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
     const tag = buildsImages(plan) ? settings.tag : undefined;
-    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: tag, registry: settings.registry, tag });
+    const chart = renderHelmChart(plan, { chartVersion: settings.helm.chartVersion, appVersion: tag });
     const out: Record<string, string> = {};
     for (const [name, text] of Object.entries(chart.files)) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
     return out;
