@@ -2,7 +2,8 @@
  * The cdk8s app: `npx cdk8s synth` runs this (see cdk8s.yaml). It is written against the library
  * API a user's own repository uses (`compose-cdk8s init` scaffolds the same shape), and writes
  * exactly what `compose-cdk8s synth --report` writes:
- * the manifests to COMPOSE_CDK8S_OUTPUT (default dist/), the conversion report next to them, and
+ * the manifests to COMPOSE_CDK8S_OUTPUT (default dist/; ComposeApp resolves it with the other
+ * settings in lib/settings.ts), the conversion report next to them, and
  * the Helm chart when COMPOSE_CDK8S_HELM (or x-k8s.helm.output) names a folder.
  *
  * It converts the Compose project named by COMPOSE_FILE (default: the bundled example,
@@ -33,4 +34,4 @@ const DEFAULT_EXAMPLE = path.join(__dirname, 'examples', 'the-shop', 'docker-com
 
 ComposeApp.main((app) => {
   new ComposeChart(app, 'compose', { composeFile: env.COMPOSE_FILE ? undefined : DEFAULT_EXAMPLE });
-}, { outputDir: env.COMPOSE_CDK8S_OUTPUT || 'dist', report: true });
+}, { report: true });

@@ -10,7 +10,7 @@ import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
 import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, readEnvironments } from './plan/environments';
-import { ComposeError, error } from './diagnostics';
+import { ComposeError, Diagnostic, error } from './diagnostics';
 import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
 export interface ConvertOptions extends LoadOptions {
@@ -31,6 +31,15 @@ export interface Conversion {
   readonly plan: DeploymentPlan;
   /** The environment converted (ConvertOptions.environment); absent for the Compose file as written. */
   readonly environment?: EnvironmentDecl;
+}
+
+/**
+ * What a conversion tells the user, in one list: the loader's warnings, the plan's, then its
+ * notices (decided defaults, DeploymentPlan.notices). Every command that converts prints it, and
+ * the conversion report lists it.
+ */
+export function conversionDiagnostics(c: { readonly project: Pick<ComposeProject, 'warnings'>; readonly plan: Pick<DeploymentPlan, 'warnings' | 'notices'> }): Diagnostic[] {
+  return [...c.project.warnings, ...c.plan.warnings, ...(c.plan.notices ?? [])];
 }
 
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */

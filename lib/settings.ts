@@ -22,6 +22,9 @@ export const DEFAULT_CHART_VERSION = '0.1.0';
 /** Environment variables of the chart settings. */
 export const ENV_HELM_OUTPUT = 'COMPOSE_CDK8S_HELM';
 export const ENV_CHART_VERSION = 'COMPOSE_CDK8S_CHART_VERSION';
+/** Environment variables of a cdk8s app's output (ComposeApp): the manifests folder and the digests file. */
+export const ENV_OUTPUT = 'COMPOSE_CDK8S_OUTPUT';
+export const ENV_DIGESTS = 'COMPOSE_CDK8S_DIGESTS';
 
 export interface Settings {
   /** DOCR registry name (`registry.digitalocean.com/<registry>/...`). */
@@ -246,6 +249,22 @@ export function resolveHelmSettings(src: { flags?: HelmFlags; env: Readonly<Reco
   return { ...(output !== undefined ? { output } : {}), chartVersion };
 }
 
+/** Where a cdk8s app (ComposeApp) writes: the manifests folder and the digests file it records. */
+export interface AppOutputSettings {
+  readonly outputDir: string;
+  readonly digestsFile?: string;
+}
+
+/**
+ * A cdk8s app's output settings, strongest first: the app's props, `COMPOSE_CDK8S_OUTPUT` /
+ * `COMPOSE_CDK8S_DIGESTS` (empty counts as unset), defaults (dist/, no digests file).
+ */
+export function resolveAppOutput(src: { props: { readonly outputDir?: string; readonly digestsFile?: string }; env: Readonly<Record<string, string | undefined>> }): AppOutputSettings {
+  const nonEmpty = (v: string | undefined) => (v === '' ? undefined : v);
+  const digestsFile = src.props.digestsFile ?? nonEmpty(src.env[ENV_DIGESTS]);
+  return { outputDir: src.props.outputDir ?? nonEmpty(src.env[ENV_OUTPUT]) ?? DEFAULT_OUTPUT, ...(digestsFile !== undefined ? { digestsFile } : {}) };
+}
+
 /** The error of a run that needs an image tag (a built service, release metadata) and has none. */
 export function missingTagError(why?: string): ComposeError {
   return new ComposeError(error(`cannot tell which image tag to deploy${why ? ` (${why})` : ''}: no --sha, IMAGE_TAG or GITHUB_SHA, and the project is not in a git checkout`, {
@@ -259,7 +278,12 @@ export function requireTag(settings: Pick<Settings, 'tag'>): string {
   return settings.tag;
 }
 
+/** Where built images are pushed and pulled from: `registry.digitalocean.com/<registry>`. */
+export function docrRegistry(settings: Pick<Settings, 'registry'>): string {
+  return `${DOCR_HOST}/${settings.registry}`;
+}
+
 /** The DOCR image reference of a built service. */
 export function docrImage(settings: Pick<Settings, 'registry' | 'tag'>, repository: string): string {
-  return `${DOCR_HOST}/${settings.registry}/${repository}:${requireTag(settings)}`;
+  return `${docrRegistry(settings)}/${repository}:${requireTag(settings)}`;
 }

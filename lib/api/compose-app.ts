@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
 import { ComposeError, Diagnostic, formatDiagnostic, sortDiagnostics } from '../diagnostics';
+import { AppOutputSettings, resolveAppOutput } from '../settings';
 import { conversionStamp } from '../output/common/inputs-stamp';
 import { loadRelease, renderDistChart, stampYamlFiles } from '../output/render/dist';
 import { synthChart } from '../output/common/manifests';
@@ -25,7 +26,7 @@ import { ComposeChart, convertProps } from './compose-chart';
 export interface ComposeAppProps extends AppProps {
   /**
    * The manifests folder, relative to `cwd`; replaced as a whole by `synth()`.
-   * @default "dist"
+   * @default - COMPOSE_CDK8S_OUTPUT, else "dist"
    */
   readonly outputDir?: string;
   /**
@@ -106,7 +107,7 @@ export class ComposeApp extends App {
   public render(): Readonly<Record<string, string>> {
     const envCharts = this.environmentCharts;
     if (envCharts) {
-      const digests = this.digestsFile;
+      const digests = this.output.digestsFile;
       const out: Record<string, string> = {};
       for (const chart of envCharts) {
         const release = loadRelease(chart.conversion.settings.tag, digests && path.resolve(this.cwd, digests));
@@ -118,7 +119,7 @@ export class ComposeApp extends App {
     }
     const chart = this.composeChart;
     const { conversion } = chart;
-    const digests = this.digestsFile;
+    const digests = this.output.digestsFile;
     const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
     return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
   }
@@ -133,12 +134,12 @@ export class ComposeApp extends App {
     const chart = this.composeChart;
     const { conversion } = chart;
     printDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings], this.cwd);
-    const outputDir = this.props.outputDir ?? 'dist';
+    const { outputDir, digestsFile } = this.output;
     const result = writeOutputs({
       conversion,
       cwd: this.cwd,
       outputDir,
-      digestsFile: this.digestsFile,
+      digestsFile,
       report: this.props.report ?? false,
       manifests: (release) => this.manifests(chart, release),
     });
@@ -158,14 +159,14 @@ export class ComposeApp extends App {
   private synthEnvironments(charts: readonly ComposeChart[]): void {
     const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
     for (const c of charts) printDiagnostics([...c.conversion.project.warnings, ...c.conversion.plan.warnings], this.cwd);
-    const outputDir = this.props.outputDir ?? 'dist';
+    const { outputDir } = this.output;
     // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
     const { environment: _picked, ...asWritten } = charts[0].composeProps;
     const result = writeOutputs({
       conversion: convertProps(asWritten),
       cwd: this.cwd,
       outputDir,
-      digestsFile: this.digestsFile,
+      digestsFile: this.output.digestsFile,
       report: this.props.report ?? false,
       environments: charts.map((c) => c.conversion),
       environmentManifests: (conversion, release) => this.manifests(byEnv.get(conversion.environment!.name)!, release),
@@ -182,8 +183,9 @@ export class ComposeApp extends App {
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
   }
 
-  private get digestsFile(): string | undefined {
-    return this.props.digestsFile ?? (process.env.COMPOSE_CDK8S_DIGESTS || undefined);
+  /** The manifests folder and digests file: props, else the environment, else defaults (lib/settings.ts). */
+  private get output(): AppOutputSettings {
+    return resolveAppOutput({ props: this.props, env: process.env });
   }
 
   private get cwd(): string {

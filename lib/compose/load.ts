@@ -341,7 +341,10 @@ export function loadProject(opts: LoadOptions, io: LoaderIO = NODE_IO): ComposeP
   for (const [svcName, svc] of Object.entries(typed)) {
     if (svc.networkMode === undefined && Object.keys(svc.networks).length === 0) {
       typed[svcName] = { ...svc, networks: { default: { aliases: [] } } };
-      if (!networks.default) networks.default = { name: `${name}_default`, external: false, internal: false, extensions: {} };
+    }
+    // Joined implicitly or by naming `default`: Compose lists the network at the top level either way.
+    if (typed[svcName].networks.default && !networks.default) {
+      networks.default = { name: `${name}_default`, external: false, internal: false, extensions: {} };
     }
   }
   const project: ComposeProject = {

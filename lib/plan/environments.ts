@@ -65,6 +65,9 @@ export interface EnvironmentDecl {
   readonly services: Readonly<Record<string, ServiceOverride>>;
   /** Overrides by Compose volume name. */
   readonly volumes: Readonly<Record<string, VolumeOverride>>;
+  /** Extra labels (as x-k8s podLabels: workload, pods, Services) and workload annotations of every service; a service's own win. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Model path of an environment (`x-k8s.environments.prod`). */
@@ -96,6 +99,8 @@ export function readEnvironments(project: ComposeProject): EnvironmentDecl[] {
       namespace: String(e.namespace),
       services: (asObject(e.services) ?? {}) as Record<string, ServiceOverride>,
       volumes,
+      ...(asObject(e.podLabels) ? { podLabels: e.podLabels as Record<string, string> } : {}),
+      ...(asObject(e.annotations) ? { annotations: e.annotations as Record<string, string> } : {}),
     };
   });
 }
@@ -288,13 +293,21 @@ export function applyEnvironment(project: ComposeProject, env: EnvironmentDecl):
     }
   }
 
-  const top = asObject(project.extensions['x-k8s']) ?? {};
+  let top: Obj = { ...(asObject(project.extensions['x-k8s']) ?? {}), namespace: env.namespace };
   redirects.push(['x-k8s.namespace', environmentPath(env.name, 'namespace')]);
+  // Environment-wide pod labels and annotations: under x-k8s.defaults, so a service's own still win key by key.
+  const wide: Obj = {};
+  for (const key of ['podLabels', 'annotations'] as const) {
+    if (env[key] === undefined) continue;
+    wide[key] = env[key];
+    redirects.push([`x-k8s.defaults.${key}`, environmentPath(env.name, key)]);
+  }
+  if (Object.keys(wide).length > 0) top = { ...top, defaults: merge(asObject(top.defaults) ?? {}, wide) };
   return {
     ...project,
     services,
     volumes,
-    extensions: { ...project.extensions, 'x-k8s': { ...top, namespace: env.namespace } },
+    extensions: { ...project.extensions, 'x-k8s': top },
     sourceMap: new RedirectedSourceMap(project.sourceMap, redirects),
   };
 }

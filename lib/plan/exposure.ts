@@ -46,6 +46,34 @@ export function publishedPorts(service: ComposeService): ServicePortPlan[] {
   return [...out.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
 }
 
+/**
+ * Planner pass `exposure` (see passes.ts): every workload's public Service and Ingress
+ * (planExposure), and its ClusterIP Service made headless by `x-k8s.serviceType: Headless`.
+ */
+export function planWorkloadExposure(
+  project: ComposeProject,
+  workloads: readonly WorkloadPlan[],
+  top: XK8sProject,
+  xk8sOf: (service: string) => ServiceXK8s,
+): { workloads: WorkloadPlan[]; decisions: KeyDecision[]; errors: Diagnostic[] } {
+  const decisions: KeyDecision[] = [];
+  const errors: Diagnostic[] = [];
+  const out = workloads.map((w) => {
+    const xk8s = xk8sOf(w.composeName);
+    const base = servicePath(w.composeName);
+    const exposure = planExposure(w, project.services[w.composeName], xk8s, top);
+    errors.push(...exposure.errors.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    decisions.push(...exposure.decisions);
+    return {
+      ...w,
+      ...(xk8s.serviceType === 'Headless' && w.service ? { service: { ...w.service, headless: true } } : {}),
+      ...(exposure.publicService ? { publicService: exposure.publicService } : {}),
+      ...(exposure.ingress ? { ingress: exposure.ingress } : {}),
+    };
+  });
+  return { workloads: out, decisions, errors };
+}
+
 export function planExposure(workload: WorkloadPlan, service: ComposeService, xk8s: ServiceXK8s, top: XK8sProject): ExposurePlan {
   const base = servicePath(service.name);
   const decisions: KeyDecision[] = [];

@@ -11,6 +11,8 @@ import { toRepositoryName } from './names';
 export interface ImagePlan {
   readonly image: string;
   readonly built: boolean;
+  /** Built images only: the repository under the registry (the image is `<registry>/<repository>:<tag>`). */
+  readonly repository?: string;
   readonly pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
   /** True when pulling needs the DOCR pull secret. */
   readonly fromDocr: boolean;
@@ -41,7 +43,7 @@ export function isMutableTag(image: string): boolean {
 export function planImage(service: ComposeService, settings: Settings): ImagePlan | undefined {
   const explicit = service.pullPolicy !== undefined ? PULL_POLICY[service.pullPolicy] : undefined;
   if (service.build) {
-    return { image: docrImage(settings, repositoryOf(service)), built: true, pullPolicy: explicit ?? 'IfNotPresent', fromDocr: true };
+    return { image: docrImage(settings, repositoryOf(service)), built: true, repository: repositoryOf(service), pullPolicy: explicit ?? 'IfNotPresent', fromDocr: true };
   }
   if (!service.image) return undefined;
   const image = service.image;

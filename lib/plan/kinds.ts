@@ -10,10 +10,11 @@
  * | `deploy.mode: global`                                     | DaemonSet  |
  * | otherwise                                                 | Deployment |
  */
-import type { ComposeService } from '../compose/model';
+import type { ComposeProject, ComposeService } from '../compose/model';
 import { Diagnostic, error } from '../diagnostics';
-import type { JobPlan, KeyDecision, WorkloadKind } from './model';
+import type { JobPlan, KeyDecision, WorkloadKind, WorkloadPlan } from './model';
 import { servicePath } from './names';
+import { awaitedToComplete } from './startup-order';
 import type { ServiceXK8s } from './x-k8s';
 
 export interface KindPlan {
@@ -46,6 +47,24 @@ function restartDecision(service: ComposeService, kind: WorkloadKind): KeyDecisi
   }
   if (value === 'always' || value === 'unless-stopped') return { path, status: 'mapped', reason: `restart: ${value} → restartPolicy Always (the ${kind} restarts its pods)` };
   return { path, status: 'lossy', reason: `restart: ${value} becomes restartPolicy Always: a ${kind}'s pods are always restarted` };
+}
+
+/** Planner pass `workloadKinds` (see passes.ts): the kind (and Job settings) of every workload. */
+export function planWorkloadKinds(
+  project: ComposeProject,
+  workloads: readonly WorkloadPlan[],
+  xk8sOf: (service: string) => ServiceXK8s,
+): { workloads: WorkloadPlan[]; decisions: KeyDecision[]; errors: Diagnostic[] } {
+  const awaited = awaitedToComplete(project);
+  const decisions: KeyDecision[] = [];
+  const errors: Diagnostic[] = [];
+  const out = workloads.map((w) => {
+    const kind = planKind(project.services[w.composeName], xk8sOf(w.composeName), awaited.has(w.composeName));
+    errors.push(...kind.errors);
+    decisions.push(...kind.decisions);
+    return { ...w, kind: kind.kind, ...(kind.job ? { job: kind.job } : {}) };
+  });
+  return { workloads: out, decisions, errors };
 }
 
 export function planKind(service: ComposeService, xk8s: ServiceXK8s, awaitedToComplete: boolean): KindPlan {

@@ -11,6 +11,11 @@ export interface DeploymentPlan {
   /** Compose project name (label `app.kubernetes.io/part-of`). */
   readonly project: string;
   readonly namespace?: string;
+  /**
+   * Where built images are pushed and pulled from (settings): the registry
+   * (`registry.digitalocean.com/<name>`) and the tag built images carry (absent when none is given).
+   */
+  readonly images: { readonly registry: string; readonly tag?: string };
   /** Workloads sorted by name. */
   readonly workloads: readonly WorkloadPlan[];
   /** PersistentVolumeClaims sorted by name. */
@@ -252,6 +257,8 @@ export interface ContainerPlan {
   readonly image: string;
   /** True when the image is one we build and push to DOCR. */
   readonly built: boolean;
+  /** Built images only: the repository under `DeploymentPlan.images.registry` (image: `<registry>/<repository>:<tag>`). */
+  readonly repository?: string;
   readonly imagePullPolicy: 'IfNotPresent' | 'Always' | 'Never';
   /** Kubernetes `command` (from Compose `entrypoint`). */
   readonly command?: readonly string[];

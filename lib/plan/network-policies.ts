@@ -22,8 +22,9 @@
  */
 import type { ComposeProject } from '../compose/model';
 import { compareStrings } from '../order';
-import type { NetworkPolicyPlan, PolicyPortPlan, WorkloadPlan } from './model';
-import { childName } from './names';
+import { LABEL_PART_OF } from './labels';
+import type { KeyDecision, NetworkPolicyPlan, PolicyPortPlan, WorkloadPlan } from './model';
+import { childName, servicePath } from './names';
 import { podHosts, podOf } from './shared-network';
 
 export function hasDeclaredNetworks(project: ComposeProject): boolean {
@@ -51,6 +52,28 @@ export function exposedPodPorts(w: WorkloadPlan): PolicyPortPlan[] {
     ports.push({ port: svc?.targetPort ?? w.ingress.servicePort, protocol: 'TCP' });
   }
   return sortPorts(ports);
+}
+
+/**
+ * Planner pass `networkPolicies` (see passes.ts): the NetworkPolicies of the project (none with
+ * top-level `x-k8s.networkPolicies: false`), and a decision on each service's `networks` they carry.
+ */
+export function planProjectNetworkPolicies(
+  project: ComposeProject,
+  workloads: readonly WorkloadPlan[],
+  enabled: boolean,
+): { networkPolicies: NetworkPolicyPlan[]; decisions: KeyDecision[] } {
+  const decisions: KeyDecision[] = [];
+  const partOf = workloads[0]?.selector[LABEL_PART_OF];
+  const networkPolicies = enabled ? planNetworkPolicies(project, workloads, partOf ? { [LABEL_PART_OF]: partOf } : {}) : [];
+  if (networkPolicies.length > 0) {
+    for (const s of Object.keys(project.services).sort(compareStrings)) {
+      if (Object.keys(project.services[s].networks).length > 0) {
+        decisions.push({ path: servicePath(s, 'networks'), status: 'mapped', reason: 'NetworkPolicies: only services sharing a network reach this pod' });
+      }
+    }
+  }
+  return { networkPolicies, decisions };
 }
 
 export function planNetworkPolicies(

@@ -11,15 +11,22 @@
 import type { ComposeProject } from '../compose/model';
 import type { Diagnostic } from '../diagnostics';
 import type { Settings } from '../settings';
+import { planAutoscaling } from './autoscaling';
 import { planClaimSharing } from './claim-sharing';
 import { planClaimProtection } from './claims';
 import { planDataDirectories } from './data-dirs';
 import { planDefaultRequests } from './default-requests';
+import { planWorkloadExposure } from './exposure';
 import { planGoverningServices } from './governing-service';
-import { PodSecurityLevel, planPodSecurity } from './pod-security';
+import { planWorkloadKinds } from './kinds';
 import type { KeyDecision, NetworkPolicyPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import { nameClashes } from './name-clashes';
+import { planProjectNetworkPolicies } from './network-policies';
+import { PodSecurityLevel, planPodSecurity } from './pod-security';
+import { planRuntimeKeys } from './runtime';
+import { PassXK8s, planServiceSettings } from './service-settings';
 import { shareNetworks } from './shared-network';
-import { planWorkloadSettings } from './workload-settings';
+import { planStartup } from './startup-order';
 
 /** What the passes rewrite. */
 export interface PlanState {
@@ -40,6 +47,8 @@ export interface PassContext {
   readonly errors: Diagnostic[];
   /** Decided defaults users should see (DeploymentPlan.notices). */
   readonly notices: Diagnostic[];
+  /** x-k8s, read once for every pass (service-settings.ts readPassXK8s). */
+  readonly xk8s: PassXK8s;
 }
 
 export interface PlannerPass {
@@ -53,12 +62,78 @@ export interface PlannerPass {
 /** The passes, in order. */
 export const PLANNER_PASSES: readonly PlannerPass[] = [
   {
-    // x-k8s per service, workload kind, runtime keys, exposure, start-up order, autoscaling, NetworkPolicies.
-    name: 'workloadSettings',
-    module: 'workload-settings.ts',
-    run: (state, { project, settings, warnings, errors }) => {
-      const r = planWorkloadSettings(project, settings, state.workloads, warnings, errors);
-      return { ...state, workloads: r.workloads, networkPolicies: r.networkPolicies, decisions: [...state.decisions, ...r.decisions] };
+    // Workload kind: x-k8s.kind, a Job when awaited to complete, deploy.mode, restart: "no".
+    name: 'workloadKinds',
+    module: 'kinds.ts',
+    run: (state, { project, xk8s, errors }) => {
+      const r = planWorkloadKinds(project, state.workloads, xk8s.service);
+      errors.push(...r.errors);
+      return { ...state, workloads: r.workloads, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // Runtime keys (cap_add, privileged, read_only, init, sysctls, ...) on the container and pod.
+    name: 'runtimeKeys',
+    module: 'runtime.ts',
+    run: (state, { project, xk8s, warnings }) => {
+      const r = planRuntimeKeys(project, state.workloads, xk8s.service);
+      warnings.push(...r.warnings);
+      return { ...state, workloads: r.workloads, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // x-k8s written onto the workload: annotations, pod labels, replicas, pull policy / secrets, probes, fsGroup.
+    name: 'serviceSettings',
+    module: 'service-settings.ts',
+    run: (state, { xk8s }) => ({ ...state, workloads: planServiceSettings(state.workloads, xk8s.service) }),
+  },
+  {
+    // x-k8s.autoscaling → a HorizontalPodAutoscaler on CPU.
+    name: 'autoscaling',
+    module: 'autoscaling.ts',
+    run: (state, { project, xk8s, warnings }) => {
+      const r = planAutoscaling(project, state.workloads, xk8s.service);
+      warnings.push(...r.warnings);
+      return { ...state, workloads: r.workloads };
+    },
+  },
+  {
+    // Published ports: a public Service (LoadBalancer / NodePort), an Ingress, or in-cluster only.
+    name: 'exposure',
+    module: 'exposure.ts',
+    run: (state, { project, xk8s, errors }) => {
+      const r = planWorkloadExposure(project, state.workloads, xk8s.top, xk8s.service);
+      errors.push(...r.errors);
+      return { ...state, workloads: r.workloads, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // depends_on: Argo CD sync waves, Jobs as Sync hooks, wait init containers (then x-k8s.initContainers).
+    name: 'startupOrder',
+    module: 'startup-order.ts',
+    run: (state, { project, xk8s, warnings, errors }) => {
+      const r = planStartup(project, state.workloads, xk8s.top, xk8s.service);
+      errors.push(...r.errors);
+      warnings.push(...r.warnings);
+      return { ...state, workloads: r.workloads, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // Compose networks → NetworkPolicies (unless x-k8s.networkPolicies: false).
+    name: 'networkPolicies',
+    module: 'network-policies.ts',
+    run: (state, { project, xk8s }) => {
+      const r = planProjectNetworkPolicies(project, state.workloads, xk8s.top.networkPolicies !== false);
+      return { ...state, networkPolicies: r.networkPolicies, decisions: [...state.decisions, ...r.decisions] };
+    },
+  },
+  {
+    // Derived names (<name>-public, network-<net>, ...) must not clash.
+    name: 'nameClashes',
+    module: 'name-clashes.ts',
+    run: (state, { project, errors }) => {
+      errors.push(...nameClashes(project, state.workloads, state.networkPolicies));
+      return state;
     },
   },
   {

@@ -6,15 +6,14 @@
  * passes over the result (passes.ts) and checks what spans services (name collisions).
  */
 import type { ComposeProject, ComposeService } from '../compose/model';
-import { ComposeError, Diagnostic, error, quietly, warning } from '../diagnostics';
+import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
-import type { Settings } from '../settings';
+import { docrRegistry, Settings } from '../settings';
 import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
-import { readServiceXK8s, readTopLevelXK8s, ServiceXK8s, XK8sProject } from './x-k8s';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf, subKeyMappingOf } from './mapping';
-import type { ConfigMapPlan, DeploymentPlan, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
+import type { ConfigMapPlan, DeploymentPlan, KeyDecision, SecretRefPlan, SecurityContextPlan, VolumeClaimPlan, WorkloadPlan } from './model';
 import { childName, servicePath, toDns1035 } from './names';
 import { planPlacement, planWorkloadLabels } from './placement';
 import { planPorts } from './ports';
@@ -22,6 +21,7 @@ import { planProbes } from './probes';
 import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
+import { readPassXK8s } from './service-settings';
 import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 import { planLeftOut } from './left-out';
@@ -108,12 +108,15 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   const secretRules = readSecretRules(project);
   errors.push(...secretRules.problems);
   const nameOwners = new Map<string, string>();
-  const topXK8s = quietly<XK8sProject>(() => readTopLevelXK8s(project), {});
+  // x-k8s, read once for the walk and the passes; its problems are errors.
+  const xk8s = readPassXK8s(project, errors);
   const envFileSecrets = envFileSecretNames(project, partOf);
   /** Secrets of env credentials by name: one per env file (shared by its services), one per service for literals. */
   const envSecrets = new Map<string, SecretRefPlan>();
 
-  const prepared = prepareServices(project, warnings);
+  // The host name rewrites: warned about here, recorded as the first decisions for the report.
+  const decisions: KeyDecision[] = [];
+  const prepared = prepareServices(project, warnings, decisions);
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
     const service = prepared[serviceName];
     const path = `services.${serviceName}`;
@@ -151,7 +154,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
 
     const secretName = childName(name, 'secrets');
     // x-k8s.env.secret / plain of this service win over the credential rule (env.ts).
-    const serviceEnv = quietly<ServiceXK8s>(() => readServiceXK8s(project, serviceName, topXK8s), {}).env;
+    const serviceEnv = xk8s.service(serviceName).env;
     const env = planEnv(service, secretName, warnings, {
       rules: withServiceEnv(secretRules.rules, serviceEnv), strict: settings.strict, errors, locate: (p) => project.sourceMap.nearest(p), envFileSecret: (f) => envFileSecrets.get(f),
     });
@@ -208,6 +211,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
         name,
         image: image.image,
         built: image.built,
+        ...(image.repository !== undefined ? { repository: image.repository } : {}),
         imagePullPolicy: image.pullPolicy,
         ...(service.entrypoint ? { command: [...service.entrypoint] } : {}),
         ...(service.command ? { args: [...service.command] } : {}),
@@ -237,17 +241,17 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   secretRefs.push(...stored.secretRefs);
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 
-  // The declared passes (passes.ts): workload settings, shared networks, claim sharing, then what a
-  // first deploy on a fresh DOKS cluster needs (data directories, claims kept, requests, headless
-  // governing Services, pod security).
+  // The declared passes (passes.ts): what each workload becomes beyond its container, shared
+  // networks, claim sharing, then what a first deploy on a fresh DOKS cluster needs.
   const notices: Diagnostic[] = [];
-  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions: [] }, { project, settings, warnings, errors, notices });
+  const planned = runPasses({ workloads, volumeClaims, networkPolicies: [], decisions }, { project, settings, warnings, errors, notices, xk8s });
   // Every diagnostic with a key path points at its line in the Compose file.
   const located = (d: Diagnostic): Diagnostic => (d.location || !d.path ? d : { ...d, location: project.sourceMap.nearest(d.path) });
   if (errors.length > 0) throw new ComposeError(errors.map(located));
   return {
     project: partOf,
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
+    images: { registry: docrRegistry(settings), ...(settings.tag !== undefined ? { tag: settings.tag } : {}) },
     workloads: planned.workloads.sort(byName),
     volumeClaims: planned.volumeClaims.sort(byName),
     configMaps: configMaps.sort(byName),

@@ -19,10 +19,10 @@
  * (`user`, `hostname` and `stop_grace_period` are planned in plan.ts.)
  */
 import { isIP } from 'net';
-import type { ComposeService } from '../compose/model';
+import type { ComposeProject, ComposeService } from '../compose/model';
 import { Diagnostic, warning } from '../diagnostics';
 import { compareStrings } from '../order';
-import type { KeyDecision, PodRuntimePlan, SecurityContextPlan } from './model';
+import type { ContainerPlan, KeyDecision, PodRuntimePlan, SecurityContextPlan, WorkloadPlan } from './model';
 import { servicePath } from './names';
 import type { ServiceXK8s } from './x-k8s';
 
@@ -51,6 +51,34 @@ export interface RuntimePlan {
 
 function capability(name: string): string {
   return name.toUpperCase().replace(/^CAP_/, '');
+}
+
+/**
+ * Planner pass `runtimeKeys` (see passes.ts): every workload's runtime keys (planRuntime) on its
+ * container (tty, stdin, securityContext) and pod.
+ */
+export function planRuntimeKeys(
+  project: ComposeProject,
+  workloads: readonly WorkloadPlan[],
+  xk8sOf: (service: string) => ServiceXK8s,
+): { workloads: WorkloadPlan[]; decisions: KeyDecision[]; warnings: Diagnostic[] } {
+  const decisions: KeyDecision[] = [];
+  const warnings: Diagnostic[] = [];
+  const out = workloads.map((w) => {
+    const base = servicePath(w.composeName);
+    const runtime = planRuntime(project.services[w.composeName], xk8sOf(w.composeName));
+    warnings.push(...runtime.warnings.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    decisions.push(...runtime.decisions);
+    const security = { ...(w.container.securityContext ?? {}), ...runtime.security };
+    const container: ContainerPlan = {
+      ...w.container,
+      ...(runtime.tty ? { tty: true } : {}),
+      ...(runtime.stdin ? { stdin: true } : {}),
+      ...(Object.keys(security).length ? { securityContext: security } : {}),
+    };
+    return { ...w, container, ...(Object.keys(runtime.pod).length ? { pod: { ...runtime.pod } } : {}) };
+  });
+  return { workloads: out, decisions, warnings };
 }
 
 export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): RuntimePlan {

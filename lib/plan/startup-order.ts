@@ -21,18 +21,20 @@ import type { ComposeProject } from '../compose/model';
 import { Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { InitContainerPlan, KeyDecision, WorkloadPlan } from './model';
+import type { ServiceXK8s, XK8sProject } from './x-k8s';
 import { childName, servicePath } from './names';
 import { podHosts, podOf } from './shared-network';
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** A Job runs as an Argo CD Sync hook, recreated on each sync. */
+export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 /** busybox's `nc -z` does the TCP check; pinned so every synth gives the same bytes. */
 export const DEFAULT_WAIT_IMAGE = 'busybox:1.36.1';
 
 export interface StartupOrder {
   /** Sync wave by Compose service name (0 for services without dependencies). */
   readonly waves: ReadonlyMap<string, number>;
-  /** Services that another service waits on with `service_completed_successfully`. */
-  readonly completedDependencies: ReadonlySet<string>;
   readonly errors: Diagnostic[];
 }
 
@@ -59,6 +61,43 @@ function edges(project: ComposeProject, hosts: ReadonlyMap<string, string>, erro
     out.set(pod, deps.sort(compareStrings));
   }
   return out;
+}
+
+/**
+ * Planner pass `startupOrder` (see passes.ts): each workload's sync wave, the Sync hook of Jobs, and
+ * its init containers: the dependency waits, then `x-k8s.initContainers` in the order written.
+ */
+export function planStartup(
+  project: ComposeProject,
+  workloads: readonly WorkloadPlan[],
+  top: XK8sProject,
+  xk8sOf: (service: string) => ServiceXK8s,
+): { workloads: WorkloadPlan[]; decisions: KeyDecision[]; warnings: Diagnostic[]; errors: Diagnostic[] } {
+  const order = planStartupOrder(project);
+  const decisions: KeyDecision[] = [];
+  const warnings: Diagnostic[] = [];
+  const ordered = workloads.map((w) => {
+    const annotations: Record<string, string> = { ...w.annotations };
+    const wave = order.waves.get(w.composeName) ?? 0;
+    if (wave > 0) annotations[SYNC_WAVE_ANNOTATION] = String(wave);
+    if (w.kind === 'Job') {
+      annotations[HOOK_ANNOTATION] = 'Sync';
+      annotations[HOOK_DELETE_POLICY_ANNOTATION] = 'BeforeHookCreation';
+    }
+    return { ...w, annotations };
+  });
+  const byCompose = new Map(ordered.map((w) => [w.composeName, w]));
+  const image = top.waitImage ?? DEFAULT_WAIT_IMAGE;
+  const withWaits = ordered.map((w) => {
+    const waits = planWaits(project, w.composeName, xk8sOf(w.composeName).waitForDependencies === true, byCompose, image);
+    warnings.push(...waits.warnings);
+    decisions.push(...waits.decisions);
+    // x-k8s.initContainers run after the waits, in the order written.
+    const own = (xk8sOf(w.composeName).initContainers ?? []).map((c) => ({ name: c.name, image: c.image, command: [...(c.command ?? [])] }));
+    const init = [...waits.initContainers, ...own];
+    return init.length ? { ...w, initContainers: init } : w;
+  });
+  return { workloads: withWaits, decisions, warnings, errors: order.errors };
 }
 
 export function planStartupOrder(project: ComposeProject): StartupOrder {
@@ -94,13 +133,18 @@ export function planStartupOrder(project: ComposeProject): StartupOrder {
   for (const name of graph.keys()) visit(name, []);
   for (const [name, host] of hosts) waves.set(name, waves.get(host) ?? 0);
 
+  return { waves, errors };
+}
+
+/** Services that another service waits on with `service_completed_successfully` (they run as Jobs, kinds.ts). */
+export function awaitedToComplete(project: ComposeProject): ReadonlySet<string> {
   const completedDependencies = new Set<string>();
   for (const s of Object.values(project.services)) {
     for (const [dep, spec] of Object.entries(s.dependsOn)) {
       if (spec.condition === 'service_completed_successfully' && project.services[dep]) completedDependencies.add(dep);
     }
   }
-  return { waves, completedDependencies, errors };
+  return completedDependencies;
 }
 
 /**

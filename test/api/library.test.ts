@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ComposeApp, ComposeChart, ComposeError, cdk8s, plus } from '../../lib';
+import { resolveAppOutput } from '../../lib/settings';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { readTextTree as tree } from '../helpers/tree';
 
@@ -49,6 +50,28 @@ describe('ComposeChart / ComposeApp', () => {
     // cdk8s-cli's own folder gets the manifests too; render() is what synth wrote to dist/.
     expect(lib['.cdk8s.out/the-shop.k8s.yaml']).toBe(cli['dist/the-shop.k8s.yaml']);
     expect(rendered).toEqual({ 'the-shop.k8s.yaml': cli['dist/the-shop.k8s.yaml'], Kustomization: cli['dist/Kustomization'] });
+  });
+
+  test('the manifests folder and digests file: props, else COMPOSE_CDK8S_OUTPUT / COMPOSE_CDK8S_DIGESTS, else dist/ (main.js passes neither)', () => {
+    expect(resolveAppOutput({ props: {}, env: {} })).toEqual({ outputDir: 'dist' });
+    expect(resolveAppOutput({ props: {}, env: { COMPOSE_CDK8S_OUTPUT: '', COMPOSE_CDK8S_DIGESTS: '' } })).toEqual({ outputDir: 'dist' });
+    expect(resolveAppOutput({ props: {}, env: { COMPOSE_CDK8S_OUTPUT: 'out/k8s', COMPOSE_CDK8S_DIGESTS: 'd.json' } })).toEqual({ outputDir: 'out/k8s', digestsFile: 'd.json' });
+    expect(resolveAppOutput({ props: { outputDir: 'mine', digestsFile: 'mine.json' }, env: { COMPOSE_CDK8S_OUTPUT: 'out/k8s', COMPOSE_CDK8S_DIGESTS: 'd.json' } })).toEqual({ outputDir: 'mine', digestsFile: 'mine.json' });
+
+    const dir = tmp('lib-env-out-');
+    const before = process.env.COMPOSE_CDK8S_OUTPUT;
+    process.env.COMPOSE_CDK8S_OUTPUT = 'out/k8s';
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new ComposeApp({ cwd: dir, outdir: path.join(dir, '.cdk8s.out') });
+      new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: dir });
+      app.synth();
+    } finally {
+      stderr.mockRestore();
+      if (before === undefined) delete process.env.COMPOSE_CDK8S_OUTPUT;
+      else process.env.COMPOSE_CDK8S_OUTPUT = before;
+    }
+    expect(Object.keys(tree(dir)).filter((f) => !f.startsWith('.cdk8s.out/')).sort()).toEqual(['out/k8s/.compose-cdk8s', 'out/k8s/Kustomization', 'out/k8s/the-shop.k8s.yaml']);
   });
 
   test('render the committed dist/ of the example byte for byte (with the tag it records)', () => {

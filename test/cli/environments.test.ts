@@ -176,6 +176,8 @@ describe('synth with environments declared', () => {
      */
     const RULES: ReadonlyArray<readonly [string, RegExp]> = [
       ['namespace', /^(Namespace\/shop-(staging|prod)|[^ ]+ metadata\.namespace)$/],
+      // x-k8s podLabels label the workload, its pods and its Services (never a selector).
+      ['podLabels', /^(Deployment|Service)\/[^ ]+ (spec\.template\.)?metadata\.labels\.environment$/],
       ['storefront.ingress', /^Ingress\/storefront spec\.(rules\[0\]\.host|tls\[0\]\.hosts\[0\]|tls\[0\]\.secretName)$/],
       ['storefront.replicas', /^Deployment\/storefront spec\.replicas$/],
       // With autoscaling, the Deployment leaves replicas to the HorizontalPodAutoscaler.

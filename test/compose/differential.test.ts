@@ -22,11 +22,11 @@ import { caseEntries, CASES_ROOT, compareFile, compareProjects, corpusEntries, F
  * Floors: the agreement measured when this test was last changed. Raise them, never lower them.
  * Issue 22 widened the comparison from 10 service fields + top-level secrets/configs (1329/1330
  * non-empty fields equal, of 4123 compared) to every field of the typed model, from the model
- * (2277/2282 non-empty fields equal, of 9885 compared).
+ * (2281/2283 non-empty fields equal, of 9885 compared).
  */
-const MIN_AGREEING_FILES = 247;
-const MIN_NON_EMPTY_COMPARED = 2282;
-const MIN_NON_EMPTY_AGREEING = 2277;
+const MIN_AGREEING_FILES = 250;
+const MIN_NON_EMPTY_COMPARED = 2283;
+const MIN_NON_EMPTY_AGREEING = 2281;
 
 // No skip when Compose is missing: this is issue #3's proof. `npm test` installs it
 // (scripts/install-checkers.sh); without it toolPath() fails with that hint.

@@ -77,6 +77,13 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
 
   test('each holds only what its environment changes', () => {
     const prod = YAML.parse(p.chartFiles['values-prod.yaml']);
+    // The environment's pod label, on every service (the chart bakes each service's own labels in).
+    for (const v of Object.values(prod.services as Record<string, Obj>)) expect([v.labels, v.podLabels]).toEqual([{ environment: 'prod' }, { environment: 'prod' }]);
+    for (const v of Object.values(prod.services as Record<string, Obj>)) {
+      delete v.labels;
+      delete v.podLabels;
+    }
+    for (const [svc, v] of Object.entries(prod.services as Record<string, Obj>)) if (Object.keys(v).length === 0) delete prod.services[svc];
     expect(prod.services.api).toMatchObject({ replicas: 3, env: { LOG_LEVEL: 'warn' }, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 6, targetCPUUtilizationPercentage: 70 } });
     expect(prod.services.api.resources).toEqual({ limits: { cpu: '2000m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '1024Mi' } });
     expect(prod.services.proxy.publicService.annotations).toEqual({
@@ -87,14 +94,30 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
     expect(prod.global).toBeUndefined(); // the same images (and tag) in every environment
     const staging = YAML.parse(p.chartFiles['values-staging.yaml']);
     expect(Object.keys(staging)).toEqual(['services']);
-    expect(Object.keys(staging.services)).toEqual(['storefront']);
+    expect(Object.entries(staging.services as Record<string, Obj>).filter(([, v]) => Object.keys(v).some((k) => k !== 'labels' && k !== 'podLabels')).map(([k]) => k)).toEqual(['storefront']);
     expect(staging.services.storefront.ingress).toMatchObject({ enabled: true, className: 'nginx', hosts: [{ host: 'staging.shop.example.com' }] });
   });
 
   test.each(['staging', 'prod'])('helm template -n <namespace> -f values-%s.yaml renders exactly synth\'s <output>/<env>/', (name) => {
     const env = p.envs.find((e) => e.environment?.name === name)!;
     const rendered = render(p, env);
-    expect(byId(rendered, { stripHelmLabels: true })).toEqual(byId(distObjects(p, name)));
+    const chart = byId(rendered, { stripHelmLabels: true });
+    const dist = byId(distObjects(p, name));
+    // One known difference: a label the environment adds to every pod (its podLabels) goes through
+    // services.<name>.labels, which the chart puts on all of the service's objects, where synth
+    // labels only the workload and its Services. Exactly those labels, on exactly those kinds.
+    const values = YAML.parse(p.chartFiles[`values-${name}.yaml`]);
+    const added = new Map(Object.values(values.services as Record<string, Obj>).flatMap((v) => Object.entries((v.labels ?? {}) as Record<string, string>)));
+    const extra: string[] = [];
+    for (const [id, o] of Object.entries(chart)) {
+      for (const [k, v] of Object.entries((o.metadata?.labels ?? {}) as Record<string, string>)) {
+        if (dist[id]?.metadata?.labels?.[k] !== undefined || added.get(k) !== v) continue;
+        extra.push(`${o.kind} ${k}=${v}`);
+        delete o.metadata.labels[k];
+      }
+    }
+    expect(new Set(extra.map((e) => e.split(' ')[0]))).toEqual(new Set(['ConfigMap', 'Ingress', ...(name === 'prod' ? ['HorizontalPodAutoscaler'] : [])]));
+    expect(chart).toEqual(dist);
     expect(validateManifests(rendered)).toEqual([]);
   });
 
@@ -126,6 +149,15 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
     const images = (objs: Record<string, Obj>) => JSON.stringify(objs).match(/registry\.digitalocean\.com\/[^"]+/g)!.sort();
     expect(images(prod)).toEqual(images(staging));
     expect(new Set(images(prod).map((i) => i.split(':').pop()))).toEqual(new Set([TAG]));
+    // Each environment's declared podLabels (environment: staging / prod) mark every workload, its pods and Services.
+    const unlabel = (objs: Record<string, Obj>) => {
+      for (const o of Object.values(objs)) {
+        delete o.metadata?.labels?.environment;
+        delete (o.spec?.template ?? o.spec?.jobTemplate?.spec?.template)?.metadata?.labels?.environment;
+      }
+    };
+    unlabel(staging);
+    unlabel(prod);
     const changed = Object.keys({ ...staging, ...prod }).filter((id) => JSON.stringify(staging[id]) !== JSON.stringify(prod[id])).sort();
     // (byId leaves out the Namespace objects, which differ by name.)
     expect(changed).toEqual([

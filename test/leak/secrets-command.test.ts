@@ -10,6 +10,7 @@ import { validateManifests } from '../oracles/k8s';
 const plan: DeploymentPlan = {
   project: 'demo',
   namespace: 'shop',
+  images: { registry: 'registry.digitalocean.com/the-shop' },
   workloads: [],
   volumeClaims: [],
   configMaps: [],

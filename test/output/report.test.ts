@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { DependsOn } from '../../lib/compose/model';
 import { ComposeError } from '../../lib/diagnostics';
 import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../lib/output/render/report';
+import { conversionDiagnostics } from '../../lib/pipeline';
 import { planProject } from '../../lib/plan/plan';
 import { SETTINGS, project, service } from '../helpers/project';
 
@@ -129,5 +130,16 @@ describe('secrets', () => {
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('tok-abc123');
     expect(text).toContain('DATABASE_URL: host name "my_db" → "my-db" rewritten to the Kubernetes Service name');
+  });
+});
+
+describe('conversionDiagnostics', () => {
+  it('is what synth, helm and report print and what the report lists: the loader\'s warnings, the plan\'s, then its notices', () => {
+    const [a, b, c] = ['loaded', 'planned', 'decided'].map((message) => ({ severity: 'warning' as const, message }));
+    expect(conversionDiagnostics({ project: { warnings: [a] }, plan: { warnings: [b], notices: [c] } })).toEqual([a, b, c]);
+    expect(conversionDiagnostics({ project: { warnings: [] }, plan: { warnings: [b] } })).toEqual([b]);
+    const withNotice = buildReport(p, { ...plan, notices: [{ severity: 'warning', message: 'a decided default', path: 'services.api.deploy' }] });
+    expect(withNotice.services.find((s) => s.name === 'api')!.rows.find((r) => r.key === 'deploy')).toBeUndefined();
+    expect(withNotice.notes.map((n) => n.message)).toContain('services.api.deploy: a decided default');
   });
 });

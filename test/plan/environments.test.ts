@@ -172,6 +172,27 @@ describe('planning an environment', () => {
     expect(find(objects, 'Deployment', 'web')?.spec.replicas).toBeUndefined();
   });
 
+  it('environment-wide pod labels and annotations reach every workload, under a service\'s own', () => {
+    const p = load(`  environments:
+    prod:
+      namespace: demo-prod
+      podLabels: { environment: prod, tier: any }
+      annotations: { example.com/owner: shop }
+      services:
+        web: { podLabels: { tier: front } }
+`);
+    const objects = objectsOf(convert(p, 'prod'));
+    for (const name of ['web', 'worker', 'db']) {
+      const d = find(objects, 'Deployment', name);
+      expect(d?.spec.template.metadata.labels.environment).toBe('prod');
+      expect(d?.metadata.annotations?.['example.com/owner']).toBe('shop');
+    }
+    expect(find(objects, 'Deployment', 'web')?.spec.template.metadata.labels.tier).toBe('front');
+    expect(find(objects, 'Deployment', 'worker')?.spec.template.metadata.labels.tier).toBe('any');
+    const prod = applyEnvironment(p, findEnvironment(p, 'prod'));
+    expect(prod.sourceMap.nearest('x-k8s.defaults.podLabels.environment')?.line).toBe(p.sourceMap.nearest('x-k8s.environments.prod.podLabels.environment')?.line);
+  });
+
   it('an override of a service of a profile that is not enabled waits for the profile', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'profile-'));
     fs.writeFileSync(path.join(dir, 'compose.yaml'), `name: demo

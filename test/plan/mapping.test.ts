@@ -6,7 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RUNTIME_NORMALIZERS } from '../../lib/compose/normalize/runtime';
+import { buildReport } from '../../lib/output/render/report';
 import { KEYS_WITH_SUB_KEYS, SERVICE_KEYS, SUB_KEYS } from '../../lib/plan/mapping';
+import { planProject } from '../../lib/plan/plan';
+import { loadText } from '../helpers/compose-text';
+import { SETTINGS } from '../helpers/project';
 
 const LIB = path.resolve(__dirname, '..', '..', 'lib');
 const source = (rel: string): string => fs.readFileSync(path.join(LIB, rel), 'utf8');
@@ -14,10 +18,7 @@ const RUNTIME = 'compose/normalize/runtime.ts';
 const SERVICE = 'compose/normalize/service.ts';
 
 /** Keys the loader reads that have no row yet, each with why (the list only shrinks). */
-const HANDLED_WITHOUT_ROW: Readonly<Record<string, string>> = {
-  label_file: 'its entries are merged into labels by the loader, but without a row the planner warns it is not converted',
-  volumes_from: 'read only as an implicit depends_on (start order); the volumes themselves are not shared, and the planner warns it is not converted',
-};
+const HANDLED_WITHOUT_ROW: Readonly<Record<string, string>> = {};
 
 /** Keys `normalizeService` (and the refs it calls with the whole service) read from the loaded mapping. */
 function keysReadByLoader(): string[] {
@@ -72,5 +73,47 @@ describe('SUB_KEYS', () => {
 
   it('the loader records sub-keys of exactly these keys', () => {
     expect(source(SERVICE)).toContain(`const KEYS_WITH_SUB_KEYS = [${KEYS_WITH_SUB_KEYS.map((k) => `'${k}'`).join(', ')}] as const;`);
+  });
+});
+
+describe('keys the loader folds into others', () => {
+  // As `docker compose config` shows it: label_file's labels are merged into labels (labels win)
+  // and the key is gone; volumes_from stays, with an implicit depends_on on the other service.
+  const loaded = loadText({
+    'compose.yaml': [
+      'services:',
+      '  web:',
+      '    image: nginx:1.27',
+      '    label_file: ./app.labels',
+      '    labels:',
+      '      com.example.tier: api',
+      '  db:',
+      '    image: postgres:16',
+      '    volumes: [data:/var/lib/postgresql/data]',
+      '  backup:',
+      '    image: busybox:1.36',
+      '    volumes_from: ["db:ro"]',
+      'volumes:',
+      '  data: {}',
+      '',
+    ].join('\n'),
+    'app.labels': 'com.example.team=shop\ncom.example.tier=web\n',
+  });
+  const plan = planProject(loaded, SETTINGS);
+  const report = buildReport(loaded, plan);
+  const rowOf = (service: string, key: string) => report.services.find((s) => s.name === service)!.rows.find((r) => r.key === key)!;
+
+  it('label_file: its labels are converted with labels (annotations), and it is reported as mapped, not refused', () => {
+    expect(plan.workloads.find((w) => w.composeName === 'web')!.annotations).toMatchObject({ 'com.example.team': 'shop', 'com.example.tier': 'api' });
+    expect(plan.warnings.filter((w) => w.path?.includes('label_file'))).toEqual([]);
+    expect(rowOf('web', 'label_file')).toMatchObject({ status: 'mapped', reasons: [SERVICE_KEYS.label_file.note] });
+  });
+
+  it('volumes_from: refused with what is lost (the volumes) and what is kept (the start order)', () => {
+    const warning = plan.warnings.find((w) => w.path === 'services.backup.volumes_from');
+    expect(warning?.message).toBe(`volumes_from is not converted: ${SERVICE_KEYS.volumes_from.note}`);
+    expect(rowOf('backup', 'volumes_from').status).toBe('refused');
+    expect(plan.workloads.find((w) => w.composeName === 'backup')!.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(plan.workloads.find((w) => w.composeName === 'backup')!.volumes).toEqual([]);
   });
 });

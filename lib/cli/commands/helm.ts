@@ -10,7 +10,7 @@ import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/
 import { chartOptionsOf, environmentPlans } from '../../output/render/generators';
 import { environmentValuesFiles } from '../../output/render/helm/environments';
 import { loadProject } from '../../compose';
-import { planConversion, planEnvironments } from '../../pipeline';
+import { conversionDiagnostics, planConversion, planEnvironments } from '../../pipeline';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
@@ -31,9 +31,9 @@ export function helmCommand(io: CliIO): Command {
       const conversion = planConversion(loaded, options);
       // Declared environments: the chart also gets values-<env>.yaml for each.
       const environments = planEnvironments(loaded, options);
-      const { project, plan } = conversion;
+      const { plan } = conversion;
       const envWarnings = environments.length ? chartEnvironmentWarnings(conversion, environments) : [];
-      printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? []), ...envWarnings]);
+      printDiagnostics(io, [...conversionDiagnostics(conversion), ...envWarnings]);
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const files = renderChartFiles(conversion, environments);

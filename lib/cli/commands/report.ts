@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import { buildReport, hasLoss, renderReportJson, renderReportMarkdown, writeReport } from '../../output/render/report';
-import { convert } from '../../pipeline';
+import { conversionDiagnostics, convert } from '../../pipeline';
 import { CliIO, ExitCode } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
@@ -40,7 +40,7 @@ export function reportCommand(io: CliIO): Command {
       if (flags.stdout) {
         io.stdout(flags.format === 'json' ? renderReportJson(report) : renderReportMarkdown(report));
       } else {
-        printDiagnostics(io, [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])]);
+        printDiagnostics(io, conversionDiagnostics({ project, plan }));
         const dist = path.resolve(io.cwd, flags.dist);
         const dir = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : path.dirname(dist);
         const files = writeReport(dir, dist, report, io.cwd);

@@ -22,7 +22,9 @@ import { looksSecret } from '../../plan/env';
 import type { DeploymentPlan, SecretRefPlan } from '../../plan/model';
 import { prepareServices } from '../../plan/hostname-rewrite';
 import { convert } from '../../pipeline';
-import { kubectlScript, relativeTo, secretManifests, SecretEntry, SecretsFormat, SecretToCreate } from '../../output/supply/secrets';
+import {
+  kubectlScript, prefixedEnvValue, prefixedName, ReleasePrefix, releasePrefixOf, relativeTo, secretManifests, SecretEntry, SecretsFormat, SecretToCreate,
+} from '../../output/supply/secrets';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
@@ -31,6 +33,7 @@ export type { SecretEntry, SecretsFormat, SecretToCreate } from '../../output/su
 
 interface SecretsFlags extends ProjectFlags {
   format: SecretsFormat;
+  namePrefix?: string;
 }
 
 export interface SecretSourceIO {
@@ -53,10 +56,11 @@ const NODE_SOURCE_IO = (env: Readonly<Record<string, string | undefined>>): Secr
 
 /**
  * Where each referenced Secret's keys come from, read now. `readFiles`: read `file:` secrets too
- * (for manifests); otherwise they stay file references. Problems (a missing file, an unset
- * variable) are collected and thrown together.
+ * (for manifests); otherwise they stay file references. `release`: name them for a chart release
+ * with prefixNames on (the names, and Service host names in env values, as the chart has them).
+ * Problems (a missing file, an unset variable) are collected and thrown together.
  */
-export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io: SecretSourceIO, readFiles: boolean): SecretToCreate[] {
+export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io: SecretSourceIO, readFiles: boolean, release?: ReleasePrefix): SecretToCreate[] {
   const problems: Diagnostic[] = [];
   // The same hostname rewrites the manifests got (DATABASE_URL=...@my_api → @my-api).
   const services = prepareServices(project, []);
@@ -86,7 +90,7 @@ export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io
           const value = ref.usedBy.filter(fromHere).map((s) => services[s]?.environment[o.key]).find((v) => typeof v === 'string');
           if (value === undefined || value === null) {
             problems.push(error(`no value for ${o.key} of Secret ${ref.name}`, { path: `services.${ref.usedBy[0]}.environment.${o.key}` }));
-          } else entries.push({ key: o.key, value: Buffer.from(value, 'utf8') });
+          } else entries.push({ key: o.key, value: Buffer.from(release ? prefixedEnvValue(o.key, value, release) : value, 'utf8') });
           break;
         }
         case 'secret_file': {
@@ -110,7 +114,7 @@ export function resolveSecrets(project: ComposeProject, plan: DeploymentPlan, io
         }
       }
     }
-    out.push({ name: ref.name, entries });
+    out.push({ name: release ? prefixedName(release.prefix, ref.name) : ref.name, entries });
   }
   if (problems.length > 0) throw new ComposeError(problems);
   return out;
@@ -180,13 +184,18 @@ export function secretsCommand(io: CliIO): Command {
     .description('print the kubectl commands (or Secret manifests) that create the Secrets the manifests reference, from your local files; stdout only, never a file')
     .addOption(new Option('--format <format>', 'kubectl: a shell script of kubectl create secret lines; manifest: Secret YAML for kubectl apply -f -').choices(['kubectl', 'manifest']).default('kubectl'))
     .option('--env <name>', 'the Secrets of this environment (x-k8s.environments.<name>): its namespace, and its environment values that are credentials')
+    .option('--name-prefix <prefix>', 'for a Helm release of the chart with prefixNames on: name every Secret <prefix>-<name> and rename Service host names in env values, as the chart does (its NOTES print the prefix)')
     .action((flags: SecretsFlags & { env?: string }) => {
+      const prefix = flags.namePrefix;
+      if (prefix !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(prefix)) {
+        throw new ComposeError(error(`--name-prefix "${prefix}" is not a valid name prefix`, { hint: 'use the prefix the chart\'s NOTES print: lowercase letters, digits and "-", at most 63 characters' }));
+      }
       const { project, plan } = convert({ ...convertOptions(flags, io), ...(flags.env !== undefined ? { environment: flags.env } : {}) });
       printDiagnostics(io, project.warnings);
       const sourceIO = NODE_SOURCE_IO(io.env);
-      const secrets = resolveSecrets(project, plan, sourceIO, flags.format === 'manifest');
+      const secrets = resolveSecrets(project, plan, sourceIO, flags.format === 'manifest', prefix !== undefined ? releasePrefixOf(plan, prefix) : undefined);
       warnAboutGit(io, localSecretFiles(project, plan, sourceIO));
-      io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets) : kubectlScript(plan, secrets, io.cwd));
+      io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets, undefined, prefix) : kubectlScript(plan, secrets, io.cwd, undefined, prefix));
       const created = secrets.length;
       const external = plan.secretRefs.filter((r: SecretRefPlan) => r.external).length;
       const where = plan.namespace ? `in namespace ${plan.namespace} (created first)` : 'in the current kubectl context\'s namespace (no namespace set)';

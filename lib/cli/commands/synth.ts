@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
 import { loadProject } from '../../compose';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
-import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
+import { Conversion, conversionDiagnostics, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -52,7 +52,7 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const c of [conversion, ...environments]) {
-    for (const d of [...c.project.warnings, ...c.plan.warnings, ...(c.plan.notices ?? [])]) {
+    for (const d of conversionDiagnostics(c)) {
       const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
       if (seen.has(id)) continue;
       seen.add(id);

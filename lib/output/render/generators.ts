@@ -89,12 +89,12 @@ export function environmentFolders(
   return out;
 }
 
-/** The chart options of a conversion: its version, registry and (only where an image uses it) tag. */
+/** The chart options of a conversion: its version and appVersion (the tag, only where an image uses it). */
 export function chartOptionsOf(conversion: Conversion): HelmChartOptions {
   const { plan, settings } = conversion;
   // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
   const tag = buildsImages(plan) ? settings.tag : undefined;
-  return { chartVersion: settings.helm.chartVersion, appVersion: tag, registry: settings.registry, tag };
+  return { chartVersion: settings.helm.chartVersion, appVersion: tag };
 }
 
 /** The environments' plans as the chart needs them. */

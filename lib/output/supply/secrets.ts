@@ -24,6 +24,46 @@ export interface SecretToCreate {
   readonly entries: readonly SecretEntry[];
 }
 
+/**
+ * A Helm release of the chart with `prefixNames` on: its prefix (what the chart's NOTES print,
+ * `<release>-<chart>` by default) and the Service names its env values may name as hosts.
+ */
+export interface ReleasePrefix {
+  readonly prefix: string;
+  /** dist/'s Service names, sorted: the hosts the chart renames in env values. */
+  readonly hosts: readonly string[];
+}
+
+/** The release prefix of `plan`'s chart: `prefix` and dist/'s Service names. */
+export function releasePrefixOf(plan: DeploymentPlan, prefix: string): ReleasePrefix {
+  const hosts = [...new Set(renderManifests(plan).objects.filter((o) => o.kind === 'Service').map((o) => String((o.metadata as { name: string }).name)))].sort();
+  return { prefix, hosts };
+}
+
+/** The name the chart gives dist/'s object `name` with prefixNames on (its `objname` helper: trunc 63, trimSuffix "-"). */
+export function prefixedName(prefix: string, name: string): string {
+  const s = `${prefix}-${name}`.slice(0, 63);
+  return s.endsWith('-') ? s.slice(0, -1) : s;
+}
+
+/**
+ * An env value with each Service host name in it renamed as the chart's `envValue` helper renames
+ * it with prefixNames on: after "://" or "@" (URLs), before ":<port>" at the start (host:port), or
+ * as the whole value of a variable whose name says it holds a host (HOST, ADDR, SERVER, ENDPOINT).
+ */
+export function prefixedEnvValue(key: string, value: string, release: ReleasePrefix): string {
+  let v = value;
+  const bare = /(HOST|ADDR|SERVER|ENDPOINT)/i.test(key);
+  for (const host of release.hosts) {
+    const to = prefixedName(release.prefix, host);
+    const h = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    v = v.replace(new RegExp(`(://|@)${h}([:/?#]|$)`, 'g'), (_m, a: string, b: string) => `${a}${to}${b}`);
+    v = v.replace(new RegExp(`^${h}(:[0-9]+)`, 'g'), (_m, port: string) => `${to}${port}`);
+    if (bare && v === host) v = to;
+  }
+  return v;
+}
+
 function shellWord(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : quote([arg]);
 }
@@ -54,16 +94,18 @@ function namespaceNote(plan: DeploymentPlan): string {
     : '# No namespace is set (--namespace, K8S_NAMESPACE or x-k8s.namespace): the Secrets go to the current kubectl context\'s namespace, where `kubectl apply -k dist/` puts the workloads too.';
 }
 
-function header(plan: DeploymentPlan, format: SecretsFormat): string[] {
+function header(plan: DeploymentPlan, format: SecretsFormat, prefix: string | undefined): string[] {
   const external = plan.secretRefs.filter((r) => r.external);
+  const named = (name: string): string => (prefix === undefined ? name : prefixedName(prefix, name));
   const lines = [
     `# Secrets referenced by the manifests of Compose project "${plan.project}", created from your local files.`,
     format === 'kubectl'
       ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
       : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
     namespaceNote(plan),
+    ...(prefix === undefined ? [] : [`# Named for a Helm release of the chart with prefixNames on: every name starts with ${prefix}-, and Service host names in env values follow, as in the chart.`]),
   ];
-  for (const r of external) lines.push(`# ${r.name}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
+  for (const r of external) lines.push(`# ${named(r.name)}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
   return lines;
 }
 
@@ -86,8 +128,8 @@ export function namespaceCommand(namespace: NamespaceObject): string {
 }
 
 /** `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one). */
-export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
-  const lines = header(plan, 'kubectl');
+export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string): string {
+  const lines = header(plan, 'kubectl', prefix);
   if (namespace) lines.push(namespaceCommand(namespace));
   for (const s of secrets) {
     const args = ['kubectl', 'create', 'secret', 'generic', s.name];
@@ -102,7 +144,7 @@ export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCr
 }
 
 /** Secret manifests (YAML, one document each), after the Namespace when the plan has one. */
-export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan)): string {
+export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string): string {
   const docs = secrets.map((s) => stringify({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -115,5 +157,5 @@ export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretTo
     data: Object.fromEntries(s.entries.map((e) => [e.key, 'value' in e ? e.value.toString('base64') : ''])),
   }));
   if (namespace) docs.unshift(stringify(namespace));
-  return `${header(plan, 'manifest').join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
+  return `${header(plan, 'manifest', prefix).join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
 }

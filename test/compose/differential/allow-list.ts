@@ -12,9 +12,6 @@ import type { AllowList } from './run';
 const NEWER_SCHEMA = (what: string) =>
   `Compose 2.26.1 validates against an older compose-spec schema that lacks ${what}; our vendored schema (lib/compose/schema/) is newer and current Compose accepts the file`;
 
-const DEFAULT_NETWORK_GAP =
-  'the implicit `default` network named explicitly by a service is missing from our top-level networks (loader gap, see above); Compose lists it as <project>_default';
-
 const BLANK_VOLUME_NAME =
   '`name: ${UNSET_VARIABLE}` interpolates to a blank name: Compose 2.26.1 then prints the volume with no name at all, we fall back to the default `<project>_<key>` (a volume must have a name in Kubernetes)';
 
@@ -24,14 +21,6 @@ export const ALLOW_LIST: AllowList = {
   'compose-spec/models.example-2.yaml': { $outcome: NEWER_SCHEMA('the `models` keys') },
   'compose-spec/05-services.example-31.yaml': { $outcome: NEWER_SCHEMA('the `pull_policy: every_<duration>` values') },
   'compose-spec/develop.example-3.yaml': { $outcome: NEWER_SCHEMA('`develop.watch[].include`') },
-  // Known gap, not a choice: our loader adds the implicit `default` network to the top level only when
-  // a service lists no networks (lib/compose/load.ts); a service that names `default` explicitly gets
-  // it in its own networks but not at the top level, where Compose always lists it. The plan creates
-  // no object per network, so the manifests do not change; remove these entries when the loader adds it.
-  'compose-spec/05-services.example-19.yaml': { 'networks.default': DEFAULT_NETWORK_GAP },
-  'compose-spec/06-networks.example-5.yaml': { 'networks.default': DEFAULT_NETWORK_GAP },
-  'kompose/ports-with-ip/docker-compose.yml': { 'networks.default': DEFAULT_NETWORK_GAP },
-
   'real-projects/penpot/docker/devenv/docker-compose.infra.yml': {
     'volumes.minio_data': BLANK_VOLUME_NAME,
     'volumes.postgres_data_pg16': BLANK_VOLUME_NAME,

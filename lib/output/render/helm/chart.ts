@@ -9,7 +9,7 @@ import type { DeploymentPlan } from '../../../plan/model';
 import { renderManifests } from '../../common/manifests';
 import { HELMIGNORE, chartYaml, helpersTpl, notesTxt } from './files';
 import { HELM_OMITTED_KINDS } from './labels';
-import { K8sObject, ModelOptions, buildModel, isHttpPort, ownerOf, valueFromEnvNames } from './model';
+import { K8sObject, buildModel, isHttpPort, ownerOf, valueFromEnvNames } from './model';
 import { readmeMd } from './readme';
 import { childName } from '../../../plan/names';
 import { exposurePolicyTemplate, hpaTemplate, ingressTemplate, networkPolicyTemplate, newHpa, newIngress, objectTemplate, releaseInfoTemplate, serviceNames, testPodTemplate } from './templates';
@@ -20,7 +20,7 @@ import { DEFAULT_CHART_VERSION } from '../../../settings';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
-export interface HelmChartOptions extends ModelOptions {
+export interface HelmChartOptions {
   /** Chart.yaml `version` (SemVer 2). @default 0.1.0 */
   readonly chartVersion?: string;
   /** Chart.yaml `appVersion`. @default the built images' tag (the git sha); none when nothing is built */
@@ -61,7 +61,7 @@ export function chartFromManifests(plan: DeploymentPlan, objects: readonly Recor
   if (!SEMVER.test(chartVersion)) {
     throw new ComposeError(error(`chart version "${chartVersion}" is not a SemVer 2 version`, { hint: 'use e.g. 0.1.0 or 1.2.3-rc.1' }));
   }
-  const model = buildModel(plan, objects as K8sObject[], options);
+  const model = buildModel(plan, objects as K8sObject[]);
   const name = chartNameOf(plan.project);
   const files: Record<string, string> = {};
   const omitted: string[] = [];

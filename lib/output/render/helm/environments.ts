@@ -7,8 +7,10 @@
  * (the same code as the default chart), and the values file is the difference between that chart's
  * values and the default chart's values (maps merged key by key, a list or scalar replaced as a
  * whole, a key the environment drops set to null, which is how Helm deletes a default). Settings
- * the chart bakes into a template rather than a value (a load balancer's name and size, from
- * x-k8s.loadBalancer) go through the value that overrides them (`publicService.annotations`).
+ * the chart bakes into a template rather than a value go through the value that adds to or
+ * overrides them: a load balancer's name and size (x-k8s.loadBalancer) through
+ * `publicService.annotations`, labels an environment adds (podLabels) through
+ * `services.<name>.labels` and `podLabels`.
  * What still differs between the environment's templates and the default ones cannot be expressed
  * in values: it is reported as a warning naming the template.
  */
@@ -69,6 +71,53 @@ function publicServiceAnnotations(base: DeploymentPlan, baseObjects: readonly Ob
   return out;
 }
 
+/** Labels an environment adds to a service (x-k8s podLabels of the environment or the service). */
+interface LabelAdditions {
+  /** On the service's objects (`services.<name>.labels`). */
+  readonly labels: Record<string, string>;
+  /** On its pods (`services.<name>.podLabels`). */
+  readonly podLabels: Record<string, string>;
+}
+
+function podTemplateLabels(o: Obj | undefined): Record<string, string> {
+  const spec = o?.spec as Obj | undefined;
+  const template = ((spec?.jobTemplate as Obj | undefined)?.spec as Obj | undefined)?.template ?? spec?.template;
+  return { ...((((template as Obj | undefined)?.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>) };
+}
+
+/**
+ * Labels the environment adds to each service's workload and pods, by Compose service name. The
+ * chart bakes a service's own labels into its templates, and `services.<name>.labels` /
+ * `podLabels` add to them (a label the environment changes rather than adds cannot be said so:
+ * the baked one wins, and the template check reports it).
+ */
+function labelAdditions(base: DeploymentPlan, baseObjects: readonly Obj[], env: DeploymentPlan, envObjects: readonly Obj[]): Record<string, LabelAdditions> {
+  const find = (objects: readonly Obj[], kind: string, name: string): Obj | undefined =>
+    objects.find((o) => o.kind === kind && (o.metadata as Obj | undefined)?.name === name);
+  const added = (was: Record<string, string>, now: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(Object.entries(now).filter(([k]) => !(k in was)));
+  const out: Record<string, LabelAdditions> = {};
+  for (const w of env.workloads) {
+    const b = base.workloads.find((x) => x.composeName === w.composeName);
+    if (!b || b.kind !== w.kind || b.name !== w.name) continue;
+    const was = find(baseObjects, b.kind, b.name);
+    const now = find(envObjects, w.kind, w.name);
+    const labels = added({ ...(((was?.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>) }, { ...(((now?.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>) });
+    const podLabels = added(podTemplateLabels(was), podTemplateLabels(now));
+    if (Object.keys(labels).length || Object.keys(podLabels).length) out[w.composeName] = { labels, podLabels };
+  }
+  return out;
+}
+
+/** The `"key" "value"` pairs of a template's literal dicts (what the chart bakes in), as `key=value`. */
+function literalPairs(text: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const d of (text ?? '').matchAll(/\(dict((?: "[^"]*" "[^"]*")+)\)/g)) {
+    for (const p of d[1].matchAll(/ "([^"]*)" "([^"]*)"/g)) out.add(`${p[1]}=${p[2]}`);
+  }
+  return out;
+}
+
 /** A template as a multiset of its lines (list dashes dropped): the same object with its keys in another order is the same template. */
 function templateLines(text: string | undefined): string {
   return (text ?? '').split('\n').map((l) => l.trim().replace(/^- /, '')).filter(Boolean).sort().join('\n');
@@ -89,10 +138,25 @@ export function environmentValuesFiles(base: { plan: DeploymentPlan; chart: Helm
     const chart = chartFromManifests(env.plan, envObjects, options);
     const values = YAML.parse(chart.files['values.yaml']) as Obj;
     const services = (values.services ?? {}) as Record<string, Obj>;
-    for (const [svc, annotations] of Object.entries(publicServiceAnnotations(base.plan, baseObjects, env.plan, envObjects))) {
+    // What the chart bakes into templates goes through the values that add to it.
+    const annotations = publicServiceAnnotations(base.plan, baseObjects, env.plan, envObjects);
+    for (const [svc, changed] of Object.entries(annotations)) {
       const pub = (services[svc]?.publicService ?? undefined) as Obj | undefined;
-      if (pub) pub.annotations = { ...((pub.annotations ?? {}) as Obj), ...annotations };
+      if (pub) pub.annotations = { ...((pub.annotations ?? {}) as Obj), ...changed };
     }
+    const labels = labelAdditions(base.plan, baseObjects, env.plan, envObjects);
+    for (const [svc, add] of Object.entries(labels)) {
+      const v = services[svc];
+      if (!v) continue;
+      if (Object.keys(add.labels).length) v.labels = { ...((v.labels ?? {}) as Obj), ...add.labels };
+      if (Object.keys(add.podLabels).length) v.podLabels = { ...((v.podLabels ?? {}) as Obj), ...add.podLabels };
+    }
+    // Baked pairs the values above account for: an added label, a changed load balancer annotation.
+    const expressed = new Set([
+      ...Object.values(labels).flatMap((a) => [...Object.entries(a.labels), ...Object.entries(a.podLabels)].map(([k, v]) => `${k}=${v}`)),
+      ...Object.values(annotations).flatMap((a) => Object.entries(a).map(([k, v]) => `${k}=${v}`)),
+    ]);
+    const overridden = new Set(Object.values(annotations).flatMap((a) => Object.keys(a)));
     const diff = valuesDiff(baseValues, values);
     const body = diff === SAME ? '{}\n' : new YAML.Document(diff).toString({ lineWidth: 0 });
     files[valuesFileOf(env.name)] = [
@@ -103,7 +167,7 @@ export function environmentValuesFiles(base: { plan: DeploymentPlan; chart: Helm
     // Templates are the same in every environment, up to the order of keys, except what values cannot say.
     const differing = Object.keys({ ...base.chart.files, ...chart.files })
       .filter((f) => f.startsWith('templates/') && templateLines(base.chart.files[f]) !== templateLines(chart.files[f]));
-    const unexpressed = differing.filter((f) => !isPublicServiceOnly(f, base.chart.files[f], chart.files[f]));
+    const unexpressed = differing.filter((f) => !onlyExpressedPairs(base.chart.files[f], chart.files[f], expressed, overridden));
     if (unexpressed.length) {
       warnings.push(warning(`environment ${env.name} changes ${unexpressed.join(', ')} of the Helm chart in a way its values cannot express, so ${valuesFileOf(env.name)} renders the rest of ${env.name} only`, {
         path: `x-k8s.environments.${env.name}`,
@@ -114,11 +178,19 @@ export function environmentValuesFiles(base: { plan: DeploymentPlan; chart: Helm
   return { files, warnings };
 }
 
-/** A public Service template whose only change is its baked-in annotations (covered by publicService.annotations). */
-function isPublicServiceOnly(file: string, a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined || b === undefined || !/\/service-.*-public(-\d+)?\.yaml$/.test(file)) return false;
+/**
+ * A template whose only change is in its literal dicts, each pair added or replaced there being
+ * one the values file sets (`expressed`), and each pair gone one whose key the values override.
+ */
+function onlyExpressedPairs(a: string | undefined, b: string | undefined, expressed: ReadonlySet<string>, overridden: ReadonlySet<string>): boolean {
+  if (a === undefined || b === undefined) return false;
   const strip = (t: string): string => templateLines(t.replace(/\(dict( "[^"]*" "[^"]*")+\)/g, '(dict)'));
-  return strip(a) === strip(b);
+  if (strip(a) !== strip(b)) return false;
+  const was = literalPairs(a);
+  const now = literalPairs(b);
+  const added = [...now].filter((p) => !was.has(p));
+  const gone = [...was].filter((p) => !now.has(p));
+  return added.every((p) => expressed.has(p)) && gone.every((p) => overridden.has(p.slice(0, p.indexOf('='))));
 }
 
 /** The chart README's section on the environments' values files (appended when there are any). */

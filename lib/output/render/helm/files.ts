@@ -147,8 +147,10 @@ export function notesTxt(model: ChartModel, chart: string): string {
   lines.push('', 'The pods need these Secrets, which the chart never contains (values stay out of Git):');
   lines.push('{{- range .Values.global.imagePullSecrets }}', '  - {{ .name }} (registry pull secret: doctl registry kubernetes-manifest | kubectl apply -f -)', '{{- end }}');
   for (const s of secrets) lines.push(`  - {{ include ${JSON.stringify(`${chart}.objname`)} (list $ ${JSON.stringify(s.name)}) }}: keys ${s.keys.join(', ')}`);
-  lines.push('Create them in namespace {{ .Release.Namespace }}, from your local files, with:', '  compose-cdk8s secrets -n {{ .Release.Namespace }} | sh');
-  lines.push('{{- if .Values.prefixNames }}', '(prefixNames is on: create them under the prefixed names listed above)', '{{- end }}');
+  // With prefixNames the Secrets carry the release prefix, and host names in their env values follow.
+  lines.push('Create them in namespace {{ .Release.Namespace }}, from your local files, with:');
+  lines.push('{{- if .Values.prefixNames }}', `  compose-cdk8s secrets -n {{ .Release.Namespace }} --name-prefix {{ include ${JSON.stringify(`${chart}.fullname`)} $ }} | sh`);
+  lines.push('{{- else }}', '  compose-cdk8s secrets -n {{ .Release.Namespace }} | sh', '{{- end }}');
   const withService = model.services.filter((s) => s.serviceObject);
   if (withService.length > 0) {
     lines.push('', 'Reach the app:');

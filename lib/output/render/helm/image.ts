@@ -23,10 +23,3 @@ export function splitImage(ref: string): ImageParts {
   const repository = colon >= 0 ? rest.slice(0, colon) : rest;
   return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
-
-/** A built image `registry/…/name:tag` as the registry (all but the last path segment), name and tag. */
-export function splitBuiltImage(ref: string): { registry: string; name: string; tag: string } {
-  const { repository, tag } = splitImage(ref);
-  const slash = repository.lastIndexOf('/');
-  return { registry: repository.slice(0, Math.max(slash, 0)), name: repository.slice(slash + 1), tag: tag ?? 'latest' };
-}

@@ -8,8 +8,7 @@ import { POD_TEMPLATE_PATH } from '../../common/workload-paths';
 import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../../plan/model';
 import { buildsImages } from '../../../plan/model';
 import { compareStrings } from '../../../order';
-import { DEFAULT_REGISTRY, DOCR_HOST } from '../../../settings';
-import { splitBuiltImage, splitImage } from './image';
+import { splitImage } from './image';
 
 /** Image of the `helm test` pods: a small pinned busybox (nc), the one the wait-* helpers use. */
 export const TEST_IMAGE = 'busybox:1.36.1';
@@ -140,7 +139,7 @@ export interface ServiceModel {
   readonly hpaObject?: K8sObject;
   /** ConfigMaps loaded with envFrom, whose data are values under `env`. */
   readonly envConfigMaps: ReadonlySet<string>;
-  /** True when the service's image is built here and pulled from `global.image.registry`. */
+  /** True when the service's image is built here and pulled from `global.image.registry` (the plan's `images`). */
   readonly builtImage: boolean;
   /**
    * Built images of the pod's other containers (services sharing this one's network), by container
@@ -239,13 +238,7 @@ function autoscalingValues(obj: K8sObject): AutoscalingValues {
   };
 }
 
-export interface ModelOptions {
-  /** Registry and tag for `global.image` when no service is built (else read from the images). */
-  readonly registry?: string;
-  readonly tag?: string;
-}
-
-export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], options: ModelOptions = {}): ChartModel {
+export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[]): ChartModel {
   const found = plan.workloads.map((w) => {
     const workloadObject = objects.find((o) => POD_TEMPLATE_PATH[o.kind] && o.metadata?.name === w.name);
     const serviceObject = w.service ? objects.find((o) => o.kind === 'Service' && o.metadata?.name === w.service?.name) : undefined;
@@ -270,31 +263,25 @@ export function buildModel(plan: DeploymentPlan, objects: readonly K8sObject[], 
     };
   });
 
-  // global.image: from the built services' images (they share registry and tag).
-  const imageOf = (s: (typeof found)[number]): string => String(mainContainer(s.workloadObject, s.workload)?.image ?? s.workload.container.image);
-  const sidecarImageOf = (s: (typeof found)[number], c: ContainerPlan): string => String(containerNamed(s.workloadObject, c.name)?.image ?? c.image);
-  const firstBuilt = found.find((s) => s.workload.container.built);
-  const firstBuiltSidecar = firstBuilt ? undefined : found.flatMap((s) => (s.workload.sidecars ?? []).filter((c) => c.built).map((c) => sidecarImageOf(s, c)))[0];
-  const firstImage = firstBuilt ? imageOf(firstBuilt) : firstBuiltSidecar;
-  const first = firstImage !== undefined ? splitBuiltImage(firstImage) : undefined;
-  const registry = first?.registry ?? `${DOCR_HOST}/${options.registry ?? DEFAULT_REGISTRY}`;
-  // No built image: no tag (empty), so the chart of a stack that builds nothing never names one.
-  const tag = first?.tag ?? options.tag ?? '';
-  // A built image elsewhere than the shared registry (none today) is handled like any other image.
+  // global.image: the plan's registry, and the tag its built images carry (every built image has
+  // both, so their own tag values are empty). No built image: no tag, so the chart of a stack that
+  // builds nothing never names one.
+  const registry = plan.images.registry;
+  const tag = buildsImages(plan) ? plan.images.tag ?? '' : '';
+  const builtRepository = (c: ContainerPlan): string | undefined => (c.built ? c.repository : undefined);
   const services: ServiceModel[] = found.map((s) => ({
     ...s,
-    builtImage: s.workload.container.built && splitBuiltImage(imageOf(s)).registry === registry,
+    builtImage: builtRepository(s.workload.container) !== undefined,
     builtSidecars: new Map((s.workload.sidecars ?? [])
-      .filter((c) => c.built && splitBuiltImage(sidecarImageOf(s, c)).registry === registry)
-      .map((c) => {
-        const b = splitBuiltImage(sidecarImageOf(s, c));
-        return [c.name, { repository: b.name, tag: b.tag === tag ? '' : b.tag }] as const;
+      .flatMap((c) => {
+        const repository = builtRepository(c);
+        return repository !== undefined ? [[c.name, { repository, tag: '' }] as const] : [];
       })),
   }));
   const globalPullSecrets = pullSecretNames(services.find((s) => pullSecretNames(s).length > 0));
 
   const serviceValues: Record<string, ServiceValues> = {};
-  for (const s of services) serviceValues[s.key] = valuesOf(s, objects, { registry, tag, pullSecrets: globalPullSecrets });
+  for (const s of services) serviceValues[s.key] = valuesOf(s, objects, { pullSecrets: globalPullSecrets });
 
   const claims = new Map<string, string>();
   const persistence: ChartValues['persistence'] = {};
@@ -342,22 +329,21 @@ function pullSecretNames(s: ServiceModel | undefined): string[] {
   return (list ?? []).map((p) => p.name);
 }
 
-function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { registry: string; tag: string; pullSecrets: string[] }): ServiceValues {
+function valuesOf(s: ServiceModel, objects: readonly K8sObject[], global: { pullSecrets: string[] }): ServiceValues {
   const w = s.workload;
   const pod = s.workloadObject ? podTemplateOf(s.workloadObject) : undefined;
   const container = mainContainer(s.workloadObject, w);
-  const image = String(container?.image ?? w.container.image);
   let imageValues: ImageValues;
-  if (s.builtImage) {
-    const b = splitBuiltImage(image);
+  if (s.builtImage && w.container.repository !== undefined) {
     imageValues = {
-      repository: b.name,
-      tag: b.tag === global.tag ? '' : b.tag,
+      repository: w.container.repository,
+      tag: '',
       digest: '',
       pullPolicy: String(container?.imagePullPolicy ?? w.container.imagePullPolicy),
     };
   } else {
-    const p = splitImage(image);
+    // An image as Compose names it (the plan keeps it as written), split the way values hold it.
+    const p = splitImage(w.container.image);
     imageValues = {
       repository: p.repository,
       tag: p.tag ?? '',

@@ -12,6 +12,7 @@ import type { Diagnostic, SourceLocation } from '../../../diagnostics';
 import { compareStrings } from '../../../order';
 import { KEYS_WITH_SUB_KEYS, mappingOf, subKeyMappingOf } from '../../../plan/mapping';
 import { servicePath } from '../../../plan/names';
+import { conversionDiagnostics } from '../../../pipeline';
 import type { DeploymentPlan, KeyDecision } from '../../../plan/model';
 import { podKindLabel } from '../../../plan/shared-network';
 import { renderMermaid } from './mermaid';
@@ -117,7 +118,7 @@ function labelRows(
 
 export function buildReport(project: ComposeProject, plan: DeploymentPlan): ConversionReport {
   const decisions = plan.decisions ?? [];
-  const warnings = [...project.warnings, ...plan.warnings, ...(plan.notices ?? [])];
+  const warnings = conversionDiagnostics({ project, plan });
   const used = new Set<Diagnostic>();
 
   const services: ServiceReport[] = [];
