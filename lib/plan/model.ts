@@ -331,7 +331,7 @@ export type ProbePlan = {
   readonly periodSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly failureThreshold?: number;
-} & ({ readonly exec: readonly string[] } | { readonly tcpPort: number });
+} & ({ readonly exec: readonly string[] } | { readonly tcpPort: number } | { readonly httpGet: { readonly path: string; readonly port: number } });
 
 export interface SecurityContextPlan {
   readonly runAsUser?: number;

@@ -47,6 +47,7 @@ function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined
   };
   if (o.exec) return { ...currentTiming, ...timing, exec: [...o.exec] };
   if (o.tcpPort !== undefined) return { ...currentTiming, ...timing, tcpPort: o.tcpPort };
+  if (o.httpGet) return { ...currentTiming, ...timing, httpGet: { path: o.httpGet.path ?? '/', port: o.httpGet.port } };
   return current ? ({ ...current, ...timing } as ProbePlan) : undefined;
 }
 

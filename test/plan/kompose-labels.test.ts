@@ -104,6 +104,78 @@ describe('kompose label families read as x-k8s settings', () => {
   });
 });
 
+describe('kompose healthcheck labels → probes', () => {
+  const containers = (objects: Obj[]) => new Map(objects.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata.name, podOf(o).containers[0]]));
+
+  it('kompose healthcheck fixture: HTTP, TCP and exec readiness with a startup probe; HTTP / TCP liveness (opt-in by the label)', () => {
+    const c = containers(render(kompose('healthcheck', 'compose-healthcheck.yaml')));
+    expect(c.get('postgresql')).toMatchObject({
+      readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 5 },
+      // Compose's budget: start_period 0 + 5 retries × 10 s = 50 s, checked every 5 s.
+      startupProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5, failureThreshold: 10 },
+      livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 5 },
+    });
+    expect(c.get('mongo')).toMatchObject({ readinessProbe: { tcpSocket: { port: 9090 } }, livenessProbe: { tcpSocket: { port: 8080 } }, startupProbe: { tcpSocket: { port: 9090 } } });
+    expect(c.get('mysql')).toMatchObject({ readinessProbe: { tcpSocket: { port: 9091 }, periodSeconds: 11, timeoutSeconds: 2, failureThreshold: 6 }, livenessProbe: { tcpSocket: { port: 8081 } } });
+    // A string test runs with the shell, as Compose's string healthcheck.test; no liveness without a liveness label.
+    expect(c.get('redis').readinessProbe.exec.command).toEqual(['/bin/sh', '-c', 'echo "liveness"']);
+    expect(c.get('redis').livenessProbe).toBeUndefined();
+  });
+
+  it('start_period gives the startup probe Compose\'s budget; Docker\'s defaults where nothing is said', () => {
+    const c = containers(render(`services:
+  api:
+    image: api:1
+    labels:
+      kompose.service.healthcheck.readiness.test: '["CMD", "curl", "-f", "http://localhost/health"]'
+      kompose.service.healthcheck.readiness.start_period: 1m
+`)).get('api');
+    expect(c.readinessProbe).toMatchObject({ exec: { command: ['curl', '-f', 'http://localhost/health'] }, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
+    // 60 s + 3 × 30 s = 150 s, every 5 s.
+    expect(c.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 30 });
+  });
+
+  it('timing labels without a check time the healthcheck\'s probes; disable removes them', () => {
+    const timed = containers(render('services:\n  a:\n    image: a:1\n    healthcheck: { test: ["CMD", "true"] }\n    labels:\n      kompose.service.healthcheck.readiness.interval: 7s\n')).get('a');
+    expect(timed.readinessProbe).toMatchObject({ exec: { command: ['true'] }, periodSeconds: 7 });
+    const off = containers(render('services:\n  a:\n    image: a:1\n    healthcheck: { test: ["CMD", "true"] }\n    labels:\n      kompose.service.healthcheck.readiness.disable: "true"\n')).get('a');
+    expect([off.readinessProbe, off.startupProbe]).toEqual([undefined, undefined]);
+  });
+
+  it('x-k8s.probes wins over the labels; the labels leave no warning and no healthcheck-without-test warning', () => {
+    const { plan } = convert(`services:
+  a:
+    image: a:1
+    healthcheck: { interval: 10s }
+    labels:
+      kompose.service.healthcheck.readiness.tcp_port: "80"
+    x-k8s: { probes: { readiness: { periodSeconds: 3 } } }
+`);
+    expect(plan.workloads[0].container.readinessProbe).toMatchObject({ tcpPort: 80, periodSeconds: 3 });
+    expect(plan.warnings.filter((w) => w.path?.startsWith('services.a.'))).toEqual([]);
+  });
+
+  it.each([
+    ['kompose.service.healthcheck.readiness.http_get_path: /ready', 'needs kompose.service.healthcheck.readiness.http_get_port'],
+    ['kompose.service.healthcheck.readiness.interval: soon', 'is not a duration'],
+    ['kompose.service.healthcheck.readiness.retries: "-1"', 'not a whole number'],
+    ['kompose.service.healthcheck.readiness.timeout: 5s', 'need a check'],
+    ['kompose.service.healthcheck.liveness.tcp_port: "99999"', 'must be <= 65535'],
+  ])('%s is refused at its line: %s', (label, message) => {
+    const project = loadText({ 'compose.yaml': `services:\n  a:\n    image: a:1\n    labels:\n      ${label}\n` });
+    let err: unknown;
+    try {
+      planProject(project, SETTINGS);
+    } catch (e) {
+      err = e;
+    }
+    const d = (err as { diagnostics: { message: string; path?: string; location?: { line: number } }[] }).diagnostics[0];
+    expect(d.message).toContain(message);
+    expect(d.path).toMatch(/^services\.a\.labels/);
+    expect(d.location?.line).toBe(5);
+  });
+});
+
 describe('schema/README.md kompose tables', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../schema/README.md'), 'utf8');
   it('the not-honoured table is the code\'s (regenerate: npx tsx scripts/kompose-table.ts)', () => {
