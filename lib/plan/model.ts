@@ -168,6 +168,8 @@ export interface AutoscalingPlan {
   readonly maxReplicas: number;
   /** Target average CPU utilization (percent of requests). */
   readonly cpuPercent: number;
+  /** Target average memory utilization (percent of requests), when asked for (x-k8s.autoscaling.memory). */
+  readonly memoryPercent?: number;
 }
 
 /** Node selection from `deploy.placement` (plan/placement.ts). */
@@ -319,6 +321,8 @@ export interface ContainerPortPlan {
 export interface ResourceAmounts {
   readonly cpuMillis?: number;
   readonly memoryMiB?: number;
+  /** A Kubernetes quantity as written (x-k8s.ephemeralStorage). */
+  readonly ephemeralStorage?: string;
 }
 
 export interface ResourcesPlan {

@@ -9,6 +9,7 @@ import type { ComposeProject } from '../compose/model';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { Settings } from '../settings';
+import { autoscalingBaseWarnings } from './default-requests';
 import { planExposure } from './exposure';
 import { planKind } from './kinds';
 import { LABEL_PART_OF } from './labels';
@@ -16,6 +17,7 @@ import type { AutoscalingPlan, ContainerPlan, KeyDecision, NetworkPolicyPlan, Pr
 import { prepareServices } from './hostname-rewrite';
 import { servicePath } from './names';
 import { planNetworkPolicies } from './network-policies';
+import { withEphemeralStorage } from './resources';
 import { planRuntime } from './runtime';
 import { DEFAULT_WAIT_IMAGE, SYNC_WAVE_ANNOTATION, planStartupOrder, planWaits } from './startup-order';
 import { ProbeOverride, ServiceXK8s, XK8sProject, readServiceXK8s, readTopLevelXK8s } from './x-k8s';
@@ -109,6 +111,7 @@ export function planWorkloadSettings(
     const container: ContainerPlan = {
       ...w.container,
       ...(xk8s.imagePullPolicy ? { imagePullPolicy: xk8s.imagePullPolicy } : {}),
+      ...(xk8s.ephemeralStorage ? { resources: withEphemeralStorage(w.container.resources, xk8s.ephemeralStorage, `${base}.x-k8s.ephemeralStorage`, errors) } : {}),
       ...(runtime.tty ? { tty: true } : {}),
       ...(runtime.stdin ? { stdin: true } : {}),
       ...(Object.keys(security).length ? { securityContext: security } : {}),
@@ -138,16 +141,11 @@ export function planWorkloadSettings(
         warnings.push(warning(`autoscaling is ignored for a ${kind.kind}`, { path: `${base}.x-k8s.autoscaling`, location: project.sourceMap.nearest(`${base}.x-k8s.autoscaling`) }));
       } else {
         const min = xk8s.autoscaling.min ?? Math.max(1, replicas);
-        autoscaling = { name: w.name, minReplicas: Math.min(min, xk8s.autoscaling.max), maxReplicas: xk8s.autoscaling.max, cpuPercent: xk8s.autoscaling.cpu ?? 80 };
-        if (w.container.resources?.requests?.cpuMillis === undefined && w.container.resources?.limits?.cpuMillis === undefined) {
-          warnings.push(warning('autoscaling on CPU needs a CPU request, and the service has none: the autoscaler will not act', {
-            path: `${base}.x-k8s.autoscaling`, location: project.sourceMap.nearest(`${base}.x-k8s.autoscaling`),
-            hint: 'set deploy.resources.reservations.cpus (or limits.cpus)',
-          }));
-        }
+        autoscaling = { name: w.name, minReplicas: Math.min(min, xk8s.autoscaling.max), maxReplicas: xk8s.autoscaling.max, cpuPercent: xk8s.autoscaling.cpu ?? 80, ...(xk8s.autoscaling.memory !== undefined ? { memoryPercent: xk8s.autoscaling.memory } : {}) };
       }
     }
 
+    warnings.push(...autoscalingBaseWarnings(service, w.container, autoscaling));
     const podRuntime = { ...runtime.pod, ...(xk8s.fsGroup !== undefined ? { fsGroup: xk8s.fsGroup } : {}) };
     const pod = Object.keys(podRuntime).length ? podRuntime : undefined;
     const partial: WorkloadPlan = {

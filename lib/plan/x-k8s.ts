@@ -65,7 +65,7 @@ export interface ServiceXK8s {
   readonly ingress?: IngressSetting;
   readonly replicas?: number;
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number };
+  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number };
   readonly volumeSize?: string;
   readonly storageClass?: string;
   readonly annotations?: Readonly<Record<string, string>>;
@@ -87,6 +87,8 @@ export interface ServiceXK8s {
   readonly imagePullSecrets?: readonly string[];
   /** Pod securityContext.fsGroup. */
   readonly fsGroup?: number;
+  /** Container ephemeral-storage request / limit (Kubernetes quantities). */
+  readonly ephemeralStorage?: { readonly request?: string; readonly limit?: string };
   /** Job / CronJob backoffLimit. */
   readonly backoffLimit?: number;
   /** Extra init containers, after the dependency waits. */
@@ -216,6 +218,7 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
   'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
   'kompose.hpa.cpu': { xk8s: 'autoscaling.cpu', set: (v) => ({ autoscaling: { cpu: int(v.replace(/%$/, '')) } }) },
+  'kompose.hpa.memory': { xk8s: 'autoscaling.memory', set: (v) => ({ autoscaling: { memory: int(v.replace(/%$/, '')) } }) },
   'kompose.service.external-traffic-policy': {
     xk8s: 'externalTrafficPolicy',
     set: (v) => {
@@ -237,6 +240,8 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   'kompose.init.containers.name': { xk8s: 'initContainers[0].name', set: (v) => ({ initContainers: [{ name: v }] }) },
   'kompose.init.containers.image': { xk8s: 'initContainers[0].image', set: (v) => ({ initContainers: [{ image: v }] }) },
   'kompose.init.containers.command': { xk8s: 'initContainers[0].command', set: (v) => ({ initContainers: [{ command: commandOf(v) }] }) },
+  'kompose.ephemeral-storage.request': { xk8s: 'ephemeralStorage.request', set: (v) => ({ ephemeralStorage: { request: v } }) },
+  'kompose.ephemeral-storage.limit': { xk8s: 'ephemeralStorage.limit', set: (v) => ({ ephemeralStorage: { limit: v } }) },
   'kompose.service.healthcheck.readiness.test': {
     xk8s: 'probes.readiness.exec + probes.startup',
     set: (v) => {
@@ -269,17 +274,17 @@ export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
   'kompose.volume.subpath': 'per-mount subPath is not read from kompose labels yet',
   'kompose.volume.type': 'the volume type is decided by the mount (named volume → PersistentVolumeClaim, project file → ConfigMap, tmpfs → emptyDir), not by a label',
   'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
-  'kompose.hpa.memory': 'the HorizontalPodAutoscaler scales on CPU only (x-k8s.autoscaling.cpu)',
   'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
-  'kompose.ephemeral-storage.request': 'ephemeral-storage requests are not read from kompose labels yet',
-  'kompose.ephemeral-storage.limit': 'ephemeral-storage limits are not read from kompose labels yet',
 };
 
 /** True when kompose labels give the service a probe check of their own (they then time it with the healthcheck's timing). */
 export function hasKomposeProbeCheck(labels: Readonly<Record<string, string>>): boolean {
   return Object.keys(labels).some((l) => /^kompose\.service\.healthcheck\.(readiness|liveness)\.(test|http_get_path|http_get_port|tcp_port)$/.test(l));
 }
+
+/** kompose labels also read from `deploy.labels` (service labels win), as kompose does. */
+export const DEPLOY_LABEL_ALIASES: ReadonlySet<string> = new Set(['kompose.ephemeral-storage.request', 'kompose.ephemeral-storage.limit']);
 
 /** Why a `kompose.*` label is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
 export function komposeLabelLoss(label: string): string | undefined {
@@ -487,11 +492,16 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
   let block: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
   const used: string[] = [];
-  for (const label of Object.keys(service?.labels ?? {}).sort(compareStrings)) {
+  const pathOf = new Map<string, string>();
+  // kompose reads its ephemeral-storage labels from deploy.labels (its own fixture writes them there).
+  const fromDeploy = Object.keys(service?.deploy?.labels ?? {}).filter((l) => DEPLOY_LABEL_ALIASES.has(l) && service.labels[l] === undefined);
+  for (const label of [...Object.keys(service?.labels ?? {}), ...fromDeploy].sort(compareStrings)) {
     const alias = KOMPOSE_LABELS[label];
     if (!alias) continue;
-    const path = servicePath(serviceName, 'labels', label);
-    const result = alias.set(service.labels[label]);
+    const inDeploy = fromDeploy.includes(label);
+    const path = inDeploy ? servicePath(serviceName, 'deploy', 'labels', label) : servicePath(serviceName, 'labels', label);
+    pathOf.set(label, path);
+    const result = alias.set(inDeploy ? service.deploy!.labels[label] : service.labels[label]);
     if (typeof result === 'string') {
       problems.push(error(result, { path, location: project.sourceMap.nearest(path) }));
       continue;
@@ -516,7 +526,7 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
       const key = (d.path ?? '').slice(labelsPath.length + 1).replace(/\[\d+\]/g, '');
       const label = used.find((l) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).some((x) => x.replace(/\[\d+\]/g, '') === key))
         ?? used.find((l) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).some((x) => key.startsWith(x.replace(/\[\d+\]/g, ''))));
-      const at = label ? { path: servicePath(serviceName, 'labels', label), location: project.sourceMap.nearest(servicePath(serviceName, 'labels', label)) } : {};
+      const at = label ? { path: pathOf.get(label)!, location: project.sourceMap.nearest(pathOf.get(label)!) } : {};
       problems.push({ ...d, ...at, message: `kompose label value: ${d.message}${label ? ` (${key})` : ''}` });
     }
   }

@@ -14,8 +14,28 @@ import { fixturePath, REPO_ROOT } from '../helpers/paths';
 type Obj = Record<string, any>;
 const ROOT = fixturePath('kompose-parity');
 const PAIRS = JSON.parse(fs.readFileSync(path.join(ROOT, 'pairs.json'), 'utf8')) as { compose: string[]; expected: string }[];
-/** What a container without deploy.resources gets (plan/resources.ts). */
-const DEFAULT_REQUESTS = JSON.stringify({ requests: { cpu: '50m', memory: '64Mi' } });
+/** What a container without deploy.resources gets (plan/default-requests.ts). */
+const DEFAULT_REQUESTS = { cpu: '50m', memory: '64Mi' };
+
+/** JSON with object keys sorted, so key order never counts as a difference. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort)
+    : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Obj)[k])])) : x);
+  return JSON.stringify(sort(v));
+}
+
+/** Our resources without the default requests (when kompose requests neither cpu nor memory). */
+function withoutDefaultRequests(ours: string, theirs: string): string {
+  const o = JSON.parse(ours) as Obj;
+  const t = JSON.parse(theirs) as Obj;
+  if (o.requests?.cpu !== DEFAULT_REQUESTS.cpu || o.requests?.memory !== DEFAULT_REQUESTS.memory || t.requests?.cpu !== undefined || t.requests?.memory !== undefined) return ours;
+  const { cpu: _c, memory: _m, ...rest } = o.requests as Obj;
+  void _c;
+  void _m;
+  const { requests: _r, ...others } = o;
+  void _r;
+  return canonical(Object.keys(rest).length ? { ...others, requests: rest } : others);
+}
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
 function docs(text: string): Obj[] {
@@ -67,7 +87,7 @@ function facts(objects: Obj[]): Map<string, Record<string, string>> {
       mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}:${backing(volumes.get(m.name))}`).sort().join(','),
       serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
       servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
-      resources: JSON.stringify(c.resources ?? {}),
+      resources: canonical(c.resources ?? {}),
       readiness: probe(c.readinessProbe),
       liveness: probe(c.livenessProbe),
       kind: o.kind,
@@ -115,7 +135,7 @@ describe('kompose parity', () => {
         for (const field of Object.keys(k)) {
           if (k[field] === o[field]) continue;
           // The default requests every container gets when Compose sets none: one row for all.
-          if (field === 'resources' && k[field] === '{}' && o[field] === DEFAULT_REQUESTS) differ('*', 'default-requests', k[field], o[field], '*');
+          if (field === 'resources' && withoutDefaultRequests(o[field], k[field]) === k[field]) differ('*', 'default-requests', k[field], o[field], '*');
           else differ(service, field, k[field], o[field]);
         }
       }

@@ -176,6 +176,40 @@ describe('kompose healthcheck labels → probes', () => {
   });
 });
 
+describe('kompose.hpa.memory and kompose.ephemeral-storage.*', () => {
+  it('kompose hpa fixture: an HPA on CPU and memory; the defaulted memory request is warned about at the label', () => {
+    const yaml = kompose('hpa', 'compose.yaml');
+    const hpa = render(yaml).find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpa.spec.metrics.map((m: Obj) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 50], ['memory', 70]]);
+    const { plan } = convert(yaml);
+    const w = plan.warnings.find((x) => /autoscaling on memory/.test(x.message))!;
+    expect([w.path, w.location?.line]).toEqual(['services.web.labels["kompose.hpa.memory"]', 6]);
+    expect(w.message).toContain('64Mi');
+  });
+
+  it('a memory reservation is the HPA\'s base: no warning', () => {
+    const { plan } = convert('services:\n  web:\n    image: nginx:1\n    deploy: { resources: { reservations: { cpus: "0.25", memory: 256M } } }\n    x-k8s: { autoscaling: { max: 4, memory: 80 } }\n');
+    expect(plan.workloads[0].autoscaling).toMatchObject({ cpuPercent: 80, memoryPercent: 80 });
+    expect(plan.warnings.filter((x) => /autoscaling on/.test(x.message))).toEqual([]);
+  });
+
+  it('kompose deploy/labels fixture: ephemeral-storage request and limit from deploy.labels, not warned about', () => {
+    const yaml = kompose('deploy', 'labels', 'compose.yaml');
+    const c = podOf(workload(render(yaml))).containers[0];
+    expect(c.resources).toEqual({ limits: { 'ephemeral-storage': '1Gi' }, requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '1Gi' } });
+    const { plan, report } = convert(yaml);
+    expect(plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+    expect(report.services[0].rows.find((r) => r.key === 'deploy')?.status).toBe('mapped');
+  });
+
+  it('x-k8s.ephemeralStorage beside limits; a request above the limit is refused at the setting', () => {
+    const c = podOf(workload(render('services:\n  a:\n    image: a:1\n    deploy: { resources: { limits: { memory: 1G } } }\n    x-k8s: { ephemeralStorage: { request: 500Mi, limit: 2Gi } }\n'))).containers[0];
+    expect(c.resources.limits).toEqual({ memory: '1024Mi', 'ephemeral-storage': '2Gi' });
+    expect(c.resources.requests['ephemeral-storage']).toBe('500Mi');
+    expect(() => planProject(loadText({ 'compose.yaml': 'services:\n  a:\n    image: a:1\n    labels:\n      kompose.ephemeral-storage.request: 2Gi\n      kompose.ephemeral-storage.limit: 1Gi\n' }), SETTINGS)).toThrow(/request 2Gi is above its limit 1Gi/);
+  });
+});
+
 describe('schema/README.md kompose tables', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../schema/README.md'), 'utf8');
   it('the not-honoured table is the code\'s (regenerate: npx tsx scripts/kompose-table.ts)', () => {
