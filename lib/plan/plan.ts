@@ -141,7 +141,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     for (const [k, v] of Object.entries(service.labels)) {
       if (isKomposeLabel(k)) {
         // Read as x-k8s aliases (x-k8s.ts); the ones we cannot honour are said so, never annotated.
-        const loss = komposeLabelLoss(k);
+        const loss = komposeLabelLoss(k, v);
         if (loss !== undefined) warnings.push(warning(`label "${k}" is not honoured: ${loss}`, { path: servicePath(serviceName, 'labels', k) }));
         continue;
       }

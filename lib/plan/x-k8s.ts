@@ -67,6 +67,10 @@ export interface ServiceXK8s {
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number };
   readonly volumeSize?: string;
+  /** Sub-folder of its claim each named-volume mount uses, unless the mount sets `volume.subpath`. */
+  readonly volumeSubPath?: string;
+  /** What the service's named-volume mounts become (default persistentVolumeClaim). */
+  readonly volumeType?: 'persistentVolumeClaim' | 'emptyDir';
   readonly storageClass?: string;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly podLabels?: Readonly<Record<string, string>>;
@@ -178,7 +182,14 @@ function testOf(v: string): string[] | string {
  * kompose labels accepted as aliases. Each turns the label's value into a partial `x-k8s` service
  * block (validated like one), or returns a string: the reason the value cannot be used.
  */
-export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; readonly set: Setter }>> = {
+const VOLUME_TYPES: Readonly<Record<string, string>> = { persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap' };
+
+export const KOMPOSE_LABELS: Readonly<Record<string, {
+  readonly xk8s: string;
+  readonly set: Setter;
+  /** Why this value is not honoured (it is accepted, warned about and reported), if it is not. */
+  readonly loss?: (value: string) => string | undefined;
+}>> = {
   'kompose.service.type': {
     xk8s: 'serviceType',
     set: (v) => {
@@ -214,6 +225,19 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   },
   'kompose.cronjob.schedule': { xk8s: 'kind: CronJob + schedule', set: (v) => ({ kind: 'CronJob', schedule: v }) },
   'kompose.volume.size': { xk8s: 'volumeSize', set: (v) => ({ volumeSize: v }) },
+  'kompose.volume.subpath': { xk8s: 'volumeSubPath', set: (v) => ({ volumeSubPath: v }) },
+  'kompose.volume.type': {
+    xk8s: 'volumeType',
+    set: (v) => {
+      const t = VOLUME_TYPES[v.toLowerCase()];
+      if (t === undefined) return `volume type "${v}" is not a kompose volume type (persistentVolumeClaim, emptyDir, hostPath, configMap)`;
+      return t === 'persistentVolumeClaim' || t === 'emptyDir' ? { volumeType: t } : {};
+    },
+    // configMap is what project files become anyway (README); hostPath is not made from a label.
+    loss: (v) => (VOLUME_TYPES[v.toLowerCase()] === 'hostPath'
+      ? 'hostPath is not made on DOKS: it pins the data to one node of a managed pool (DigitalOcean replaces nodes) and exposes the node; named volumes stay PersistentVolumeClaims (to mount host paths anyway: x-k8s.allowHostPath: true)'
+      : undefined),
+  },
   'kompose.volume.storage-class-name': { xk8s: 'storageClass', set: (v) => ({ storageClass: v }) },
   'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
   'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
@@ -271,8 +295,6 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
  * no `kompose.*` label becomes an annotation.
  */
 export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
-  'kompose.volume.subpath': 'per-mount subPath is not read from kompose labels yet',
-  'kompose.volume.type': 'the volume type is decided by the mount (named volume → PersistentVolumeClaim, project file → ConfigMap, tmpfs → emptyDir), not by a label',
   'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
   'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
@@ -286,9 +308,9 @@ export function hasKomposeProbeCheck(labels: Readonly<Record<string, string>>): 
 /** kompose labels also read from `deploy.labels` (service labels win), as kompose does. */
 export const DEPLOY_LABEL_ALIASES: ReadonlySet<string> = new Set(['kompose.ephemeral-storage.request', 'kompose.ephemeral-storage.limit']);
 
-/** Why a `kompose.*` label is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
-export function komposeLabelLoss(label: string): string | undefined {
-  if (KOMPOSE_LABELS[label]) return undefined;
+/** Why a `kompose.*` label (with this value) is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
+export function komposeLabelLoss(label: string, value?: string): string | undefined {
+  if (KOMPOSE_LABELS[label]) return value === undefined ? undefined : KOMPOSE_LABELS[label].loss?.(value);
   return KOMPOSE_NOT_HONOURED[label] ?? 'not a kompose label compose-cdk8s knows (see the kompose → x-k8s table in README.md)';
 }
 

@@ -1,7 +1,7 @@
 /**
  * kompose parity: each Compose file of kompose's CI (test/fixtures/kompose-parity, with the output
  * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
- * env names, command, args, container ports, mounts and their backing, Service type and ports,
+ * env names, command, args, container ports, mounts (with subPath) and their backing, Service type and ports,
  * resources and probes are compared with kompose's. A difference must be listed in
  * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
  */
@@ -84,7 +84,7 @@ function facts(objects: Obj[]): Map<string, Record<string, string>> {
     const volumes = new Map(((spec?.volumes ?? []) as Obj[]).map((v) => [v.name, v]));
     out.set(name, {
       ports: ((c.ports ?? []) as Obj[]).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort().join(','),
-      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}:${backing(volumes.get(m.name))}`).sort().join(','),
+      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}${m.subPath ? `[${m.subPath}]` : ''}:${backing(volumes.get(m.name))}`).sort().join(','),
       serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
       servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
       resources: canonical(c.resources ?? {}),

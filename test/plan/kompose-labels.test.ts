@@ -210,6 +210,63 @@ describe('kompose.hpa.memory and kompose.ephemeral-storage.*', () => {
   });
 });
 
+describe('kompose.volume.subpath and kompose.volume.type', () => {
+  it('kompose vols-subpath fixture: the claim mount uses the sub-folder, so postgres needs no PGDATA', () => {
+    const yaml = kompose('vols-subpath', 'compose.yaml');
+    const c = podOf(workload(render(yaml))).containers[0];
+    expect(c.volumeMounts).toEqual([{ mountPath: '/var/lib/postgresql/data', name: 'postgres-data', subPath: 'test', readOnly: false }]);
+    expect(c.env.map((e: Obj) => e.name)).not.toContain('PGDATA');
+    expect(convert(yaml).plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+  });
+
+  it('a mount\'s own volume.subpath wins over the label; a path leaving the claim is refused at the label', () => {
+    const c = podOf(workload(render(`services:
+  a:
+    image: a:1
+    labels: { kompose.volume.subpath: shared }
+    volumes:
+      - { type: volume, source: one, target: /one, volume: { subpath: mine } }
+      - two:/two
+volumes: { one: {}, two: {} }
+`))).containers[0];
+    expect(c.volumeMounts.map((m: Obj) => [m.mountPath, m.subPath])).toEqual([['/one', 'mine'], ['/two', 'shared']]);
+    expect(() => planProject(loadText({ 'compose.yaml': 'services:\n  a:\n    image: a:1\n    labels:\n      kompose.volume.subpath: ../up\n' }), SETTINGS))
+      .toThrow(/compose\.yaml:5:7 +services\.a\.labels\["kompose\.volume\.subpath"\]: kompose label value: must match pattern/);
+  });
+
+  it('kompose multiple-type-volumes fixture: persistentVolumeClaim and configMap are what we make anyway, without warnings', () => {
+    const yaml = kompose('multiple-type-volumes', 'compose.yaml');
+    const objects = render(yaml);
+    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name)).toContain('db-data');
+    expect(convert(yaml).plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+  });
+
+  it('emptyDir: the named volume becomes scratch space, warned about at the mount; hostPath is warned about and not made', () => {
+    const { plan, report } = convert(`services:
+  cache:
+    image: a:1
+    labels:
+      kompose.volume.type: emptyDir
+    volumes: ["scratch:/tmp/cache"]
+  db:
+    image: b:1
+    labels:
+      kompose.volume.type: hostPath
+    volumes: ["data:/data"]
+volumes: { scratch: {}, data: {} }
+`);
+    const cache = plan.workloads.find((w) => w.composeName === 'cache')!;
+    expect(cache.volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
+    expect(plan.volumeClaims.map((v) => v.name)).toEqual(['data']);
+    expect(plan.warnings.find((x) => /becomes an emptyDir/.test(x.message))).toMatchObject({ path: 'services.cache.volumes[0]', location: { line: 6 } });
+    const hostPath = plan.warnings.find((x) => x.path === 'services.db.labels["kompose.volume.type"]')!;
+    expect(hostPath.message).toMatch(/hostPath is not made on DOKS/);
+    expect(hostPath.location?.line).toBe(10);
+    const dbRows = report.services.find((r) => r.name === 'db')!.rows;
+    expect(dbRows.find((r) => r.key === 'labels["kompose.volume.type"]')?.status).toBe('lossy');
+  });
+});
+
 describe('schema/README.md kompose tables', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../schema/README.md'), 'utf8');
   it('the not-honoured table is the code\'s (regenerate: npx tsx scripts/kompose-table.ts)', () => {
