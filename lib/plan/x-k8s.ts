@@ -295,8 +295,8 @@ export const KOMPOSE_LABELS: Readonly<Record<string, {
  * no `kompose.*` label becomes an annotation.
  */
 export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
-  'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
-  'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
+  'kompose.volume.selector': 'a claim with a selector binds only to a pre-made PersistentVolume carrying those labels, and is never provisioned dynamically: on DOKS (do-block-storage provisions every claim) it would stay Pending. To use a volume made beforehand, create its PersistentVolume and claim yourself and declare the Compose volume external: true (used by name)',
+  'kompose.service.group': 'kompose groups services into one pod only with kompose convert --service-group-mode label; by default, as here, each service keeps its own pod (Compose semantics: its own name, restarts and scaling). To run a service in another one\'s pod, sharing its network as Compose does, write network_mode: service:<name>',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
 };
 
