@@ -2,6 +2,7 @@
  * kompose parity: each Compose file of kompose's CI (test/fixtures/kompose-parity, with the output
  * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
  * env names, command, args, container ports, mounts (with subPath) and their backing, Service type and ports,
+ * exposure (Ingress rules host/path → port, TLS, class),
  * resources and probes are compared with kompose's. A difference must be listed in
  * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
  */
@@ -72,6 +73,27 @@ function serviceOf(objects: Obj[], name: string): Obj | undefined {
   return services.find((o) => o.metadata?.name === `${name}-public`) ?? services.find((o) => o.metadata?.name === name);
 }
 
+/**
+ * How a workload is reached from outside through Ingresses: each rule as `host/path->service:port`
+ * (`*` for any host), the TLS entries as `secret:host`, and the class. The backend Service is the
+ * workload's own or its `-public` one.
+ */
+function ingressFacts(objects: Obj[], name: string): { ingress: string; ingressTls: string; ingressClass: string } {
+  const mine = (svc: unknown) => svc === name || svc === `${name}-public`;
+  const ingresses = objects.filter((o) => o.kind === 'Ingress'
+    && ((o.spec?.rules ?? []) as Obj[]).some((r) => ((r.http?.paths ?? []) as Obj[]).some((p) => mine(p.backend?.service?.name))));
+  const rules = ingresses.flatMap((o) => ((o.spec.rules ?? []) as Obj[]).flatMap((r) => ((r.http?.paths ?? []) as Obj[])
+    .filter((p) => mine(p.backend?.service?.name))
+    .map((p) => `${r.host ?? '*'}${p.path ?? '/'}->${p.backend.service.port?.number ?? p.backend.service.port?.name}`)));
+  // One TLS entry per host or one for several: the same certificate for the same hosts.
+  const tls = ingresses.flatMap((o) => ((o.spec.tls ?? []) as Obj[]).flatMap((t) => ((t.hosts ?? ['*']) as string[]).map((h) => `${t.secretName ?? '-'}:${h}`)));
+  return {
+    ingress: rules.length ? [...new Set(rules)].sort().join(',') : '-',
+    ingressTls: tls.length ? [...new Set(tls)].sort().join(',') : '-',
+    ingressClass: [...new Set(ingresses.map((o) => String(o.spec.ingressClassName ?? '-')))].sort().join(',') || '-',
+  };
+}
+
 /** Per workload name: the compared facts of its first container. */
 function facts(objects: Obj[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
@@ -87,6 +109,7 @@ function facts(objects: Obj[]): Map<string, Record<string, string>> {
       mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}${m.subPath ? `[${m.subPath}]` : ''}:${backing(volumes.get(m.name))}`).sort().join(','),
       serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
       servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
+      ...ingressFacts(objects, name),
       resources: canonical(c.resources ?? {}),
       readiness: probe(c.readinessProbe),
       liveness: probe(c.livenessProbe),
