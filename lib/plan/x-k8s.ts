@@ -410,6 +410,28 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
+const CHECKS = ['exec', 'tcpPort', 'httpGet'] as const;
+
+/**
+ * merge for settings blocks: a probe override that names its check (exec, tcpPort or httpGet)
+ * replaces the check below it, never sits beside it (`x-k8s.probes.readiness.tcpPort` over a
+ * kompose label's test is a TCP probe).
+ */
+function mergeSettings(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = merge(base, over);
+  const probes = asObject(out.probes);
+  const overProbes = asObject(over.probes);
+  if (!probes || !overProbes) return out;
+  const fixed: Record<string, unknown> = { ...probes };
+  for (const [name, p] of Object.entries(overProbes)) {
+    const o = asObject(p);
+    const m = asObject(fixed[name]);
+    if (!o || !m || !CHECKS.some((c) => o[c] !== undefined)) continue;
+    fixed[name] = Object.fromEntries(Object.entries(m).filter(([k]) => !(CHECKS as readonly string[]).includes(k) || o[k] !== undefined));
+  }
+  return { ...out, probes: fixed };
+}
+
 /** Like merge, but arrays of objects merge item by item (several kompose labels fill one init container). */
 function mergeByIndex(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -569,7 +591,7 @@ export function readServiceXK8s(project: ComposeProject, serviceName: string, to
   problems.push(...kompose.problems);
   if (problems.length > 0) throw new ComposeError(problems);
   const defaults = (top.defaults ?? {}) as Record<string, unknown>;
-  return merge(merge(defaults, kompose.block), asObject(own) ?? {}) as ServiceXK8s;
+  return mergeSettings(mergeSettings(defaults, kompose.block), asObject(own) ?? {}) as ServiceXK8s;
 }
 
 /** `volumes.<name>.x-k8s`, checked. */

@@ -152,6 +152,9 @@ describe('kompose healthcheck labels → probes', () => {
     x-k8s: { probes: { readiness: { periodSeconds: 3 } } }
 `);
     expect(plan.workloads[0].container.readinessProbe).toMatchObject({ tcpPort: 80, periodSeconds: 3 });
+    // A check named in x-k8s replaces the label's check.
+    const own = convert('services:\n  a:\n    image: a:1\n    labels:\n      kompose.service.healthcheck.readiness.test: "true"\n    x-k8s: { probes: { readiness: { httpGet: { port: 8080 } } } }\n');
+    expect(own.plan.workloads[0].container.readinessProbe).toEqual({ httpGet: { path: '/', port: 8080 }, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
     expect(plan.warnings.filter((w) => w.path?.startsWith('services.a.'))).toEqual([]);
   });
 
