@@ -353,6 +353,12 @@ function joinPath(base: string, instancePath: string): string {
   return out;
 }
 
+/** Patterns of the schema said in words, with the fix. */
+const PATTERN_MESSAGES: Readonly<Record<string, { message: string; hint: string }>> = {
+  '^[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[kmgtpe])?$': { message: 'is not a Kubernetes quantity', hint: 'write a number with a unit, e.g. 512Mi, 1Gi or 10G' },
+  '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$': { message: 'is not a relative path inside the volume', hint: "write a folder such as data or db/main, without a leading / or '..'" },
+};
+
 function describe(e: ErrorObject): { message: string; hint?: string; key?: string } {
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -369,6 +375,10 @@ function describe(e: ErrorObject): { message: string; hint?: string; key?: strin
       return { message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'required':
       return { message: `missing required key "${(e.params as { missingProperty: string }).missingProperty}"` };
+    case 'pattern': {
+      const known = PATTERN_MESSAGES[(e.params as { pattern: string }).pattern];
+      return known ?? { message: e.message ?? 'is not valid' };
+    }
     default:
       return { message: e.message ?? 'is not valid' };
   }

@@ -234,7 +234,7 @@ volumes: { one: {}, two: {} }
 `))).containers[0];
     expect(c.volumeMounts.map((m: Obj) => [m.mountPath, m.subPath])).toEqual([['/one', 'mine'], ['/two', 'shared']]);
     expect(() => planProject(loadText({ 'compose.yaml': 'services:\n  a:\n    image: a:1\n    labels:\n      kompose.volume.subpath: ../up\n' }), SETTINGS))
-      .toThrow(/compose\.yaml:5:7 +services\.a\.labels\["kompose\.volume\.subpath"\]: kompose label value: must match pattern/);
+      .toThrow(/compose\.yaml:5:7 +services\.a\.labels\["kompose\.volume\.subpath"\]: kompose label value: is not a relative path inside the volume/);
   });
 
   it('kompose multiple-type-volumes fixture: persistentVolumeClaim and configMap are what we make anyway, without warnings', () => {
