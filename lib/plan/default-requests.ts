@@ -44,8 +44,12 @@ export function autoscalingBaseWarnings(service: ComposeService, c: ContainerPla
   if (!autoscaling) return [];
   const requests = withDefaults(c.resources).resources.requests ?? {};
   const own = (service.extensions['x-k8s'] as { autoscaling?: Record<string, unknown> } | undefined)?.autoscaling ?? {};
-  const pathOf = (key: 'cpu' | 'memory') => (own[key] === undefined && service.labels[`kompose.hpa.${key}`] !== undefined
-    ? servicePath(service.name, 'labels', `kompose.hpa.${key}`) : servicePath(service.name, 'x-k8s', 'autoscaling'));
+  // At the setting: the service's x-k8s, else the kompose label that set it, else the label that asked for the HPA.
+  const pathOf = (key: 'cpu' | 'memory') => {
+    const label = [`kompose.hpa.${key}`, 'kompose.hpa.replicas.max', 'kompose.hpa.replicas.min'].find((l) => service.labels[l] !== undefined);
+    const fromLabel = own[key] === undefined && label !== undefined && (label === `kompose.hpa.${key}` || Object.keys(own).length === 0);
+    return fromLabel ? servicePath(service.name, 'labels', label) : servicePath(service.name, 'x-k8s', 'autoscaling');
+  };
   const out: Diagnostic[] = [];
   if (c.resources?.requests?.cpuMillis === undefined) {
     out.push(warning(`autoscaling on CPU needs a CPU request, and ${service.name} reserves no CPU: the base is the decided default request (${requests.cpuMillis}m), so the autoscaler may add pods as soon as the service does any work`, {

@@ -188,6 +188,8 @@ describe('kompose.hpa.memory and kompose.ephemeral-storage.*', () => {
     const w = plan.warnings.find((x) => /autoscaling on memory/.test(x.message))!;
     expect([w.path, w.location?.line]).toEqual(['services.web.labels["kompose.hpa.memory"]', 6]);
     expect(w.message).toContain('64Mi');
+    const cpu = plan.warnings.find((x) => /autoscaling on CPU/.test(x.message))!;
+    expect([cpu.path, cpu.location?.line]).toEqual(['services.web.labels["kompose.hpa.cpu"]', 5]);
   });
 
   it('a memory reservation is the HPA\'s base: no warning', () => {
