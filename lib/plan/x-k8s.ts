@@ -178,12 +178,13 @@ function testOf(v: string): string[] | string {
   return t === '' ? 'the test is empty' : ['CMD-SHELL', t];
 }
 
+/** kompose's volume types (`kompose.volume.type`), lower-cased → as kompose spells them. */
+const VOLUME_TYPES: Readonly<Record<string, string>> = { persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap' };
+
 /**
  * kompose labels accepted as aliases. Each turns the label's value into a partial `x-k8s` service
  * block (validated like one), or returns a string: the reason the value cannot be used.
  */
-const VOLUME_TYPES: Readonly<Record<string, string>> = { persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap' };
-
 export const KOMPOSE_LABELS: Readonly<Record<string, {
   readonly xk8s: string;
   readonly set: Setter;
@@ -578,8 +579,11 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
     for (const d of check(project, compiled().service, block, labelsPath)) {
       // Place the problem at the label that set the key (`probes.liveness.tcpPort` ← its tcp_port label).
       const key = (d.path ?? '').slice(labelsPath.length + 1).replace(/\[\d+\]/g, '');
-      const label = used.find((l) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).some((x) => x.replace(/\[\d+\]/g, '') === key))
-        ?? used.find((l) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).some((x) => key.startsWith(x.replace(/\[\d+\]/g, ''))));
+      const settings = (l: string) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).map((x) => x.replace(/\[\d+\]/g, ''));
+      // The label setting that key, else one setting a key inside it, else one setting its parent (`autoscaling` lacks max).
+      const label = used.find((l) => settings(l).includes(key))
+        ?? used.find((l) => settings(l).some((x) => key.startsWith(`${x}.`)))
+        ?? used.find((l) => settings(l).some((x) => x.startsWith(`${key}.`)));
       const at = label ? { path: pathOf.get(label)!, location: project.sourceMap.nearest(pathOf.get(label)!) } : {};
       problems.push({ ...d, ...at, message: `kompose label value: ${d.message}${label ? ` (${key})` : ''}` });
     }
