@@ -3,7 +3,7 @@
  * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
  * env names, command, args, container ports, mounts (with subPath) and their backing, Service type and ports,
  * exposure (Ingress rules host/path → port, TLS, class),
- * resources and probes are compared with kompose's. A difference must be listed in
+ * resources and probes (check, port or path, timing) are compared with kompose's. A difference must be listed in
  * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
  */
 import * as fs from 'fs';
@@ -62,9 +62,11 @@ function backing(v: Obj | undefined): string {
   return 'other';
 }
 
+/** A probe as its check and timing: `http /ready:8080 every 10s, timeout 1s, 5 failures`. */
 function probe(p: Obj | undefined): string {
   if (!p) return '-';
-  return p.exec ? 'exec' : p.httpGet ? 'http' : p.tcpSocket ? 'tcp' : 'other';
+  const check = p.exec ? `exec ${JSON.stringify(p.exec.command)}` : p.httpGet ? `http ${p.httpGet.path ?? '/'}:${p.httpGet.port}` : p.tcpSocket ? `tcp ${p.tcpSocket.port}` : 'other';
+  return `${check} every ${p.periodSeconds ?? 10}s, timeout ${p.timeoutSeconds ?? 1}s, ${p.failureThreshold ?? 3} failures`;
 }
 
 /** The Service that exposes a workload most: the public one, else the one of its name. */
