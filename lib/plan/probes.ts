@@ -13,7 +13,9 @@
  *   object overriding the timing / command): a liveness probe restarts a container whose check
  *   fails, e.g. a database timing out under load, which Compose would have left running.
  * Docker's defaults are written out explicitly, because Kubernetes' own (10 s period, 1 s
- * timeout) would fail slow checks that pass under Compose.
+ * timeout) would fail slow checks that pass under Compose. kompose's
+ * `kompose.service.healthcheck.readiness.*` labels go through the same probesOf (x-k8s.ts), with
+ * an HTTP GET or TCP check where they say so.
  */
 import type { Healthcheck } from '../compose/model';
 import type { ProbePlan } from './model';
