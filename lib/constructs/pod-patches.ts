@@ -100,6 +100,14 @@ export function applyPodPatches(api: ApiObject, w: WorkloadPlan): void {
       labelSelector: { matchLabels: { ...t.labelSelector } },
     })));
   }
+  // Ephemeral storage (x-k8s.ephemeralStorage): cdk8s-plus writes it in whole Gi only.
+  for (const [side, amounts] of [['limits', c.resources?.limits], ['requests', c.resources?.requests]] as const) {
+    if (amounts?.ephemeralStorage === undefined) continue;
+    const quantity = k8s.Quantity.fromString(amounts.ephemeralStorage);
+    // cdk8s-plus wrote this side only if it holds cpu or memory.
+    if (amounts.cpuMillis !== undefined || amounts.memoryMiB !== undefined) add(`/containers/0/resources/${side}/ephemeral-storage`, quantity);
+    else add(`/containers/0/resources/${side}`, { 'ephemeral-storage': quantity });
+  }
   if (c.tty) add('/containers/0/tty', true);
   if (c.stdin) add('/containers/0/stdin', true);
   const caps = c.securityContext?.capabilities;

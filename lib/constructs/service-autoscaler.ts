@@ -1,6 +1,7 @@
 /**
  * ServiceAutoscaler: a HorizontalPodAutoscaler (autoscaling/v2) scaling a service's Deployment or
- * StatefulSet on average CPU utilization, from the plan's AutoscalingPlan.
+ * StatefulSet on average CPU utilization (and memory utilization when asked for), from the plan's
+ * AutoscalingPlan. The HPA scales out when any metric is above its target.
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
@@ -33,7 +34,10 @@ export class ServiceAutoscaler extends Construct {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: props.target.kind, name: props.target.name },
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuPercent } } }],
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuPercent } } },
+          ...(a.memoryPercent !== undefined ? [{ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryPercent } } }] : []),
+        ],
       },
     });
   }

@@ -264,5 +264,7 @@ function probe(p: ProbePlan): plus.Probe {
     ...(p.timeoutSeconds !== undefined ? { timeoutSeconds: Duration.seconds(p.timeoutSeconds) } : {}),
     ...(p.failureThreshold !== undefined ? { failureThreshold: p.failureThreshold } : {}),
   };
-  return 'exec' in p ? plus.Probe.fromCommand([...p.exec], options) : plus.Probe.fromTcpSocket({ port: p.tcpPort, ...options });
+  if ('exec' in p) return plus.Probe.fromCommand([...p.exec], options);
+  if ('httpGet' in p) return plus.Probe.fromHttpGet(p.httpGet.path, { port: p.httpGet.port, ...options });
+  return plus.Probe.fromTcpSocket({ port: p.tcpPort, ...options });
 }

@@ -12,8 +12,10 @@
  * The wait-for-dependency init containers get HELPER_RESOURCES (pod-security.ts hardens them).
  * Pure; no cdk8s.
  */
+import type { ComposeService } from '../compose/model';
 import { Diagnostic, warning } from '../diagnostics';
-import type { ContainerPlan, ResourceAmounts, ResourcesPlan, WorkloadPlan } from './model';
+import { servicePath } from './names';
+import type { AutoscalingPlan, ContainerPlan, ResourceAmounts, ResourcesPlan, WorkloadPlan } from './model';
 
 export const DEFAULT_REQUESTS = { cpuMillis: 50, memoryMiB: 64 } as const;
 /** Resources of the injected `wait-*` init containers (busybox nc / wget: a few MiB). */
@@ -31,6 +33,35 @@ function withDefaults(r: ResourcesPlan | undefined): { resources: ResourcesPlan;
     added.push(`memory ${requests.memoryMiB}Mi`);
   }
   return { resources: { ...(r?.limits ? { limits: r.limits } : {}), requests: requests as ResourceAmounts }, added };
+}
+
+/**
+ * An HPA compares the pods' CPU (and, with x-k8s.autoscaling.memory, memory) use with their
+ * requests. A request always exists (the reservation, else DEFAULT_REQUESTS), but a defaulted one
+ * is a poor base: said at the autoscaling setting (or the kompose label that set it).
+ */
+export function autoscalingBaseWarnings(service: ComposeService, c: ContainerPlan, autoscaling: AutoscalingPlan | undefined): Diagnostic[] {
+  if (!autoscaling) return [];
+  const requests = withDefaults(c.resources).resources.requests ?? {};
+  const own = (service.extensions['x-k8s'] as { autoscaling?: Record<string, unknown> } | undefined)?.autoscaling ?? {};
+  // At the setting: the service's x-k8s, else the kompose label that set it, else the label that asked for the HPA.
+  const pathOf = (key: 'cpu' | 'memory') => {
+    const label = [`kompose.hpa.${key}`, 'kompose.hpa.replicas.max', 'kompose.hpa.replicas.min'].find((l) => service.labels[l] !== undefined);
+    const fromLabel = own[key] === undefined && label !== undefined && (label === `kompose.hpa.${key}` || Object.keys(own).length === 0);
+    return fromLabel ? servicePath(service.name, 'labels', label) : servicePath(service.name, 'x-k8s', 'autoscaling');
+  };
+  const out: Diagnostic[] = [];
+  if (c.resources?.requests?.cpuMillis === undefined) {
+    out.push(warning(`autoscaling on CPU needs a CPU request, and ${service.name} reserves no CPU: the base is the decided default request (${requests.cpuMillis}m), so the autoscaler may add pods as soon as the service does any work`, {
+      path: pathOf('cpu'), hint: 'set deploy.resources.reservations.cpus to what one pod normally uses',
+    }));
+  }
+  if (autoscaling.memoryPercent !== undefined && c.resources?.requests?.memoryMiB === undefined) {
+    out.push(warning(`autoscaling on memory compares the pods' memory use with their memory request, and ${service.name} reserves no memory: the base is the decided default request (${requests.memoryMiB}Mi), so the autoscaler may add pods as soon as the service runs`, {
+      path: pathOf('memory'), hint: 'set deploy.resources.reservations.memory to what one pod normally uses',
+    }));
+  }
+  return out;
 }
 
 export interface DefaultRequestsPlan {

@@ -104,7 +104,7 @@ export function mappingOf(key: string): KeyMapping {
 export const SUB_KEYS: Readonly<Record<string, KeyMapping>> = {
   'deploy.mode': { status: 'mapped', note: 'global → DaemonSet; replicated-job / global-job → Job', read: 'compose/normalize/deploy.ts', decided: 'plan/kinds.ts' },
   'deploy.replicas': { status: 'mapped', note: 'replicas', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
-  'deploy.labels': { status: 'mapped', note: 'labels of the workload object (its pods keep the selector labels)', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
+  'deploy.labels': { status: 'mapped', note: 'labels of the workload object (its pods keep the selector labels); kompose.ephemeral-storage.* there → x-k8s.ephemeralStorage', read: 'compose/normalize/deploy.ts', decided: 'plan/placement.ts' },
   'deploy.endpoint_mode': { status: 'ignored', note: 'a Service always gives one virtual IP; x-k8s.serviceType: Headless is the dnsrr equivalent', read: 'compose/normalize/deploy.ts', decided: 'plan/plan.ts' },
   'deploy.resources': { status: 'mapped', note: 'container resources', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },
   'deploy.resources.limits': { status: 'mapped', note: 'resources.limits', read: 'compose/normalize/deploy.ts', decided: 'plan/resources.ts' },

@@ -173,6 +173,8 @@ export interface AutoscalingPlan {
   readonly maxReplicas: number;
   /** Target average CPU utilization (percent of requests). */
   readonly cpuPercent: number;
+  /** Target average memory utilization (percent of requests), when asked for (x-k8s.autoscaling.memory). */
+  readonly memoryPercent?: number;
 }
 
 /** Node selection from `deploy.placement` (plan/placement.ts). */
@@ -326,6 +328,8 @@ export interface ContainerPortPlan {
 export interface ResourceAmounts {
   readonly cpuMillis?: number;
   readonly memoryMiB?: number;
+  /** A Kubernetes quantity as written (x-k8s.ephemeralStorage). */
+  readonly ephemeralStorage?: string;
 }
 
 export interface ResourcesPlan {
@@ -338,7 +342,7 @@ export type ProbePlan = {
   readonly periodSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly failureThreshold?: number;
-} & ({ readonly exec: readonly string[] } | { readonly tcpPort: number });
+} & ({ readonly exec: readonly string[] } | { readonly tcpPort: number } | { readonly httpGet: { readonly path: string; readonly port: number } });
 
 export interface SecurityContextPlan {
   readonly runAsUser?: number;

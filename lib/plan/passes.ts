@@ -85,7 +85,7 @@ export const PLANNER_PASSES: readonly PlannerPass[] = [
     // x-k8s written onto the workload: annotations, pod labels, replicas, pull policy / secrets, probes, fsGroup.
     name: 'serviceSettings',
     module: 'service-settings.ts',
-    run: (state, { xk8s }) => ({ ...state, workloads: planServiceSettings(state.workloads, xk8s.service) }),
+    run: (state, { xk8s, errors }) => ({ ...state, workloads: planServiceSettings(state.workloads, xk8s.service, errors) }),
   },
   {
     // x-k8s.autoscaling → a HorizontalPodAutoscaler on CPU.

@@ -23,7 +23,7 @@ import { compareStrings } from '../order';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import type { PlacementPlan } from './model';
 import { servicePath } from './names';
-import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
+import { DEPLOY_LABEL_ALIASES, isKomposeLabel, komposeLabelLoss } from './x-k8s';
 
 const ARCH: Readonly<Record<string, string>> = { x86_64: 'amd64', amd64: 'amd64', aarch64: 'arm64', arm64: 'arm64', armv7l: 'arm', arm: 'arm', s390x: 's390x', ppc64le: 'ppc64le' };
 
@@ -116,7 +116,8 @@ export function planWorkloadLabels(service: ComposeService, selector: Readonly<R
     const value = service.deploy!.labels[key];
     const path = servicePath(service.name, 'deploy', 'labels', key);
     if (isKomposeLabel(key)) {
-      // kompose reads some of its labels from deploy.labels too (ephemeral storage): never a label here.
+      // kompose reads some of its labels from deploy.labels too (ephemeral storage, read by x-k8s.ts): never a label here.
+      if (DEPLOY_LABEL_ALIASES.has(key)) continue;
       warnings.push(warning(`deploy label "${key}" is not honoured: ${komposeLabelLoss(key) ?? 'read it from the service labels'}`, { path }));
     } else if (key in selector) warnings.push(warning(`deploy label "${key}" is left out: compose-cdk8s sets it to select the pods`, { path }));
     else if (!LABEL_KEY.test(key)) warnings.push(warning(`deploy label "${key}" is not a valid Kubernetes label key and is left out`, { path }));

@@ -22,7 +22,7 @@ import { planResources } from './resources';
 import { prepareServices } from './hostname-rewrite';
 import { runPasses } from './passes';
 import { readPassXK8s } from './service-settings';
-import { isKomposeLabel, komposeLabelLoss } from './x-k8s';
+import { hasKomposeProbeCheck, isKomposeLabel, komposeLabelLoss } from './x-k8s';
 import { duplicateNames, StorageOptions, StoragePlanner } from './volumes';
 import { planLeftOut } from './left-out';
 
@@ -77,7 +77,8 @@ function warnUnmapped(service: ComposeService, warnings: Diagnostic[]): void {
     warnings.push(warning(mapping.status === 'unsupported' ? `${sub} is not converted: ${mapping.note}` : `${sub}: ${mapping.note}`, { path }));
   }
   const hc = service.healthcheck;
-  if (hc && !hc.disable && (!hc.test || hc.test.length === 0)) {
+  // kompose's healthcheck labels may bring the check these timings are for (x-k8s.ts).
+  if (hc && !hc.disable && (!hc.test || hc.test.length === 0) && !hasKomposeProbeCheck(service.labels)) {
     warnings.push(warning('healthcheck has no test: Compose keeps the image\'s own HEALTHCHECK with these timings, but Kubernetes does not read it, so no probe is made', {
       path: servicePath(service.name, 'healthcheck'), hint: 'write the test: the image runs (e.g. test: ["CMD", "curl", "-f", "http://localhost/"])',
     }));
@@ -143,7 +144,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     for (const [k, v] of Object.entries(service.labels)) {
       if (isKomposeLabel(k)) {
         // Read as x-k8s aliases (x-k8s.ts); the ones we cannot honour are said so, never annotated.
-        const loss = komposeLabelLoss(k);
+        const loss = komposeLabelLoss(k, v);
         if (loss !== undefined) warnings.push(warning(`label "${k}" is not honoured: ${loss}`, { path: servicePath(serviceName, 'labels', k) }));
         continue;
       }

@@ -13,7 +13,9 @@
  *   object overriding the timing / command): a liveness probe restarts a container whose check
  *   fails, e.g. a database timing out under load, which Compose would have left running.
  * Docker's defaults are written out explicitly, because Kubernetes' own (10 s period, 1 s
- * timeout) would fail slow checks that pass under Compose.
+ * timeout) would fail slow checks that pass under Compose. kompose's
+ * `kompose.service.healthcheck.readiness.*` labels go through the same probesOf (x-k8s.ts), with
+ * an HTTP GET or TCP check where they say so.
  */
 import type { Healthcheck } from '../compose/model';
 import type { ProbePlan } from './model';
@@ -53,20 +55,49 @@ export function planProbes(hc: Healthcheck | undefined): ProbesPlan {
   if (!hc) return {};
   const exec = probeCommand(hc);
   if (!exec) return {};
-  const interval = Math.max(1, hc.interval ?? DOCKER_HEALTHCHECK_DEFAULTS.interval);
-  const periodSeconds = seconds(hc.interval, DOCKER_HEALTHCHECK_DEFAULTS.interval);
-  const timeoutSeconds = seconds(hc.timeout, DOCKER_HEALTHCHECK_DEFAULTS.timeout);
-  const retries = Math.max(1, hc.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries);
+  return probesOf({ exec }, hc);
+}
+
+/** What a probe checks: a command, a TCP port, or an HTTP GET (kompose's labels can say the last two). */
+export type ProbeCheck =
+  | { readonly exec: readonly string[] }
+  | { readonly tcpPort: number }
+  | { readonly httpGet: { readonly path: string; readonly port: number } };
+
+/** A healthcheck's timing, in seconds (Docker's defaults where absent). */
+export interface CheckTiming {
+  readonly interval?: number;
+  readonly timeout?: number;
+  readonly retries?: number;
+  readonly startPeriod?: number;
+  readonly startInterval?: number;
+}
+
+/**
+ * The readiness and startup probes of a check with a healthcheck's timing (see the file comment):
+ * what a Compose healthcheck gives, and what kompose's `kompose.service.healthcheck.readiness.*`
+ * labels give (x-k8s.ts), so both have Compose's start-up budget.
+ */
+export function probesOf(check: ProbeCheck, t: CheckTiming): { readiness: ProbePlan; startup: ProbePlan } {
+  const interval = Math.max(1, t.interval ?? DOCKER_HEALTHCHECK_DEFAULTS.interval);
+  const periodSeconds = seconds(t.interval, DOCKER_HEALTHCHECK_DEFAULTS.interval);
+  const timeoutSeconds = seconds(t.timeout, DOCKER_HEALTHCHECK_DEFAULTS.timeout);
+  const retries = Math.max(1, t.retries ?? DOCKER_HEALTHCHECK_DEFAULTS.retries);
   const failureThreshold = int32(retries);
-  const readiness: ProbePlan = { exec, periodSeconds, timeoutSeconds, failureThreshold };
-  const budget = Math.max(0, hc.startPeriod ?? 0) + retries * interval;
-  const startPeriodSeconds = Math.min(seconds(hc.startInterval, DOCKER_HEALTHCHECK_DEFAULTS.startInterval), periodSeconds);
-  const startup: ProbePlan = {
-    exec,
+  const readiness = { ...copyCheck(check), periodSeconds, timeoutSeconds, failureThreshold } as ProbePlan;
+  const budget = Math.max(0, t.startPeriod ?? 0) + retries * interval;
+  const startPeriodSeconds = Math.min(seconds(t.startInterval, DOCKER_HEALTHCHECK_DEFAULTS.startInterval), periodSeconds);
+  const startup = {
+    ...copyCheck(check),
     periodSeconds: startPeriodSeconds,
     timeoutSeconds,
     failureThreshold: int32(Math.max(1, Math.ceil(budget / startPeriodSeconds))),
-  };
+  } as ProbePlan;
   return { readiness, startup };
 }
 
+function copyCheck(check: ProbeCheck): ProbeCheck {
+  if ('exec' in check) return { exec: [...check.exec] };
+  if ('httpGet' in check) return { httpGet: { path: check.httpGet.path, port: check.httpGet.port } };
+  return { tcpPort: check.tcpPort };
+}

@@ -7,6 +7,7 @@
 import type { ComposeService, ResourceSpec } from '../compose/model';
 import { Diagnostic, error, warning } from '../diagnostics';
 import type { ResourceAmounts, ResourcesPlan } from './model';
+import { quantityBytes } from './volumes';
 
 const MiB = 1024 * 1024;
 
@@ -45,4 +46,29 @@ export function planResources(service: ComposeService, warnings: Diagnostic[], e
   const requests = amounts(merged(service.deploy?.reservations, undefined, service.memReservation), `${base}.deploy.resources.reservations`, warnings, errors);
   if (!limits && !requests) return undefined;
   return { ...(limits ? { limits } : {}), ...(requests ? { requests } : {}) };
+}
+
+/**
+ * `x-k8s.ephemeralStorage` (kompose.ephemeral-storage.*) added to the container's resources: the
+ * node-disk space of its writable layer, logs and emptyDir volumes. A request above the limit is
+ * an error (Kubernetes would reject the pod).
+ */
+export function withEphemeralStorage(
+  r: ResourcesPlan | undefined,
+  setting: { readonly request?: string | number; readonly limit?: string | number } | undefined,
+  path: string,
+  errors: Diagnostic[],
+): ResourcesPlan | undefined {
+  if (!setting || (setting.request === undefined && setting.limit === undefined)) return r;
+  const request = setting.request === undefined ? undefined : String(setting.request);
+  const limit = setting.limit === undefined ? undefined : String(setting.limit);
+  if (request !== undefined && limit !== undefined && (quantityBytes(request) ?? 0) > (quantityBytes(limit) ?? Infinity)) {
+    errors.push(error(`ephemeral-storage request ${request} is above its limit ${limit}: Kubernetes rejects such a pod`, { path, hint: 'lower the request or raise the limit' }));
+    return r;
+  }
+  return {
+    ...r,
+    ...(limit !== undefined ? { limits: { ...(r?.limits ?? {}), ephemeralStorage: limit } } : {}),
+    ...(request !== undefined ? { requests: { ...(r?.requests ?? {}), ephemeralStorage: request } } : {}),
+  };
 }

@@ -10,6 +10,8 @@
 import type { ComposeProject } from '../compose/model';
 import { ComposeError, Diagnostic } from '../diagnostics';
 import type { ContainerPlan, ProbePlan, WorkloadPlan } from './model';
+import { servicePath } from './names';
+import { withEphemeralStorage } from './resources';
 import { ProbeOverride, ServiceXK8s, XK8sProject, readServiceXK8s, readTopLevelXK8s } from './x-k8s';
 
 /** The x-k8s settings the passes read. */
@@ -72,17 +74,19 @@ function applyProbe(current: ProbePlan | undefined, o: ProbeOverride | undefined
   };
   if (o.exec) return { ...currentTiming, ...timing, exec: [...o.exec] };
   if (o.tcpPort !== undefined) return { ...currentTiming, ...timing, tcpPort: o.tcpPort };
+  if (o.httpGet) return { ...currentTiming, ...timing, httpGet: { path: o.httpGet.path ?? '/', port: o.httpGet.port } };
   return current ? ({ ...current, ...timing } as ProbePlan) : undefined;
 }
 
 /** The x-k8s settings of each workload's service written onto it (see the file comment). */
-export function planServiceSettings(workloads: readonly WorkloadPlan[], xk8sOf: (service: string) => ServiceXK8s): WorkloadPlan[] {
+export function planServiceSettings(workloads: readonly WorkloadPlan[], xk8sOf: (service: string) => ServiceXK8s, errors: Diagnostic[]): WorkloadPlan[] {
   return workloads.map((w) => {
     const xk8s = xk8sOf(w.composeName);
     const probes = xk8s.probes ?? {};
     const container: ContainerPlan = {
       ...w.container,
       ...(xk8s.imagePullPolicy ? { imagePullPolicy: xk8s.imagePullPolicy } : {}),
+      ...(xk8s.ephemeralStorage ? { resources: withEphemeralStorage(w.container.resources, xk8s.ephemeralStorage, `${servicePath(w.composeName)}.x-k8s.ephemeralStorage`, errors) } : {}),
     };
     const withProbes: Record<string, unknown> = { ...container };
     for (const [key, field] of [['readiness', 'readinessProbe'], ['liveness', 'livenessProbe'], ['startup', 'startupProbe']] as const) {

@@ -206,8 +206,18 @@ export class StoragePlanner implements StorageContext {
             return;
           }
           const claim = claimName(this.project, m.source);
+          // The mount's own `volume.subpath` wins over the service-wide x-k8s.volumeSubPath (kompose.volume.subpath).
+          const subPath = m.subpath ?? xk8s.volumeSubPath;
+          if (xk8s.volumeType === 'emptyDir' && !this.project.volumes[m.source]?.external) {
+            // x-k8s.volumeType: emptyDir (kompose.volume.type): scratch space of the pod, no claim.
+            addVolume({ name: claim, emptyDir: {} });
+            mounts.push({ name: claim, mountPath: m.target, readOnly: m.readOnly, ...(subPath ? { subPath } : {}) });
+            this.warn(`named volume ${m.source} becomes an emptyDir (x-k8s.volumeType: emptyDir): its data is lost whenever the pod is replaced, which a Compose volume never does`, path,
+              'leave volumeType out (or persistentVolumeClaim) to keep the data on a claim');
+            return;
+          }
           addVolume({ name: claim, claimName: claim, readOnly: false });
-          mounts.push({ name: claim, mountPath: m.target, readOnly: m.readOnly, ...(m.subpath ? { subPath: m.subpath } : {}) });
+          mounts.push({ name: claim, mountPath: m.target, readOnly: m.readOnly, ...(subPath ? { subPath } : {}) });
           recreate = true;
           if (!this.project.volumes[m.source]?.external) {
             claims.add(m.source);

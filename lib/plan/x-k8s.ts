@@ -11,13 +11,15 @@
  * KOMPOSE_LABELS); the service's own `x-k8s` block wins over them, and both over `defaults`.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { ComposeProject } from '../compose/model';
+import type { ComposeProject, Healthcheck } from '../compose/model';
 import { AJV_OPTIONS, closest } from '../compose/schema';
 import { ComposeError, Diagnostic, error } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { XK8sTopLevel } from '../settings';
 import { SchemaSet, validatorsOf } from '../schemas/schema-set';
+import { parseDuration } from '../compose/units';
 import { servicePath } from './names';
+import { CheckTiming, ProbeCheck, probeCommand, probesOf } from './probes';
 import schemaJson from '../../schema/x-k8s.schema.json';
 
 export type WorkloadKindSetting = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -26,6 +28,7 @@ export type ServiceTypeSetting = 'ClusterIP' | 'Headless' | 'LoadBalancer' | 'No
 export interface ProbeOverride {
   readonly disable?: boolean;
   readonly tcpPort?: number;
+  readonly httpGet?: { readonly path?: string; readonly port: number };
   readonly exec?: readonly string[];
   readonly initialDelaySeconds?: number;
   readonly periodSeconds?: number;
@@ -62,8 +65,12 @@ export interface ServiceXK8s {
   readonly ingress?: IngressSetting;
   readonly replicas?: number;
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number };
+  readonly autoscaling?: { readonly min?: number; readonly max: number; readonly cpu?: number; readonly memory?: number };
   readonly volumeSize?: string;
+  /** Sub-folder of its claim each named-volume mount uses, unless the mount sets `volume.subpath`. */
+  readonly volumeSubPath?: string;
+  /** What the service's named-volume mounts become (default persistentVolumeClaim). */
+  readonly volumeType?: 'persistentVolumeClaim' | 'emptyDir';
   readonly storageClass?: string;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly podLabels?: Readonly<Record<string, string>>;
@@ -84,6 +91,8 @@ export interface ServiceXK8s {
   readonly imagePullSecrets?: readonly string[];
   /** Pod securityContext.fsGroup. */
   readonly fsGroup?: number;
+  /** Container ephemeral-storage request / limit (Kubernetes quantities). */
+  readonly ephemeralStorage?: { readonly request?: string; readonly limit?: string };
   /** Job / CronJob backoffLimit. */
   readonly backoffLimit?: number;
   /** Extra init containers, after the dependency waits. */
@@ -140,10 +149,48 @@ function commandOf(v: string): string[] {
 }
 
 /**
+ * kompose's `kompose.service.healthcheck.{readiness,liveness}.*` labels are read together (one
+ * probe from several labels): each setter files its value under this key, which
+ * komposeLabelsOf turns into `probes` settings before the block is checked (komposeProbes).
+ */
+const CHECK_LABELS = 'komposeHealthcheck';
+type CheckLabels = {
+  test?: string[]; httpPath?: string; httpPort?: number | string; tcpPort?: number | string;
+  interval?: number; timeout?: number; retries?: number | string; startPeriod?: number; disable?: boolean;
+};
+const filed = (probe: 'readiness' | 'liveness', fields: CheckLabels): Record<string, unknown> => ({ [CHECK_LABELS]: { [probe]: fields } });
+const durationOf = (field: 'interval' | 'timeout' | 'startPeriod'): Setter => (v) => {
+  const secs = parseDuration(v);
+  return secs === undefined ? `"${v}" is not a duration (write e.g. 10s or 1m30s)` : filed('readiness', { [field]: secs });
+};
+/** A readiness `test` label: a JSON list as Compose's `test` (CMD, CMD-SHELL, NONE), else a shell command as a string `test` is. */
+function testOf(v: string): string[] | string {
+  const t = v.trim();
+  if (t.startsWith('[')) {
+    try {
+      const list = JSON.parse(t) as unknown;
+      if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'string')) return list as string[];
+    } catch {
+      // not JSON: said below
+    }
+    return `"${v}" is not a JSON list of strings (write ["CMD", "pg_isready"] or a shell command)`;
+  }
+  return t === '' ? 'the test is empty' : ['CMD-SHELL', t];
+}
+
+/** kompose's volume types (`kompose.volume.type`), lower-cased → as kompose spells them. */
+const VOLUME_TYPES: Readonly<Record<string, string>> = { persistentvolumeclaim: 'persistentVolumeClaim', emptydir: 'emptyDir', hostpath: 'hostPath', configmap: 'configMap' };
+
+/**
  * kompose labels accepted as aliases. Each turns the label's value into a partial `x-k8s` service
  * block (validated like one), or returns a string: the reason the value cannot be used.
  */
-export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; readonly set: Setter }>> = {
+export const KOMPOSE_LABELS: Readonly<Record<string, {
+  readonly xk8s: string;
+  readonly set: Setter;
+  /** Why this value is not honoured (it is accepted, warned about and reported), if it is not. */
+  readonly loss?: (value: string) => string | undefined;
+}>> = {
   'kompose.service.type': {
     xk8s: 'serviceType',
     set: (v) => {
@@ -179,10 +226,24 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   },
   'kompose.cronjob.schedule': { xk8s: 'kind: CronJob + schedule', set: (v) => ({ kind: 'CronJob', schedule: v }) },
   'kompose.volume.size': { xk8s: 'volumeSize', set: (v) => ({ volumeSize: v }) },
+  'kompose.volume.subpath': { xk8s: 'volumeSubPath', set: (v) => ({ volumeSubPath: v }) },
+  'kompose.volume.type': {
+    xk8s: 'volumeType',
+    set: (v) => {
+      const t = VOLUME_TYPES[v.toLowerCase()];
+      if (t === undefined) return `volume type "${v}" is not a kompose volume type (persistentVolumeClaim, emptyDir, hostPath, configMap)`;
+      return t === 'persistentVolumeClaim' || t === 'emptyDir' ? { volumeType: t } : {};
+    },
+    // configMap is what project files become anyway (README); hostPath is not made from a label.
+    loss: (v) => (VOLUME_TYPES[v.toLowerCase()] === 'hostPath'
+      ? 'hostPath is not made on DOKS: it pins the data to one node of a managed pool (DigitalOcean replaces nodes) and exposes the node; named volumes stay PersistentVolumeClaims (to mount host paths anyway: x-k8s.allowHostPath: true)'
+      : undefined),
+  },
   'kompose.volume.storage-class-name': { xk8s: 'storageClass', set: (v) => ({ storageClass: v }) },
   'kompose.hpa.replicas.min': { xk8s: 'autoscaling.min', set: (v) => ({ autoscaling: { min: int(v) } }) },
   'kompose.hpa.replicas.max': { xk8s: 'autoscaling.max', set: (v) => ({ autoscaling: { max: int(v) } }) },
   'kompose.hpa.cpu': { xk8s: 'autoscaling.cpu', set: (v) => ({ autoscaling: { cpu: int(v.replace(/%$/, '')) } }) },
+  'kompose.hpa.memory': { xk8s: 'autoscaling.memory', set: (v) => ({ autoscaling: { memory: int(v.replace(/%$/, '')) } }) },
   'kompose.service.external-traffic-policy': {
     xk8s: 'externalTrafficPolicy',
     set: (v) => {
@@ -204,6 +265,29 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
   'kompose.init.containers.name': { xk8s: 'initContainers[0].name', set: (v) => ({ initContainers: [{ name: v }] }) },
   'kompose.init.containers.image': { xk8s: 'initContainers[0].image', set: (v) => ({ initContainers: [{ image: v }] }) },
   'kompose.init.containers.command': { xk8s: 'initContainers[0].command', set: (v) => ({ initContainers: [{ command: commandOf(v) }] }) },
+  'kompose.ephemeral-storage.request': { xk8s: 'ephemeralStorage.request', set: (v) => ({ ephemeralStorage: { request: v } }) },
+  'kompose.ephemeral-storage.limit': { xk8s: 'ephemeralStorage.limit', set: (v) => ({ ephemeralStorage: { limit: v } }) },
+  'kompose.service.healthcheck.readiness.test': {
+    xk8s: 'probes.readiness.exec + probes.startup',
+    set: (v) => {
+      const test = testOf(v);
+      return typeof test === 'string' ? test : filed('readiness', { test });
+    },
+  },
+  'kompose.service.healthcheck.readiness.http_get_path': { xk8s: 'probes.readiness.httpGet.path + probes.startup', set: (v) => filed('readiness', { httpPath: v }) },
+  'kompose.service.healthcheck.readiness.http_get_port': { xk8s: 'probes.readiness.httpGet.port + probes.startup', set: (v) => filed('readiness', { httpPort: int(v) }) },
+  'kompose.service.healthcheck.readiness.tcp_port': { xk8s: 'probes.readiness.tcpPort + probes.startup', set: (v) => filed('readiness', { tcpPort: int(v) }) },
+  'kompose.service.healthcheck.readiness.interval': { xk8s: 'probes.readiness.periodSeconds + probes.startup', set: durationOf('interval') },
+  'kompose.service.healthcheck.readiness.timeout': { xk8s: 'probes.readiness.timeoutSeconds + probes.startup', set: durationOf('timeout') },
+  'kompose.service.healthcheck.readiness.retries': { xk8s: 'probes.readiness.failureThreshold + probes.startup', set: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? filed('readiness', { retries: Number(v) }) : `retries "${v}" is not a whole number of at least 1`) },
+  'kompose.service.healthcheck.readiness.start_period': { xk8s: 'probes.startup.failureThreshold', set: durationOf('startPeriod') },
+  'kompose.service.healthcheck.readiness.disable': {
+    xk8s: 'probes.readiness.disable + probes.startup.disable',
+    set: (v) => (bool(v) === undefined ? `"${v}" is not true or false` : filed('readiness', { disable: bool(v) })),
+  },
+  'kompose.service.healthcheck.liveness.http_get_path': { xk8s: 'probes.liveness.httpGet.path', set: (v) => filed('liveness', { httpPath: v }) },
+  'kompose.service.healthcheck.liveness.http_get_port': { xk8s: 'probes.liveness.httpGet.port', set: (v) => filed('liveness', { httpPort: int(v) }) },
+  'kompose.service.healthcheck.liveness.tcp_port': { xk8s: 'probes.liveness.tcpPort', set: (v) => filed('liveness', { tcpPort: int(v) }) },
 };
 
 /**
@@ -212,31 +296,22 @@ export const KOMPOSE_LABELS: Readonly<Record<string, { readonly xk8s: string; re
  * no `kompose.*` label becomes an annotation.
  */
 export const KOMPOSE_NOT_HONOURED: Readonly<Record<string, string>> = {
-  'kompose.service.healthcheck.readiness.test': 'probes from kompose labels are not read yet; write a Compose healthcheck (readiness and startup probes are made from it)',
-  'kompose.service.healthcheck.readiness.http_get_path': 'HTTP probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.http_get_port': 'HTTP probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.tcp_port': 'TCP probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.interval': 'probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.timeout': 'probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.retries': 'probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.start_period': 'probes from kompose labels are not read yet; write a Compose healthcheck',
-  'kompose.service.healthcheck.readiness.disable': 'probes from kompose labels are not read yet; write healthcheck: { disable: true }',
-  'kompose.service.healthcheck.liveness.http_get_path': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
-  'kompose.service.healthcheck.liveness.http_get_port': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
-  'kompose.service.healthcheck.liveness.tcp_port': 'liveness probes are an explicit opt-in (x-k8s.probes.liveness), not read from kompose labels yet',
-  'kompose.volume.subpath': 'per-mount subPath is not read from kompose labels yet',
-  'kompose.volume.type': 'the volume type is decided by the mount (named volume → PersistentVolumeClaim, project file → ConfigMap, tmpfs → emptyDir), not by a label',
-  'kompose.volume.selector': 'claims are provisioned dynamically by the storage class; a label selector for pre-made PersistentVolumes is not supported',
-  'kompose.hpa.memory': 'the HorizontalPodAutoscaler scales on CPU only (x-k8s.autoscaling.cpu)',
-  'kompose.service.group': 'several services in one pod are not made from kompose labels; network_mode: service:<name> puts a container in another service\'s pod',
+  'kompose.volume.selector': 'a claim with a selector binds only to a pre-made PersistentVolume carrying those labels, and is never provisioned dynamically: on DOKS (do-block-storage provisions every claim) it would stay Pending. To use a volume made beforehand, create its PersistentVolume and claim yourself and declare the Compose volume external: true (used by name)',
+  'kompose.service.group': 'kompose groups services into one pod only with kompose convert --service-group-mode label; by default, as here, each service keeps its own pod (Compose semantics: its own name, restarts and scaling). To run a service in another one\'s pod, sharing its network as Compose does, write network_mode: service:<name>',
   'kompose.controller.port.expose': 'container ports are exposed through a Service, never a hostPort',
-  'kompose.ephemeral-storage.request': 'ephemeral-storage requests are not read from kompose labels yet',
-  'kompose.ephemeral-storage.limit': 'ephemeral-storage limits are not read from kompose labels yet',
 };
 
-/** Why a `kompose.*` label is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
-export function komposeLabelLoss(label: string): string | undefined {
-  if (KOMPOSE_LABELS[label]) return undefined;
+/** True when kompose labels give the service a probe check of their own (they then time it with the healthcheck's timing). */
+export function hasKomposeProbeCheck(labels: Readonly<Record<string, string>>): boolean {
+  return Object.keys(labels).some((l) => /^kompose\.service\.healthcheck\.(readiness|liveness)\.(test|http_get_path|http_get_port|tcp_port)$/.test(l));
+}
+
+/** kompose labels also read from `deploy.labels` (service labels win), as kompose does. */
+export const DEPLOY_LABEL_ALIASES: ReadonlySet<string> = new Set(['kompose.ephemeral-storage.request', 'kompose.ephemeral-storage.limit']);
+
+/** Why a `kompose.*` label (with this value) is not honoured, or undefined when it is (an alias in KOMPOSE_LABELS). */
+export function komposeLabelLoss(label: string, value?: string): string | undefined {
+  if (KOMPOSE_LABELS[label]) return value === undefined ? undefined : KOMPOSE_LABELS[label].loss?.(value);
   return KOMPOSE_NOT_HONOURED[label] ?? 'not a kompose label compose-cdk8s knows (see the kompose → x-k8s table in README.md)';
 }
 
@@ -279,6 +354,12 @@ function joinPath(base: string, instancePath: string): string {
   return out;
 }
 
+/** Patterns of the schema said in words, with the fix. */
+const PATTERN_MESSAGES: Readonly<Record<string, { message: string; hint: string }>> = {
+  '^[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[kmgtpe])?$': { message: 'is not a Kubernetes quantity', hint: 'write a number with a unit, e.g. 512Mi, 1Gi or 10G' },
+  '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$': { message: 'is not a relative path inside the volume', hint: "write a folder such as data or db/main, without a leading / or '..'" },
+};
+
 function describe(e: ErrorObject): { message: string; hint?: string; key?: string } {
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -295,6 +376,10 @@ function describe(e: ErrorObject): { message: string; hint?: string; key?: strin
       return { message: `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'required':
       return { message: `missing required key "${(e.params as { missingProperty: string }).missingProperty}"` };
+    case 'pattern': {
+      const known = PATTERN_MESSAGES[(e.params as { pattern: string }).pattern];
+      return known ?? { message: e.message ?? 'is not valid' };
+    }
     default:
       return { message: e.message ?? 'is not valid' };
   }
@@ -305,8 +390,12 @@ function check(project: ComposeProject, fn: ValidateFunction, value: unknown, ba
   if (fn(value)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const e of fn.errors ?? []) {
+  const all = fn.errors ?? [];
+  // `probes.liveness: { tcpPort: 99999 }` fails both anyOf branches: say what is wrong in the object, not "must be boolean".
+  const deeper = (e: ErrorObject) => all.some((o) => o.instancePath.startsWith(`${e.instancePath}/`));
+  for (const e of all) {
     if (e.keyword === 'if' || e.keyword === '$ref' || e.keyword === 'propertyNames') continue;
+    if ((e.keyword === 'anyOf' || /\/anyOf\/\d+\/type$/.test(e.schemaPath)) && deeper(e)) continue;
     const d = describe(e);
     // A bad key name (propertyNames: an environment or label name) is reported at the key itself.
     const named = (e as ErrorObject & { propertyName?: string }).propertyName;
@@ -336,6 +425,28 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
     out[k] = a && b ? merge(a, b) : v;
   }
   return out;
+}
+
+const CHECKS = ['exec', 'tcpPort', 'httpGet'] as const;
+
+/**
+ * merge for settings blocks: a probe override that names its check (exec, tcpPort or httpGet)
+ * replaces the check below it, never sits beside it (`x-k8s.probes.readiness.tcpPort` over a
+ * kompose label's test is a TCP probe).
+ */
+function mergeSettings(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = merge(base, over);
+  const probes = asObject(out.probes);
+  const overProbes = asObject(over.probes);
+  if (!probes || !overProbes) return out;
+  const fixed: Record<string, unknown> = { ...probes };
+  for (const [name, p] of Object.entries(overProbes)) {
+    const o = asObject(p);
+    const m = asObject(fixed[name]);
+    if (!o || !m || !CHECKS.some((c) => o[c] !== undefined)) continue;
+    fixed[name] = Object.fromEntries(Object.entries(m).filter(([k]) => !(CHECKS as readonly string[]).includes(k) || o[k] !== undefined));
+  }
+  return { ...out, probes: fixed };
 }
 
 /** Like merge, but arrays of objects merge item by item (several kompose labels fill one init container). */
@@ -368,17 +479,90 @@ export function readTopLevelXK8s(project: ComposeProject): XK8sProject {
   return out as XK8sProject;
 }
 
+/** The check of a readiness or liveness label family, or why there is none / it is ambiguous. */
+function checkOf(f: CheckLabels, family: string): ProbeCheck | string | undefined {
+  const kinds = [f.test !== undefined, f.httpPath !== undefined || f.httpPort !== undefined, f.tcpPort !== undefined].filter(Boolean).length;
+  if (kinds > 1) return `${family}: give one check (test, http_get_path + http_get_port, or tcp_port), not several`;
+  if (f.test !== undefined) {
+    const exec = probeCommand({ test: f.test, disable: false });
+    return exec ? { exec } : `${family}.test runs nothing (NONE or an empty command): write ${family}.disable: true to have no probe`;
+  }
+  if (f.httpPath !== undefined || f.httpPort !== undefined) {
+    if (f.httpPort === undefined) return `${family}.http_get_path needs ${family}.http_get_port (the port to send the GET to)`;
+    return { httpGet: { path: f.httpPath ?? '/', port: f.httpPort as number } };
+  }
+  if (f.tcpPort !== undefined) return { tcpPort: f.tcpPort as number };
+  return undefined;
+}
+
+/**
+ * kompose's healthcheck labels as `probes` settings, with Compose's meaning (probes.ts):
+ * - readiness labels are a healthcheck of their own: a readiness probe and a startup probe with
+ *   Compose's budget (start_period + retries × interval), their timing over the service's
+ *   `healthcheck` timing, over Docker's defaults. Timing labels without a check label time the
+ *   probes made from the service's healthcheck `test`. `disable: true` → neither probe;
+ * - liveness labels are the explicit opt-in to a liveness probe (`probes.liveness`), HTTP or TCP,
+ *   timed by the service's healthcheck (as kompose does), else Docker's defaults.
+ * A string is the reason the labels cannot be used.
+ */
+function komposeProbes(labels: Record<string, CheckLabels>, hc: Healthcheck | undefined): Record<string, unknown> | string {
+  const out: Record<string, unknown> = {};
+  const ready = labels.readiness;
+  const family = 'kompose.service.healthcheck';
+  const timing: CheckTiming = {
+    ...(hc?.interval !== undefined ? { interval: hc.interval } : {}),
+    ...(hc?.timeout !== undefined ? { timeout: hc.timeout } : {}),
+    ...(hc?.retries !== undefined ? { retries: hc.retries } : {}),
+    ...(hc?.startPeriod !== undefined ? { startPeriod: hc.startPeriod } : {}),
+    ...(hc?.startInterval !== undefined ? { startInterval: hc.startInterval } : {}),
+  };
+  if (ready?.disable) {
+    out.readiness = { disable: true };
+    out.startup = { disable: true };
+  } else if (ready) {
+    const own = checkOf(ready, `${family}.readiness`);
+    if (typeof own === 'string') return own;
+    const fromCompose = hc ? probeCommand(hc) : undefined;
+    const probeCheck = own ?? (fromCompose ? { exec: fromCompose } : undefined);
+    if (!probeCheck) return `${family}.readiness timing labels need a check: add ${family}.readiness.test, http_get_path + http_get_port or tcp_port, or a healthcheck test`;
+    const t: CheckTiming = {
+      ...timing,
+      ...(ready.interval !== undefined ? { interval: ready.interval } : {}),
+      ...(ready.timeout !== undefined ? { timeout: ready.timeout } : {}),
+      ...(ready.retries !== undefined ? { retries: ready.retries as number } : {}),
+      ...(ready.startPeriod !== undefined ? { startPeriod: ready.startPeriod } : {}),
+    };
+    const { readiness, startup } = probesOf(probeCheck, t);
+    out.readiness = readiness;
+    out.startup = startup;
+  }
+  if (labels.liveness) {
+    const own = checkOf(labels.liveness, `${family}.liveness`);
+    if (typeof own === 'string') return own;
+    if (own) {
+      const { readiness } = probesOf(own, timing);
+      out.liveness = readiness;
+    }
+  }
+  return out;
+}
+
 /** `kompose.*` labels of a service as a partial x-k8s block, with problems found reading them. */
 export function komposeLabelsOf(project: ComposeProject, serviceName: string): { block: Record<string, unknown>; problems: Diagnostic[]; used: string[] } {
   const service = project.services[serviceName];
   let block: Record<string, unknown> = {};
   const problems: Diagnostic[] = [];
   const used: string[] = [];
-  for (const label of Object.keys(service?.labels ?? {}).sort(compareStrings)) {
+  const pathOf = new Map<string, string>();
+  // kompose reads its ephemeral-storage labels from deploy.labels (its own fixture writes them there).
+  const fromDeploy = Object.keys(service?.deploy?.labels ?? {}).filter((l) => DEPLOY_LABEL_ALIASES.has(l) && service.labels[l] === undefined);
+  for (const label of [...Object.keys(service?.labels ?? {}), ...fromDeploy].sort(compareStrings)) {
     const alias = KOMPOSE_LABELS[label];
     if (!alias) continue;
-    const path = servicePath(serviceName, 'labels', label);
-    const result = alias.set(service.labels[label]);
+    const inDeploy = fromDeploy.includes(label);
+    const path = inDeploy ? servicePath(serviceName, 'deploy', 'labels', label) : servicePath(serviceName, 'labels', label);
+    pathOf.set(label, path);
+    const result = alias.set(inDeploy ? service.deploy!.labels[label] : service.labels[label]);
     if (typeof result === 'string') {
       problems.push(error(result, { path, location: project.sourceMap.nearest(path) }));
       continue;
@@ -386,9 +570,28 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
     used.push(label);
     block = mergeByIndex(block, result);
   }
+  if (problems.length === 0 && block[CHECK_LABELS] !== undefined) {
+    const probes = komposeProbes(block[CHECK_LABELS] as Record<string, CheckLabels>, service?.healthcheck);
+    const { [CHECK_LABELS]: _filed, ...rest } = block;
+    void _filed;
+    block = typeof probes === 'string' ? rest : merge(rest, { probes });
+    if (typeof probes === 'string') {
+      const path = servicePath(serviceName, 'labels', used.find((l) => l.startsWith('kompose.service.healthcheck.')) ?? 'kompose.service.healthcheck');
+      problems.push(error(probes, { path, location: project.sourceMap.nearest(path), hint: 'see the kompose labels in schema/README.md' }));
+    }
+  }
   if (problems.length === 0 && used.length > 0) {
-    for (const d of check(project, compiled().service, block, servicePath(serviceName, 'labels'))) {
-      problems.push({ ...d, message: `kompose label value: ${d.message}` });
+    const labelsPath = servicePath(serviceName, 'labels');
+    for (const d of check(project, compiled().service, block, labelsPath)) {
+      // Place the problem at the label that set the key (`probes.liveness.tcpPort` ← its tcp_port label).
+      const key = (d.path ?? '').slice(labelsPath.length + 1).replace(/\[\d+\]/g, '');
+      const settings = (l: string) => KOMPOSE_LABELS[l].xk8s.split(/ \+ | \/ /).map((x) => x.replace(/\[\d+\]/g, ''));
+      // The label setting that key, else one setting a key inside it, else one setting its parent (`autoscaling` lacks max).
+      const label = used.find((l) => settings(l).includes(key))
+        ?? used.find((l) => settings(l).some((x) => key.startsWith(`${x}.`)))
+        ?? used.find((l) => settings(l).some((x) => x.startsWith(`${key}.`)));
+      const at = label ? { path: pathOf.get(label)!, location: project.sourceMap.nearest(pathOf.get(label)!) } : {};
+      problems.push({ ...d, ...at, message: `kompose label value: ${d.message}${label ? ` (${key})` : ''}` });
     }
   }
   return { block, problems, used };
@@ -408,7 +611,7 @@ export function readServiceXK8s(project: ComposeProject, serviceName: string, to
   problems.push(...kompose.problems);
   if (problems.length > 0) throw new ComposeError(problems);
   const defaults = (top.defaults ?? {}) as Record<string, unknown>;
-  return merge(merge(defaults, kompose.block), asObject(own) ?? {}) as ServiceXK8s;
+  return mergeSettings(mergeSettings(defaults, kompose.block), asObject(own) ?? {}) as ServiceXK8s;
 }
 
 /** `volumes.<name>.x-k8s`, checked. */

@@ -40,7 +40,11 @@ const hpa: Obj = {
   metadata: { name: 'api', namespace: 'shop', labels },
   spec: {
     maxReplicas: 6,
-    metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 70, type: 'Utilization' } }, type: 'Resource' }],
+    metrics: [
+      { resource: { name: 'cpu', target: { averageUtilization: 70, type: 'Utilization' } }, type: 'Resource' },
+      // x-k8s.autoscaling.memory (kompose.hpa.memory)
+      { resource: { name: 'memory', target: { averageUtilization: 80, type: 'Utilization' } }, type: 'Resource' },
+    ],
     minReplicas: 2,
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
   },
@@ -66,7 +70,7 @@ describe.each([false, true])('dist/ with an Ingress, an HPA and a public Service
       hosts: [{ host: 'shop.example.com', paths: [{ path: '/api', pathType: 'Prefix' }] }],
       tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }], port: 8000,
     });
-    expect(values.services.api.autoscaling).toEqual({ enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 });
+    expect(values.services.api.autoscaling).toEqual({ enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 });
     expect(values.services.api.publicService).toEqual({ type: 'LoadBalancer', annotations: {} });
   });
 
@@ -84,5 +88,11 @@ describe.each([false, true])('dist/ with an Ingress, an HPA and a public Service
     expect(get('Service', 'api-public').spec.type).toBe('NodePort');
     expect(get('Service', 'api-public').metadata.annotations).toEqual({ 'service.beta.kubernetes.io/do-loadbalancer-name': 'shop' });
     expect(validateManifests(objects)).toEqual([]);
+  });
+
+  it('sets the CPU and memory targets with values', () => {
+    const objects = helmTemplate(dir, ['--namespace', 'shop', '--set', 'services.api.autoscaling.targetMemoryUtilizationPercentage=90']);
+    const hpaOut = objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpaOut.spec.metrics.map((m: Obj) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 70], ['memory', 90]]);
   });
 });

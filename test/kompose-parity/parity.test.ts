@@ -1,8 +1,9 @@
 /**
  * kompose parity: each Compose file of kompose's CI (test/fixtures/kompose-parity, with the output
  * kompose's tests.sh expects) is converted, and per service the workload kind, image, replicas,
- * env names, command, args, container ports, mounts and their backing, Service type and ports,
- * resources and probes are compared with kompose's. A difference must be listed in
+ * env names, command, args, container ports, mounts (with subPath) and their backing, Service type and ports,
+ * exposure (Ingress rules host/path → port, TLS, class),
+ * resources and probes (check, port or path, timing) are compared with kompose's. A difference must be listed in
  * docs/kompose.md ("Parity exceptions") with the reason ours is better; any other fails.
  */
 import * as fs from 'fs';
@@ -14,8 +15,28 @@ import { fixturePath, REPO_ROOT } from '../helpers/paths';
 type Obj = Record<string, any>;
 const ROOT = fixturePath('kompose-parity');
 const PAIRS = JSON.parse(fs.readFileSync(path.join(ROOT, 'pairs.json'), 'utf8')) as { compose: string[]; expected: string }[];
-/** What a container without deploy.resources gets (plan/resources.ts). */
-const DEFAULT_REQUESTS = JSON.stringify({ requests: { cpu: '50m', memory: '64Mi' } });
+/** What a container without deploy.resources gets (plan/default-requests.ts). */
+const DEFAULT_REQUESTS = { cpu: '50m', memory: '64Mi' };
+
+/** JSON with object keys sorted, so key order never counts as a difference. */
+function canonical(v: unknown): string {
+  const sort = (x: unknown): unknown => (Array.isArray(x) ? x.map(sort)
+    : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Obj)[k])])) : x);
+  return JSON.stringify(sort(v));
+}
+
+/** Our resources without the default requests (when kompose requests neither cpu nor memory). */
+function withoutDefaultRequests(ours: string, theirs: string): string {
+  const o = JSON.parse(ours) as Obj;
+  const t = JSON.parse(theirs) as Obj;
+  if (o.requests?.cpu !== DEFAULT_REQUESTS.cpu || o.requests?.memory !== DEFAULT_REQUESTS.memory || t.requests?.cpu !== undefined || t.requests?.memory !== undefined) return ours;
+  const { cpu: _c, memory: _m, ...rest } = o.requests as Obj;
+  void _c;
+  void _m;
+  const { requests: _r, ...others } = o;
+  void _r;
+  return canonical(Object.keys(rest).length ? { ...others, requests: rest } : others);
+}
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
 function docs(text: string): Obj[] {
@@ -41,15 +62,38 @@ function backing(v: Obj | undefined): string {
   return 'other';
 }
 
+/** A probe as its check and timing: `http /ready:8080 every 10s, timeout 1s, 5 failures`. */
 function probe(p: Obj | undefined): string {
   if (!p) return '-';
-  return p.exec ? 'exec' : p.httpGet ? 'http' : p.tcpSocket ? 'tcp' : 'other';
+  const check = p.exec ? `exec ${JSON.stringify(p.exec.command)}` : p.httpGet ? `http ${p.httpGet.path ?? '/'}:${p.httpGet.port}` : p.tcpSocket ? `tcp ${p.tcpSocket.port}` : 'other';
+  return `${check} every ${p.periodSeconds ?? 10}s, timeout ${p.timeoutSeconds ?? 1}s, ${p.failureThreshold ?? 3} failures`;
 }
 
 /** The Service that exposes a workload most: the public one, else the one of its name. */
 function serviceOf(objects: Obj[], name: string): Obj | undefined {
   const services = objects.filter((o) => o.kind === 'Service');
   return services.find((o) => o.metadata?.name === `${name}-public`) ?? services.find((o) => o.metadata?.name === name);
+}
+
+/**
+ * How a workload is reached from outside through Ingresses: each rule as `host/path->service:port`
+ * (`*` for any host), the TLS entries as `secret:host`, and the class. The backend Service is the
+ * workload's own or its `-public` one.
+ */
+function ingressFacts(objects: Obj[], name: string): { ingress: string; ingressTls: string; ingressClass: string } {
+  const mine = (svc: unknown) => svc === name || svc === `${name}-public`;
+  const ingresses = objects.filter((o) => o.kind === 'Ingress'
+    && ((o.spec?.rules ?? []) as Obj[]).some((r) => ((r.http?.paths ?? []) as Obj[]).some((p) => mine(p.backend?.service?.name))));
+  const rules = ingresses.flatMap((o) => ((o.spec.rules ?? []) as Obj[]).flatMap((r) => ((r.http?.paths ?? []) as Obj[])
+    .filter((p) => mine(p.backend?.service?.name))
+    .map((p) => `${r.host ?? '*'}${p.path ?? '/'}->${p.backend.service.port?.number ?? p.backend.service.port?.name}`)));
+  // One TLS entry per host or one for several: the same certificate for the same hosts.
+  const tls = ingresses.flatMap((o) => ((o.spec.tls ?? []) as Obj[]).flatMap((t) => ((t.hosts ?? ['*']) as string[]).map((h) => `${t.secretName ?? '-'}:${h}`)));
+  return {
+    ingress: rules.length ? [...new Set(rules)].sort().join(',') : '-',
+    ingressTls: tls.length ? [...new Set(tls)].sort().join(',') : '-',
+    ingressClass: [...new Set(ingresses.map((o) => String(o.spec.ingressClassName ?? '-')))].sort().join(',') || '-',
+  };
 }
 
 /** Per workload name: the compared facts of its first container. */
@@ -64,10 +108,11 @@ function facts(objects: Obj[]): Map<string, Record<string, string>> {
     const volumes = new Map(((spec?.volumes ?? []) as Obj[]).map((v) => [v.name, v]));
     out.set(name, {
       ports: ((c.ports ?? []) as Obj[]).map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).sort().join(','),
-      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}:${backing(volumes.get(m.name))}`).sort().join(','),
+      mounts: ((c.volumeMounts ?? []) as Obj[]).map((m) => `${m.mountPath}${m.subPath ? `[${m.subPath}]` : ''}:${backing(volumes.get(m.name))}`).sort().join(','),
       serviceType: svc ? String(svc.spec?.type ?? 'ClusterIP') : '-',
       servicePorts: svc ? ((svc.spec?.ports ?? []) as Obj[]).map((p) => `${p.port}->${p.targetPort ?? p.port}`).sort().join(',') : '-',
-      resources: JSON.stringify(c.resources ?? {}),
+      ...ingressFacts(objects, name),
+      resources: canonical(c.resources ?? {}),
       readiness: probe(c.readinessProbe),
       liveness: probe(c.livenessProbe),
       kind: o.kind,
@@ -115,7 +160,7 @@ describe('kompose parity', () => {
         for (const field of Object.keys(k)) {
           if (k[field] === o[field]) continue;
           // The default requests every container gets when Compose sets none: one row for all.
-          if (field === 'resources' && k[field] === '{}' && o[field] === DEFAULT_REQUESTS) differ('*', 'default-requests', k[field], o[field], '*');
+          if (field === 'resources' && withoutDefaultRequests(o[field], k[field]) === k[field]) differ('*', 'default-requests', k[field], o[field], '*');
           else differ(service, field, k[field], o[field]);
         }
       }

@@ -104,6 +104,174 @@ describe('kompose label families read as x-k8s settings', () => {
   });
 });
 
+describe('kompose healthcheck labels → probes', () => {
+  const containers = (objects: Obj[]) => new Map(objects.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata.name, podOf(o).containers[0]]));
+
+  it('kompose healthcheck fixture: HTTP, TCP and exec readiness with a startup probe; HTTP / TCP liveness (opt-in by the label)', () => {
+    const c = containers(render(kompose('healthcheck', 'compose-healthcheck.yaml')));
+    expect(c.get('postgresql')).toMatchObject({
+      readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 5 },
+      // Compose's budget: start_period 0 + 5 retries × 10 s = 50 s, checked every 5 s.
+      startupProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5, failureThreshold: 10 },
+      livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 5 },
+    });
+    expect(c.get('mongo')).toMatchObject({ readinessProbe: { tcpSocket: { port: 9090 } }, livenessProbe: { tcpSocket: { port: 8080 } }, startupProbe: { tcpSocket: { port: 9090 } } });
+    expect(c.get('mysql')).toMatchObject({ readinessProbe: { tcpSocket: { port: 9091 }, periodSeconds: 11, timeoutSeconds: 2, failureThreshold: 6 }, livenessProbe: { tcpSocket: { port: 8081 } } });
+    // A string test runs with the shell, as Compose's string healthcheck.test; no liveness without a liveness label.
+    expect(c.get('redis').readinessProbe.exec.command).toEqual(['/bin/sh', '-c', 'echo "liveness"']);
+    expect(c.get('redis').livenessProbe).toBeUndefined();
+  });
+
+  it('start_period gives the startup probe Compose\'s budget; Docker\'s defaults where nothing is said', () => {
+    const c = containers(render(`services:
+  api:
+    image: api:1
+    labels:
+      kompose.service.healthcheck.readiness.test: '["CMD", "curl", "-f", "http://localhost/health"]'
+      kompose.service.healthcheck.readiness.start_period: 1m
+`)).get('api');
+    expect(c.readinessProbe).toMatchObject({ exec: { command: ['curl', '-f', 'http://localhost/health'] }, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
+    // 60 s + 3 × 30 s = 150 s, every 5 s.
+    expect(c.startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 30 });
+  });
+
+  it('timing labels without a check time the healthcheck\'s probes; disable removes them', () => {
+    const timed = containers(render('services:\n  a:\n    image: a:1\n    healthcheck: { test: ["CMD", "true"] }\n    labels:\n      kompose.service.healthcheck.readiness.interval: 7s\n')).get('a');
+    expect(timed.readinessProbe).toMatchObject({ exec: { command: ['true'] }, periodSeconds: 7 });
+    const off = containers(render('services:\n  a:\n    image: a:1\n    healthcheck: { test: ["CMD", "true"] }\n    labels:\n      kompose.service.healthcheck.readiness.disable: "true"\n')).get('a');
+    expect([off.readinessProbe, off.startupProbe]).toEqual([undefined, undefined]);
+  });
+
+  it('x-k8s.probes wins over the labels; the labels leave no warning and no healthcheck-without-test warning', () => {
+    const { plan } = convert(`services:
+  a:
+    image: a:1
+    healthcheck: { interval: 10s }
+    labels:
+      kompose.service.healthcheck.readiness.tcp_port: "80"
+    x-k8s: { probes: { readiness: { periodSeconds: 3 } } }
+`);
+    expect(plan.workloads[0].container.readinessProbe).toMatchObject({ tcpPort: 80, periodSeconds: 3 });
+    // A check named in x-k8s replaces the label's check.
+    const own = convert('services:\n  a:\n    image: a:1\n    labels:\n      kompose.service.healthcheck.readiness.test: "true"\n    x-k8s: { probes: { readiness: { httpGet: { port: 8080 } } } }\n');
+    expect(own.plan.workloads[0].container.readinessProbe).toEqual({ httpGet: { path: '/', port: 8080 }, periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 3 });
+    expect(plan.warnings.filter((w) => w.path?.startsWith('services.a.'))).toEqual([]);
+  });
+
+  it.each([
+    ['kompose.service.healthcheck.readiness.http_get_path: /ready', 'needs kompose.service.healthcheck.readiness.http_get_port'],
+    ['kompose.service.healthcheck.readiness.interval: soon', 'is not a duration'],
+    ['kompose.service.healthcheck.readiness.retries: "-1"', 'not a whole number'],
+    ['kompose.service.healthcheck.readiness.timeout: 5s', 'need a check'],
+    ['kompose.service.healthcheck.liveness.tcp_port: "99999"', 'must be <= 65535'],
+  ])('%s is refused at its line: %s', (label, message) => {
+    const project = loadText({ 'compose.yaml': `services:\n  a:\n    image: a:1\n    labels:\n      ${label}\n` });
+    let err: unknown;
+    try {
+      planProject(project, SETTINGS);
+    } catch (e) {
+      err = e;
+    }
+    const d = (err as { diagnostics: { message: string; path?: string; location?: { line: number } }[] }).diagnostics[0];
+    expect(d.message).toContain(message);
+    expect(d.path).toMatch(/^services\.a\.labels/);
+    expect(d.location?.line).toBe(5);
+  });
+});
+
+describe('kompose.hpa.memory and kompose.ephemeral-storage.*', () => {
+  it('kompose hpa fixture: an HPA on CPU and memory; the defaulted memory request is warned about at the label', () => {
+    const yaml = kompose('hpa', 'compose.yaml');
+    const hpa = render(yaml).find((o) => o.kind === 'HorizontalPodAutoscaler')!;
+    expect(hpa.spec.metrics.map((m: Obj) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 50], ['memory', 70]]);
+    const { plan } = convert(yaml);
+    const w = plan.warnings.find((x) => /autoscaling on memory/.test(x.message))!;
+    expect([w.path, w.location?.line]).toEqual(['services.web.labels["kompose.hpa.memory"]', 6]);
+    expect(w.message).toContain('64Mi');
+    const cpu = plan.warnings.find((x) => /autoscaling on CPU/.test(x.message))!;
+    expect([cpu.path, cpu.location?.line]).toEqual(['services.web.labels["kompose.hpa.cpu"]', 5]);
+  });
+
+  it('a memory reservation is the HPA\'s base: no warning', () => {
+    const { plan } = convert('services:\n  web:\n    image: nginx:1\n    deploy: { resources: { reservations: { cpus: "0.25", memory: 256M } } }\n    x-k8s: { autoscaling: { max: 4, memory: 80 } }\n');
+    expect(plan.workloads[0].autoscaling).toMatchObject({ cpuPercent: 80, memoryPercent: 80 });
+    expect(plan.warnings.filter((x) => /autoscaling on/.test(x.message))).toEqual([]);
+  });
+
+  it('kompose deploy/labels fixture: ephemeral-storage request and limit from deploy.labels, not warned about', () => {
+    const yaml = kompose('deploy', 'labels', 'compose.yaml');
+    const c = podOf(workload(render(yaml))).containers[0];
+    expect(c.resources).toEqual({ limits: { 'ephemeral-storage': '1Gi' }, requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '1Gi' } });
+    const { plan, report } = convert(yaml);
+    expect(plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+    expect(report.services[0].rows.find((r) => r.key === 'deploy')?.status).toBe('mapped');
+  });
+
+  it('x-k8s.ephemeralStorage beside limits; a request above the limit is refused at the setting', () => {
+    const c = podOf(workload(render('services:\n  a:\n    image: a:1\n    deploy: { resources: { limits: { memory: 1G } } }\n    x-k8s: { ephemeralStorage: { request: 500Mi, limit: 2Gi } }\n'))).containers[0];
+    expect(c.resources.limits).toEqual({ memory: '1024Mi', 'ephemeral-storage': '2Gi' });
+    expect(c.resources.requests['ephemeral-storage']).toBe('500Mi');
+    expect(() => planProject(loadText({ 'compose.yaml': 'services:\n  a:\n    image: a:1\n    labels:\n      kompose.ephemeral-storage.request: 2Gi\n      kompose.ephemeral-storage.limit: 1Gi\n' }), SETTINGS)).toThrow(/request 2Gi is above its limit 1Gi/);
+  });
+});
+
+describe('kompose.volume.subpath and kompose.volume.type', () => {
+  it('kompose vols-subpath fixture: the claim mount uses the sub-folder, so postgres needs no PGDATA', () => {
+    const yaml = kompose('vols-subpath', 'compose.yaml');
+    const c = podOf(workload(render(yaml))).containers[0];
+    expect(c.volumeMounts).toEqual([{ mountPath: '/var/lib/postgresql/data', name: 'postgres-data', subPath: 'test', readOnly: false }]);
+    expect(c.env.map((e: Obj) => e.name)).not.toContain('PGDATA');
+    expect(convert(yaml).plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+  });
+
+  it('a mount\'s own volume.subpath wins over the label; a path leaving the claim is refused at the label', () => {
+    const c = podOf(workload(render(`services:
+  a:
+    image: a:1
+    labels: { kompose.volume.subpath: shared }
+    volumes:
+      - { type: volume, source: one, target: /one, volume: { subpath: mine } }
+      - two:/two
+volumes: { one: {}, two: {} }
+`))).containers[0];
+    expect(c.volumeMounts.map((m: Obj) => [m.mountPath, m.subPath])).toEqual([['/one', 'mine'], ['/two', 'shared']]);
+    expect(() => planProject(loadText({ 'compose.yaml': 'services:\n  a:\n    image: a:1\n    labels:\n      kompose.volume.subpath: ../up\n' }), SETTINGS))
+      .toThrow(/compose\.yaml:5:7 +services\.a\.labels\["kompose\.volume\.subpath"\]: kompose label value: is not a relative path inside the volume/);
+  });
+
+  it('kompose multiple-type-volumes fixture: persistentVolumeClaim and configMap are what we make anyway, without warnings', () => {
+    const yaml = kompose('multiple-type-volumes', 'compose.yaml');
+    const objects = render(yaml);
+    expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name)).toContain('db-data');
+    expect(convert(yaml).plan.warnings.filter((x) => x.path?.includes('kompose'))).toEqual([]);
+  });
+
+  it('emptyDir: the named volume becomes scratch space, warned about at the mount; hostPath is warned about and not made', () => {
+    const { plan, report } = convert(`services:
+  cache:
+    image: a:1
+    labels:
+      kompose.volume.type: emptyDir
+    volumes: ["scratch:/tmp/cache"]
+  db:
+    image: b:1
+    labels:
+      kompose.volume.type: hostPath
+    volumes: ["data:/data"]
+volumes: { scratch: {}, data: {} }
+`);
+    const cache = plan.workloads.find((w) => w.composeName === 'cache')!;
+    expect(cache.volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
+    expect(plan.volumeClaims.map((v) => v.name)).toEqual(['data']);
+    expect(plan.warnings.find((x) => /becomes an emptyDir/.test(x.message))).toMatchObject({ path: 'services.cache.volumes[0]', location: { line: 6 } });
+    const hostPath = plan.warnings.find((x) => x.path === 'services.db.labels["kompose.volume.type"]')!;
+    expect(hostPath.message).toMatch(/hostPath is not made on DOKS/);
+    expect(hostPath.location?.line).toBe(10);
+    const dbRows = report.services.find((r) => r.name === 'db')!.rows;
+    expect(dbRows.find((r) => r.key === 'labels["kompose.volume.type"]')?.status).toBe('lossy');
+  });
+});
+
 describe('schema/README.md kompose tables', () => {
   const doc = fs.readFileSync(path.join(__dirname, '../../schema/README.md'), 'utf8');
   it('the not-honoured table is the code\'s (regenerate: npx tsx scripts/kompose-table.ts)', () => {

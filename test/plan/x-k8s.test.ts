@@ -109,7 +109,7 @@ describe('service x-k8s', () => {
     expect(ds.map((d) => d.path)).toEqual(['services.web.labels["kompose.service.type"]']);
     expect(ds[0].message).toMatch(/service type "external" is not supported/);
     const q = project([service('web', { image: 'x:1', labels: { 'kompose.hpa.replicas.max': 'many' } })]);
-    expect(errorsOf(() => readServiceXK8s(q, 'web'))[0]).toMatchObject({ path: 'services.web.labels.autoscaling.max', message: 'kompose label value: must be integer' });
+    expect(errorsOf(() => readServiceXK8s(q, 'web'))[0]).toMatchObject({ path: 'services.web.labels["kompose.hpa.replicas.max"]', message: 'kompose label value: must be integer (autoscaling.max)' });
   });
 });
 

@@ -47,6 +47,12 @@ const SUBSET = [
   'real-projects/temporal-docker-compose/docker-compose-tls.yml',
   'kompose/statefulset/compose.yaml',
   'kompose/security-contexts/compose.yaml',
+  // kompose label families read as x-k8s settings: probes, HPA on memory, ephemeral storage, subPath, volume types.
+  'kompose/healthcheck/compose-healthcheck.yaml',
+  'kompose/hpa/compose.yaml',
+  'kompose/deploy/labels/compose.yaml',
+  'kompose/vols-subpath/compose.yaml',
+  'kompose/multiple-type-volumes/compose.yaml',
   'real-projects/docker-elk/docker-compose.yml',
   'real-projects/n8n-hosting/docker-compose/withPostgres/docker-compose.yml',
   'fixtures-other/issue5/stack/compose.yaml',

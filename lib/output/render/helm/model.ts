@@ -45,6 +45,8 @@ export interface AutoscalingValues {
   maxReplicas: number;
   /** Absent when dist/'s HPA scales on something other than CPU utilization. */
   targetCPUUtilizationPercentage?: number;
+  /** Present when dist/'s HPA also scales on memory utilization (x-k8s.autoscaling.memory). */
+  targetMemoryUtilizationPercentage?: number;
 }
 
 /**
@@ -225,16 +227,23 @@ function ingressValues(obj: K8sObject): IngressValues {
 
 /** The CPU utilization metric of an HPA, if it has one. */
 export function cpuMetric(obj: K8sObject): K8sObject | undefined {
-  return ((obj.spec?.metrics ?? []) as K8sObject[]).find((m) => m.type === 'Resource' && m.resource?.name === 'cpu' && m.resource?.target?.type === 'Utilization');
+  return utilizationMetric(obj, 'cpu');
+}
+
+/** The `cpu` or `memory` utilization metric of an HPA, if it has one. */
+export function utilizationMetric(obj: K8sObject, resource: 'cpu' | 'memory'): K8sObject | undefined {
+  return ((obj.spec?.metrics ?? []) as K8sObject[]).find((m) => m.type === 'Resource' && m.resource?.name === resource && m.resource?.target?.type === 'Utilization');
 }
 
 function autoscalingValues(obj: K8sObject): AutoscalingValues {
   const cpu = cpuMetric(obj)?.resource?.target?.averageUtilization;
+  const memory = utilizationMetric(obj, 'memory')?.resource?.target?.averageUtilization;
   return {
     enabled: true,
     minReplicas: Number(obj.spec?.minReplicas ?? 1),
     maxReplicas: Number(obj.spec?.maxReplicas),
     ...(typeof cpu === 'number' ? { targetCPUUtilizationPercentage: cpu } : {}),
+    ...(typeof memory === 'number' ? { targetMemoryUtilizationPercentage: memory } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ import type { ColocationPlan } from '../../../plan/model';
 import { AFFINITY_VAR, SCALED_VAR, colocationHeader, colocationWhenScaled } from './claim-affinity';
 import { CLUSTER_SCOPED_KINDS, RELEASE_INFO_NAME } from './labels';
 import { POD_TEMPLATE_PATH } from '../../common/workload-paths';
-import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf } from './model';
+import { ChartModel, K8sObject, ServiceModel, SCALABLE_KINDS, cpuMetric, getPath, podTemplateOf, utilizationMetric } from './model';
 import { BlockLines, MapSource, TemplateText, goValue, mapBlock, withBlock } from './text';
 
 /** A Go template string literal. */
@@ -400,6 +400,8 @@ export function hpaTemplate(owner: ServiceModel, model: ChartModel, chart: strin
   obj.spec ??= {};
   const cpu = cpuMetric(obj);
   if (cpu) cpu.resource.target.averageUtilization = t.scalar('{{ $svc.autoscaling.targetCPUUtilizationPercentage }}');
+  const memory = utilizationMetric(obj, 'memory');
+  if (memory) memory.resource.target.averageUtilization = t.scalar('{{ $svc.autoscaling.targetMemoryUtilizationPercentage }}');
   const spec = obj.spec as K8sObject;
   const rest = Object.fromEntries(Object.entries(spec).filter(([k]) => k !== 'minReplicas' && k !== 'maxReplicas' && k !== 'scaleTargetRef'));
   obj.spec = {

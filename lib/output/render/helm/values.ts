@@ -150,6 +150,8 @@ function serviceSchema(s: ServiceValues, facts: ServiceFacts | undefined): Schem
       minReplicas: { type: 'integer', minimum: 1 },
       maxReplicas: { type: 'integer', minimum: 1 },
       ...(s.autoscaling.targetCPUUtilizationPercentage !== undefined ? { targetCPUUtilizationPercentage: { type: 'integer', minimum: 1, maximum: 100 } } : {}),
+      // Only where dist/'s HPA scales on memory too (x-k8s.autoscaling.memory).
+      ...(s.autoscaling.targetMemoryUtilizationPercentage !== undefined ? { targetMemoryUtilizationPercentage: { type: 'integer', minimum: 1, maximum: 1000 } } : {}),
     });
   } else if (s.replicas !== undefined) {
     // Not offered (a ReadWriteOnce claim): the templates explain why with a fail message.
