@@ -108,6 +108,7 @@ const NAME_REFS: Readonly<Record<string, string>> = {
 function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): void {
   const chart = t.chartName;
   const names = referableNames(model);
+  const external = externalSecretNames(model);
   const selectors: K8sObject[] = [];
   const walk = (node: unknown, parentKey: string): void => {
     if (Array.isArray(node)) {
@@ -117,7 +118,9 @@ function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): v
     if (node === null || typeof node !== 'object') return;
     const map = node as K8sObject;
     const refKey = NAME_REFS[parentKey];
-    if (refKey && typeof map[refKey] === 'string' && names.has(map[refKey])) map[refKey] = t.scalar(`{{ ${objName(chart, map[refKey])} | quote }}`);
+    if (refKey && typeof map[refKey] === 'string' && names.has(map[refKey]) && !(SECRET_REFS.has(parentKey) && external.has(map[refKey]))) {
+      map[refKey] = t.scalar(`{{ ${objName(chart, map[refKey])} | quote }}`);
+    }
     if (parentKey === 'persistentVolumeClaim' && typeof map.claimName === 'string' && names.has(map.claimName)) {
       const volume = model.claims.get(map.claimName);
       const fallback = objName(chart, map.claimName);
@@ -140,12 +143,23 @@ function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): v
   }
 }
 
+/** Keys of NAME_REFS whose map names a Secret. */
+const SECRET_REFS: ReadonlySet<string> = new Set(['secretKeyRef', 'secretRef', 'secret']);
+
 /** Names of the release's objects (and of the Secrets it needs), which follow `prefixNames`. */
 function referableNames(model: ChartModel): Set<string> {
   const names = new Set<string>();
   for (const o of model.objects) if (o.kind !== 'Namespace' && typeof o.metadata?.name === 'string') names.add(o.metadata.name);
   for (const s of model.plan.secretRefs) names.add(s.name);
   return names;
+}
+
+/**
+ * Secrets marked `external: true` in Compose: they exist in the cluster under their own name, so
+ * references to them keep it while `prefixNames` is on.
+ */
+export function externalSecretNames(model: ChartModel): Set<string> {
+  return new Set(model.plan.secretRefs.filter((s) => s.external).map((s) => s.name));
 }
 
 /** Service names another container may reach by host name (env values, `wait-*` targets). */
@@ -236,11 +250,13 @@ function envBlock(s: ServiceModel, container: K8sObject, model: ChartModel, t: T
   const known = new Set(env.map((e) => String(e.name)));
   for (const o of model.objects) if (o.kind === 'ConfigMap' && s.envConfigMaps.has(o.metadata?.name)) for (const k of Object.keys(o.data ?? {})) known.add(k);
   const names = referableNames(model);
+  const external = externalSecretNames(model);
   const sub = new TemplateText(chart);
   const literal = env.map((e) => {
     if (typeof e.value === 'string') return { name: e.name, value: sub.scalar(`{{ ${envValue(chart, goString(e.name), `(index $svc.env ${goString(e.name)})`)} }}`) };
     const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
-    if (ref && names.has(ref.name)) ref.name = sub.scalar(`{{ ${objName(chart, ref.name)} | quote }}`);
+    const keepsName = e.valueFrom?.secretKeyRef !== undefined && external.has(ref.name);
+    if (ref && names.has(ref.name) && !keepsName) ref.name = sub.scalar(`{{ ${objName(chart, ref.name)} | quote }}`);
     return e;
   });
   delete container.env;
