@@ -5,7 +5,7 @@
  *   `commonLabels`, `commonAnnotations`, and the owning service's `labels` / `annotations`;
  * - the service's workload: replicas (unless autoscaling), image (built services from
  *   `global.image`), pull policy, pull secrets, resources, non-secret env values, pod labels and
- *   annotations, nodeSelector / tolerations / affinity; built images of the containers of services
+ *   annotations, nodeSelector / tolerations / affinity (merged per kind); built images of the containers of services
  *   sharing its network (network_mode: service:) from `global.image` too (their other fields stay as in dist/);
  *   a single pod on ReadWriteOnce claims gets the plan's co-location label and podAffinity while
  *   values run more than one pod (claim-affinity.ts);
@@ -227,11 +227,38 @@ function podSpec(s: ServiceModel, workload: K8sObject, model: ChartModel, t: Tem
   }
   const pullSecrets = spec.imagePullSecrets ? '($svc.imagePullSecrets | default $.Values.global.imagePullSecrets)' : '$svc.imagePullSecrets';
   putBlock(spec, 'imagePullSecrets', t, withBlock('imagePullSecrets', pullSecrets));
-  for (const key of ['nodeSelector', 'tolerations', 'affinity']) {
-    // The service's value wins, then (while scaled) the co-location, then the global value.
-    const scaled = key === 'affinity' && colocation ? ` | default ${AFFINITY_VAR}` : '';
-    putBlock(spec, key, t, withBlock(key, `($svc.${key}${scaled} | default $.Values.global.${key})`));
+  for (const key of ['nodeSelector', 'tolerations']) {
+    // The service's value wins, then the global value.
+    putBlock(spec, key, t, withBlock(key, `($svc.${key} | default $.Values.global.${key})`));
   }
+  putBlock(spec, 'affinity', t, affinityBlock(colocation !== undefined));
+}
+
+/**
+ * The pod's affinity, merged per kind (nodeAffinity, podAffinity, podAntiAffinity): each kind the
+ * service's `affinity` value sets replaces only that kind of the co-location (while values scale a
+ * single pod on a ReadWriteOnce claim) and of `global.affinity`, the co-location's replaces the
+ * global one; kinds set by none are left out, and so is a kind set to `{}`. The service's value holds
+ * dist/'s affinity (deploy.placement, pods sharing a claim), so a podAntiAffinity set there keeps
+ * them. Kinds are replaced whole, never appended to: two required terms could never be met together.
+ */
+function affinityBlock(scaled: boolean): BlockLines {
+  const sources = ['($.Values.global.affinity | default dict)', ...(scaled ? [AFFINITY_VAR] : []), '($svc.affinity | default dict)'];
+  return (indent) => [
+    '{{- $affinity := dict }}',
+    `{{- range $source := list ${sources.join(' ')} }}`,
+    '{{- range $kind, $value := $source }}',
+    '{{- $_ := set $affinity $kind $value }}',
+    '{{- end }}',
+    '{{- end }}',
+    '{{- range $kind, $value := $affinity }}',
+    '{{- if empty $value }}{{- $_ := unset $affinity $kind }}{{- end }}',
+    '{{- end }}',
+    '{{- with $affinity }}',
+    'affinity:',
+    `  {{- toYaml . | nindent ${indent + 2} }}`,
+    '{{- end }}',
+  ];
 }
 
 /** The Go expression of env value `value` of variable `key`: Service host names in it follow `prefixNames`. */
