@@ -53,7 +53,7 @@ const COMMENTS: Readonly<Record<string, string>> = {
   'services.*.service': 'The Service in front of the pods (ClusterIP, NodePort or LoadBalancer).',
   'services.*.publicService': 'The second Service carrying the published ports outside the cluster.',
   'services.*.ingress': 'An Ingress to the Service (off by default); port is the Service port it targets. Offered\nfor HTTP services only (not for raw TCP such as postgres or redis).',
-  'services.*.autoscaling': 'A HorizontalPodAutoscaler on CPU (off by default; needs resources.requests.cpu). Not offered\nfor services on a ReadWriteOnce claim (several pods would write one volume).',
+  'services.*.autoscaling': 'A HorizontalPodAutoscaler on average CPU use, as a percentage of resources.requests.cpu\n(targetCPUUtilizationPercentage), and on memory where x-k8s.autoscaling.memory set\ntargetMemoryUtilizationPercentage (of resources.requests.memory). On where dist/ has one, else\noff. Every service has requests (dist/\'s decided defaults where Compose sets none): keep them\nwhen you override resources. Not offered for services on a ReadWriteOnce claim (several pods\nwould write one volume).',
   'services.*.nodeSelector': 'Pod scheduling; empty falls back to the global settings.',
   'services.*.annotations': 'Extra annotations and labels on this service\'s objects, and on its pods.',
   persistence: 'One entry per named Compose volume (PersistentVolumeClaim): size and storage class, or\nexistingClaim: the name of a claim made outside the chart (then the chart makes none and mounts that one).',
