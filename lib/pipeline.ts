@@ -42,6 +42,26 @@ export function conversionDiagnostics(c: { readonly project: Pick<ComposeProject
   return [...c.project.warnings, ...c.plan.warnings, ...(c.plan.notices ?? [])];
 }
 
+/**
+ * What a synth prints (`compose-cdk8s synth` and ComposeApp.synth alike): conversionDiagnostics of
+ * the conversion and of each environment's. An environment repeats the warnings of the file as
+ * written: each is printed once, and one only an environment has names it.
+ */
+export function synthDiagnostics(conversion: Pick<Conversion, 'project' | 'plan' | 'environment'>, environments: readonly Pick<Conversion, 'project' | 'plan' | 'environment'>[] = []): Diagnostic[] {
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const c of [conversion, ...environments]) {
+    for (const d of conversionDiagnostics(c)) {
+      const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const env = c === conversion ? undefined : c.environment?.name;
+      diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
+    }
+  }
+  return diagnostics;
+}
+
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */
 export function convert(options: ConvertOptions): Conversion {
   return planConversion(loadProject(options), options);

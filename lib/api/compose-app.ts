@@ -21,6 +21,7 @@ import { writeOutputs } from '../output/render/outputs';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
 import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
+import { synthDiagnostics } from '../pipeline';
 import { ComposeChart, convertProps } from './compose-chart';
 
 export interface ComposeAppProps extends AppProps {
@@ -133,7 +134,8 @@ export class ComposeApp extends App {
     }
     const chart = this.composeChart;
     const { conversion } = chart;
-    printDiagnostics([...conversion.project.warnings, ...conversion.plan.warnings], this.cwd);
+    // What `compose-cdk8s synth` prints: warnings and the plan's notices (decided defaults).
+    printDiagnostics(synthDiagnostics(conversion), this.cwd);
     const { outputDir, digestsFile } = this.output;
     const result = writeOutputs({
       conversion,
@@ -158,12 +160,14 @@ export class ComposeApp extends App {
   /** synth() of one ComposeChart per environment: `<outputDir>/<environment>/` each, as `compose-cdk8s synth` writes them. */
   private synthEnvironments(charts: readonly ComposeChart[]): void {
     const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
-    for (const c of charts) printDiagnostics([...c.conversion.project.warnings, ...c.conversion.plan.warnings], this.cwd);
-    const { outputDir } = this.output;
     // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
     const { environment: _picked, ...asWritten } = charts[0].composeProps;
+    const written = convertProps(asWritten);
+    // As `compose-cdk8s synth` prints them: each diagnostic once, the ones of an environment alone named so.
+    printDiagnostics(synthDiagnostics(written, charts.map((c) => c.conversion)), this.cwd);
+    const { outputDir } = this.output;
     const result = writeOutputs({
-      conversion: convertProps(asWritten),
+      conversion: written,
       cwd: this.cwd,
       outputDir,
       digestsFile: this.output.digestsFile,

@@ -88,7 +88,7 @@ export const PLANNER_PASSES: readonly PlannerPass[] = [
     run: (state, { xk8s, errors }) => ({ ...state, workloads: planServiceSettings(state.workloads, xk8s.service, errors) }),
   },
   {
-    // x-k8s.autoscaling → a HorizontalPodAutoscaler on CPU.
+    // x-k8s.autoscaling → a HorizontalPodAutoscaler on CPU (and memory with x-k8s.autoscaling.memory).
     name: 'autoscaling',
     module: 'autoscaling.ts',
     run: (state, { project, xk8s, warnings }) => {

@@ -10,6 +10,7 @@ import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { byName, compareStrings } from '../order';
 import { docrRegistry, Settings } from '../settings';
 import { envFileSecretNames, planEnv, readSecretRules, withServiceEnv } from './env';
+import { imageReferenceProblem } from './image-reference';
 import { planImage } from './image';
 import { LABEL_NAME, LABEL_PART_OF } from './labels';
 import { mappingOf, subKeyMappingOf } from './mapping';
@@ -135,6 +136,15 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
     const image = planImage(service, settings);
     if (!image) {
       errors.push(error('service has neither image nor build, so there is nothing to run', { path, location, hint: 'add an image: or a build: key' }));
+      continue;
+    }
+    const imageProblem = image.built ? undefined : imageReferenceProblem(image.image);
+    if (imageProblem !== undefined) {
+      // Compose takes any string; Docker refuses to pull it ("invalid reference format"), and so would the cluster.
+      errors.push(error(`image "${image.image}" is not a valid image reference: ${imageProblem}`, {
+        path: `${path}.image`, location: project.sourceMap.nearest(`${path}.image`),
+        hint: 'write [<registry>/]<repository>[:<tag>][@sha256:<digest>]; when a variable gives the image (e.g. ${NAME:-default}), set that variable',
+      }));
       continue;
     }
     warnUnmapped(service, warnings);

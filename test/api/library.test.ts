@@ -21,6 +21,24 @@ function docs(text: string): any[] {
   return parseAllDocuments(text).map((d) => d.toJS());
 }
 
+/** What app.synth() writes to stderr. */
+function synthStderr(app: ComposeApp): string {
+  const chunks: string[] = [];
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  try {
+    app.synth();
+  } finally {
+    stderr.mockRestore();
+  }
+  return chunks.join('');
+}
+
+/** The diagnostic lines of a synth's stderr (not its "wrote ..." summary or exposure lines). */
+const diagnosticLines = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('warning: ') || / {2}\S+: /.test(l));
+
 describe('ComposeChart / ComposeApp', () => {
   test('write exactly what `compose-cdk8s synth --report --helm` writes for the example', async () => {
     const cliDir = tmp('lib-cli-');
@@ -34,12 +52,10 @@ describe('ComposeChart / ComposeApp', () => {
     // The chart's id is the user's to choose: it changes nothing in the output.
     new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: libDir, helmDir: 'helm' });
     const rendered = app.render();
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      app.synth();
-    } finally {
-      stderr.mockRestore();
-    }
+    const printed = synthStderr(app);
+    // The same warnings and notices as the CLI (cdk8s synth runs this path), then what it wrote.
+    expect(diagnosticLines(printed)).toEqual(diagnosticLines(r.stderr));
+    expect(printed).toContain(r.stderr);
 
     const cli = tree(cliDir);
     const lib = tree(libDir);
@@ -174,12 +190,10 @@ describe('environments in the library', () => {
     const charts = ComposeChart.forEnvironments(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), cwd: libDir });
     expect(charts.map((c) => [c.node.id, c.settings.namespace])).toEqual([['shop-staging', 'shop-staging'], ['shop-prod', 'shop-prod']]);
     const rendered = app.render();
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      app.synth();
-    } finally {
-      stderr.mockRestore();
-    }
+    const printed = synthStderr(app);
+    // Each warning and notice once, an environment's own named by it, as the CLI prints them.
+    expect(diagnosticLines(r.stderr).length).toBeGreaterThan(0);
+    expect(diagnosticLines(printed)).toEqual(diagnosticLines(r.stderr));
     const cli = tree(cliDir);
     const lib = tree(libDir);
     expect(Object.keys(cli).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/.compose-cdk8s', 'dist/prod/Kustomization', 'dist/prod/the-shop.k8s.yaml', 'dist/staging/Kustomization', 'dist/staging/the-shop.k8s.yaml']);

@@ -3,7 +3,9 @@
  * creates are the ones the release's pods reference (the chart's `objname`), and Service host names
  * in their env values are the release's Services (the chart's `envValue`), checked with helm and the
  * first-deploy rehearsal. Without the prefix, the command creates dist/'s names, which such a
- * release does not reference (what the chart's NOTES used to leave to the user).
+ * release does not reference (what the chart's NOTES used to leave to the user). Secrets marked
+ * `external: true` exist in the cluster under their own name: neither the chart nor the command
+ * prefixes them.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -31,11 +33,13 @@ services:
     environment:
       DATABASE_URL: postgres://shop:hunter2@postgres:5432/shop
       API_TOKEN: tok-abc123
-    secrets: [signing_key]
+    secrets: [signing_key, token]
     depends_on: [postgres]
 secrets:
   signing_key:
     file: ./signing.key
+  token:
+    external: true
 `;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prefixed-secrets-'));
@@ -55,6 +59,9 @@ async function secretsStep(args: string[]) {
   return { r, step: parseSecretsManifest(r.stdout, 'shop') };
 }
 
+/** The external Secret exists in the cluster under its own name (the user created it). */
+const EXTERNAL = [{ kind: 'Secret', name: 'token' }];
+
 const decoded = (o: Obj, key: string): string => Buffer.from(String(o.data[key]), 'base64').toString('utf8');
 
 describe('secrets --name-prefix (prefixNames=true)', () => {
@@ -62,8 +69,10 @@ describe('secrets --name-prefix (prefixNames=true)', () => {
     const { r, step } = await secretsStep(['--name-prefix', 'blue-demo']);
     expect(r.code).toBe(0);
     const secrets = step.objects.filter((o) => o.kind === 'Secret');
-    expect(secrets.map((o) => o.metadata.name).sort()).toEqual(plan.secretRefs.map((s) => `blue-demo-${s.name}`).sort());
-    const cluster = rehearse(release, { namespace: 'shop', createNamespace: true, pullSecret: 'registry-the-shop' }, step);
+    expect(secrets.map((o) => o.metadata.name).sort()).toEqual(plan.secretRefs.filter((s) => !s.external).map((s) => `blue-demo-${s.name}`).sort());
+    expect(r.stdout).toContain('# token: external (secrets.token), expected to exist in the cluster already');
+    expect(r.stdout).not.toContain('blue-demo-token');
+    const cluster = rehearse(release, { namespace: 'shop', createNamespace: true, pullSecret: 'registry-the-shop', external: EXTERNAL }, step);
     expect(cluster.findings).toEqual([]);
     expect(checkReferences(cluster.objects)).toEqual([]);
     const services = release.filter((o) => o.kind === 'Service').map((o) => o.metadata.name);
@@ -76,8 +85,19 @@ describe('secrets --name-prefix (prefixNames=true)', () => {
 
   it('without it creates dist/\'s names, which the release does not reference', async () => {
     const { step } = await secretsStep([]);
-    const cluster = rehearse(release, { namespace: 'shop', createNamespace: true, pullSecret: 'registry-the-shop' }, step);
+    const cluster = rehearse(release, { namespace: 'shop', createNamespace: true, pullSecret: 'registry-the-shop', external: EXTERNAL }, step);
     expect(checkReferences(cluster.objects).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the name of an external Secret in the release (it exists in the cluster under it)', () => {
+    const api = release.find((o) => o.kind === 'Deployment' && o.metadata.name === 'blue-demo-api')!;
+    const volumes = api.spec.template.spec.volumes.filter((v: Obj) => v.secret).map((v: Obj) => v.secret.secretName).sort();
+    expect(volumes).toEqual(['blue-demo-signing-key', 'token']);
+    const plain = renderChecked(chartDir, [], 'plain');
+    const plainApi = plain.find((o) => o.kind === 'Deployment' && o.metadata.name === 'api')!;
+    expect(plainApi.spec.template.spec.volumes.filter((v: Obj) => v.secret).map((v: Obj) => v.secret.secretName).sort()).toEqual(['signing-key', 'token']);
+    const notes = renderHelmChart(plan).files['templates/NOTES.txt'];
+    expect(notes).toContain('  - token: keys token (external: expected to exist in the cluster already)');
   });
 
   it('refuses a prefix that is not a name', async () => {

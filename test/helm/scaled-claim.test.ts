@@ -110,20 +110,30 @@ describe('chart of single pods on ReadWriteOnce claims', () => {
     expect(byId(rendered, { stripHelmLabels: true })['Deployment/web']).toEqual({ ...byId(dist)['Deployment/web'], spec: { ...byId(dist)['Deployment/web'].spec, replicas: 3 } });
   });
 
-  it('an explicit affinity value wins over the co-location; the co-location wins over the global affinity', () => {
+  it('affinity values merge per kind with the co-location: a nodeAffinity or podAntiAffinity keeps it, a podAffinity replaces it', () => {
     const own = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['db'] }] }] } } };
-    const args = [...NS, '--set', 'services.db.replicas=3', '--set-json', `services.db.affinity=${JSON.stringify(own)}`];
-    const rendered = helmTemplate(dir, args);
-    expect(podSpecOf(workload(rendered, 'db')).affinity).toEqual(own);
-    expect(validateManifests(rendered)).toEqual([]);
-    expectLintClean(dir, args);
+    const anti = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' } }] } };
+    const colocated = podSpecOf(workload(helmTemplate(dir, [...NS, '--set', 'services.db.replicas=3']), 'db')).affinity;
+    expect(colocated.podAffinity).toBeDefined();
+    for (const value of [own, anti, { ...own, ...anti }]) {
+      const args = [...NS, '--set', 'services.db.replicas=3', '--set-json', `services.db.affinity=${JSON.stringify(value)}`];
+      const rendered = helmTemplate(dir, args);
+      expect(podSpecOf(workload(rendered, 'db')).affinity).toEqual({ ...colocated, ...value });
+      expect(validateManifests(rendered)).toEqual([]);
+      expectLintClean(dir, args);
+    }
+    // The service's own podAffinity replaces the co-location's (kinds are replaced, never appended to).
+    const mine = { podAffinity: anti.podAntiAffinity };
+    const replaced = helmTemplate(dir, [...NS, '--set', 'services.db.replicas=3', '--set-json', `services.db.affinity=${JSON.stringify(mine)}`]);
+    expect(podSpecOf(workload(replaced, 'db')).affinity).toEqual(mine);
 
-    const global = helmTemplate(dir, [...NS, '--set', 'services.db.replicas=3', '--set-json', `global.affinity=${JSON.stringify(own)}`]);
-    expect(podSpecOf(workload(global, 'db')).affinity.podAffinity).toBeDefined();
-    expect(podSpecOf(workload(global, 'db')).affinity.nodeAffinity).toBeUndefined();
-    // The README's way out for ReadWriteMany storage.
+    // The global affinity fills the kinds neither the service nor the co-location sets.
+    const global = helmTemplate(dir, [...NS, '--set', 'services.db.replicas=3', '--set-json', `global.affinity=${JSON.stringify({ ...own, podAffinity: mine.podAffinity })}`]);
+    expect(podSpecOf(workload(global, 'db')).affinity).toEqual({ ...colocated, ...own });
+    expect(validateManifests(global)).toEqual([]);
+    // The README's way out for ReadWriteMany storage: an empty kind is left out.
     const none = helmTemplate(dir, [...NS, '--set', 'services.db.replicas=3', '--set-json', 'services.db.affinity={"podAffinity":{}}']);
-    expect(podSpecOf(workload(none, 'db')).affinity).toEqual({ podAffinity: {} });
+    expect(podSpecOf(workload(none, 'db')).affinity).toBeUndefined();
     expect(validateManifests(none)).toEqual([]);
     // Unscaled, the global affinity applies as before.
     const unscaled = helmTemplate(dir, [...NS, '--set-json', `global.affinity=${JSON.stringify(own)}`]);

@@ -190,4 +190,22 @@ describe('docs', () => {
     expect(Object.keys(values).every((top) => keys.some((k) => k === top || k.startsWith(`${top}.`)))).toBe(true);
     for (const r of rows) expect([r, r.split(' | ').length === 3 && !/\|\s*\|$/.test(r)]).toEqual([r, true]);
   });
+
+  it('the autoscaling comment names every metric the HPA may scale on, and no requirement the chart always meets', () => {
+    // x-k8s.autoscaling.memory: dist/'s HPA scales on memory too, and the values carry its target.
+    const scaled = { ...plan, workloads: plan.workloads.map((w) => (w.name === 'api' ? { ...w, autoscaling: { name: 'api', minReplicas: 1, maxReplicas: 4, cpuPercent: 70, memoryPercent: 80 } } : w)) };
+    const doc = YAML.parseDocument(renderHelmChart(scaled).files['values.yaml']);
+    const api = doc.getIn(['services', 'api'], true) as YAML.YAMLMap;
+    const pair = api.items.find((p) => (p.key as YAML.Scalar).value === 'autoscaling')!;
+    const comment = String((pair.key as YAML.Scalar).commentBefore);
+    const targets = Object.keys((pair.value as YAML.YAMLMap).toJSON()).filter((k) => k.startsWith('target'));
+    expect(targets.sort()).toEqual(['targetCPUUtilizationPercentage', 'targetMemoryUtilizationPercentage']);
+    for (const k of targets) expect(comment).toContain(k);
+    // Every container has requests (the plan's decided defaults where Compose sets none): the HPA never lacks them.
+    const rendered = renderChecked(dir, [], 'rel');
+    for (const w of rendered.filter((o) => o.kind === 'Deployment')) {
+      for (const c of w.spec.template.spec.containers) expect([w.metadata.name, c.name, Object.keys(c.resources?.requests ?? {}).sort()]).toEqual([w.metadata.name, c.name, ['cpu', 'memory']]);
+    }
+    expect(comment).not.toMatch(/needs resources\.requests/);
+  });
 });

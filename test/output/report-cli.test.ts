@@ -16,6 +16,8 @@ import { validateObjects } from '../plan/x-k8s-validate';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'issue5');
 const STACK = path.join(FIXTURES, 'stack', 'compose.yaml');
 const AIRFLOW = path.join(FIXTURES, 'airflow', 'docker-compose.yaml');
+/** The airflow file's default image is a docs placeholder (`apache/airflow:|version|`): its docs say to set this. */
+const AIRFLOW_ENV = { AIRFLOW_IMAGE_NAME: 'apache/airflow:2.10.5' };
 const SHA = ['--sha', '0123456789abcdef0123456789abcdef01234567'];
 
 type Obj = Record<string, any>;
@@ -94,14 +96,14 @@ describe('report on the issue-5 stack fixture', () => {
 
 describe('the fixtures convert to schema-valid manifests', () => {
   it.each([['stack', STACK, ['debug']], ['airflow (Apache-2.0)', AIRFLOW, []]])('%s', (_name, file, profiles) => {
-    const project = loadProject({ files: [file as string], profiles: profiles as string[], env: cleanEnv(), cwd: FIXTURES });
+    const project = loadProject({ files: [file as string], profiles: profiles as string[], env: cleanEnv(AIRFLOW_ENV), cwd: FIXTURES });
     const objs = renderManifests(planProject(project, SETTINGS)).objects as Obj[];
     expect(objs.length).toBeGreaterThan(5);
     expect(validateObjects(objs)).toEqual([]);
   });
 
   it('airflow: airflow-init is a Job in an early wave; the others wait on postgres and redis and follow it', () => {
-    const project = loadProject({ files: [AIRFLOW], env: cleanEnv(), cwd: FIXTURES });
+    const project = loadProject({ files: [AIRFLOW], env: cleanEnv(AIRFLOW_ENV), cwd: FIXTURES });
     const plan = planProject(project, SETTINGS);
     const by = (n: string) => plan.workloads.find((w) => w.composeName === n)!;
     expect(by('airflow-init').kind).toBe('Job');

@@ -142,6 +142,12 @@ describe('kompose healthcheck labels → probes', () => {
     expect([off.readinessProbe, off.startupProbe]).toEqual([undefined, undefined]);
   });
 
+  it('x-k8s.probes.liveness: true (the healthcheck\'s probe) wins over a kompose liveness label', () => {
+    const { plan } = convert('services:\n  a:\n    image: a:1\n    healthcheck: { test: ["CMD", "true"] }\n    labels:\n      kompose.service.healthcheck.liveness.tcp_port: "8080"\n    x-k8s: { probes: { liveness: true } }\n');
+    expect(plan.workloads[0].container.livenessProbe).toMatchObject({ exec: ['true'] });
+    expect(plan.workloads[0].container.livenessProbe).not.toHaveProperty('tcpPort');
+  });
+
   it('x-k8s.probes wins over the labels; the labels leave no warning and no healthcheck-without-test warning', () => {
     const { plan } = convert(`services:
   a:

@@ -117,3 +117,27 @@ describe('keys the loader folds into others', () => {
     expect(plan.workloads.find((w) => w.composeName === 'backup')!.volumes).toEqual([]);
   });
 });
+
+describe('README "What becomes of each Compose key"', () => {
+  /** Mapped keys the README explains outside the table, each with where (the list only shrinks). */
+  const EXPLAINED_ELSEWHERE: Readonly<Record<string, string>> = {
+    volumes: 'the named volume, anonymous volume and bind mount rows',
+    profiles: 'the --profile flag (Converting your own stack): no Kubernetes object',
+  };
+  const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## What becomes of each Compose key');
+  const table = readme.slice(start, readme.indexOf('\n\n', readme.indexOf('| Compose |', start)));
+  const firstCells = table.split('\n').filter((l) => l.startsWith('| ')).map((l) => l.split(' | ')[0]);
+
+  it('has a row for every key SERVICE_KEYS maps', () => {
+    const named = (key: string): boolean => firstCells.some((c) => new RegExp(`\`${key}(\`|:|\\.)`).test(c));
+    const missing = Object.keys(SERVICE_KEYS).filter((k) => SERVICE_KEYS[k].status === 'mapped' && !named(k) && !EXPLAINED_ELSEWHERE[k]);
+    expect(missing).toEqual([]);
+    expect(Object.keys(EXPLAINED_ELSEWHERE).filter((k) => named(k))).toEqual([]);
+  });
+
+  it('says label_file merges into labels', () => {
+    const row = table.split('\n').find((l) => l.split(' | ')[0].includes('`label_file`'));
+    expect(row).toMatch(/merge into `labels`/);
+  });
+});

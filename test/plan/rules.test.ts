@@ -27,7 +27,7 @@ describe('image', () => {
     expect(only(service('a', { image: 'nginx' })).container.imagePullPolicy).toBe('Always');
     expect(only(service('a', { image: 'nginx:latest' })).container.imagePullPolicy).toBe('Always');
     expect(only(service('a', { image: 'localhost:5000/nginx' })).container.imagePullPolicy).toBe('Always');
-    expect(only(service('a', { image: 'nginx@sha256:abc' })).container.imagePullPolicy).toBe('IfNotPresent');
+    expect(only(service('a', { image: `nginx@sha256:${'ab'.repeat(32)}` })).container.imagePullPolicy).toBe('IfNotPresent');
     expect(only(service('a', { image: 'nginx:1', raw: { pull_policy: 'always' } })).container.imagePullPolicy).toBe('Always');
   });
 

@@ -5,8 +5,8 @@
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
 import { loadProject } from '../../compose';
-import { ComposeError, Diagnostic, error } from '../../diagnostics';
-import { Conversion, conversionDiagnostics, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
+import { ComposeError, error } from '../../diagnostics';
+import { Conversion, ConvertOptions, planConversion, planEnvironments, synthDiagnostics } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -47,20 +47,7 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
       hint: 'write the chart in a run without --env (synth --helm, or compose-cdk8s helm)',
     }));
   }
-  // An environment repeats the warnings of the file as written: each is printed once, and one only
-  // an environment has names it.
-  const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  for (const c of [conversion, ...environments]) {
-    for (const d of conversionDiagnostics(c)) {
-      const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const env = c === conversion ? undefined : c.environment?.name;
-      diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
-    }
-  }
-  printDiagnostics(io, diagnostics);
+  printDiagnostics(io, synthDiagnostics(conversion, environments));
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets, environments });
   return { conversion, result, environments };
 }

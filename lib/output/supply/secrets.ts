@@ -96,16 +96,16 @@ function namespaceNote(plan: DeploymentPlan): string {
 
 function header(plan: DeploymentPlan, format: SecretsFormat, prefix: string | undefined): string[] {
   const external = plan.secretRefs.filter((r) => r.external);
-  const named = (name: string): string => (prefix === undefined ? name : prefixedName(prefix, name));
   const lines = [
     `# Secrets referenced by the manifests of Compose project "${plan.project}", created from your local files.`,
     format === 'kubectl'
       ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
       : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
     namespaceNote(plan),
-    ...(prefix === undefined ? [] : [`# Named for a Helm release of the chart with prefixNames on: every name starts with ${prefix}-, and Service host names in env values follow, as in the chart.`]),
+    ...(prefix === undefined ? [] : [`# Named for a Helm release of the chart with prefixNames on: every name starts with ${prefix}-, and Service host names in env values follow, as in the chart (external Secrets keep their own name).`]),
   ];
-  for (const r of external) lines.push(`# ${named(r.name)}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
+  // External Secrets exist in the cluster under their own name, which the chart keeps with prefixNames on.
+  for (const r of external) lines.push(`# ${r.name}: external (secrets.${r.composeName ?? r.name}), expected to exist in the cluster already`);
   return lines;
 }
 

@@ -9,8 +9,9 @@
  * `replicas > 1` or autoscaling is enabled with `maxReplicas > 1` (the plan's own pod count,
  * `podsOf`), exactly what the plan would have decided with that pod count: the group label
  * `compose-cdk8s.io/shared-claim: <claims>` on the pods and a required podAffinity on it
- * (`kubernetes.io/hostname`). The service's own `affinity` value, when set, wins (as it does for
- * workloads the plan co-locates); the global one applies only when neither is set.
+ * (`kubernetes.io/hostname`). Affinity merges per kind (templates.ts, affinityBlock): the
+ * service's own podAffinity value, when set, replaces the co-location; its other kinds, and the
+ * global ones, are added to it.
  * With the default values nothing changes, so the chart keeps rendering dist/.
  */
 import type { ColocationPlan, WorkloadPlan } from '../../../plan/model';

@@ -146,7 +146,12 @@ export function notesTxt(model: ChartModel, chart: string): string {
   const secrets = model.plan.secretRefs;
   lines.push('', 'The pods need these Secrets, which the chart never contains (values stay out of Git):');
   lines.push('{{- range .Values.global.imagePullSecrets }}', '  - {{ .name }} (registry pull secret: doctl registry kubernetes-manifest | kubectl apply -f -)', '{{- end }}');
-  for (const s of secrets) lines.push(`  - {{ include ${JSON.stringify(`${chart}.objname`)} (list $ ${JSON.stringify(s.name)}) }}: keys ${s.keys.join(', ')}`);
+  // External Secrets exist in the cluster under their own name: prefixNames leaves it.
+  for (const s of secrets) {
+    lines.push(s.external
+      ? `  - ${s.name}: keys ${s.keys.join(', ')} (external: expected to exist in the cluster already)`
+      : `  - {{ include ${JSON.stringify(`${chart}.objname`)} (list $ ${JSON.stringify(s.name)}) }}: keys ${s.keys.join(', ')}`);
+  }
   // With prefixNames the Secrets carry the release prefix, and host names in their env values follow.
   lines.push('Create them in namespace {{ .Release.Namespace }}, from your local files, with:');
   lines.push('{{- if .Values.prefixNames }}', `  compose-cdk8s secrets -n {{ .Release.Namespace }} --name-prefix {{ include ${JSON.stringify(`${chart}.fullname`)} $ }} | sh`);

@@ -48,9 +48,10 @@ function scalingSection(model: ChartModel): string[] {
     'When `services.<name>.replicas` is above 1, or `services.<name>.autoscaling` is enabled with',
     '`maxReplicas` above 1, their pods get the label above and a required podAffinity on it',
     '(`topologyKey: kubernetes.io/hostname`), so every pod starts on the node that holds the claim (what',
-    '`dist/` has for a Compose file with several replicas). Your own `services.<name>.affinity` replaces it',
-    '(for ReadWriteMany storage: `--set-json \'services.<name>.affinity={"podAffinity":{}}\'`); while they',
-    'run several pods, `global.affinity` does not apply to them.',
+    '`dist/` has for a Compose file with several replicas). Affinity values merge per kind: a `podAffinity`',
+    'in `services.<name>.affinity` replaces it (for ReadWriteMany storage, leave it out with',
+    '`--set-json \'services.<name>.affinity={"podAffinity":{}}\'`), while a `nodeAffinity` or `podAntiAffinity`',
+    'there or in `global.affinity` is added to it.',
     '',
   ];
 }

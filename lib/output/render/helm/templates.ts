@@ -5,7 +5,7 @@
  *   `commonLabels`, `commonAnnotations`, and the owning service's `labels` / `annotations`;
  * - the service's workload: replicas (unless autoscaling), image (built services from
  *   `global.image`), pull policy, pull secrets, resources, non-secret env values, pod labels and
- *   annotations, nodeSelector / tolerations / affinity; built images of the containers of services
+ *   annotations, nodeSelector / tolerations / affinity (merged per kind); built images of the containers of services
  *   sharing its network (network_mode: service:) from `global.image` too (their other fields stay as in dist/);
  *   a single pod on ReadWriteOnce claims gets the plan's co-location label and podAffinity while
  *   values run more than one pod (claim-affinity.ts);
@@ -108,6 +108,7 @@ const NAME_REFS: Readonly<Record<string, string>> = {
 function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): void {
   const chart = t.chartName;
   const names = referableNames(model);
+  const external = externalSecretNames(model);
   const selectors: K8sObject[] = [];
   const walk = (node: unknown, parentKey: string): void => {
     if (Array.isArray(node)) {
@@ -117,7 +118,9 @@ function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): v
     if (node === null || typeof node !== 'object') return;
     const map = node as K8sObject;
     const refKey = NAME_REFS[parentKey];
-    if (refKey && typeof map[refKey] === 'string' && names.has(map[refKey])) map[refKey] = t.scalar(`{{ ${objName(chart, map[refKey])} | quote }}`);
+    if (refKey && typeof map[refKey] === 'string' && names.has(map[refKey]) && !(SECRET_REFS.has(parentKey) && external.has(map[refKey]))) {
+      map[refKey] = t.scalar(`{{ ${objName(chart, map[refKey])} | quote }}`);
+    }
     if (parentKey === 'persistentVolumeClaim' && typeof map.claimName === 'string' && names.has(map.claimName)) {
       const volume = model.claims.get(map.claimName);
       const fallback = objName(chart, map.claimName);
@@ -140,12 +143,23 @@ function followReferences(obj: K8sObject, model: ChartModel, t: TemplateText): v
   }
 }
 
+/** Keys of NAME_REFS whose map names a Secret. */
+const SECRET_REFS: ReadonlySet<string> = new Set(['secretKeyRef', 'secretRef', 'secret']);
+
 /** Names of the release's objects (and of the Secrets it needs), which follow `prefixNames`. */
 function referableNames(model: ChartModel): Set<string> {
   const names = new Set<string>();
   for (const o of model.objects) if (o.kind !== 'Namespace' && typeof o.metadata?.name === 'string') names.add(o.metadata.name);
   for (const s of model.plan.secretRefs) names.add(s.name);
   return names;
+}
+
+/**
+ * Secrets marked `external: true` in Compose: they exist in the cluster under their own name, so
+ * references to them keep it while `prefixNames` is on.
+ */
+export function externalSecretNames(model: ChartModel): Set<string> {
+  return new Set(model.plan.secretRefs.filter((s) => s.external).map((s) => s.name));
 }
 
 /** Service names another container may reach by host name (env values, `wait-*` targets). */
@@ -213,11 +227,38 @@ function podSpec(s: ServiceModel, workload: K8sObject, model: ChartModel, t: Tem
   }
   const pullSecrets = spec.imagePullSecrets ? '($svc.imagePullSecrets | default $.Values.global.imagePullSecrets)' : '$svc.imagePullSecrets';
   putBlock(spec, 'imagePullSecrets', t, withBlock('imagePullSecrets', pullSecrets));
-  for (const key of ['nodeSelector', 'tolerations', 'affinity']) {
-    // The service's value wins, then (while scaled) the co-location, then the global value.
-    const scaled = key === 'affinity' && colocation ? ` | default ${AFFINITY_VAR}` : '';
-    putBlock(spec, key, t, withBlock(key, `($svc.${key}${scaled} | default $.Values.global.${key})`));
+  for (const key of ['nodeSelector', 'tolerations']) {
+    // The service's value wins, then the global value.
+    putBlock(spec, key, t, withBlock(key, `($svc.${key} | default $.Values.global.${key})`));
   }
+  putBlock(spec, 'affinity', t, affinityBlock(colocation !== undefined));
+}
+
+/**
+ * The pod's affinity, merged per kind (nodeAffinity, podAffinity, podAntiAffinity): each kind the
+ * service's `affinity` value sets replaces only that kind of the co-location (while values scale a
+ * single pod on a ReadWriteOnce claim) and of `global.affinity`, the co-location's replaces the
+ * global one; kinds set by none are left out, and so is a kind set to `{}`. The service's value holds
+ * dist/'s affinity (deploy.placement, pods sharing a claim), so a podAntiAffinity set there keeps
+ * them. Kinds are replaced whole, never appended to: two required terms could never be met together.
+ */
+function affinityBlock(scaled: boolean): BlockLines {
+  const sources = ['($.Values.global.affinity | default dict)', ...(scaled ? [AFFINITY_VAR] : []), '($svc.affinity | default dict)'];
+  return (indent) => [
+    '{{- $affinity := dict }}',
+    `{{- range $source := list ${sources.join(' ')} }}`,
+    '{{- range $kind, $value := $source }}',
+    '{{- $_ := set $affinity $kind $value }}',
+    '{{- end }}',
+    '{{- end }}',
+    '{{- range $kind, $value := $affinity }}',
+    '{{- if empty $value }}{{- $_ := unset $affinity $kind }}{{- end }}',
+    '{{- end }}',
+    '{{- with $affinity }}',
+    'affinity:',
+    `  {{- toYaml . | nindent ${indent + 2} }}`,
+    '{{- end }}',
+  ];
 }
 
 /** The Go expression of env value `value` of variable `key`: Service host names in it follow `prefixNames`. */
@@ -236,11 +277,13 @@ function envBlock(s: ServiceModel, container: K8sObject, model: ChartModel, t: T
   const known = new Set(env.map((e) => String(e.name)));
   for (const o of model.objects) if (o.kind === 'ConfigMap' && s.envConfigMaps.has(o.metadata?.name)) for (const k of Object.keys(o.data ?? {})) known.add(k);
   const names = referableNames(model);
+  const external = externalSecretNames(model);
   const sub = new TemplateText(chart);
   const literal = env.map((e) => {
     if (typeof e.value === 'string') return { name: e.name, value: sub.scalar(`{{ ${envValue(chart, goString(e.name), `(index $svc.env ${goString(e.name)})`)} }}`) };
     const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
-    if (ref && names.has(ref.name)) ref.name = sub.scalar(`{{ ${objName(chart, ref.name)} | quote }}`);
+    const keepsName = e.valueFrom?.secretKeyRef !== undefined && external.has(ref.name);
+    if (ref && names.has(ref.name) && !keepsName) ref.name = sub.scalar(`{{ ${objName(chart, ref.name)} | quote }}`);
     return e;
   });
   delete container.env;
