@@ -3,16 +3,23 @@
 // (whether to run them, in a checkout with the sources) and the benchmark
 // (scripts/bench.ts bundles its worker the same way).
 //
-// A bundle holds our own TypeScript (lib/), not node_modules (packages stay external), built by
-// esbuild for Node 20 as CommonJS. It also carries precompiled JSON-schema validators: the schema
+// A bundle holds our own TypeScript (lib/), built by esbuild for Node 20 as CommonJS. It also carries precompiled JSON-schema validators: the schema
 // sets of scripts/schema-sets.ts (schema, ajv options, refs: the very ones the run-time code uses) go
 // through ajv's standalone code generation (`ajv/dist/standalone`), and a plugin substitutes that
 // code for lib/schemas/precompiled.ts, whose source version returns undefined (so the sources, tsx
 // and jest keep compiling at run time). The generated code requires ajv/dist/runtime/* helpers and
 // falls back to a run-time compile if the installed ajv is not the version it was generated with.
+//
+// The CLI's bundle also holds the npm packages it uses (cdk8s, cdk8s-plus-27, yaml, commander,
+// ajv...), so a command reads and compiles one file instead of resolving ~200 modules, and it comes
+// with a V8 code cache (build/compose-cdk8s.cache, made by running the bundle once on the example:
+// see writeCodeCache and bin/load-bundle.js). The library's bundle (build/index.js) keeps the packages
+// external: a user's cdk8s app and the library must share one cdk8s.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
+const { spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -29,14 +36,23 @@ function newest(dir, suffix = '') {
 
 /**
  * Whether `file` was bundled after the last change to what it embeds: lib/ (code and the
- * compose-spec schema) and schema/*.json (x-k8s), the schemas also as precompiled validators.
+ * compose-spec schema), schema/*.json (x-k8s), the schemas also as precompiled validators, and
+ * the installed packages (package-lock.json; the CLI's bundle holds them).
  */
 function isFresh(file) {
   try {
     const built = fs.statSync(file).mtimeMs;
-    return built >= newest(path.join(ROOT, 'lib')) && built >= newest(path.join(ROOT, 'schema'), '.json');
+    return built >= newest(path.join(ROOT, 'lib')) && built >= newest(path.join(ROOT, 'schema'), '.json') && built >= lockTime();
   } catch {
     return false;
+  }
+}
+
+function lockTime() {
+  try {
+    return fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
@@ -58,10 +74,11 @@ function options() {
 }
 
 /**
- * Bundles `entry` into `outfile` (with the precompiled validators). Packages are resolved from the
- * repository's node_modules at run time, so a bundle outside the repository needs NODE_PATH.
+ * Bundles `entry` into `outfile` (with the precompiled validators). With `packages: 'external'`
+ * (the default) packages are resolved from the repository's node_modules at run time, so such a
+ * bundle outside the repository needs NODE_PATH; with `packages: 'bundle'` they are in the bundle.
  */
-async function bundle(entry, outfile) {
+async function bundle(entry, outfile, extra = {}) {
   const esbuild = require('esbuild');
   const contents = precompiledSchemas(esbuild);
   const precompiled = {
@@ -70,7 +87,62 @@ async function bundle(entry, outfile) {
       build.onLoad({ filter: /[\\/]lib[\\/]schemas[\\/]precompiled\.ts$/ }, () => ({ contents, loader: 'js', resolveDir: path.join(ROOT, 'lib', 'schemas') }));
     },
   };
-  await esbuild.build({ ...options(), entryPoints: [entry], outfile, plugins: [precompiled] });
+  await esbuild.build({ ...options(), entryPoints: [entry], outfile, plugins: [precompiled], ...extra });
+}
+
+/**
+ * Writes the V8 code cache of the CLI bundle `file` (bin/load-bundle.js: cacheFileOf): a fresh
+ * Node process runs the bundle on a copy of the example (synth, then helm, into a temp folder) and
+ * saves what V8 compiled, headed by the bundle's SHA-1. The cache is valid only for this Node
+ * version; another one rejects it and simply compiles. Returns false (and removes any old cache)
+ * if the run failed.
+ */
+function writeCodeCache(file) {
+  const { cacheFileOf } = require(path.join(ROOT, 'bin', 'load-bundle.js'));
+  fs.rmSync(cacheFileOf(file), { force: true });
+  const r = spawnSync(process.execPath, [__filename, '--write-code-cache', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  if (r.status !== 0) {
+    fs.rmSync(cacheFileOf(file), { force: true });
+    process.stderr.write(`build: no code cache for ${path.relative(ROOT, file)} (the bundle runs without one): ${(r.stderr || '').trim().split('\n').pop()}\n`);
+    return false;
+  }
+  return true;
+}
+
+/** In the child process of writeCodeCache: run the bundle on the example, then save the cache. */
+async function trainAndWriteCodeCache(file) {
+  const { compileBundle, cacheFileOf } = require(path.join(ROOT, 'bin', 'load-bundle.js'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cdk8s-code-cache-'));
+  try {
+    const project = path.join(tmp, 'the-shop');
+    fs.cpSync(path.join(ROOT, 'examples', 'the-shop'), project, { recursive: true });
+    const { exports: cli, script, sha } = compileBundle(file);
+    let out = '';
+    const io = { stdout: (s) => (out += s), stderr: (s) => (out += s), env: { PATH: process.env.PATH, HOME: tmp, IMAGE_TAG: '0'.repeat(40) }, cwd: project };
+    for (const argv of [
+      ['synth', '-f', 'docker-compose.yml', '-o', path.join(tmp, 'dist'), '--sha', '0'.repeat(40)],
+      ['helm', '-f', 'docker-compose.yml', '-o', path.join(tmp, 'helm')],
+    ]) {
+      const code = await cli.run(argv, io);
+      if (code !== 0) throw new Error(`${argv[0]} of the example failed: ${out.slice(-400)}`);
+    }
+    const target = cacheFileOf(file);
+    const partial = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, Buffer.concat([Buffer.from(`${sha}\n`, 'latin1'), script.createCachedData()]));
+    fs.renameSync(partial, target);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module && process.argv[2] === '--write-code-cache') {
+  trainAndWriteCodeCache(path.resolve(process.argv[3])).then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`${e && e.message}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 /** The CLI's bundle, as bin/compose-cdk8s.js runs it. */
@@ -80,4 +152,4 @@ const CLI_ENTRY = path.join(ROOT, 'lib', 'cli', 'main.ts');
 const LIB_BUNDLE = path.join(ROOT, 'build', 'index.js');
 const LIB_ENTRY = path.join(ROOT, 'lib', 'index.ts');
 
-module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, isFresh, bundle };
+module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, isFresh, bundle, writeCodeCache };

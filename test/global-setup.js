@@ -2,15 +2,17 @@
 // child process: robustness, leak, supply, corpus...; main.js, the cdk8s app) run the esbuild bundles, as a user after
 // `npm ci` does, instead of falling back to tsx, which transpiles every lib/ module again in every
 // process it starts (seconds each on a loaded machine). Builds only when the bundle is missing or
-// older than lib/ or schema/ (scripts/bundle.js decides); without esbuild, bin keeps its tsx
+// older than lib/ or schema/ (scripts/bundle.js decides), or the CLI's code cache is missing; without esbuild, bin keeps its tsx
 // fallback and the tests still run.
 'use strict';
 const { spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 
 module.exports = async function globalSetup() {
   const { CLI_BUNDLE, LIB_BUNDLE, isFresh } = require('../scripts/bundle');
-  if (isFresh(CLI_BUNDLE) && isFresh(LIB_BUNDLE)) return;
+  const { cacheFileOf } = require('../bin/load-bundle');
+  if (isFresh(CLI_BUNDLE) && isFresh(LIB_BUNDLE) && fs.existsSync(cacheFileOf(CLI_BUNDLE))) return;
   // The bundles only: the type declarations (tsc) are for the package, not for the tests.
   const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.js'), '--no-types'], { stdio: 'inherit' });
   if (r.status !== 0) process.stderr.write('jest global setup: node scripts/build.js failed; bin/compose-cdk8s.js falls back to tsx\n');

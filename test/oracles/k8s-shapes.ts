@@ -16,7 +16,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { oracleRequire } from './tools';
+
+// Loaded once per jest worker (test/environment.js), not once per test file.
+const ts = oracleRequire<typeof TS>('typescript');
 
 export type Shape =
   | { readonly t: 'any' }
@@ -54,7 +58,7 @@ export const unresolved = new Set<string>();
 
 interface FileIndex {
   readonly file: string;
-  readonly decls: Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>;
+  readonly decls: Map<string, TS.InterfaceDeclaration | TS.TypeAliasDeclaration>;
   readonly aliases: Map<string, string>; // export { Local as Exported }
   readonly imports: Map<string, { from: string; name: string }>;
   readonly starExports: string[];
@@ -130,7 +134,7 @@ function findDecl(
   file: string,
   name: string,
   depth: number,
-): { idx: FileIndex; decl: ts.InterfaceDeclaration | ts.TypeAliasDeclaration } | null {
+): { idx: FileIndex; decl: TS.InterfaceDeclaration | TS.TypeAliasDeclaration } | null {
   if (depth > 20) return null;
   const idx = indexFile(file);
   if (!idx) return null;
@@ -151,7 +155,7 @@ function findDecl(
   return null;
 }
 
-function declShape(idx: FileIndex, decl: ts.InterfaceDeclaration | ts.TypeAliasDeclaration): Shape {
+function declShape(idx: FileIndex, decl: TS.InterfaceDeclaration | TS.TypeAliasDeclaration): Shape {
   if (ts.isTypeAliasDeclaration(decl)) return typeShape(idx, decl.type).get();
   const props = new Map<string, Lazy>();
   let index: Lazy | undefined;
@@ -171,7 +175,7 @@ function declShape(idx: FileIndex, decl: ts.InterfaceDeclaration | ts.TypeAliasD
   return { t: 'object', props, index };
 }
 
-function membersShape(idx: FileIndex, members: ts.NodeArray<ts.TypeElement>): Shape {
+function membersShape(idx: FileIndex, members: TS.NodeArray<TS.TypeElement>): Shape {
   const props = new Map<string, Lazy>();
   let index: Lazy | undefined;
   for (const m of members) {
@@ -187,7 +191,7 @@ function membersShape(idx: FileIndex, members: ts.NodeArray<ts.TypeElement>): Sh
   return { t: 'object', props, index };
 }
 
-function typeShape(idx: FileIndex, node: ts.TypeNode): Lazy {
+function typeShape(idx: FileIndex, node: TS.TypeNode): Lazy {
   switch (node.kind) {
     case ts.SyntaxKind.AnyKeyword:
     case ts.SyntaxKind.UnknownKeyword:

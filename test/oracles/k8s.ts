@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FieldProblem, Lazy, namedShape, unknownFields } from './k8s-shapes';
 import { apiServerChecks } from './k8s-rules';
+import { oracleRequire } from './tools';
 
 type Obj = Record<string, any>;
 
@@ -47,8 +48,7 @@ function kindInfo(apiVersion: string, kind: string): KindInfo | null {
     const module = `${pkg}/${group ? `${group}/` : ''}${version}/${kind}`;
     try {
       const js = require.resolve(module);
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const model = (require(js) as Record<string, any>)[kind];
+      const model = oracleRequire<Record<string, any>>(js)[kind];
       // Only top-level kinds carry apiVersion/kind (apps/v1 "DeploymentSpec" is not a kind).
       if (model && model.apiVersion === apiVersion && model.kind === kind) {
         const dts = js.replace(/\.js$/, '.d.ts');

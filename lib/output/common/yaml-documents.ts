@@ -18,6 +18,13 @@ import * as os from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { stringify } from 'yaml';
 
+/**
+ * The version of `yaml` this thread emits with. The worker loads `yaml` from node_modules, while
+ * the CLI's bundle carries its own copy (scripts/bundle.js): the worker emits only if the two are
+ * the very same version, else this thread emits everything.
+ */
+const YAML_VERSION: string = (require('yaml/package.json') as { version: string }).version;
+
 /** cdk8s's options for every document (cdk8s/lib/yaml.js); a test keeps the two in step. */
 export const MANIFEST_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
@@ -56,6 +63,8 @@ function stop() {
 }
 let stringify;
 try {
+  // Only the version the other thread emits with (see YAML_VERSION).
+  if (require(workerData.yamlPackage).version !== workerData.yamlVersion) throw new Error('another yaml');
   stringify = require(workerData.yaml).stringify;
 } catch (e) {
   stop(); // this thread emits everything
@@ -93,7 +102,7 @@ function startHelper(chunks: number): Helper | undefined {
   try {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { yaml: require.resolve('yaml'), port: port2, claims, done, options: MANIFEST_YAML_OPTIONS, separator: SEPARATOR },
+      workerData: { yaml: require.resolve('yaml'), yamlPackage: require.resolve('yaml/package.json'), yamlVersion: YAML_VERSION, port: port2, claims, done, options: MANIFEST_YAML_OPTIONS, separator: SEPARATOR },
       transferList: [port2],
       argv: [],
     });
