@@ -4,11 +4,9 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, renderHelmChart } from '../../output/render/helm';
-import type { Conversion } from '../../pipeline';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/render/helm';
 import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/outputs';
-import { chartOptionsOf, environmentPlans } from '../../output/render/generators';
-import { environmentValuesFiles } from '../../output/render/helm/environments';
+import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { conversionDiagnostics, planConversion, planEnvironments } from '../../pipeline';
 import type { CliIO } from '../io';
@@ -32,8 +30,7 @@ export function helmCommand(io: CliIO): Command {
       // Declared environments: the chart also gets values-<env>.yaml for each.
       const environments = planEnvironments(loaded, options);
       const { plan } = conversion;
-      const envWarnings = environments.length ? chartEnvironmentWarnings(conversion, environments) : [];
-      printDiagnostics(io, [...conversionDiagnostics(conversion), ...envWarnings]);
+      printDiagnostics(io, [...conversionDiagnostics(conversion), ...chartEnvironmentWarnings(conversion, environments)]);
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const files = renderChartFiles(conversion, environments);
@@ -45,9 +42,3 @@ export function helmCommand(io: CliIO): Command {
     });
 }
 
-/** Environments whose overrides the chart's values cannot express (environments.ts). */
-function chartEnvironmentWarnings(conversion: Conversion, environments: readonly Conversion[]) {
-  const options = chartOptionsOf(conversion);
-  const { plan } = conversion;
-  return environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, environmentPlans(environments), options).warnings;
-}

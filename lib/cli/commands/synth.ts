@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
+import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { Conversion, conversionDiagnostics, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
@@ -60,6 +61,8 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
       diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
     }
   }
+  // The chart's values-<env>.yaml: what they cannot express, as `compose-cdk8s helm` says it.
+  if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
   printDiagnostics(io, diagnostics);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets, environments });
   return { conversion, result, environments };
