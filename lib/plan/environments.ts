@@ -114,8 +114,8 @@ export function findEnvironment(project: ComposeProject, name: string): Environm
   const near = closest(name, names);
   throw new ComposeError(error(`no environment "${name}" is declared`, {
     hint: names.length === 0
-      ? 'declare it under x-k8s.environments in the Compose file (README: Environments)'
-      : near ? `did you mean "${near}"? (declared: ${names.join(', ')})` : `declared: ${names.join(', ')}`,
+      ? 'declare it under x-k8s.environments in the Compose file; README, section Environments'
+      : near ? `did you mean "${near}"? Declared: ${names.join(', ')}` : `declared: ${names.join(', ')}`,
   }));
 }
 

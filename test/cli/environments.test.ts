@@ -156,7 +156,7 @@ describe('synth with environments declared', () => {
   it('--env with a name not declared is an error naming the declared ones', async () => {
     const r = await synth(['--env', 'prd'], outDir('typo'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('no environment "prd" is declared (did you mean "prod"? (declared: staging, prod))\n');
+    expect(r.stderr).toBe('no environment "prd" is declared (did you mean "prod"? Declared: staging, prod)\n');
     expect(fs.existsSync(outDir('typo'))).toBe(false);
   });
 
@@ -230,6 +230,38 @@ describe('synth with environments declared', () => {
   });
 });
 
+describe('secrets with environments declared', () => {
+  const secrets = (args: string[]) => runCli(['secrets', ...FILES, ...args], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+
+  it('--env prod: the Secrets in prod\'s namespace, and the header names the command that printed them', async () => {
+    const r = await secrets(['--env', 'prod']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      '# Secrets referenced by the manifests of Compose project "the-shop", environment prod, created from your local files.',
+      '# Run with: compose-cdk8s secrets --env prod | sh    (this output may hold secret values: never save it in the repository)',
+      '# Namespace shop-prod (the one the manifests use) is created first, the same object dist/prod/ holds.',
+    ]);
+    expect(lines.filter((l) => l.startsWith('kubectl create secret')).every((l) => l.includes(' --namespace=shop-prod '))).toBe(true);
+    expect(r.stderr).not.toMatch(/environments .* are declared/);
+    const manifest = await secrets(['--env', 'staging', '--format', 'manifest']);
+    expect(manifest.stdout.split('\n')[1]).toBe('# Apply with: compose-cdk8s secrets --env staging --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)');
+  });
+
+  it('without --env: a warning at x-k8s.environments that these are the file\'s Secrets as written, naming each --env', async () => {
+    const r = await secrets([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: test\/fixtures\/environments\/environments\.yml:6:3 {2}x-k8s\.environments: environments staging, prod are declared: these are the Secrets of the Compose file as written .*\(pass --env staging or --env prod for the Secrets of that environment's manifests \(dist\/<env>\/\), in its namespace\)$/m);
+    expect(r.stdout.split('\n')[1]).toBe('# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)');
+  });
+
+  it('a project without environments prints no such warning', async () => {
+    const r = await runCli(['secrets', '-f', EXAMPLE], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/environments/);
+  });
+});
+
 describe('synth without environments declared', () => {
   it('writes the example exactly as before: the committed dist/, byte for byte', async () => {
     const out = outDir('plain');
@@ -243,7 +275,7 @@ describe('synth without environments declared', () => {
   it('--env is an error saying how to declare one', async () => {
     const r = await runCli(['synth', '-f', EXAMPLE, '-o', outDir('none'), '--env', 'prod'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('no environment "prod" is declared (declare it under x-k8s.environments in the Compose file (README: Environments))\n');
+    expect(r.stderr).toBe('no environment "prod" is declared (declare it under x-k8s.environments in the Compose file; README, section Environments)\n');
   });
 });
 
