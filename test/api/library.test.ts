@@ -208,6 +208,18 @@ describe('environments in the library', () => {
     expect(files['the-shop.k8s.yaml']).toBe(tree(cliDir)['dist/the-shop.k8s.yaml']);
   });
 
+  test('forEnvironments with one declared environment writes <output>/<env>/, as synth does', async () => {
+    const dir = tmp('lib-env-single-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'name: one\nservices:\n  api:\n    image: nginx:1.27\n    ports: ["8080:80"]\nx-k8s:\n  environments:\n    staging:\n      namespace: one-staging\n');
+    const cliDir = tmp('lib-env-single-cli-');
+    expect((await runCli(['synth', '-f', path.join(dir, 'compose.yaml'), '--sha', SHA, '-o', 'dist'], { cwd: cliDir })).code).toBe(0);
+    const app = new ComposeApp({ cwd: dir });
+    ComposeChart.forEnvironments(app, 'one', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
+    const files = app.render();
+    expect(Object.keys(files).sort()).toEqual(['staging/Kustomization', 'staging/one.k8s.yaml']);
+    expect(files['staging/one.k8s.yaml']).toBe(tree(cliDir)['dist/staging/one.k8s.yaml']);
+  });
+
   test('forEnvironments without declared environments is the one ComposeChart; two charts of one environment are refused', () => {
     const app = new ComposeApp();
     const charts = ComposeChart.forEnvironments(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv() });
