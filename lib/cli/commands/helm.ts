@@ -20,7 +20,7 @@ interface HelmCommandFlags extends ProjectFlags {
 
 export function helmCommand(io: CliIO): Command {
   return withProjectOptions(new Command('helm'))
-    .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/')
+    .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/; with x-k8s.environments, a values-<env>.yaml per environment')
     .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole if compose-cdk8s owns it (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {

@@ -88,7 +88,7 @@ function runKubectl(io: CliIO, flags: StatusFlags, namespace: string | undefined
 
 export function statusCommand(io: CliIO): Command {
   return new Command('status')
-    .description('which image is live: compare the cluster\'s workloads with dist/ and its release metadata (exit 2 on drift)')
+    .description('which image is live: compare the cluster\'s workloads with dist/ (or an environment\'s dist/<env>/, --env) and its release metadata (exit 2 on drift)')
     .option('-o, --output <dir>', 'the manifests folder that was deployed', 'dist')
     .option('--live <file>', 'read the live workloads from this file (`kubectl get deploy,sts,ds,cronjob -o json`) instead of running kubectl')
     .option('--context <name>', 'kubectl context (default: the current one)')

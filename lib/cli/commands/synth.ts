@@ -70,7 +70,7 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
 
 export function synthCommand(io: CliIO): Command {
   return withProjectOptions(new Command('synth'))
-    .description('convert the Compose project into Kubernetes manifests')
+    .description('convert the Compose project into Kubernetes manifests; with x-k8s.environments, one folder per environment (<output>/<env>/)')
     .option('-o, --output <dir>', 'output folder, replaced as a whole; only a new or empty folder or one compose-cdk8s wrote (see README)', DEFAULT_OUTPUT)
     .option('--digests <file>', 'digests.json from the docr-build workflow: image digests and the build run as release metadata')
     .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
