@@ -212,7 +212,9 @@ describe('environments in the library', () => {
     const dir = tmp('lib-env-single-');
     fs.writeFileSync(path.join(dir, 'compose.yaml'), 'name: one\nservices:\n  api:\n    image: nginx:1.27\n    ports: ["8080:80"]\nx-k8s:\n  environments:\n    staging:\n      namespace: one-staging\n');
     const cliDir = tmp('lib-env-single-cli-');
-    expect((await runCli(['synth', '-f', path.join(dir, 'compose.yaml'), '--sha', SHA, '-o', 'dist'], { cwd: cliDir })).code).toBe(0);
+    const r = await runCli(['synth', '-f', path.join(dir, 'compose.yaml'), '--sha', SHA, '-o', 'dist'], { cwd: cliDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote \d+ objects for 1 service in 1 environment \(staging\): dist\/\n/);
     const app = new ComposeApp({ cwd: dir });
     ComposeChart.forEnvironments(app, 'one', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
     const files = app.render();

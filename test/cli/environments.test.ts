@@ -349,7 +349,7 @@ ${xk8s}`);
     expect(r.stderr).toBe([
       'compose.yaml:16:16  x-k8s.environments.prod.services.api.replica: unknown key "replica" (did you mean "replicas"?)',
       'compose.yaml:17:5  x-k8s.environments.staging: missing required key "namespace"',
-      'compose.yaml:18:5  x-k8s.environments.Bad_Name: name "Bad_Name" must match pattern "^[a-z]([-a-z0-9]*[a-z0-9])?$"',
+      'compose.yaml:18:5  x-k8s.environments.Bad_Name: name "Bad_Name" is not a lowercase DNS label (use lowercase letters, digits and "-", starting with a letter and not ending with "-", e.g. staging or prod-eu)',
       '',
     ].join('\n'));
   });

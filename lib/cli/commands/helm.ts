@@ -38,7 +38,7 @@ export function helmCommand(io: CliIO): Command {
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';
       const values = environments.length ? `, values for ${environments.map((e) => e.environment?.name).join(', ')}` : '';
-      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services${values}) to ${rel}/\n`);
+      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} ${plan.workloads.length === 1 ? 'service' : 'services'}${values}) to ${rel}/\n`);
     });
 }
 

@@ -89,7 +89,7 @@ export function synthCommand(io: CliIO): Command {
       const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
       const envNote = environments.length > 0 ? ` in ${environments.length} environment${environments.length === 1 ? '' : 's'} (${environments.map((e) => e.environment?.name).join(', ')})`
         : conversion.environment ? ` for environment ${conversion.environment.name}` : '';
-      io.stdout(`wrote ${result.objects} objects for ${services} services${envNote}: ${result.written.join(', ')}\n`);
+      io.stdout(`wrote ${result.objects} objects for ${services} ${services === 1 ? 'service' : 'services'}${envNote}: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
       // Published ports nothing carries out of the cluster: say so, with the setting that would.
       // With environments, each says it of its own plan (an environment may expose the port); a line
