@@ -262,6 +262,23 @@ describe('secrets with environments declared', () => {
   });
 });
 
+describe('pull-secret --env', () => {
+  it('puts the image pull Secret in the environment\'s namespace; a --namespace that differs is an error at the environment', async () => {
+    const config = path.join(tmp, 'docker-config.json');
+    fs.writeFileSync(config, JSON.stringify({ auths: { 'registry.digitalocean.com': { auth: Buffer.from('token:token').toString('base64') } } }));
+    const run = (args: string[]) => runCli(['pull-secret', ...FILES, '--docker-config', config, ...args], { cwd: REPO, env: cleanEnv({ K8S_NAMESPACE: 'elsewhere' }) });
+    const r = await run(['--env', 'prod']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(objectsOf(r.stdout).map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([['Secret', 'registry-the-shop', 'shop-prod']]);
+    const conflict = await run(['--env', 'prod', '-n', 'other']);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/^test\/fixtures\/environments\/environments\.yml:\d+:\d+ {2}x-k8s\.environments\.prod\.namespace: --namespace other conflicts with environment prod, whose namespace is shop-prod/);
+    const unknown = await run(['--env', 'qa']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('no environment "qa" is declared (declared: staging, prod)\n');
+  });
+});
+
 describe('synth without environments declared', () => {
   it('writes the example exactly as before: the committed dist/, byte for byte', async () => {
     const out = outDir('plain');
