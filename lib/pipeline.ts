@@ -9,7 +9,7 @@ import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
-import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, readEnvironments } from './plan/environments';
+import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, overridePathOf, readEnvironments } from './plan/environments';
 import { ComposeError, Diagnostic, error } from './diagnostics';
 import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
@@ -40,6 +40,30 @@ export interface Conversion {
  */
 export function conversionDiagnostics(c: { readonly project: Pick<ComposeProject, 'warnings'>; readonly plan: Pick<DeploymentPlan, 'warnings' | 'notices'> }): Diagnostic[] {
   return [...c.project.warnings, ...c.plan.warnings, ...(c.plan.notices ?? [])];
+}
+
+/**
+ * What a run converting `conversion` (the file as written, or the one environment picked) and the
+ * declared `environments` tells the user, each diagnostic once: one an environment repeats from
+ * the file as written is left out, one only an environment has names it (`environment prod: ...`).
+ * A diagnostic about a value an override set names the override's path, as its location does.
+ * `of` picks a conversion's diagnostics (default conversionDiagnostics).
+ */
+export function runDiagnostics(conversion: Conversion, environments: readonly Conversion[], of: (c: Conversion) => Diagnostic[] = conversionDiagnostics): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const c of [conversion, ...environments]) {
+    for (const d of of(c)) {
+      const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const overridden = c.environment && d.path !== undefined ? overridePathOf(c.project, d.path) : undefined;
+      const at = overridden !== undefined ? { ...d, path: overridden } : d;
+      const env = c === conversion ? undefined : c.environment?.name;
+      out.push(env && !d.message.startsWith(`environment ${env} `) ? { ...at, message: `environment ${env}: ${d.message}` } : at);
+    }
+  }
+  return out;
 }
 
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */

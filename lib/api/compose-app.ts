@@ -19,6 +19,7 @@ import { loadRelease, renderDistChart, stampYamlFiles } from '../output/render/d
 import { synthChart } from '../output/common/manifests';
 import { writeOutputs } from '../output/render/outputs';
 import { chartEnvironmentWarnings } from '../output/render/generators';
+import { runDiagnostics } from '../pipeline';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
 import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
@@ -160,11 +161,12 @@ export class ComposeApp extends App {
   /** synth() of one ComposeChart per environment: `<outputDir>/<environment>/` each, as `compose-cdk8s synth` writes them. */
   private synthEnvironments(charts: readonly ComposeChart[]): void {
     const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
-    for (const c of charts) printDiagnostics([...c.conversion.project.warnings, ...c.conversion.plan.warnings], this.cwd);
     const { outputDir } = this.output;
     // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
     const { environment: _picked, ...asWritten } = charts[0].composeProps;
     const conversion = convertProps(asWritten);
+    // Each warning once, an environment's own naming it, as compose-cdk8s synth prints them.
+    printDiagnostics(runDiagnostics(conversion, charts.map((c) => c.conversion), (c) => [...c.project.warnings, ...c.plan.warnings]), this.cwd);
     // With the chart: what its values-<env>.yaml cannot express, as compose-cdk8s helm says it.
     if (conversion.settings.helm.output) printDiagnostics(chartEnvironmentWarnings(conversion, charts.map((c) => c.conversion)), this.cwd);
     const result = writeOutputs({

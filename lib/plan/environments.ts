@@ -195,7 +195,8 @@ function amounts(base: ResourceSpec | undefined, o: ResourceAmountsOverride | un
 class RedirectedSourceMap implements SourceMap {
   constructor(private readonly inner: SourceMap, private readonly redirects: ReadonlyArray<readonly [string, string]>) {}
 
-  private target(path: string): string | undefined {
+  /** The override's path (`x-k8s.environments.prod.services.api.replicas`) of an overridden model path. */
+  public target(path: string): string | undefined {
     for (const [from, to] of this.redirects) {
       if (path === from) return to;
       if (path.startsWith(from) && (path[from.length] === '.' || path[from.length] === '[')) return to + path.slice(from.length);
@@ -212,6 +213,15 @@ class RedirectedSourceMap implements SourceMap {
     const t = this.target(path);
     return t !== undefined ? this.inner.nearest(t) : this.inner.nearest(path);
   }
+}
+
+/**
+ * Where the user wrote what a model path of an environment's project holds: the override's path
+ * (`services.api.x-k8s.autoscaling` → `x-k8s.environments.prod.services.api.autoscaling`) when an
+ * override set it, else undefined.
+ */
+export function overridePathOf(project: ComposeProject, path: string): string | undefined {
+  return project.sourceMap instanceof RedirectedSourceMap ? project.sourceMap.target(path) : undefined;
 }
 
 /**

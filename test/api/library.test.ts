@@ -34,12 +34,19 @@ describe('ComposeChart / ComposeApp', () => {
     // The chart's id is the user's to choose: it changes nothing in the output.
     new ComposeChart(app, 'shop', { composeFile: EXAMPLE, sha: SHA, env: cleanEnv(), cwd: libDir, helmDir: 'helm' });
     const rendered = app.render();
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const printed: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
     try {
       app.synth();
     } finally {
       stderr.mockRestore();
     }
+    // The CLI's warnings but its notices of decided defaults (a ComposeApp does not print those).
+    expect(printed.join('').split('\n').filter((l) => l.startsWith('warning: '))).toEqual([]);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning: ') && !/decided default/.test(l))).toEqual([]);
 
     const cli = tree(cliDir);
     const lib = tree(libDir);
@@ -174,18 +181,47 @@ describe('environments in the library', () => {
     const charts = ComposeChart.forEnvironments(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), cwd: libDir });
     expect(charts.map((c) => [c.node.id, c.settings.namespace])).toEqual([['shop-staging', 'shop-staging'], ['shop-prod', 'shop-prod']]);
     const rendered = app.render();
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const printed: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
     try {
       app.synth();
     } finally {
       stderr.mockRestore();
     }
+    // The CLI's warnings but its notices of decided defaults (a ComposeApp does not print those).
+    expect(printed.join('').split('\n').filter((l) => l.startsWith('warning: '))).toEqual([]);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning: ') && !/decided default/.test(l))).toEqual([]);
     const cli = tree(cliDir);
     const lib = tree(libDir);
     expect(Object.keys(cli).sort()).toEqual(['conversion-report.json', 'conversion-report.md', 'dist/.compose-cdk8s', 'dist/prod/Kustomization', 'dist/prod/the-shop.k8s.yaml', 'dist/staging/Kustomization', 'dist/staging/the-shop.k8s.yaml']);
     for (const name of Object.keys(cli)) expect({ name, text: lib[name] }).toEqual({ name, text: cli[name] });
     expect(rendered['prod/the-shop.k8s.yaml']).toBe(cli['dist/prod/the-shop.k8s.yaml']);
     expect(lib['.cdk8s.out/staging/the-shop.k8s.yaml']).toBe(cli['dist/staging/the-shop.k8s.yaml']);
+  });
+
+  test('ComposeApp prints an environment\'s warnings as synth does: each once, naming the environment and the override', async () => {
+    const dir = tmp('lib-env-warn-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'name: demo\nservices:\n  db:\n    image: postgres:16-alpine\n    volumes: [dbdata:/var/lib/postgresql/data]\nvolumes:\n  dbdata:\nx-k8s:\n  environments:\n    staging:\n      namespace: demo-staging\n    prod:\n      namespace: demo-prod\n      services:\n        db:\n          autoscaling: { min: 1, max: 4 }\n');
+    const r = await runCli(['synth', '--sha', SHA, '-o', path.join(tmp('lib-env-warn-cli-'), 'dist')], { cwd: dir });
+    expect(r.code).toBe(0);
+    const app = new ComposeApp({ cwd: dir, outdir: path.join(dir, '.cdk8s.out') });
+    ComposeChart.forEnvironments(app, 'demo', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
+    const printed: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      app.synth();
+    } finally {
+      stderr.mockRestore();
+    }
+    const warnings = (text: string) => text.split('\n').filter((l) => l.startsWith('warning: ') && !/decided default/.test(l));
+    expect(warnings(r.stderr).filter((l) => /environment prod/.test(l)).length).toBe(2);
+    expect(warnings(printed.join(''))).toEqual(warnings(r.stderr));
   });
 
   test('a change made in code to one environment\'s chart reaches that environment only', () => {

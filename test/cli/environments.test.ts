@@ -383,6 +383,21 @@ ${xk8s}`);
     expect(r.stderr).toContain('warning: compose.yaml:17:11  x-k8s.environments.prod.services.db.replicas: environment prod runs 3 pods of db, which all mount the ReadWriteOnce claim dbdata: ');
   });
 
+  it('a warning about a value an override set names the override\'s path and line, and the environment', async () => {
+    const r = await run(`  environments:
+    prod:
+      namespace: demo-prod
+      services:
+        db:
+          autoscaling: { min: 1, max: 4 }
+`);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: compose\.yaml:17:11 {2}x-k8s\.environments\.prod\.services\.db\.autoscaling: environment prod: autoscaling on CPU needs a CPU request/));
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: compose\.yaml:17:34 {2}x-k8s\.environments\.prod\.services\.db\.autoscaling\.max: environment prod runs 4 pods of db, which all mount the ReadWriteOnce claim dbdata/));
+    expect(r.stderr).not.toMatch(/services\.db\.x-k8s\.autoscaling/);
+  });
+
   it('an override that leaves the merged settings invalid is located at the override', async () => {
     const r = await run(`  environments:
     prod:

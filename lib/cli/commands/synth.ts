@@ -6,8 +6,8 @@ import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
 import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
-import { ComposeError, Diagnostic, error } from '../../diagnostics';
-import { Conversion, conversionDiagnostics, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
+import { ComposeError, error } from '../../diagnostics';
+import { Conversion, ConvertOptions, planConversion, planEnvironments, runDiagnostics } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -50,17 +50,7 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
   }
   // An environment repeats the warnings of the file as written: each is printed once, and one only
   // an environment has names it.
-  const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  for (const c of [conversion, ...environments]) {
-    for (const d of conversionDiagnostics(c)) {
-      const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const env = c === conversion ? undefined : c.environment?.name;
-      diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
-    }
-  }
+  const diagnostics = runDiagnostics(conversion, environments);
   // The chart's values-<env>.yaml: what they cannot express, as `compose-cdk8s helm` says it.
   if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
   printDiagnostics(io, diagnostics);
