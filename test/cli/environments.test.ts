@@ -262,6 +262,16 @@ describe('secrets with environments declared', () => {
   });
 });
 
+describe('report with environments declared', () => {
+  it('describes the file as written, with a row that lists the environments and their namespaces', async () => {
+    const r = await runCli(['report', ...FILES, '--stdout'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| `x-k8s.environments` | mapped | `environments.yml:6:3` | environments staging (namespace shop-staging), prod (namespace shop-prod): synth writes each, with its overrides, to <output>/<env>/; this report describes the Compose file as written |');
+    const plain = await runCli(['report', '-f', EXAMPLE, '--stdout'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(plain.stdout).not.toContain('x-k8s.environments');
+  });
+});
+
 describe('pull-secret --env', () => {
   it('puts the image pull Secret in the environment\'s namespace; a --namespace that differs is an error at the environment', async () => {
     const config = path.join(tmp, 'docker-config.json');
