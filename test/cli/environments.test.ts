@@ -153,6 +153,17 @@ describe('synth with environments declared', () => {
     expect(prod.Kustomization).toBe(tree['prod/Kustomization']);
   });
 
+  it('synth --env prod into the environment\'s folder of a full synth leaves that output one a full synth replaces', async () => {
+    const out = outDir('env-into-folder');
+    expect((await synth([], out)).code).toBe(0);
+    const one = await synth(['--env', 'prod'], path.join(out, 'prod'));
+    expect([one.code, one.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))]).toEqual([0, []]);
+    expect(fs.existsSync(path.join(out, 'prod', '.compose-cdk8s'))).toBe(true);
+    const again = await synth([], out);
+    expect([again.code, again.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))]).toEqual([0, []]);
+    expect(Object.keys(readTextTree(out)).sort()).toEqual(['.compose-cdk8s', 'prod/Kustomization', 'prod/the-shop.k8s.yaml', 'staging/Kustomization', 'staging/the-shop.k8s.yaml']);
+  });
+
   it('--env with a name not declared is an error naming the declared ones', async () => {
     const r = await synth(['--env', 'prd'], outDir('typo'));
     expect(r.code).toBe(1);
