@@ -9,7 +9,7 @@ import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
-import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, readEnvironments } from './plan/environments';
+import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, overridePathOf, readEnvironments } from './plan/environments';
 import { ComposeError, Diagnostic, error } from './diagnostics';
 import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
@@ -43,23 +43,27 @@ export function conversionDiagnostics(c: { readonly project: Pick<ComposeProject
 }
 
 /**
- * What a synth prints (`compose-cdk8s synth` and ComposeApp.synth alike): conversionDiagnostics of
- * the conversion and of each environment's. An environment repeats the warnings of the file as
- * written: each is printed once, and one only an environment has names it.
+ * What a run converting `conversion` (the file as written, or the one environment picked) and the
+ * declared `environments` tells the user, each diagnostic once: one an environment repeats from
+ * the file as written is left out, one only an environment has names it (`environment prod: ...`).
+ * A diagnostic about a value an override set names the override's path, as its location does.
+ * `of` picks a conversion's diagnostics (default conversionDiagnostics).
  */
-export function synthDiagnostics(conversion: Pick<Conversion, 'project' | 'plan' | 'environment'>, environments: readonly Pick<Conversion, 'project' | 'plan' | 'environment'>[] = []): Diagnostic[] {
+export function runDiagnostics(conversion: Conversion, environments: readonly Conversion[], of: (c: Conversion) => Diagnostic[] = conversionDiagnostics): Diagnostic[] {
   const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
+  const out: Diagnostic[] = [];
   for (const c of [conversion, ...environments]) {
-    for (const d of conversionDiagnostics(c)) {
+    for (const d of of(c)) {
       const id = JSON.stringify([d.severity, d.path, d.location, d.message]);
       if (seen.has(id)) continue;
       seen.add(id);
+      const overridden = c.environment && d.path !== undefined ? overridePathOf(c.project, d.path) : undefined;
+      const at = overridden !== undefined ? { ...d, path: overridden } : d;
       const env = c === conversion ? undefined : c.environment?.name;
-      diagnostics.push(env && !d.message.startsWith(`environment ${env} `) ? { ...d, message: `environment ${env}: ${d.message}` } : d);
+      out.push(env && !d.message.startsWith(`environment ${env} `) ? { ...at, message: `environment ${env}: ${d.message}` } : at);
     }
   }
-  return diagnostics;
+  return out;
 }
 
 /** Load, resolve settings and plan. Throws ComposeError for anything the user must fix. */

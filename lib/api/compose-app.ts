@@ -18,11 +18,12 @@ import { conversionStamp } from '../output/common/inputs-stamp';
 import { loadRelease, renderDistChart, stampYamlFiles } from '../output/render/dist';
 import { synthChart } from '../output/common/manifests';
 import { writeOutputs } from '../output/render/outputs';
+import { chartEnvironmentWarnings } from '../output/render/generators';
+import { runDiagnostics } from '../pipeline';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
 import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
-import { synthDiagnostics } from '../pipeline';
-import { ComposeChart, convertProps } from './compose-chart';
+import { ComposeChart, convertProps, isEnvironmentChart } from './compose-chart';
 
 export interface ComposeAppProps extends AppProps {
   /**
@@ -84,12 +85,13 @@ export class ComposeApp extends App {
   }
 
   /**
-   * The app's ComposeCharts when it holds one per environment (ComposeChart.forEnvironments), in
-   * the order added; undefined when it holds a single ComposeChart. Throws for a mix.
+   * The app's ComposeCharts when it holds one per environment (ComposeChart.forEnvironments, also
+   * when only one environment is declared), in the order added; undefined when it holds a single
+   * ComposeChart of its own making. Throws for a mix.
    */
   public get environmentCharts(): readonly ComposeChart[] | undefined {
     const charts = this.node.children.filter((c): c is ComposeChart => c instanceof ComposeChart);
-    if (charts.length <= 1) return undefined;
+    if (charts.length === 0 || (charts.length === 1 && !isEnvironmentChart(charts[0]))) return undefined;
     const names = charts.map((c) => c.conversion.environment?.name);
     if (names.some((n) => n === undefined) || new Set(names).size !== names.length) {
       throw new Error(`a ComposeApp writes one Compose project: several ComposeCharts must each convert a different environment (ComposeChart.forEnvironments), and these convert ${names.map((n) => n ?? 'the file as written').join(', ')}`);
@@ -135,7 +137,7 @@ export class ComposeApp extends App {
     const chart = this.composeChart;
     const { conversion } = chart;
     // What `compose-cdk8s synth` prints: warnings and the plan's notices (decided defaults).
-    printDiagnostics(synthDiagnostics(conversion), this.cwd);
+    printDiagnostics(runDiagnostics(conversion, []), this.cwd);
     const { outputDir, digestsFile } = this.output;
     const result = writeOutputs({
       conversion,
@@ -160,14 +162,16 @@ export class ComposeApp extends App {
   /** synth() of one ComposeChart per environment: `<outputDir>/<environment>/` each, as `compose-cdk8s synth` writes them. */
   private synthEnvironments(charts: readonly ComposeChart[]): void {
     const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
+    const { outputDir } = this.output;
     // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
     const { environment: _picked, ...asWritten } = charts[0].composeProps;
-    const written = convertProps(asWritten);
-    // As `compose-cdk8s synth` prints them: each diagnostic once, the ones of an environment alone named so.
-    printDiagnostics(synthDiagnostics(written, charts.map((c) => c.conversion)), this.cwd);
-    const { outputDir } = this.output;
+    const conversion = convertProps(asWritten);
+    // Each warning once, an environment's own naming it, as compose-cdk8s synth prints them.
+    printDiagnostics(runDiagnostics(conversion, charts.map((c) => c.conversion)), this.cwd);
+    // With the chart: what its values-<env>.yaml cannot express, as compose-cdk8s helm says it.
+    if (conversion.settings.helm.output) printDiagnostics(chartEnvironmentWarnings(conversion, charts.map((c) => c.conversion)), this.cwd);
     const result = writeOutputs({
-      conversion: written,
+      conversion,
       cwd: this.cwd,
       outputDir,
       digestsFile: this.output.digestsFile,

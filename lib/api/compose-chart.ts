@@ -198,6 +198,18 @@ export class PodTemplate {
 }
 
 /**
+ * The ComposeCharts forEnvironments made: a ComposeApp writes each to `<outputDir>/<environment>/`,
+ * even when the Compose file declares one environment only (a single `new ComposeChart` with
+ * `environment` is `synth --env`, written to `<outputDir>/`).
+ */
+const OF_ENVIRONMENTS = new WeakSet<ComposeChart>();
+
+/** Whether ComposeChart.forEnvironments made the chart (one of the declared environments). */
+export function isEnvironmentChart(chart: ComposeChart): boolean {
+  return OF_ENVIRONMENTS.has(chart);
+}
+
+/**
  * A Compose project as a cdk8s Chart: the objects `compose-cdk8s synth` writes, with a handle
  * per Compose service (`service(name)`). Add your own constructs to it as to any Chart.
  */
@@ -242,7 +254,9 @@ export class ComposeChart extends PlanChart {
   public static forEnvironments(scope: Construct, id: string, props: Omit<ComposeChartProps, 'environment'> = {}): ComposeChart[] {
     const names = environmentsOf(loadProject(loadOptionsOf(props))).map((e) => e.name);
     if (names.length === 0) return [new ComposeChart(scope, id, props)];
-    return names.map((name) => new ComposeChart(scope, `${id}-${name}`, { ...props, environment: name }));
+    const charts = names.map((name) => new ComposeChart(scope, `${id}-${name}`, { ...props, environment: name }));
+    for (const c of charts) OF_ENVIRONMENTS.add(c);
+    return charts;
   }
 
   /** The names of the Compose services that run (profiles applied), sorted. */

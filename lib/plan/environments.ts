@@ -114,8 +114,8 @@ export function findEnvironment(project: ComposeProject, name: string): Environm
   const near = closest(name, names);
   throw new ComposeError(error(`no environment "${name}" is declared`, {
     hint: names.length === 0
-      ? 'declare it under x-k8s.environments in the Compose file (README: Environments)'
-      : near ? `did you mean "${near}"? (declared: ${names.join(', ')})` : `declared: ${names.join(', ')}`,
+      ? 'declare it under x-k8s.environments in the Compose file; README, section Environments'
+      : near ? `did you mean "${near}"? Declared: ${names.join(', ')}` : `declared: ${names.join(', ')}`,
   }));
 }
 
@@ -195,7 +195,8 @@ function amounts(base: ResourceSpec | undefined, o: ResourceAmountsOverride | un
 class RedirectedSourceMap implements SourceMap {
   constructor(private readonly inner: SourceMap, private readonly redirects: ReadonlyArray<readonly [string, string]>) {}
 
-  private target(path: string): string | undefined {
+  /** The override's path (`x-k8s.environments.prod.services.api.replicas`) of an overridden model path. */
+  public target(path: string): string | undefined {
     for (const [from, to] of this.redirects) {
       if (path === from) return to;
       if (path.startsWith(from) && (path[from.length] === '.' || path[from.length] === '[')) return to + path.slice(from.length);
@@ -212,6 +213,15 @@ class RedirectedSourceMap implements SourceMap {
     const t = this.target(path);
     return t !== undefined ? this.inner.nearest(t) : this.inner.nearest(path);
   }
+}
+
+/**
+ * Where the user wrote what a model path of an environment's project holds: the override's path
+ * (`services.api.x-k8s.autoscaling` → `x-k8s.environments.prod.services.api.autoscaling`) when an
+ * override set it, else undefined.
+ */
+export function overridePathOf(project: ComposeProject, path: string): string | undefined {
+  return project.sourceMap instanceof RedirectedSourceMap ? project.sourceMap.target(path) : undefined;
 }
 
 /**

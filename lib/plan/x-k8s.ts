@@ -358,6 +358,8 @@ function joinPath(base: string, instancePath: string): string {
 const PATTERN_MESSAGES: Readonly<Record<string, { message: string; hint: string }>> = {
   '^[0-9]+(\\.[0-9]+)?([KMGTPE]i?|[kmgtpe])?$': { message: 'is not a Kubernetes quantity', hint: 'write a number with a unit, e.g. 512Mi, 1Gi or 10G' },
   '^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$': { message: 'is not a relative path inside the volume', hint: "write a folder such as data or db/main, without a leading / or '..'" },
+  // An environment's name: the folder <output>/<name>/, part of the deploy job's id.
+  '^[a-z]([-a-z0-9]*[a-z0-9])?$': { message: 'is not a lowercase DNS label', hint: 'use lowercase letters, digits and "-", starting with a letter and not ending with "-", e.g. staging or prod-eu' },
 };
 
 function describe(e: ErrorObject): { message: string; hint?: string; key?: string } {

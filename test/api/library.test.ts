@@ -202,6 +202,28 @@ describe('environments in the library', () => {
     expect(lib['.cdk8s.out/staging/the-shop.k8s.yaml']).toBe(cli['dist/staging/the-shop.k8s.yaml']);
   });
 
+  test('ComposeApp prints an environment\'s warnings as synth does: each once, naming the environment and the override', async () => {
+    const dir = tmp('lib-env-warn-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'name: demo\nservices:\n  db:\n    image: postgres:16-alpine\n    volumes: [dbdata:/var/lib/postgresql/data]\nvolumes:\n  dbdata:\nx-k8s:\n  environments:\n    staging:\n      namespace: demo-staging\n    prod:\n      namespace: demo-prod\n      services:\n        db:\n          autoscaling: { min: 1, max: 4 }\n');
+    const r = await runCli(['synth', '--sha', SHA, '-o', path.join(tmp('lib-env-warn-cli-'), 'dist')], { cwd: dir });
+    expect(r.code).toBe(0);
+    const app = new ComposeApp({ cwd: dir, outdir: path.join(dir, '.cdk8s.out') });
+    ComposeChart.forEnvironments(app, 'demo', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
+    const printed: string[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      app.synth();
+    } finally {
+      stderr.mockRestore();
+    }
+    const warnings = (text: string) => text.split('\n').filter((l) => l.startsWith('warning: ') && !/decided default/.test(l));
+    expect(warnings(r.stderr).filter((l) => /environment prod/.test(l)).length).toBe(2);
+    expect(warnings(printed.join(''))).toEqual(warnings(r.stderr));
+  });
+
   test('a change made in code to one environment\'s chart reaches that environment only', () => {
     const app = new ComposeApp({ cwd: tmp('lib-env-patch-') });
     const [staging, prod] = ComposeChart.forEnvironments(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv() });
@@ -220,6 +242,20 @@ describe('environments in the library', () => {
     new ComposeChart(app, 'shop', { composeFile: [EXAMPLE, ENVIRONMENTS], sha: SHA, env: cleanEnv(), environment: 'prod' });
     const files = app.render();
     expect(files['the-shop.k8s.yaml']).toBe(tree(cliDir)['dist/the-shop.k8s.yaml']);
+  });
+
+  test('forEnvironments with one declared environment writes <output>/<env>/, as synth does', async () => {
+    const dir = tmp('lib-env-single-');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'name: one\nservices:\n  api:\n    image: nginx:1.27\n    ports: ["8080:80"]\nx-k8s:\n  environments:\n    staging:\n      namespace: one-staging\n');
+    const cliDir = tmp('lib-env-single-cli-');
+    const r = await runCli(['synth', '-f', path.join(dir, 'compose.yaml'), '--sha', SHA, '-o', 'dist'], { cwd: cliDir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote \d+ objects for 1 service in 1 environment \(staging\): dist\/\n/);
+    const app = new ComposeApp({ cwd: dir });
+    ComposeChart.forEnvironments(app, 'one', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
+    const files = app.render();
+    expect(Object.keys(files).sort()).toEqual(['staging/Kustomization', 'staging/one.k8s.yaml']);
+    expect(files['staging/one.k8s.yaml']).toBe(tree(cliDir)['dist/staging/one.k8s.yaml']);
   });
 
   test('forEnvironments without declared environments is the one ComposeChart; two charts of one environment are refused', () => {

@@ -153,10 +153,21 @@ describe('synth with environments declared', () => {
     expect(prod.Kustomization).toBe(tree['prod/Kustomization']);
   });
 
+  it('synth --env prod into the environment\'s folder of a full synth leaves that output one a full synth replaces', async () => {
+    const out = outDir('env-into-folder');
+    expect((await synth([], out)).code).toBe(0);
+    const one = await synth(['--env', 'prod'], path.join(out, 'prod'));
+    expect([one.code, one.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))]).toEqual([0, []]);
+    expect(fs.existsSync(path.join(out, 'prod', '.compose-cdk8s'))).toBe(true);
+    const again = await synth([], out);
+    expect([again.code, again.stderr.split('\n').filter((l) => l && !l.startsWith('warning: '))]).toEqual([0, []]);
+    expect(Object.keys(readTextTree(out)).sort()).toEqual(['.compose-cdk8s', 'prod/Kustomization', 'prod/the-shop.k8s.yaml', 'staging/Kustomization', 'staging/the-shop.k8s.yaml']);
+  });
+
   it('--env with a name not declared is an error naming the declared ones', async () => {
     const r = await synth(['--env', 'prd'], outDir('typo'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('no environment "prd" is declared (did you mean "prod"? (declared: staging, prod))\n');
+    expect(r.stderr).toBe('no environment "prd" is declared (did you mean "prod"? Declared: staging, prod)\n');
     expect(fs.existsSync(outDir('typo'))).toBe(false);
   });
 
@@ -230,6 +241,65 @@ describe('synth with environments declared', () => {
   });
 });
 
+describe('secrets with environments declared', () => {
+  const secrets = (args: string[]) => runCli(['secrets', ...FILES, ...args], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+
+  it('--env prod: the Secrets in prod\'s namespace, and the header names the command that printed them', async () => {
+    const r = await secrets(['--env', 'prod']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      '# Secrets referenced by the manifests of Compose project "the-shop", environment prod, created from your local files.',
+      '# Run with: compose-cdk8s secrets --env prod | sh    (this output may hold secret values: never save it in the repository)',
+      '# Namespace shop-prod (the one the manifests use) is created first, the same object dist/prod/ holds.',
+    ]);
+    expect(lines.filter((l) => l.startsWith('kubectl create secret')).every((l) => l.includes(' --namespace=shop-prod '))).toBe(true);
+    expect(r.stderr).not.toMatch(/environments .* are declared/);
+    const manifest = await secrets(['--env', 'staging', '--format', 'manifest']);
+    expect(manifest.stdout.split('\n')[1]).toBe('# Apply with: compose-cdk8s secrets --env staging --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)');
+  });
+
+  it('without --env: a warning at x-k8s.environments that these are the file\'s Secrets as written, naming each --env', async () => {
+    const r = await secrets([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: test\/fixtures\/environments\/environments\.yml:6:3 {2}x-k8s\.environments: environments staging, prod are declared: these are the Secrets of the Compose file as written .*\(pass --env staging or --env prod for the Secrets of that environment's manifests \(dist\/<env>\/\), in its namespace\)$/m);
+    expect(r.stdout.split('\n')[1]).toBe('# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)');
+  });
+
+  it('a project without environments prints no such warning', async () => {
+    const r = await runCli(['secrets', '-f', EXAMPLE], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/environments/);
+  });
+});
+
+describe('report with environments declared', () => {
+  it('describes the file as written, with a row that lists the environments and their namespaces', async () => {
+    const r = await runCli(['report', ...FILES, '--stdout'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| `x-k8s.environments` | mapped | `environments.yml:6:3` | environments staging (namespace shop-staging), prod (namespace shop-prod): synth writes each, with its overrides, to <output>/<env>/; this report describes the Compose file as written |');
+    const plain = await runCli(['report', '-f', EXAMPLE, '--stdout'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
+    expect(plain.stdout).not.toContain('x-k8s.environments');
+  });
+});
+
+describe('pull-secret --env', () => {
+  it('puts the image pull Secret in the environment\'s namespace; a --namespace that differs is an error at the environment', async () => {
+    const config = path.join(tmp, 'docker-config.json');
+    fs.writeFileSync(config, JSON.stringify({ auths: { 'registry.digitalocean.com': { auth: Buffer.from('token:token').toString('base64') } } }));
+    const run = (args: string[]) => runCli(['pull-secret', ...FILES, '--docker-config', config, ...args], { cwd: REPO, env: cleanEnv({ K8S_NAMESPACE: 'elsewhere' }) });
+    const r = await run(['--env', 'prod']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(objectsOf(r.stdout).map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([['Secret', 'registry-the-shop', 'shop-prod']]);
+    const conflict = await run(['--env', 'prod', '-n', 'other']);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/^test\/fixtures\/environments\/environments\.yml:\d+:\d+ {2}x-k8s\.environments\.prod\.namespace: --namespace other conflicts with environment prod, whose namespace is shop-prod/);
+    const unknown = await run(['--env', 'qa']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('no environment "qa" is declared (declared: staging, prod)\n');
+  });
+});
+
 describe('synth without environments declared', () => {
   it('writes the example exactly as before: the committed dist/, byte for byte', async () => {
     const out = outDir('plain');
@@ -243,7 +313,7 @@ describe('synth without environments declared', () => {
   it('--env is an error saying how to declare one', async () => {
     const r = await runCli(['synth', '-f', EXAMPLE, '-o', outDir('none'), '--env', 'prod'], { cwd: REPO, env: cleanEnv({ IMAGE_TAG: SHA }) });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('no environment "prod" is declared (declare it under x-k8s.environments in the Compose file (README: Environments))\n');
+    expect(r.stderr).toBe('no environment "prod" is declared (declare it under x-k8s.environments in the Compose file; README, section Environments)\n');
   });
 });
 
@@ -317,7 +387,7 @@ ${xk8s}`);
     expect(r.stderr).toBe([
       'compose.yaml:16:16  x-k8s.environments.prod.services.api.replica: unknown key "replica" (did you mean "replicas"?)',
       'compose.yaml:17:5  x-k8s.environments.staging: missing required key "namespace"',
-      'compose.yaml:18:5  x-k8s.environments.Bad_Name: name "Bad_Name" must match pattern "^[a-z]([-a-z0-9]*[a-z0-9])?$"',
+      'compose.yaml:18:5  x-k8s.environments.Bad_Name: name "Bad_Name" is not a lowercase DNS label (use lowercase letters, digits and "-", starting with a letter and not ending with "-", e.g. staging or prod-eu)',
       '',
     ].join('\n'));
   });
@@ -332,6 +402,21 @@ ${xk8s}`);
 `);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: compose.yaml:17:11  x-k8s.environments.prod.services.db.replicas: environment prod runs 3 pods of db, which all mount the ReadWriteOnce claim dbdata: ');
+  });
+
+  it('a warning about a value an override set names the override\'s path and line, and the environment', async () => {
+    const r = await run(`  environments:
+    prod:
+      namespace: demo-prod
+      services:
+        db:
+          autoscaling: { min: 1, max: 4 }
+`);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: compose\.yaml:17:11 {2}x-k8s\.environments\.prod\.services\.db\.autoscaling: environment prod: autoscaling on CPU needs a CPU request/));
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: compose\.yaml:17:34 {2}x-k8s\.environments\.prod\.services\.db\.autoscaling\.max: environment prod runs 4 pods of db, which all mount the ReadWriteOnce claim dbdata/));
+    expect(r.stderr).not.toMatch(/services\.db\.x-k8s\.autoscaling/);
   });
 
   it('an override that leaves the merged settings invalid is located at the override', async () => {

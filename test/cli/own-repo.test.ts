@@ -87,6 +87,28 @@ describe('init', () => {
     expect(bad.stderr).toMatch(/--output-dir "manifests" with --cdk8s-app: the cdk8s app writes dist\//);
   });
 
+  test('with x-k8s.environments, main.js makes one chart per environment and writes dist/<env>/ as synth does', async () => {
+    const envs = 'x-k8s:\n  environments:\n    staging:\n      namespace: shop-staging\n    prod:\n      namespace: shop-prod\n      services:\n        api: { replicas: 2 }\n';
+    const dir = repo({ 'compose.yaml': `${COMPOSE}${envs}` });
+    const r = await runCli(['init', '--registry', 'acme'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  npm run synth     # writes dist/staging/, dist/prod/ (commit it');
+    const main = fs.readFileSync(path.join(dir, 'main.js'), 'utf8');
+    expect(main).toContain("const charts = ComposeChart.forEnvironments(app, 'shop', {\n    composeFile: 'compose.yaml',\n    registry: 'acme',\n    cwd: __dirname,");
+    expect(main).toContain("for (const chart of charts) {\n    // chart.environment.name is the environment ('staging', 'prod')");
+    // The app, run with this checkout's library in place of the package: the same files as synth.
+    const app = path.join(dir, 'app.js');
+    fs.writeFileSync(app, main.replace("require('compose-cdk8s')", `require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib'))})`));
+    const { ComposeApp } = require('../../lib') as typeof import('../../lib');
+    const composeApp = new ComposeApp({ cwd: dir });
+    (require(app) as { build: (a: unknown, o: unknown) => unknown }).build(composeApp, { sha: 'snapshot', env: cleanEnv() });
+    const files = composeApp.render();
+    const synth = await runCli(['synth', '--registry', 'acme', '--sha', 'snapshot', '-o', 'out'], { cwd: dir, env: cleanEnv() });
+    expect(synth.code).toBe(0);
+    expect(Object.keys(files).sort()).toEqual(['prod/Kustomization', 'prod/shop.k8s.yaml', 'staging/Kustomization', 'staging/shop.k8s.yaml']);
+    for (const f of Object.keys(files)) expect(files[f]).toBe(fs.readFileSync(path.join(dir, 'out', f), 'utf8'));
+  });
+
   test('warns when .gitignore ignores dist/ (GitOps deploys it)', async () => {
     const dir = repo({ 'compose.yaml': COMPOSE, '.gitignore': 'dist/\n' });
     const r = await runCli(['init'], { cwd: dir });

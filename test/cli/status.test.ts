@@ -172,3 +172,53 @@ describe('compose-cdk8s status', () => {
     expect(r2.stderr).toMatch(/live\.json is not JSON/);
   });
 });
+
+describe('compose-cdk8s status with x-k8s.environments (<output>/<env>/, a namespace each)', () => {
+  let ENV_DIST = '';
+  const ENVS = 'x-k8s:\n  environments:\n    staging:\n      namespace: shop-staging\n    prod:\n      namespace: shop-prod\n';
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-envs-'));
+    fs.writeFileSync(path.join(dir, 'envs.yml'), ENVS);
+    ENV_DIST = path.join(dir, 'dist');
+    const r = await runCli(['synth', '-f', path.join(FIXTURE, 'compose.yaml'), '-f', path.join(dir, 'envs.yml'), '--sha', SHA, '--digests', path.join(FIXTURE, 'digests.json'), '--registry', 'acme', '-o', ENV_DIST], { cwd: FIXTURE });
+    if (r.code !== 0) throw new Error(r.stderr);
+  });
+
+  /** live-equal.json as the cluster returns it for the environment's namespace. */
+  const liveIn = (namespace: string) => liveFile((list) => {
+    for (const o of list.items) o.metadata.namespace = namespace;
+  });
+
+  test('--env prod compares dist/prod/ with the workloads of shop-prod, and says so', async () => {
+    const r = await runCli(['status', '-o', ENV_DIST, '--env', 'prod', '--live', liveIn('shop-prod')], { cwd: FIXTURE });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/live matches .*dist\/prod\/: 3 services\n$/);
+    // The same workloads in staging's namespace are not prod's.
+    const wrong = await runCli(['status', '-o', ENV_DIST, '--env', 'prod', '--live', liveIn('shop-staging')], { cwd: FIXTURE });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toMatch(/api \s+Deployment .* missing\n[^]*services drifted from .*dist\/prod\/\n$/);
+  });
+
+  test('without --live, kubectl reads the environment\'s namespace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-kubectl-'));
+    const fake = path.join(dir, 'kubectl');
+    const argsFile = path.join(dir, 'args.txt');
+    fs.writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\ncat '${liveIn('shop-staging')}'\n`, { mode: 0o755 });
+    const r = await runCli(['status', '-o', ENV_DIST, '--env', 'staging'], { cwd: FIXTURE, env: cleanEnv({ KUBECTL: fake }) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(argsFile, 'utf8').trim().split('\n')).toEqual(['get', 'deploy,sts,ds,cronjob', '-o', 'json', '--namespace', 'shop-staging']);
+  });
+
+  test('errors: the environments folder without --env names them; an --env that has no folder lists those that do', async () => {
+    const none = await runCli(['status', '-o', ENV_DIST, '--live', liveIn('shop-prod')], { cwd: FIXTURE });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/dist\/ holds one folder per environment \(prod, staging\), each deployed to its own namespace \(pass --env with the one to compare: compose-cdk8s status --env prod\)/);
+    const unknown = await runCli(['status', '-o', ENV_DIST, '--env', 'qa', '--live', liveIn('shop-prod')], { cwd: FIXTURE });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/--env qa: .*dist\/ has no folder qa\/ written for that environment \(the environments in .*dist\/ are: prod, staging\)/);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+});

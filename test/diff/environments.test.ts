@@ -59,6 +59,7 @@ describe('check with environments', () => {
       // --env staging looks at staging's folder only.
       const staging = await runCli(['check', ...F, '--env', 'staging'], { cwd: dir, env: ENV });
       expect([staging.code, staging.stderr]).toEqual([0, '']);
+      expect(staging.stdout).toMatch(/^up to date: dist\/staging\/, helm\/ \(\d+ files\)\n$/);
     } finally {
       fs.writeFileSync(file, text);
     }

@@ -2,10 +2,13 @@
  * The semantic diff engine on hand-written objects: every facet a reviewer reads (image, replicas,
  * env, ports, probes, resources, mounts, objects), secrets never shown, nothing silently dropped.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { stringify } from 'yaml';
 import type { ManifestDiff } from '../../lib/output/review/changes';
 import { formatText } from '../../lib/output/review/format';
-import { parseManifestFiles } from '../../lib/output/review/manifest-set';
+import { parseManifestFiles, readManifestDir } from '../../lib/output/review/manifest-set';
 import { diffManifests, parseImage } from '../../lib/output/review/semantic';
 import { REDACTED, redactSecrets, unifiedDiff } from '../../lib/output/review/unified';
 
@@ -229,6 +232,25 @@ describe('semantic diff', () => {
     const r = parseManifestFiles({ ...files(deployment('api')), 'kustomization.yaml': kust });
     expect(r.diagnostics).toEqual([]);
     expect([...r.set.objects.values()].map((e) => e.label)).toEqual(['Deployment/api']);
+  });
+
+  it('reads the Kustomization synth writes at the top and in each environment\'s folder, and no other extension-less file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-dir-'));
+    try {
+      const kust = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - demo.k8s.yaml\n';
+      for (const sub of ['', 'staging', 'prod']) {
+        fs.mkdirSync(path.join(dir, sub), { recursive: true });
+        fs.writeFileSync(path.join(dir, sub, 'Kustomization'), kust);
+        fs.writeFileSync(path.join(dir, sub, 'demo.k8s.yaml'), stringify(deployment('api')));
+        fs.writeFileSync(path.join(dir, sub, 'NotAKustomization'), 'x');
+      }
+      fs.writeFileSync(path.join(dir, '.compose-cdk8s'), 'Kustomization\n');
+      expect(Object.keys(readManifestDir(dir))).toEqual([
+        'Kustomization', 'demo.k8s.yaml', 'prod/Kustomization', 'prod/demo.k8s.yaml', 'staging/Kustomization', 'staging/demo.k8s.yaml',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad input is reported with a location, not thrown', () => {

@@ -173,12 +173,30 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
 });
 
 describe('an override the chart\'s values cannot express', () => {
-  test('the helm command warns, naming the environment and the template', async () => {
+  const ENVS = 'x-k8s:\n  environments:\n    prod:\n      namespace: shop-prod\n      services:\n        api: { serviceType: LoadBalancer }\n';
+  const WARNING = /warning: envs\.yml:3:5 {2}x-k8s\.environments\.prod: environment prod changes .*templates\/api\/service-api-public\.yaml.* of the Helm chart in a way its values cannot express/;
+
+  test('the helm command warns at the environment\'s line, naming the environment and the template', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'cli-'));
-    fs.writeFileSync(path.join(dir, 'envs.yml'), 'x-k8s:\n  environments:\n    prod:\n      namespace: shop-prod\n      services:\n        api: { serviceType: LoadBalancer }\n');
+    fs.writeFileSync(path.join(dir, 'envs.yml'), ENVS);
     const r = await runCli(['helm', '-f', EXAMPLE, '-f', path.join(dir, 'envs.yml'), '--sha', TAG, '-o', path.join(dir, 'helm')], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: x-k8s\.environments\.prod: environment prod changes .*templates\/api\/service-api-public\.yaml.* of the Helm chart in a way its values cannot express/);
+    expect(r.stderr).toMatch(WARNING);
     expect(fs.existsSync(path.join(dir, 'helm', 'the-shop', 'values-prod.yaml'))).toBe(true);
+  });
+
+  test('synth --helm prints the same warning, once, and writes the same chart', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'cli-'));
+    fs.writeFileSync(path.join(dir, 'envs.yml'), ENVS);
+    const files = ['-f', EXAMPLE, '-f', path.join(dir, 'envs.yml'), '--sha', TAG];
+    const synth = await runCli(['synth', ...files, '-o', path.join(dir, 'dist'), '--helm', path.join(dir, 'helm-synth')], { cwd: dir });
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toMatch(WARNING);
+    expect(synth.stderr.match(/cannot express/g)).toHaveLength(1);
+    const helmRun = await runCli(['helm', ...files, '-o', path.join(dir, 'helm')], { cwd: dir });
+    const warnings = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => /cannot express/.test(l));
+    expect(warnings(synth)).toEqual(warnings(helmRun));
+    const chart = (root: string) => fs.readFileSync(path.join(root, 'the-shop', 'values-prod.yaml'), 'utf8');
+    expect(chart(path.join(dir, 'helm-synth'))).toBe(chart(path.join(dir, 'helm')));
   });
 });

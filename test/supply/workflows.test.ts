@@ -356,7 +356,7 @@ describe('compose-cdk8s workflows (CLI)', () => {
     const r = await runCli(['workflows', '-f', 'app/compose.yaml', '--sha', 'abc1234', '--deploy', 'kubectl'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, manifest-diff.yml, registry-gc.yml to .github/workflows/ (1 built services, deploy: kubectl)\n');
+    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, manifest-diff.yml, registry-gc.yml to .github/workflows/ (1 built service, deploy: kubectl)\n');
     const wfDir = path.join(dir, '.github', 'workflows');
     expect(fs.readdirSync(wfDir).sort()).toEqual(['ci.yml', 'deploy.yml', 'docr-build.yml', 'manifest-diff.yml', 'registry-gc.yml']);
     expect(fs.readFileSync(path.join(wfDir, 'ci.yml'), 'utf8')).toBe('keep me\n');
@@ -364,6 +364,17 @@ describe('compose-cdk8s workflows (CLI)', () => {
       expect(await lintWorkflow(fs.readFileSync(path.join(wfDir, name), 'utf8'), name)).toEqual([]);
     }
     expect(fs.readFileSync(path.join(wfDir, 'docr-build.yml'), 'utf8')).toContain('context: app/api');
+  });
+
+  test('with environments, the summary says which deploys on every push and which on a promotion', async () => {
+    const envs = 'x-k8s:\n  environments:\n    staging: { namespace: app-staging }\n    prod: { namespace: app-prod }\n';
+    const dir = repo(`services:\n  api:\n    build: ./api\n  web:\n    build: ./web\n${envs}`);
+    const r = await runCli(['workflows', '-f', 'app/compose.yaml', '--sha', 'abc1234'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('wrote deploy.yml, docr-build.yml, manifest-diff.yml, registry-gc.yml to .github/workflows/ (2 built services, deploy: gitops, staging on every push, prod on a promotion)\n');
+    const droplet = await runCli(['workflows', '-f', 'app/compose.yaml', '--sha', 'abc1234', '--deploy', 'droplet', '--droplet-dir', '/srv/app'], { cwd: dir });
+    expect(droplet.code).toBe(0);
+    expect(droplet.stdout).toMatch(/\(2 built services, deploy: droplet, the Compose file as written, not its environments\)\n$/);
   });
 
   test('a project with nothing to build is an error that says so', async () => {

@@ -109,7 +109,9 @@ export function checkCommand(io: CliIO, generators: readonly OutputGenerator[] =
         io.stderr(`note: ${f} is up to date but records no inputs hash; re-run \`compose-cdk8s synth\` to add it\n`);
       }
       if (result.ok) {
-        const folders = mine.targets.map((t) => `${path.relative(io.cwd, t.dir) || '.'}/`).join(', ');
+        // --env: the one environment's folder of the manifests folder, as checked.
+        const picked = (i: number) => (i === 0 && flags.env !== undefined && mine.environments.length > 0 ? `${flags.env}/` : '');
+        const folders = mine.targets.map((t, i) => `${path.relative(io.cwd, t.dir) || '.'}/${picked(i)}`).join(', ');
         const n = result.upToDate.length + result.unstamped.length;
         io.stdout(`up to date: ${folders} (${n} ${n === 1 ? 'file' : 'files'})\n`);
         return;

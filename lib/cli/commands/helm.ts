@@ -4,11 +4,9 @@
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT, renderHelmChart } from '../../output/render/helm';
-import type { Conversion } from '../../pipeline';
+import { DEFAULT_HELM_OUTPUT, ENV_CHART_VERSION, ENV_HELM_OUTPUT } from '../../output/render/helm';
 import { guardOf, renderChartFiles, writeChartFiles } from '../../output/render/outputs';
-import { chartOptionsOf, environmentPlans } from '../../output/render/generators';
-import { environmentValuesFiles } from '../../output/render/helm/environments';
+import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { conversionDiagnostics, planConversion, planEnvironments } from '../../pipeline';
 import type { CliIO } from '../io';
@@ -22,7 +20,7 @@ interface HelmCommandFlags extends ProjectFlags {
 
 export function helmCommand(io: CliIO): Command {
   return withProjectOptions(new Command('helm'))
-    .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/')
+    .description('write a Helm chart (values.yaml, schema, templates) from the same plan as dist/; with x-k8s.environments, a values-<env>.yaml per environment')
     .option('-o, --output <dir>', `folder for the chart folder, <dir>/<chart>/ is replaced as a whole if compose-cdk8s owns it (env ${ENV_HELM_OUTPUT}; default ${DEFAULT_HELM_OUTPUT})`)
     .option('--chart-version <semver>', `Chart.yaml version (env ${ENV_CHART_VERSION}; default 0.1.0); appVersion is the image tag`)
     .action((flags: HelmCommandFlags) => {
@@ -32,8 +30,7 @@ export function helmCommand(io: CliIO): Command {
       // Declared environments: the chart also gets values-<env>.yaml for each.
       const environments = planEnvironments(loaded, options);
       const { plan } = conversion;
-      const envWarnings = environments.length ? chartEnvironmentWarnings(conversion, environments) : [];
-      printDiagnostics(io, [...conversionDiagnostics(conversion), ...envWarnings]);
+      printDiagnostics(io, [...conversionDiagnostics(conversion), ...chartEnvironmentWarnings(conversion, environments)]);
       const helm = conversion.settings.helm;
       // The same generator as `synth --helm` and `check`: what this writes is what check expects.
       const files = renderChartFiles(conversion, environments);
@@ -41,13 +38,7 @@ export function helmCommand(io: CliIO): Command {
       const templates = Object.keys(files).filter((f) => /\/templates\/.*\.yaml$/.test(f)).length;
       const rel = path.relative(io.cwd, dir) || '.';
       const values = environments.length ? `, values for ${environments.map((e) => e.environment?.name).join(', ')}` : '';
-      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} services${values}) to ${rel}/\n`);
+      io.stdout(`wrote chart ${path.basename(dir)} ${helm.chartVersion} (${templates} templates for ${plan.workloads.length} ${plan.workloads.length === 1 ? 'service' : 'services'}${values}) to ${rel}/\n`);
     });
 }
 
-/** Environments whose overrides the chart's values cannot express (environments.ts). */
-function chartEnvironmentWarnings(conversion: Conversion, environments: readonly Conversion[]) {
-  const options = chartOptionsOf(conversion);
-  const { plan } = conversion;
-  return environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, environmentPlans(environments), options).warnings;
-}

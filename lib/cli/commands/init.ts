@@ -13,6 +13,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { ComposeError, error } from '../../diagnostics';
 import { convert } from '../../pipeline';
+import { readEnvironments } from '../../plan/environments';
 import { toDns1035 } from '../../plan/names';
 import { devDependencies, version } from '../../../package.json';
 import type { CliIO } from '../io';
@@ -48,10 +49,12 @@ export function initCommand(io: CliIO): Command {
       // matter here (a new repository may have no commit yet).
       const { project, plan } = convert({ ...convertOptions({ ...flags, file: files }, io), gitSha: () => 'HEAD' });
       const example = plan.workloads.find((w) => w.kind === 'Deployment') ?? plan.workloads[0];
+      // x-k8s.environments: main.js makes one chart per environment (dist/<env>/, as synth writes).
+      const environments = readEnvironments(project).map((e) => e.name);
 
       const planned: Array<{ file: string; text: string }> = [
         { file: 'cdk8s.yaml', text: CDK8S_YAML },
-        { file: 'main.js', text: mainJs(toDns1035(project.name), chartProps(flags, files), example?.composeName) },
+        { file: 'main.js', text: mainJs(toDns1035(project.name), chartProps(flags, files), example?.composeName, environments) },
         { file: 'main.test.js', text: MAIN_TEST_JS },
       ];
       if (flags.workflows) {
@@ -85,7 +88,7 @@ export function initCommand(io: CliIO): Command {
         '',
         'next:',
         '  npm install       # cdk8s-cli and jest, added to devDependencies',
-        '  npm run synth     # writes dist/ (commit it: Argo CD or Flux deploy it)',
+        `  npm run synth     # writes ${environments.length ? environments.map((e) => `dist/${e}/`).join(', ') : 'dist/'} (commit it: Argo CD or Flux deploy it)`,
         '  npm test          # snapshot of the manifests; the first run writes __snapshots__/ (commit it)',
         '',
       ].join('\n'));
@@ -140,9 +143,44 @@ app: node main.js
 output: .cdk8s.out
 `;
 
-function mainJs(id: string, props: ReadonlyArray<[string, unknown]>, service: string | undefined): string {
+function mainJs(id: string, props: ReadonlyArray<[string, unknown]>, service: string | undefined, environments: readonly string[] = []): string {
   const lines = props.map(([k, v]) => `    ${k}: ${js(v)},`);
   const example = service ?? 'web';
+  const changes = (indent: string) => [
+    `Change the objects before synth: every Compose service has typed handles. For example:`,
+    `  const service = chart.service(${js(example)});`,
+    `  service.workload.addContainer({ name: 'log-shipper', image: 'fluent/fluent-bit:3.1', resources: {}, securityContext: { ensureNonRoot: false } });`,
+    `  service.apiObject.addJsonPatch(cdk8s.JsonPatch.replace('/spec/replicas', 3));`,
+    `  service.apiObject.metadata.addAnnotation('example.com/owner', 'team');`,
+    `  service.container().env.addVariable('LOG_FORMAT', plus.EnvValue.fromValue('json'));`,
+  ].map((l) => `${indent}// ${l}`).join('\n');
+  const singleBuild = `function build(app, overrides = {}) {
+  const chart = new ComposeChart(app, ${js(id)}, {
+${lines.join('\n')}
+    cwd: __dirname,
+    ...overrides,
+  });
+
+${changes('  ')}
+  return chart;
+}`;
+  // With x-k8s.environments: one chart per environment, each written to dist/<environment>/ as
+  // \`compose-cdk8s synth\` writes them (and as the deploy workflow expects them).
+  const environmentsBuild = `function build(app, overrides = {}) {
+  // One ComposeChart per environment the Compose file declares (x-k8s.environments: ${environments.join(', ')}),
+  // each written to dist/<environment>/ as \`compose-cdk8s synth\` writes them.
+  const charts = ComposeChart.forEnvironments(app, ${js(id)}, {
+${lines.join('\n')}
+    cwd: __dirname,
+    ...overrides,
+  });
+
+  for (const chart of charts) {
+    // chart.environment.name is the environment (${environments.map((e) => js(e)).join(', ')}): a change can be for one of them only.
+${changes('    ')}
+  }
+  return charts;
+}`;
   return `// @ts-check
 /**
  * The cdk8s app of this repository: \`npm run synth\` (cdk8s synth) runs it. It converts the
@@ -162,21 +200,7 @@ const { ComposeApp, ComposeChart, cdk8s, plus } = require('compose-cdk8s');
  * @param {import('compose-cdk8s').ComposeApp} app
  * @param {Partial<import('compose-cdk8s').ComposeChartProps>} [overrides] settings the snapshot test pins
  */
-function build(app, overrides = {}) {
-  const chart = new ComposeChart(app, ${js(id)}, {
-${lines.join('\n')}
-    cwd: __dirname,
-    ...overrides,
-  });
-
-  // Change the objects before synth: every Compose service has typed handles. For example:
-  //   const service = chart.service(${js(example)});
-  //   service.workload.addContainer({ name: 'log-shipper', image: 'fluent/fluent-bit:3.1', resources: {}, securityContext: { ensureNonRoot: false } });
-  //   service.apiObject.addJsonPatch(cdk8s.JsonPatch.replace('/spec/replicas', 3));
-  //   service.apiObject.metadata.addAnnotation('example.com/owner', 'team');
-  //   service.container().env.addVariable('LOG_FORMAT', plus.EnvValue.fromValue('json'));
-  return chart;
-}
+${environments.length === 0 ? singleBuild : environmentsBuild}
 
 module.exports = { build };
 

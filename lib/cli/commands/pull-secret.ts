@@ -16,6 +16,7 @@ import { pullSecretYaml } from '../../output/supply';
 import { discoverFiles } from '../../compose/discovery';
 import { loadProject } from '../../compose/load';
 import type { ComposeProject } from '../../compose/model';
+import { environmentPath, findEnvironment } from '../../plan/environments';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import { resolveRegistryTarget } from '../../settings';
 import type { CliIO } from '../io';
@@ -24,6 +25,7 @@ import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 interface PullSecretFlags extends ProjectFlags {
   dockerConfig: string;
   name?: string;
+  env?: string;
 }
 
 /** The Compose project of the working directory, when there is one. */
@@ -40,6 +42,7 @@ export function pullSecretCommand(io: CliIO): Command {
       + 'its name, namespace and registry follow the project options and the Compose file\'s x-k8s block when there is a Compose file')
     .requiredOption('--docker-config <file>', 'Docker config JSON with an auths entry for registry.digitalocean.com (doctl registry docker-config)')
     .option('--name <name>', 'Secret name (same as --pull-secret; env DOCR_PULL_SECRET, x-k8s.pullSecret; default registry-<registry>)')
+    .option('--env <name>', 'with x-k8s.environments: the Secret for this environment\'s namespace (x-k8s.environments.<name>.namespace)')
     .action((flags: PullSecretFlags) => {
       const file = path.resolve(io.cwd, flags.dockerConfig);
       let text: string;
@@ -49,8 +52,21 @@ export function pullSecretCommand(io: CliIO): Command {
         throw new ComposeError(error(`cannot read ${flags.dockerConfig}`, { hint: 'create it with `doctl registry docker-config > docker-config.json`' }));
       }
       const project = projectOf(flags, io);
+      // --env: the environment's namespace, as synth --env gives its objects.
+      let namespace = flags.namespace;
+      if (flags.env !== undefined) {
+        if (!project) throw new ComposeError(error(`--env ${flags.env} needs the Compose file that declares it`, { hint: 'run in the project folder, or pass -f' }));
+        const env = findEnvironment(project, flags.env);
+        if (namespace !== undefined && namespace !== env.namespace) {
+          const at = environmentPath(env.name, 'namespace');
+          throw new ComposeError(error(`--namespace ${namespace} conflicts with environment ${env.name}, whose namespace is ${env.namespace}`, {
+            path: at, location: project.sourceMap.nearest(at), hint: `drop --namespace; --env ${env.name} puts the Secret in ${env.namespace}`,
+          }));
+        }
+        namespace = env.namespace;
+      }
       const target = resolveRegistryTarget({
-        flags: { registry: flags.registry, pullSecret: flags.name ?? flags.pullSecret, namespace: flags.namespace },
+        flags: { registry: flags.registry, pullSecret: flags.name ?? flags.pullSecret, namespace },
         env: io.env,
         xk8s: project ? readTopLevelXK8s(project) : {},
         locate: (p) => project?.sourceMap.nearest(p),

@@ -17,8 +17,9 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { parseDotenv } from '../../compose/dotenv';
 import type { ComposeProject } from '../../compose/model';
-import { ComposeError, Diagnostic, error } from '../../diagnostics';
+import { ComposeError, Diagnostic, error, warning } from '../../diagnostics';
 import { looksSecret } from '../../plan/env';
+import { readEnvironments } from '../../plan/environments';
 import type { DeploymentPlan, SecretRefPlan } from '../../plan/model';
 import { prepareServices } from '../../plan/hostname-rewrite';
 import { convert } from '../../pipeline';
@@ -191,11 +192,19 @@ export function secretsCommand(io: CliIO): Command {
         throw new ComposeError(error(`--name-prefix "${prefix}" is not a valid name prefix`, { hint: 'use the prefix the chart\'s NOTES print: lowercase letters, digits and "-", at most 63 characters' }));
       }
       const { project, plan } = convert({ ...convertOptions(flags, io), ...(flags.env !== undefined ? { environment: flags.env } : {}) });
-      printDiagnostics(io, project.warnings);
+      // With environments, the manifests are each environment's (dist/<env>/, its own namespace): the
+      // Secrets of the file as written serve the chart's values.yaml only.
+      const declared = flags.env === undefined ? readEnvironments(project).map((e) => e.name) : [];
+      const envWarning = declared.length === 0 ? [] : [warning(`environments ${declared.join(', ')} are declared: these are the Secrets of the Compose file as written (the Helm chart's values.yaml), not those of an environment's manifests`, {
+        path: 'x-k8s.environments',
+        location: project.sourceMap.nearest('x-k8s.environments'),
+        hint: `pass ${declared.map((n) => `--env ${n}`).join(' or ')} for the Secrets of that environment's manifests (dist/<env>/), in its namespace`,
+      })];
+      printDiagnostics(io, [...project.warnings, ...envWarning]);
       const sourceIO = NODE_SOURCE_IO(io.env);
       const secrets = resolveSecrets(project, plan, sourceIO, flags.format === 'manifest', prefix !== undefined ? releasePrefixOf(plan, prefix) : undefined);
       warnAboutGit(io, localSecretFiles(project, plan, sourceIO));
-      io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets, undefined, prefix) : kubectlScript(plan, secrets, io.cwd, undefined, prefix));
+      io.stdout(flags.format === 'manifest' ? secretManifests(plan, secrets, undefined, prefix, flags.env) : kubectlScript(plan, secrets, io.cwd, undefined, prefix, flags.env));
       const created = secrets.length;
       const external = plan.secretRefs.filter((r: SecretRefPlan) => r.external).length;
       const where = plan.namespace ? `in namespace ${plan.namespace} (created first)` : 'in the current kubectl context\'s namespace (no namespace set)';

@@ -19,6 +19,22 @@ interface StatusFlags {
   context?: string;
   namespace?: string;
   format: 'table' | 'json';
+  env?: string;
+}
+
+/**
+ * The environments' folders of a manifests folder synth wrote for x-k8s.environments
+ * (`<output>/<env>/`, each with its Kustomization), sorted.
+ */
+function environmentFolders(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'Kustomization')))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Every document of the YAML files in `dir` (not recursive; the Kustomization has no extension). */
@@ -72,15 +88,32 @@ function runKubectl(io: CliIO, flags: StatusFlags, namespace: string | undefined
 
 export function statusCommand(io: CliIO): Command {
   return new Command('status')
-    .description('which image is live: compare the cluster\'s workloads with dist/ and its release metadata (exit 2 on drift)')
+    .description('which image is live: compare the cluster\'s workloads with dist/ (or an environment\'s dist/<env>/, --env) and its release metadata (exit 2 on drift)')
     .option('-o, --output <dir>', 'the manifests folder that was deployed', 'dist')
     .option('--live <file>', 'read the live workloads from this file (`kubectl get deploy,sts,ds,cronjob -o json`) instead of running kubectl')
     .option('--context <name>', 'kubectl context (default: the current one)')
-    .option('-n, --namespace <ns>', 'namespace to read (default: the one dist/ names, else the context\'s)')
+    .option('-n, --namespace <ns>', 'namespace to read (default: the one dist/ (or dist/<env>/) names, else the context\'s)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--env <name>', 'with x-k8s.environments: the environment whose folder (<output>/<name>/) and namespace to compare')
     .action((flags: StatusFlags) => {
-      const expected = readManifests(path.resolve(io.cwd, flags.output));
+      const root = path.resolve(io.cwd, flags.output);
+      const shown = `${flags.output.replace(/\/+$/, '')}/`;
+      let folder = shown;
+      if (flags.env !== undefined) {
+        const envs = environmentFolders(root);
+        if (!envs.includes(flags.env)) {
+          throw new ComposeError(error(`--env ${flags.env}: ${shown} has no folder ${flags.env}/ written for that environment`, {
+            hint: envs.length ? `the environments in ${shown} are: ${envs.join(', ')}` : `run \`compose-cdk8s synth\` with x-k8s.environments.${flags.env} declared, or pass -o with the folder you deploy`,
+          }));
+        }
+        folder = `${shown}${flags.env}/`;
+      }
+      const expected = readManifests(flags.env !== undefined ? path.join(root, flags.env) : root);
       if (workloadsOf(expected).length === 0) {
+        const envs = flags.env === undefined ? environmentFolders(root) : [];
+        if (envs.length) {
+          throw new ComposeError(error(`${shown} holds one folder per environment (${envs.join(', ')}), each deployed to its own namespace`, { hint: `pass --env with the one to compare: compose-cdk8s status --env ${envs[0]}` }));
+        }
         throw new ComposeError(error(`${flags.output}/ holds no Deployment, StatefulSet, DaemonSet or CronJob`, { hint: 'run `compose-cdk8s synth`, or pass -o with the folder you deploy' }));
       }
       let live: unknown;
@@ -97,7 +130,7 @@ export function statusCommand(io: CliIO): Command {
         live = runKubectl(io, flags, flags.namespace ?? namespaceOf(expected));
       }
       const report = compareLive(expected, [live]);
-      io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
+      io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report, flags.env !== undefined ? folder : undefined));
       if (!report.ok) throw new ExitCode(EXIT_DIFFERENT);
     });
 }

@@ -4,9 +4,10 @@
  */
 import { Command } from 'commander';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
+import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { ComposeError, error } from '../../diagnostics';
-import { Conversion, ConvertOptions, planConversion, planEnvironments, synthDiagnostics } from '../../pipeline';
+import { Conversion, ConvertOptions, planConversion, planEnvironments, runDiagnostics } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -47,14 +48,19 @@ export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTar
       hint: 'write the chart in a run without --env (synth --helm, or compose-cdk8s helm)',
     }));
   }
-  printDiagnostics(io, synthDiagnostics(conversion, environments));
+  // An environment repeats the warnings of the file as written: each is printed once, and one only
+  // an environment has names it.
+  const diagnostics = runDiagnostics(conversion, environments);
+  // The chart's values-<env>.yaml: what they cannot express, as `compose-cdk8s helm` says it.
+  if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
+  printDiagnostics(io, diagnostics);
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets, environments });
   return { conversion, result, environments };
 }
 
 export function synthCommand(io: CliIO): Command {
   return withProjectOptions(new Command('synth'))
-    .description('convert the Compose project into Kubernetes manifests')
+    .description('convert the Compose project into Kubernetes manifests; with x-k8s.environments, one folder per environment (<output>/<env>/)')
     .option('-o, --output <dir>', 'output folder, replaced as a whole; only a new or empty folder or one compose-cdk8s wrote (see README)', DEFAULT_OUTPUT)
     .option('--digests <file>', 'digests.json from the docr-build workflow: image digests and the build run as release metadata')
     .option('--helm <dir>', 'also write the Helm chart to <dir>/<chart>/ (env COMPOSE_CDK8S_HELM, x-k8s.helm.output)')
@@ -73,7 +79,7 @@ export function synthCommand(io: CliIO): Command {
       const leftOut = (conversion.plan.leftOut ?? []).map((l) => `${l.service} (${l.status})`);
       const envNote = environments.length > 0 ? ` in ${environments.length} environment${environments.length === 1 ? '' : 's'} (${environments.map((e) => e.environment?.name).join(', ')})`
         : conversion.environment ? ` for environment ${conversion.environment.name}` : '';
-      io.stdout(`wrote ${result.objects} objects for ${services} services${envNote}: ${result.written.join(', ')}\n`);
+      io.stdout(`wrote ${result.objects} objects for ${services} ${services === 1 ? 'service' : 'services'}${envNote}: ${result.written.join(', ')}\n`);
       if (leftOut.length > 0) io.stdout(`left out of the cluster: ${leftOut.join(', ')} (README: What is left out, and why)\n`);
       // Published ports nothing carries out of the cluster: say so, with the setting that would.
       // With environments, each says it of its own plan (an environment may expose the port); a line

@@ -73,18 +73,23 @@ export function workflowsCommand(io: CliIO): Command {
     .option('--node-version <major>', 'Node.js major version in CI (default 20)')
     .option('--cdk8s-app', 'synthesize with the repository\'s cdk8s app (npx cdk8s synth, as init sets up) so changes made in main.js reach the deployed manifests')
     .action((flags: WorkflowsFlags) => {
-      const { files, builtServices, deploy } = renderWorkflowFiles(flags, io);
+      const { files, builtServices, deploy, environments } = renderWorkflowFiles(flags, io);
       const dir = path.resolve(io.cwd, flags.output);
       // Check all four before writing any, so a refusal changes nothing.
       for (const name of Object.keys(files).sort()) assertOwnedFile(path.join(dir, name), hasGeneratedHeader, io.cwd);
       for (const name of Object.keys(files).sort()) writeFileAtomic(path.join(dir, name), files[name], io.cwd);
       const rel = path.relative(io.cwd, dir) || '.';
-      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${builtServices} built services, deploy: ${deploy})\n`);
+      // With environments, the deploy job of the first runs on every push, the others on a promotion (DEPLOYMENT.md section 16).
+      // The droplet mode deploys the Compose file as written.
+      const promotion = environments.length === 0 ? ''
+        : deploy === 'droplet' ? ', the Compose file as written, not its environments'
+          : `, ${environments[0]} on every push${environments.length > 1 ? `, ${environments.slice(1).join(', ')} on a promotion` : ''}`;
+      io.stdout(`wrote ${Object.keys(files).sort().join(', ')} to ${rel}/ (${builtServices} built ${builtServices === 1 ? 'service' : 'services'}, deploy: ${deploy}${promotion})\n`);
     });
 }
 
 /** The workflow files (name → text) for the project and flags; prints the warnings. Used by `workflows` and `init --workflows`. */
-export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = false): { files: Record<string, string>; builtServices: number; deploy: string } {
+export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = false): { files: Record<string, string>; builtServices: number; deploy: string; environments: string[] } {
   workflowOptionsFromFlags(flags); // bad flags are reported before the conversion runs
   // `anyTag`: the caller does not insist on an image tag (a new repository may have no commit yet).
   const { project, settings, plan } = convert({ ...convertOptions(flags, io), ...(anyTag ? { gitSha: () => 'HEAD' } : {}) });
@@ -105,5 +110,5 @@ export function renderWorkflowFiles(flags: WorkflowsFlags, io: CliIO, anyTag = f
   if (errors.length) throw new ComposeError(errors);
   const planWarning = registryPlanWarning(model);
   printDiagnostics(io, [...project.warnings, ...model.warnings, ...(planWarning ? [planWarning] : [])]);
-  return { files: { ...renderWorkflows(model, options) }, builtServices: model.built.length, deploy: String(options.deploy) };
+  return { files: { ...renderWorkflows(model, options) }, builtServices: model.built.length, deploy: String(options.deploy), environments: environments.map((e) => e.name) };
 }

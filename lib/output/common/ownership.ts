@@ -140,7 +140,10 @@ export function assertOwnedDir(dir: string, files: readonly string[], guard: Wri
   const marker = readMarker(target);
   // With a manifest: only the files it lists. Without (a version from before it): only files this run writes.
   const writes = new Set(files);
-  const isForeign = marker ? (f: string) => f !== OWNER_MARKER && !marker.has(f) : (f: string) => !writes.has(f);
+  // A list in a subfolder is one a run with that subfolder as -o wrote (synth --env prod -o
+  // dist/prod/ into the environment's folder of a full synth): the tool's own, replaced with the rest.
+  const ownMarker = (f: string) => f === OWNER_MARKER || f.endsWith(`/${OWNER_MARKER}`);
+  const isForeign = marker ? (f: string) => !ownMarker(f) && !marker.has(f) : (f: string) => !writes.has(f);
   let found: ReturnType<typeof scan>;
   try {
     if (fs.existsSync(path.join(target, '.git'))) refuse(what, 'it is the root of a git work tree (.git)', FOLDER_HINT);

@@ -10,6 +10,7 @@
 import { chartNameOf, DEFAULT_HELM_OUTPUT, HelmChartOptions, renderHelmChart } from './helm';
 import { EnvironmentPlan, environmentsReadme, environmentValuesFiles } from './helm/environments';
 import type { Conversion } from '../../pipeline';
+import type { Diagnostic } from '../../diagnostics';
 import { buildsImages } from '../../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
 import { InputsStamp, withStamp } from '../common/inputs-stamp';
@@ -95,6 +96,20 @@ export function chartOptionsOf(conversion: Conversion): HelmChartOptions {
   // The tag only where an image uses it: a chart of a stack that builds nothing carries none.
   const tag = buildsImages(plan) ? settings.tag : undefined;
   return { chartVersion: settings.helm.chartVersion, appVersion: tag };
+}
+
+/**
+ * The warnings of the chart's values-<env>.yaml: one per environment that changes a template in a
+ * way its values cannot express (environments.ts), at the environment's line. `compose-cdk8s helm`
+ * and `synth --helm` print the same list.
+ */
+export function chartEnvironmentWarnings(conversion: Conversion, environments: readonly Conversion[]): Diagnostic[] {
+  const envs = environmentPlans(environments);
+  if (envs.length === 0) return [];
+  const { plan } = conversion;
+  const options = chartOptionsOf(conversion);
+  const { warnings } = environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, envs, options);
+  return warnings.map((w) => (w.location || !w.path ? w : { ...w, location: conversion.project.sourceMap.nearest(w.path) }));
 }
 
 /** The environments' plans as the chart needs them. */

@@ -30,8 +30,11 @@ export interface ManifestSet {
   readonly objects: ReadonlyMap<string, ManifestEntry>;
 }
 
-/** Manifest files, and the extension-less `Kustomization` synth writes next to them. */
-const MANIFEST_FILE = /(\.ya?ml|^Kustomization)$/i;
+/**
+ * Manifest files, and the extension-less `Kustomization` synth writes next to them: at the top, or
+ * in each environment's folder (`staging/Kustomization`).
+ */
+const MANIFEST_FILE = /(\.ya?ml|(^|\/)Kustomization)$/i;
 
 /** Files in an output folder that configure tools rather than describe cluster objects (kustomization.yaml). */
 const NOT_CLUSTER_OBJECT = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io)\//;

@@ -202,8 +202,11 @@ function shortRun(url: string | undefined): string {
   return m ? `run ${m[1]}` : url;
 }
 
-/** The table `status` prints, then one line per drift and per foreign workload. */
-export function formatStatusTable(report: StatusReport): string {
+/**
+ * The table `status` prints, then one line per drift and per foreign workload. `folder` names the
+ * manifests in the lines (`dist/`, or an environment's `dist/prod/`).
+ */
+export function formatStatusTable(report: StatusReport, folder = 'dist/'): string {
   const header = ['SERVICE', 'KIND', 'IMAGE (live)', 'SHA', 'DIGEST', 'READY', 'BUILD', 'STATUS'];
   const rows = report.services.map((s) => {
     const st = s.live ?? s.expected;
@@ -219,7 +222,7 @@ export function formatStatusTable(report: StatusReport): string {
   if (drifted.length) {
     out.push('');
     for (const s of drifted) {
-      for (const d of s.drift) out.push(`drift: ${s.service} (${s.kind}/${s.name}): ${d.field}: dist/ ${d.expected}, live ${d.live}`);
+      for (const d of s.drift) out.push(`drift: ${s.service} (${s.kind}/${s.name}): ${d.field}: ${folder} ${d.expected}, live ${d.live}`);
     }
   }
   if (report.foreign.length) {
@@ -228,7 +231,7 @@ export function formatStatusTable(report: StatusReport): string {
   }
   out.push('');
   out.push(report.ok
-    ? `live matches dist/: ${report.services.length} ${report.services.length === 1 ? 'service' : 'services'}`
-    : `${drifted.length} of ${report.services.length} ${report.services.length === 1 ? 'service' : 'services'} drifted from dist/`);
+    ? `live matches ${folder}: ${report.services.length} ${report.services.length === 1 ? 'service' : 'services'}`
+    : `${drifted.length} of ${report.services.length} ${report.services.length === 1 ? 'service' : 'services'} drifted from ${folder}`);
   return `${out.join('\n')}\n`;
 }

@@ -88,20 +88,22 @@ export function namespaceObjectOf(plan: DeploymentPlan): NamespaceObject | undef
 }
 
 /** Where the Secrets go, said in the output so nobody has to guess. */
-function namespaceNote(plan: DeploymentPlan): string {
+function namespaceNote(plan: DeploymentPlan, environment: string | undefined): string {
+  const folder = environment === undefined ? 'dist/' : `dist/${environment}/`;
   return plan.namespace
-    ? `# Namespace ${plan.namespace} (the one the manifests use) is created first, the same object dist/ holds.`
-    : '# No namespace is set (--namespace, K8S_NAMESPACE or x-k8s.namespace): the Secrets go to the current kubectl context\'s namespace, where `kubectl apply -k dist/` puts the workloads too.';
+    ? `# Namespace ${plan.namespace} (the one the manifests use) is created first, the same object ${folder} holds.`
+    : `# No namespace is set (--namespace, K8S_NAMESPACE or x-k8s.namespace): the Secrets go to the current kubectl context's namespace, where \`kubectl apply -k ${folder}\` puts the workloads too.`;
 }
 
-function header(plan: DeploymentPlan, format: SecretsFormat, prefix: string | undefined): string[] {
+function header(plan: DeploymentPlan, format: SecretsFormat, prefix: string | undefined, environment: string | undefined): string[] {
   const external = plan.secretRefs.filter((r) => r.external);
+  const command = environment === undefined ? 'compose-cdk8s secrets' : `compose-cdk8s secrets --env ${environment}`;
   const lines = [
-    `# Secrets referenced by the manifests of Compose project "${plan.project}", created from your local files.`,
+    `# Secrets referenced by the manifests of Compose project "${plan.project}"${environment === undefined ? '' : `, environment ${environment}`}, created from your local files.`,
     format === 'kubectl'
-      ? '# Run with: compose-cdk8s secrets | sh    (this output may hold secret values: never save it in the repository)'
-      : '# Apply with: compose-cdk8s secrets --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)',
-    namespaceNote(plan),
+      ? `# Run with: ${command} | sh    (this output may hold secret values: never save it in the repository)`
+      : `# Apply with: ${command} --format manifest | kubectl apply -f -    (holds secret values: never save it in the repository)`,
+    namespaceNote(plan, environment),
     ...(prefix === undefined ? [] : [`# Named for a Helm release of the chart with prefixNames on: every name starts with ${prefix}-, and Service host names in env values follow, as in the chart (external Secrets keep their own name).`]),
   ];
   // External Secrets exist in the cluster under their own name, which the chart keeps with prefixNames on.
@@ -128,8 +130,8 @@ export function namespaceCommand(namespace: NamespaceObject): string {
 }
 
 /** `kubectl create secret generic` lines, one per Secret, after the Namespace (when the plan has one). */
-export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string): string {
-  const lines = header(plan, 'kubectl', prefix);
+export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCreate[], cwd: string, namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string, environment?: string): string {
+  const lines = header(plan, 'kubectl', prefix, environment);
   if (namespace) lines.push(namespaceCommand(namespace));
   for (const s of secrets) {
     const args = ['kubectl', 'create', 'secret', 'generic', s.name];
@@ -144,7 +146,7 @@ export function kubectlScript(plan: DeploymentPlan, secrets: readonly SecretToCr
 }
 
 /** Secret manifests (YAML, one document each), after the Namespace when the plan has one. */
-export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string): string {
+export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretToCreate[], namespace: NamespaceObject | undefined = namespaceObjectOf(plan), prefix?: string, environment?: string): string {
   const docs = secrets.map((s) => stringify({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -157,5 +159,5 @@ export function secretManifests(plan: DeploymentPlan, secrets: readonly SecretTo
     data: Object.fromEntries(s.entries.map((e) => [e.key, 'value' in e ? e.value.toString('base64') : ''])),
   }));
   if (namespace) docs.unshift(stringify(namespace));
-  return `${header(plan, 'manifest', prefix).join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
+  return `${header(plan, 'manifest', prefix, environment).join('\n')}\n${docs.map((d) => `---\n${d}`).join('')}`;
 }

@@ -15,6 +15,7 @@ import { servicePath } from '../../../plan/names';
 import { conversionDiagnostics } from '../../../pipeline';
 import type { DeploymentPlan, KeyDecision } from '../../../plan/model';
 import { podKindLabel } from '../../../plan/shared-network';
+import { readEnvironments } from '../../../plan/environments';
 import { renderMermaid } from './mermaid';
 import { ConversionReport, ReportRow, ReportStatus, STATUS_ORDER, ServiceReport } from './model';
 
@@ -182,6 +183,15 @@ export function buildReport(project: ComposeProject, plan: DeploymentPlan): Conv
   }
   if (project.extensions['x-k8s'] !== undefined) {
     resources.push(row(project, 'x-k8s', 'x-k8s', decisions, warnings, { status: 'mapped', reason: 'compose-cdk8s settings' }, used));
+    // Environments: this report is of the file as written; say where each environment goes.
+    const envs = readEnvironments(project);
+    if (envs.length > 0) {
+      const list = envs.map((e) => `${e.name} (namespace ${e.namespace})`).join(', ');
+      resources.push(row(project, 'x-k8s.environments', 'x-k8s.environments', decisions, warnings, {
+        status: 'mapped',
+        reason: `environments ${list}: synth writes each, with its overrides, to <output>/<env>/; this report describes the Compose file as written`,
+      }, used));
+    }
   }
 
   const notes = warnings
