@@ -88,8 +88,10 @@ export function planStartup(
   });
   const byCompose = new Map(ordered.map((w) => [w.composeName, w]));
   const image = top.waitImage ?? DEFAULT_WAIT_IMAGE;
+  // Once for every service (podHosts walks all services: per service it was O(n²) at 1000).
+  const { hosts } = podHosts(project);
   const withWaits = ordered.map((w) => {
-    const waits = planWaits(project, w.composeName, xk8sOf(w.composeName).waitForDependencies === true, byCompose, image);
+    const waits = planWaits(project, w.composeName, xk8sOf(w.composeName).waitForDependencies === true, byCompose, image, hosts);
     warnings.push(...waits.warnings);
     decisions.push(...waits.decisions);
     // x-k8s.initContainers run after the waits, in the order written.
@@ -157,12 +159,12 @@ export function planWaits(
   waitAll: boolean,
   byCompose: ReadonlyMap<string, WorkloadPlan>,
   image: string,
+  hosts: ReadonlyMap<string, string> = podHosts(project).hosts,
 ): { initContainers: InitContainerPlan[]; decisions: KeyDecision[]; warnings: Diagnostic[] } {
   const initContainers: InitContainerPlan[] = [];
   const decisions: KeyDecision[] = [];
   const warnings: Diagnostic[] = [];
   const deps = project.services[serviceName].dependsOn;
-  const { hosts } = podHosts(project);
   for (const dep of Object.keys(deps).sort(compareStrings)) {
     const spec = deps[dep];
     const own = byCompose.get(dep);

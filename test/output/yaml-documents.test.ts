@@ -1,5 +1,7 @@
 import { Yaml } from 'cdk8s';
-import { ManifestYamlEmitter, PARALLEL_MIN_DOCUMENTS, stringifyDocuments } from '../../lib/output/common/yaml-documents';
+import {
+  dropSpareManifestWorker, ManifestYamlEmitter, PARALLEL_MIN_DOCUMENTS, prestartManifestWorker, stringifyDocuments,
+} from '../../lib/output/common/yaml-documents';
 
 /** Documents that exercise YAML 1.1 quoting, long and multi-line strings, empty collections. */
 function sampleDocs(n: number): unknown[] {
@@ -67,6 +69,34 @@ describe('stringifyDocuments', () => {
     expect(stringifyDocuments(docs)).toBe(expected);
     const many = sampleDocs(PARALLEL_MIN_DOCUMENTS + 10);
     expect(stringifyDocuments(many)).toBe(Yaml.stringify(...many));
+  });
+});
+
+describe('a worker started ahead of time (prestartManifestWorker)', () => {
+  afterEach(() => dropSpareManifestWorker());
+
+  test('the same bytes, with more chunks than its claims, with the worker warmed up or not yet', () => {
+    const docs = sampleDocs(PARALLEL_MIN_DOCUMENTS + 10);
+    const expected = Yaml.stringify(...docs);
+    for (const pauseMs of [0, 300]) {
+      // An estimate far below the real count: claims for 4 × 300 documents, 1500 come.
+      prestartManifestWorker(PARALLEL_MIN_DOCUMENTS);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+      const many = [...docs, ...docs, ...docs, ...docs, ...docs];
+      expect(stringifyDocuments(many, true)).toBe(Yaml.stringify(...many));
+      prestartManifestWorker(PARALLEL_MIN_DOCUMENTS);
+      expect(stringifyDocuments(docs)).toBe(expected);
+    }
+  });
+
+  test('an emitter that stays on this thread leaves it; dropping it twice is harmless', () => {
+    prestartManifestWorker(PARALLEL_MIN_DOCUMENTS);
+    expect(stringifyDocuments(sampleDocs(3), false)).toBe(Yaml.stringify(...sampleDocs(3)));
+    dropSpareManifestWorker();
+    dropSpareManifestWorker();
+    // Below the threshold nothing starts.
+    prestartManifestWorker(PARALLEL_MIN_DOCUMENTS - 1);
+    expect(stringifyDocuments(sampleDocs(3))).toBe(Yaml.stringify(...sampleDocs(3)));
   });
 });
 

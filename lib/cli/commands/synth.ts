@@ -3,6 +3,7 @@
  * conversion report next to it, and, when asked, the Helm chart in the same run.
  */
 import { Command } from 'commander';
+import { dropSpareManifestWorker, prestartManifestWorker } from '../../output/common/yaml-documents';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
 import { chartEnvironmentWarnings } from '../../output/render/generators';
 import { loadProject } from '../../compose';
@@ -40,6 +41,18 @@ export interface SynthTargets {
  */
 export function synthesize(io: CliIO, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs; environments: readonly Conversion[] } {
   const project = loadProject(options);
+  // A big project's manifests are emitted on two threads: start the second one now, so that it is
+  // ready (and warm) when the objects come, instead of starting while they do. About two objects
+  // (a workload and its Service) per Compose service.
+  prestartManifestWorker(2 * Object.keys(project.services).length);
+  try {
+    return synthesizeLoaded(io, project, options, targets);
+  } finally {
+    dropSpareManifestWorker();
+  }
+}
+
+function synthesizeLoaded(io: CliIO, project: ReturnType<typeof loadProject>, options: ConvertOptions, targets: SynthTargets): { conversion: Conversion; result: WrittenOutputs; environments: readonly Conversion[] } {
   const conversion = planConversion(project, options);
   // Declared environments, unless one was picked (--env): then that one alone is `conversion`.
   const environments = options.environment === undefined ? planEnvironments(project, options) : [];
