@@ -16,8 +16,8 @@ import { REPO_ROOT } from '../../oracles/tools';
 import { demoModel } from '../helpers';
 import { cleanup, runScripts } from './harness';
 import {
-  callLines, CONTEXTS, DOCKER_FIXTURE, dropletProblems, expectedDeletions, gcProblems, gitopsProblems, kubectlProblems, prProblems,
-  pullSecretFirstProblems, pushProblems, registryFixture, rehearseBuild, rehearseDeploy, rehearseGc,
+  callLines, CONTEXTS, DOCKER_FIXTURE, dropletProblems, expectedDeletions, gcProblems, gitopsProblems, kubectlProblems, prProblems, REGISTRY, SHA,
+  pullSecretFirstProblems, pushProblems, registryFixture, rehearseBuild, rehearseDeploy, rehearseDroplet, rehearseGc,
 } from './scenarios';
 
 const workflows = (opts: Partial<WorkflowOptions>): Record<string, string> => renderWorkflows(demoModel(), resolveWorkflowOptions(opts));
@@ -264,6 +264,32 @@ describe('deploy.yml', () => {
       // The remote script removes the registry config it was given.
       expect(fs.readdirSync(r.remote).sort()).toEqual(['pull-config.json', 'srv']);
       cleanup(r);
+    });
+
+    const D_API = `sha256:${'a'.repeat(64)}`;
+    const D_WEB = `sha256:${'b'.repeat(64)}`;
+
+    test('the droplet receives the override pinned by the digests of the build that triggered the deploy', () => {
+      const r = rehearseDroplet(DROPLET['deploy.yml'], { api: D_API, web: D_WEB });
+      expect(dropletProblems(r)).toEqual([]);
+      const download = r.calls.find((c) => c.program === 'uses' && c.args[0] === 'actions/download-artifact');
+      expect(download?.with).toMatchObject({ name: 'docr-digests', 'run-id': '99' });
+      const override = fs.readFileSync(path.join(r.remote, 'srv', 'compose', 'docker-compose.docr.yml'), 'utf8');
+      expect(override).toContain(`    image: registry.digitalocean.com/${REGISTRY}/api:${SHA}@${D_API}\n`);
+      expect(override).toContain(`    image: registry.digitalocean.com/${REGISTRY}/web:${SHA}@${D_WEB}\n`);
+      cleanup(r);
+    });
+
+    test('a built service without a digest, or no digests artifact: the job fails before anything is copied', () => {
+      for (const digests of [{ api: D_API, web: '' }, { api: D_API }, undefined] as (Record<string, string> | undefined)[]) {
+        const r = rehearseDroplet(DROPLET['deploy.yml'], digests);
+        expect(r.ok).toBe(false);
+        expect(r.calls.filter((c) => c.program === 'scp' || c.program === 'ssh' || c.program === 'docker')).toEqual([]);
+        expect(fs.readdirSync(r.remote)).toEqual([]);
+        if (digests) expect(r.steps.find((st) => st.code)?.stderr).toMatch(/has no digest for service "web" \(digests\.web\)/);
+        else expect(r.steps.find((st) => st.code)?.name).toBe('Download the image digests of the build');
+        cleanup(r);
+      }
     });
   });
 });

@@ -371,5 +371,23 @@ export function dropletProblems(r: Rehearsal): string[] {
   return problems;
 }
 
+/**
+ * The droplet deploy with the real CLI behind `npx compose-cdk8s images` (the other npx calls stay
+ * stubbed) over a Compose file that builds api and web, and the build run's docr-digests artifact
+ * as given (none: the artifact is missing).
+ */
+export const DROPLET_COMPOSE = 'services:\n  api:\n    build: ./api\n  web:\n    build: .\n  db:\n    image: postgres:16.4\n';
+const CLI = path.resolve(__dirname, '..', '..', '..', 'bin', 'compose-cdk8s.js');
+const NPX_REAL_IMAGES = `case " $* " in *" images "*) shift 2; exec node ${JSON.stringify(CLI)} "$@" ;; esac\n`;
+export function rehearseDroplet(workflow: string, digests: Record<string, string> | undefined): Rehearsal {
+  const runId = String((CONTEXTS.workflowRun().github.event as { workflow_run: { id: number } }).workflow_run.id);
+  return rehearse(workflow, 'deploy', {
+    context: CONTEXTS.workflowRun(),
+    fixtures: { ...doctlFixture({}), 'npx.sh': NPX_REAL_IMAGES, 'docker.sh': DOCKER_FIXTURE },
+    workspace: { 'app/compose.yaml': DROPLET_COMPOSE },
+    artifacts: digests ? { [`${runId}/docr-digests`]: { 'digests.json': `${JSON.stringify({ sha: SHA, runUrl: 'https://github.com/example/shop/actions/runs/99', digests })}\n` } } : {},
+  });
+}
+
 /** docker stub answer for the droplet: remember the registry config `docker compose pull` saw. */
 export const DOCKER_FIXTURE = `case " $* " in *" pull "*) if [ -n "\${DOCKER_CONFIG:-}" ] && [ -f "$DOCKER_CONFIG/config.json" ]; then cp "$DOCKER_CONFIG/config.json" "$REHEARSAL_REMOTE/pull-config.json"; fi ;; esac\n`;
