@@ -138,6 +138,18 @@ describe('compose override pinned by digest (images --digests, what the droplet 
     }
   });
 
+  test('x-k8s.supplyChain.pinDigests: false keeps tags (the file is still checked)', async () => {
+    const compose = `${COMPOSE}x-k8s:\n  supplyChain:\n    pinDigests: false\n`;
+    const dir = tempProject({ 'compose.yaml': compose, 'digests.json': digestsJson({ api: D_API, web: D_WEB }) });
+    const r = await runCli(['images', '--sha', SHA, '--digests', 'digests.json', '-o', '-'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`image: registry.digitalocean.com/the-shop/api:${SHA}\n`);
+    expect(r.stdout).not.toContain('@sha256:');
+    fs.writeFileSync(path.join(dir, 'digests.json'), digestsJson({ api: D_API }));
+    const missing = await runCli(['images', '--sha', SHA, '--digests', 'digests.json', '-o', '-'], { cwd: dir });
+    expect(missing.code).toBe(1);
+  });
+
   test('a malformed digests file names its line; --matrix with --digests is refused', async () => {
     const dir = tempProject({ 'compose.yaml': COMPOSE, 'digests.json': '{\n  "digests": {"api": "md5:1"}\n}\n' });
     const bad = await runCli(['images', '--sha', SHA, '--digests', 'digests.json'], { cwd: dir });
