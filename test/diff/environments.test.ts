@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../helpers/cli';
 import { MARKDOWN_MARKER } from '../../lib/output/review/format';
+import type { ManifestDiff } from '../../lib/output/review/changes';
+import { environmentsHeadline, NO_ENVIRONMENT } from '../../lib/output/review/environments';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -143,10 +145,32 @@ describe('diff with environments', () => {
     const r = await runCli(['diff', ...F, '--base', base], { cwd: repo, env: ENV });
     expect(r.code).toBe(2);
     const first = r.stdout.split('\n')[0];
-    expect(first).toBe('3 of 3 environments changed: staging, prod, (no environment)');
+    // The flat dist/ of the base is no environment: named as what it is, not counted.
+    expect(first).toBe('2 of 2 environments changed: staging, prod; dist/ top level (before environments) changed');
     expect(r.stdout).toMatch(/^environment staging: 8 services added/m);
-    expect(r.stdout).toMatch(/^environment \(no environment\): 8 services removed/m);
+    expect(r.stdout).toMatch(/^dist\/ top level \(before environments\): 8 services removed/m);
+    const md = await runCli(['diff', ...F, '--base', base, '--format', 'markdown'], { cwd: repo, env: ENV });
+    expect(md.stdout).toContain('**2 of 2 environments changed: staging, prod; dist/ top level (before environments) changed**');
+    expect(md.stdout).toMatch(/^\| dist\/ top level \(before environments\) \| 8 services removed/m);
+    expect(md.stdout).toMatch(/^#### dist\/ top level \(before environments\)$/m);
+    expect(md.stdout).not.toContain('no environment');
+    const json = JSON.parse((await runCli(['diff', ...F, '--base', base, '--format', 'json'], { cwd: repo, env: ENV })).stdout);
+    expect(json.summary).toBe('2 of 2 environments changed: staging, prod; dist/ top level (before environments) changed');
+    expect(json.environments.map((e: { environment: string | null; label?: string }) => [e.environment, e.label])).toEqual([
+      ['staging', undefined], ['prod', undefined], [null, 'dist/ top level (before environments)'],
+    ]);
     expect(r.stderr).toBe('note: environments.yml is not in ' + base + '; its side is made from the other files\n');
     fs.rmSync(repo, { recursive: true, force: true });
+  });
+});
+
+describe('the top-level group (a flat output from before environments) in the headline', () => {
+  const same: ManifestDiff = { equal: true, services: [], changedFiles: [] };
+  const changed: ManifestDiff = { equal: false, services: [], changedFiles: ['x.yaml'] };
+  test('never counted as an environment; named after them when it changed', () => {
+    expect(environmentsHeadline([{ environment: 'staging', diff: same }, { environment: 'prod', diff: changed }])).toBe('1 of 2 environments changed: prod');
+    expect(environmentsHeadline([{ environment: 'staging', diff: same }, { environment: NO_ENVIRONMENT, diff: changed }], 'dist')).toBe('0 of 1 environment changed; dist/ top level (before environments) changed');
+    expect(environmentsHeadline([{ environment: 'staging', diff: same }, { environment: NO_ENVIRONMENT, diff: same }], 'dist')).toBe('no changes');
+    expect(environmentsHeadline([{ environment: NO_ENVIRONMENT, diff: changed }])).toBe('top level (before environments) changed');
   });
 });

@@ -90,6 +90,76 @@ describe('compose override', () => {
   });
 });
 
+describe('compose override pinned by digest (images --digests, what the droplet deploys)', () => {
+  const D_API = `sha256:${'a'.repeat(64)}`;
+  const D_WEB = `sha256:${'b'.repeat(64)}`;
+  const digestsJson = (digests: Record<string, string>, sha = SHA): string => `${JSON.stringify({ sha, runUrl: 'https://github.com/o/r/actions/runs/1', digests }, null, 2)}\n`;
+
+  composeTest('Docker Compose v2 accepts tag@digest: every built image carries its digest, pulled images untouched', async () => {
+    const dir = tempProject({ 'compose.yaml': COMPOSE, 'digests.json': digestsJson({ api: D_API, web: D_WEB }) });
+    const r = await runCli(['images', '--sha', SHA, '--registry', 'acme', '--digests', 'digests.json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote docker-compose.docr.yml (2 built services, tag ${SHA}, pinned by digest)\n`);
+    const text = fs.readFileSync(path.join(dir, 'docker-compose.docr.yml'), 'utf8');
+    expect(text).toContain(`    image: registry.digitalocean.com/acme/api:${SHA}@${D_API}\n`);
+    const cfg = composeConfig([path.join(dir, 'compose.yaml'), path.join(dir, 'docker-compose.docr.yml')]);
+    expect(cfg.stderr).toBe('');
+    expect(cfg.ok).toBe(true);
+    const s = cfg.json.services;
+    expect(s.api.image).toBe(`registry.digitalocean.com/acme/api:${SHA}@${D_API}`);
+    expect(s.web.image).toBe(`registry.digitalocean.com/acme/web:${SHA}@${D_WEB}`);
+    expect(s.api.build).toMatchObject({ context: path.join(dir, 'api'), target: 'runtime' });
+    expect(s.db.image).toBe('postgres:16.4');
+  });
+
+  test('without --digests the override is byte for byte the tag-only one', async () => {
+    const dir = tempProject({ 'compose.yaml': COMPOSE });
+    const r = await runCli(['images', '--sha', SHA, '--registry', 'acme', '-o', '-'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(composeOverrideYaml({ built: [{ service: 'api', image: `registry.digitalocean.com/acme/api:${SHA}` }, { service: 'web', image: `registry.digitalocean.com/acme/web:${SHA}` }] as any, composeFiles: ['compose.yaml'] }));
+    expect(r.stdout).not.toContain('@sha256:');
+  });
+
+  test('a built service without a digest, a foreign service or another sha: exit 1, nothing written', async () => {
+    const cases: [Record<string, string>, string | undefined, RegExp][] = [
+      [{ api: D_API, web: '' }, undefined, /^digests\.json has no digest for service "web" \(digests\.web\), which the project builds \(pass the digests\.json of the build that pushed this sha/],
+      [{ api: D_API }, undefined, /^digests\.json has no digest for service "web" \(digests\.web\)/],
+      [{ api: D_API, web: D_WEB, db: D_API }, undefined, /^digests\.json names service "db" \(digests\.db\), which the project does not build/],
+      [{ api: D_API, web: D_WEB }, 'deadbeef'.repeat(5), /^digests\.json holds the digests of deadbeef.*, but the images are tagged /],
+    ];
+    for (const [digests, sha, message] of cases) {
+      const dir = tempProject({ 'compose.yaml': COMPOSE, 'digests.json': digestsJson(digests, sha) });
+      const r = await runCli(['images', '--sha', SHA, '--digests', 'digests.json'], { cwd: dir });
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(fs.existsSync(path.join(dir, 'docker-compose.docr.yml'))).toBe(false);
+    }
+  });
+
+  test('x-k8s.supplyChain.pinDigests: false keeps tags (the file is still checked)', async () => {
+    const compose = `${COMPOSE}x-k8s:\n  supplyChain:\n    pinDigests: false\n`;
+    const dir = tempProject({ 'compose.yaml': compose, 'digests.json': digestsJson({ api: D_API, web: D_WEB }) });
+    const r = await runCli(['images', '--sha', SHA, '--digests', 'digests.json', '-o', '-'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`image: registry.digitalocean.com/the-shop/api:${SHA}\n`);
+    expect(r.stdout).not.toContain('@sha256:');
+    fs.writeFileSync(path.join(dir, 'digests.json'), digestsJson({ api: D_API }));
+    const missing = await runCli(['images', '--sha', SHA, '--digests', 'digests.json', '-o', '-'], { cwd: dir });
+    expect(missing.code).toBe(1);
+  });
+
+  test('a malformed digests file names its line; --matrix with --digests is refused', async () => {
+    const dir = tempProject({ 'compose.yaml': COMPOSE, 'digests.json': '{\n  "digests": {"api": "md5:1"}\n}\n' });
+    const bad = await runCli(['images', '--sha', SHA, '--digests', 'digests.json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^digests\.json:2:\d+ {2}digests\.api must match pattern/);
+    const both = await runCli(['images', '--sha', SHA, '--digests', 'digests.json', '--matrix'], { cwd: dir });
+    expect([both.code, both.stderr]).toEqual([1, expect.stringMatching(/--digests pins the images of the override; --matrix prints the build matrix/)]);
+  });
+});
+
 describe('build matrix', () => {
   test('--matrix prints the matrix JSON and writes nothing', async () => {
     const dir = tempProject({ 'compose.yaml': COMPOSE });

@@ -249,9 +249,14 @@ describe('deploy.yml', () => {
     expect(runs.indexOf('kubectl create namespace shop --dry-run=client -o yaml | kubectl apply -f -')).toBeLessThan(runs.indexOf('pull-secret'));
   });
 
-  test('droplet: override with the built tags, pull then up -d, short-lived read-only registry credentials', () => {
+  test('droplet: override with the built images pinned by the build\'s digests, pull then up -d, short-lived read-only registry credentials', () => {
     const text = renderWorkflows(model, resolveWorkflowOptions({ deploy: 'droplet' }))['deploy.yml'];
-    expect(text).toContain('images -f app/compose.yaml -o app/docker-compose.docr.yml');
+    expect(text).toContain('images -f app/compose.yaml --digests "$DIGESTS" -o app/docker-compose.docr.yml');
+    // The same artifact as the other modes, from the build run that triggered the deploy.
+    const job = parsed(text).jobs.deploy;
+    const download = job.steps.find((st: any) => String(st.uses ?? '').startsWith('actions/download-artifact@'));
+    expect(download.with).toMatchObject({ name: 'docr-digests', 'run-id': '${{ github.event.workflow_run.id }}' });
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read' });
     expect(text).toContain('docker compose -f compose.yaml -f docker-compose.docr.yml pull');
     expect(text).toContain('docker compose -f compose.yaml -f docker-compose.docr.yml up -d --no-build --remove-orphans');
     expect(text).toContain('doctl registry docker-config --expiry-seconds 600 |');

@@ -127,7 +127,9 @@ export function diffCommand(io: CliIO): Command {
         }
         const diffs = diffByEnvironment(before.files, after.files, order, flags.env);
         const raw = flags.raw ? unifiedDiff(before.files, after.files) : undefined;
-        io.stdout(formatEnvironmentDiffs(diffs, flags.format, { raw, title: flags.title }));
+        // Files at the top of the folder (a flat output from before environments) are named by the folder when both sides are of it.
+        const outputDir = flags.from === undefined && flags.to === undefined ? flags.output : undefined;
+        io.stdout(formatEnvironmentDiffs(diffs, flags.format, { raw, title: flags.title, outputDir }));
         if (diffs.some((d) => !d.diff.equal)) throw new ExitCode(EXIT_DIFFERENT);
         return;
       }

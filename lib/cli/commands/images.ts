@@ -1,11 +1,13 @@
 /**
  * `compose-cdk8s images`: the Compose override that tags every built service with its DOCR image
  * (`registry.digitalocean.com/<registry>/<service>:<sha>`), or with --matrix the GitHub Actions
- * build matrix as JSON on stdout.
+ * build matrix as JSON on stdout. With --digests (the build's digests.json), each built image is
+ * pinned by digest (`…:<sha>@sha256:…`), as deploy.yml's droplet mode writes it.
  */
 import * as path from 'path';
 import { Command } from 'commander';
-import { ComposeError } from '../../diagnostics';
+import { ComposeError, error } from '../../diagnostics';
+import { loadRelease, pinDigestsSetting } from '../../output/render/dist';
 import { assertOwnedFile, hasGeneratedHeader, replaceFile } from '../../output/common/ownership';
 import { buildMatrixJson, composeOverrideYaml, DEFAULT_OVERRIDE_FILE, supplyModel } from '../../output/supply';
 import { convert } from '../../pipeline';
@@ -17,6 +19,7 @@ interface ImagesFlags extends ProjectFlags {
   output?: string;
   matrix?: boolean;
   repoRoot?: string;
+  digests?: string;
 }
 
 /**
@@ -35,7 +38,11 @@ export function imagesCommand(io: CliIO): Command {
     .option('-o, --output <file>', `override file, replaced only if compose-cdk8s wrote it; "-" prints it (default: ${DEFAULT_OVERRIDE_FILE} next to the Compose file)`)
     .option('--matrix', 'print the GitHub Actions build matrix as JSON instead (writes nothing)')
     .option('--repo-root <dir>', 'repository root the matrix paths are relative to (default: the working directory)')
+    .option('--digests <file>', 'digests.json from the docr-build workflow: pin every built image by its digest (<image>:<sha>@sha256:…); a built service without one is an error')
     .action((flags: ImagesFlags) => {
+      if (flags.matrix && flags.digests !== undefined) {
+        throw new ComposeError(error('--digests pins the images of the override; --matrix prints the build matrix, which has no digests yet', { hint: 'drop one of them' }));
+      }
       const { project, settings, plan } = convert(convertOptions(flags, io));
       // Only the matrix has repository-relative paths; the override holds image names only.
       const repoRoot = flags.matrix || flags.repoRoot ? path.resolve(io.cwd, flags.repoRoot ?? '.') : path.parse(project.projectDirectory).root;
@@ -46,8 +53,11 @@ export function imagesCommand(io: CliIO): Command {
         io.stdout(`${buildMatrixJson(model)}\n`);
         return;
       }
+      const digests = flags.digests !== undefined ? builtDigests(model.built.map((b) => b.service), settings.tag, path.resolve(io.cwd, flags.digests), flags.digests) : undefined;
+      // x-k8s.supplyChain.pinDigests: false runs tags in the cluster; the droplet follows it (the file is still checked).
+      const pins = digests && pinDigestsSetting(project) ? digests : undefined;
       const fileName = flags.output && flags.output !== '-' ? path.basename(flags.output) : DEFAULT_OVERRIDE_FILE;
-      const text = composeOverrideYaml(model, fileName);
+      const text = composeOverrideYaml(model, fileName, pins);
       if (flags.output === '-') {
         io.stdout(text);
         return;
@@ -56,6 +66,38 @@ export function imagesCommand(io: CliIO): Command {
       writeFileAtomic(file, text, io.cwd);
       const rel = path.relative(io.cwd, file);
       const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-      io.stdout(`wrote ${shown} (${model.built.length} built service${model.built.length === 1 ? '' : 's'}${settings.tag !== undefined ? `, tag ${settings.tag}` : ''})\n`);
+      io.stdout(`wrote ${shown} (${model.built.length} built service${model.built.length === 1 ? '' : 's'}${settings.tag !== undefined ? `, tag ${settings.tag}` : ''}${pins ? ', pinned by digest' : ''})\n`);
     });
+}
+
+/**
+ * The digest of every built service from the digests file at `file` (shown as `shown`): its sha
+ * must be the tag, and each built service needs a digest (an image pinned for some services only
+ * would deploy a mix); a service the project does not build is an error too.
+ */
+function builtDigests(built: readonly string[], tag: string | undefined, file: string, shown: string): Record<string, string> {
+  let release;
+  try {
+    release = loadRelease(tag, file);
+  } catch (e) {
+    // Name the file as the user wrote it.
+    if (e instanceof ComposeError) {
+      throw new ComposeError(e.diagnostics.map((d) => ({
+        ...d,
+        message: d.message.split(file).join(shown),
+        ...(d.location?.file === file ? { location: { ...d.location, file: shown } } : {}),
+      })));
+    }
+    throw e;
+  }
+  const problems = [
+    ...built.filter((s) => !release.digests[s]).map((s) => error(`${shown} has no digest for service "${s}" (digests.${s}), which the project builds`, {
+      hint: 'pass the digests.json of the build that pushed this sha (artifact docr-digests); a build whose push failed deploys nothing',
+    })),
+    ...Object.keys(release.digests).filter((s) => !built.includes(s)).map((s) => error(`${shown} names service "${s}" (digests.${s}), which the project does not build`, {
+      hint: 'pass the digests.json of this project\'s build',
+    })),
+  ];
+  if (problems.length) throw new ComposeError(problems);
+  return { ...release.digests };
 }

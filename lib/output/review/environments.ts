@@ -2,7 +2,8 @@
  * Reviewing a project with environments (issue 17): synth writes one folder per environment,
  * `<output>/<env>/`, so a diff is told per environment: which environments changed, and in each,
  * per service, what changed. A side without environments (a flat dist/, e.g. the base of the pull
- * request that declares them) is the group `(no environment)`.
+ * request that declares them) is a group of its own, told as what it is: `dist/ top level (before
+ * environments)`, never counted as an environment.
  */
 import { compareStrings } from '../../order';
 import type { ManifestDiff } from './changes';
@@ -54,42 +55,59 @@ export function diffByEnvironment(before: Readonly<Record<string, string>>, afte
   }));
 }
 
-const title = (env: string): string => (env === NO_ENVIRONMENT ? '(no environment)' : env);
+export interface EnvironmentFormatOptions extends FormatOptions {
+  /** The output folder the top-level group sits in (`dist`), to name that group; none: unnamed. */
+  readonly outputDir?: string;
+}
 
-/** `2 of 3 environments changed: prod, staging`, or `no changes`. */
-export function environmentsHeadline(diffs: readonly EnvironmentDiff[]): string {
-  const changed = diffs.filter((d) => !d.diff.equal).map((d) => title(d.environment));
-  if (changed.length === 0) return 'no changes';
-  return `${changed.length} of ${diffs.length} ${diffs.length === 1 ? 'environment' : 'environments'} changed: ${changed.join(', ')}`;
+/** The files at the top of the output folder: a flat output, from before environments were declared. */
+export function topLevelLabel(outputDir?: string): string {
+  return `${outputDir ? `${outputDir.replace(/\/+$/, '')}/ ` : ''}top level (before environments)`;
+}
+
+/** `2 of 3 environments changed: prod, staging` (the top-level group named after them, not counted), or `no changes`. */
+export function environmentsHeadline(diffs: readonly EnvironmentDiff[], outputDir?: string): string {
+  const envs = diffs.filter((d) => d.environment !== NO_ENVIRONMENT);
+  const changed = envs.filter((d) => !d.diff.equal).map((d) => d.environment);
+  const topChanged = diffs.some((d) => d.environment === NO_ENVIRONMENT && !d.diff.equal);
+  if (changed.length === 0 && !topChanged) return 'no changes';
+  const top = topChanged ? `${topLevelLabel(outputDir)} changed` : '';
+  if (envs.length === 0) return top;
+  const head = `${changed.length} of ${envs.length} ${envs.length === 1 ? 'environment' : 'environments'} changed${changed.length ? `: ${changed.join(', ')}` : ''}`;
+  return top ? `${head}; ${top}` : head;
 }
 
 /** The per-environment diffs in words: text, Markdown (the pull-request comment) or JSON. */
-export function formatEnvironmentDiffs(diffs: readonly EnvironmentDiff[], format: DiffFormat, opts: FormatOptions = {}): string {
+export function formatEnvironmentDiffs(diffs: readonly EnvironmentDiff[], format: DiffFormat, opts: EnvironmentFormatOptions = {}): string {
+  const title = (env: string): string => (env === NO_ENVIRONMENT ? topLevelLabel(opts.outputDir) : env);
   if (format === 'json') {
     const doc = {
       equal: diffs.every((d) => d.diff.equal),
-      summary: environmentsHeadline(diffs),
-      environments: diffs.map((d) => ({ environment: d.environment, ...JSON.parse(formatJson(d.diff)) })),
+      summary: environmentsHeadline(diffs, opts.outputDir),
+      // The top-level group is no environment: `environment: null` and its label.
+      environments: diffs.map((d) => ({ ...(d.environment === NO_ENVIRONMENT ? { environment: null, label: title(d.environment) } : { environment: d.environment }), ...JSON.parse(formatJson(d.diff)) })),
       ...(opts.raw !== undefined ? { raw: opts.raw } : {}),
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
   }
   if (format === 'markdown') {
-    const lines = [MARKDOWN_MARKER, `### Kubernetes manifests${opts.title ? `: ${opts.title}` : ''}`, '', `**${environmentsHeadline(diffs)}**`, ''];
+    const lines = [MARKDOWN_MARKER, `### Kubernetes manifests${opts.title ? `: ${opts.title}` : ''}`, '', `**${environmentsHeadline(diffs, opts.outputDir)}**`, ''];
+    // An environment's name in code; the top-level group's label as words.
+    const cell = (env: string): string => (env === NO_ENVIRONMENT ? title(env) : `\`${env}\``);
     lines.push('| environment | changes |', '|---|---|');
-    for (const d of diffs) lines.push(`| \`${title(d.environment)}\` | ${d.diff.equal ? 'no changes' : headline(d.diff)} |`);
+    for (const d of diffs) lines.push(`| ${cell(d.environment)} | ${d.diff.equal ? 'no changes' : headline(d.diff)} |`);
     for (const d of diffs.filter((x) => !x.diff.equal)) {
       // Each environment's section: the single-output summary, its headings one level down.
       const body = formatMarkdown(d.diff).split('\n').slice(3).map((l) => (l.startsWith('#### ') ? `#${l}` : l));
-      lines.push('', `#### Environment \`${title(d.environment)}\``, '', ...body.filter((l, i, all) => !(l === '' && i === all.length - 1)));
+      lines.push('', d.environment === NO_ENVIRONMENT ? `#### ${title(d.environment)}` : `#### Environment \`${d.environment}\``, '', ...body.filter((l, i, all) => !(l === '' && i === all.length - 1)));
     }
     const raw = opts.raw ? formatMarkdown({ equal: true, services: [], changedFiles: [] }, { raw: opts.raw }).split('\n').slice(4) : [];
     return `${[...lines, ...raw].join('\n').replace(/\n+$/, '')}\n`;
   }
-  const out: string[] = [environmentsHeadline(diffs)];
+  const out: string[] = [environmentsHeadline(diffs, opts.outputDir)];
   for (const d of diffs) {
     const text = formatText(d.diff).replace(/\n$/, '').split('\n');
-    out.push(`environment ${title(d.environment)}: ${text[0]}`, ...text.slice(1).map((l) => `  ${l}`));
+    out.push(`${d.environment === NO_ENVIRONMENT ? title(d.environment) : `environment ${d.environment}`}: ${text[0]}`, ...text.slice(1).map((l) => `  ${l}`));
   }
   return `${out.join('\n')}\n${opts.raw ? `\n${opts.raw}` : ''}`;
 }

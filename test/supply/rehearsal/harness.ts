@@ -69,6 +69,12 @@ export interface RehearsalOptions {
    * "$REHEARSAL_FIXTURES".
    */
   readonly fixtures?: Record<string, string>;
+  /**
+   * Artifacts of other runs: `<run-id>/<artifact>` → files (name → text). actions/download-artifact
+   * puts the named artifact of its `run-id` into its `path`; an artifact not listed fails the step,
+   * as on GitHub.
+   */
+  readonly artifacts?: Record<string, Record<string, string>>;
 }
 
 const STUB = `#!/usr/bin/env bash
@@ -192,6 +198,18 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
       calls.push({ program: 'uses', args: [action], step: name, with: withInputs });
       if (action === 'actions/checkout' && withInputs.path) fs.mkdirSync(path.join(dirs.workspace, withInputs.path), { recursive: true });
       if (action === 'docker/build-push-action' && withInputs.push === 'true') outputs.digest = `sha256:${'d'.repeat(60)}${String(calls.length).padStart(4, '0')}`;
+      if (action === 'actions/download-artifact' && opts.artifacts) {
+        const files = opts.artifacts[`${withInputs['run-id']}/${withInputs.name}`];
+        if (!files) {
+          steps.push({ name, ran: true, code: 1, stderr: `Artifact not found: ${withInputs.name} of run ${withInputs['run-id']}` });
+          failed = true;
+          continue;
+        }
+        for (const [rel, text] of Object.entries(files)) {
+          fs.mkdirSync(path.dirname(path.join(withInputs.path, rel)), { recursive: true });
+          fs.writeFileSync(path.join(withInputs.path, rel), text);
+        }
+      }
       steps.push({ name, ran: true, code: 0 });
     } else {
       const script = fill(String(step.run), ctx());

@@ -14,10 +14,10 @@ import * as YAML from 'yaml';
 import { DEFAULT_SUPPLY_CHAIN, renderWorkflows, resolveWorkflowOptions, WorkflowOptions } from '../../../lib/output/supply';
 import { REPO_ROOT } from '../../oracles/tools';
 import { demoModel } from '../helpers';
-import { cleanup, runScripts } from './harness';
+import { cleanup, rehearse, runScripts } from './harness';
 import {
-  callLines, CONTEXTS, DOCKER_FIXTURE, dropletProblems, expectedDeletions, gcProblems, gitopsProblems, kubectlProblems, prProblems,
-  pullSecretFirstProblems, pushProblems, registryFixture, rehearseBuild, rehearseDeploy, rehearseGc,
+  callLines, CONTEXTS, DOCKER_FIXTURE, dropletProblems, expectedDeletions, gcProblems, gitopsProblems, kubectlProblems, prProblems, REGISTRY, SHA,
+  pullSecretFirstProblems, pushProblems, registryFixture, rehearsalDoctl, rehearseBuild, rehearseDeploy, rehearseDroplet, rehearseGc, signedRegistryFixture,
 } from './scenarios';
 
 const workflows = (opts: Partial<WorkflowOptions>): Record<string, string> => renderWorkflows(demoModel(), resolveWorkflowOptions(opts));
@@ -154,6 +154,47 @@ describe('registry-gc.yml over a fixture registry of 30 tags', () => {
     expect(run.r.steps.map((s) => s.stdout ?? '').join('')).toContain('::warning::cannot list tags of web');
   });
 
+  describe('signatures and attestations (tags sha256-<digest>, .sig, .att, .sbom) and images deployed by digest', () => {
+    const signed = signedRegistryFixture();
+
+    test('never deletes a signature of a kept image; deletes those of an image whose every tag it deleted', () => {
+      const run = rehearseGc(GITOPS['registry-gc.yml'], CONTEXTS.schedule, signed.fx);
+      expect(run.r.ok).toBe(true);
+      expect([...run.deleted].sort()).toEqual(signed.expected);
+      for (const kept of signed.keptSignatures) expect(run.deleted).not.toContain(kept);
+      // Image tags go before their signatures, and everything before garbage collection.
+      const calls = callLines(run.r);
+      const gc = calls.findIndex((l) => l.startsWith('doctl registry garbage-collection start'));
+      const lastDelete = calls.map((l, i) => (l.includes(' delete-tag ') ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+      expect(gc).toBeGreaterThan(lastDelete);
+      const firstSig = calls.findIndex((l) => / delete-tag api sha256-/.test(l));
+      const lastImage = calls.map((l, i) => (/ delete-tag api [0-9a-f]+ /.test(l) ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+      expect(firstSig).toBeGreaterThan(lastImage);
+    });
+
+    test('a dry run lists the signatures it would delete and deletes nothing', () => {
+      const run = rehearseGc(GITOPS['registry-gc.yml'], CONTEXTS.dispatch({ keep: '10', dry_run: true }), signed.fx);
+      expect(run.deleted).toEqual([]);
+      const would = run.r.steps.map((st) => st.stdout ?? '').join('').match(/^would delete \S+/gm) ?? [];
+      expect(would.map((l) => l.slice('would delete '.length)).sort()).toEqual(signed.expected);
+    });
+
+    test('kubectl mode: an image the cluster runs by digest keeps its tag and signature', () => {
+      const tags = signed.fx.tags;
+      const orphanDigest = tags.api.find((t) => t.tag === signed.orphan)!.digest!;
+      const running = `registry.digitalocean.com/${REGISTRY}/api@${orphanDigest}`;
+      const r = rehearse(KUBECTL['registry-gc.yml'], 'gc', {
+        context: CONTEXTS.schedule, workspace: signed.fx.workspace,
+        fixtures: { ...rehearsalDoctl(tags), 'kubectl.sh': `printf '%s' ${JSON.stringify(running)}\n` },
+      });
+      cleanup(r);
+      const deleted = r.calls.filter((c) => c.program === 'doctl' && c.args[2] === 'delete-tag').map((c) => `${c.args[3]}:${c.args[4]}`);
+      expect(r.ok).toBe(true);
+      expect(deleted.filter((d) => d.includes(orphanDigest.slice(7)))).toEqual([]);
+      expect([...deleted].sort()).toEqual(signed.expected.filter((d) => !d.includes(orphanDigest.slice(7)) && d !== `api:${signed.orphan}`)); // the orphan's tag and its four signature tags stay
+    });
+  });
+
   test('keep that is not a number fails the step before any deletion', () => {
     const run = rehearseGc(GITOPS['registry-gc.yml'], CONTEXTS.dispatch({ keep: '5; rm -rf /', dry_run: false }));
     expect(run.r.ok).toBe(false);
@@ -265,6 +306,32 @@ describe('deploy.yml', () => {
       expect(fs.readdirSync(r.remote).sort()).toEqual(['pull-config.json', 'srv']);
       cleanup(r);
     });
+
+    const D_API = `sha256:${'a'.repeat(64)}`;
+    const D_WEB = `sha256:${'b'.repeat(64)}`;
+
+    test('the droplet receives the override pinned by the digests of the build that triggered the deploy', () => {
+      const r = rehearseDroplet(DROPLET['deploy.yml'], { api: D_API, web: D_WEB });
+      expect(dropletProblems(r)).toEqual([]);
+      const download = r.calls.find((c) => c.program === 'uses' && c.args[0] === 'actions/download-artifact');
+      expect(download?.with).toMatchObject({ name: 'docr-digests', 'run-id': '99' });
+      const override = fs.readFileSync(path.join(r.remote, 'srv', 'compose', 'docker-compose.docr.yml'), 'utf8');
+      expect(override).toContain(`    image: registry.digitalocean.com/${REGISTRY}/api:${SHA}@${D_API}\n`);
+      expect(override).toContain(`    image: registry.digitalocean.com/${REGISTRY}/web:${SHA}@${D_WEB}\n`);
+      cleanup(r);
+    });
+
+    test('a built service without a digest, or no digests artifact: the job fails before anything is copied', () => {
+      for (const digests of [{ api: D_API, web: '' }, { api: D_API }, undefined] as (Record<string, string> | undefined)[]) {
+        const r = rehearseDroplet(DROPLET['deploy.yml'], digests);
+        expect(r.ok).toBe(false);
+        expect(r.calls.filter((c) => c.program === 'scp' || c.program === 'ssh' || c.program === 'docker')).toEqual([]);
+        expect(fs.readdirSync(r.remote)).toEqual([]);
+        if (digests) expect(r.steps.find((st) => st.code)?.stderr).toMatch(/has no digest for service "web" \(digests\.web\)/);
+        else expect(r.steps.find((st) => st.code)?.name).toBe('Download the image digests of the build');
+        cleanup(r);
+      }
+    });
   });
 });
 
@@ -306,6 +373,20 @@ describe('seeded bugs: a broken copy of a workflow makes the rehearsal fail', ()
 
   test('non-sha tags become candidates', () => {
     expectCaught('non-sha tags deleted', gcProblems(rehearseGc(seed(gc, "grep -E '^[0-9a-f]{7,64}$'", "grep -E '.'"), CONTEXTS.schedule), 10));
+  });
+
+  test('signatures: those of a digest a kept tag shares deleted, digest-pinned images unprotected, orphans left', () => {
+    const signed = signedRegistryFixture();
+    const problems = (text: string): string[] => {
+      const run = rehearseGc(text, CONTEXTS.schedule, signed.fx);
+      const got = [...run.deleted].sort();
+      return JSON.stringify(got) === JSON.stringify(signed.expected) ? [] : [`deleted ${got.filter((d) => !signed.expected.includes(d)).join(', ')}; kept ${signed.expected.filter((d) => !got.includes(d)).join(', ')}`];
+    };
+    expect(problems(gc)).toEqual([]);
+    expectCaught('signature of a kept digest deleted', problems(seed(gc, ' | .[] | select(IN($kept[]) | not)', ' | .[]')));
+    expectCaught('image pinned by digest deleted', problems(seed(gc, '"registry.digitalocean.com/${REGISTRY_NAME}/${repo}@${digest}"', '"registry.digitalocean.com/${REGISTRY_NAME}/${repo}@none"')));
+    expectCaught('repo:tag@digest not read', problems(seed(gc, "sed -E 's/:[A-Za-z0-9_.-]+@/@/'", 'cat')));
+    expectCaught('orphan signatures left', problems(seed(gc, '. == ($b + ".sig")', '. == ($b + ".sig-x")')));
   });
 
   test('dry run ignored', () => {

@@ -59,6 +59,8 @@ export const CONTEXTS = {
 export interface Tag {
   readonly tag: string;
   readonly updated_at: string;
+  /** The manifest digest list-tags reports (default: one per tag, made from its name). */
+  readonly digest?: string;
 }
 
 const sha = (seed: string, len = 40): string => createHash('sha1').update(seed).digest('hex').slice(0, len);
@@ -101,6 +103,8 @@ export function registryFixture(): RegistryFixture {
   return { tags: { api, web }, deployed, workspace: { 'dist/shop.k8s.yaml': manifests } };
 }
 
+export const rehearsalDoctl = (tags: Record<string, Tag[]>): Record<string, string> => doctlFixture(tags);
+
 /** `doctl` answers: list-tags from the fixture (shuffled, as the API does not promise an order); a missing repository fails. */
 function doctlFixture(tags: Record<string, Tag[]>): Record<string, string> {
   const files: Record<string, string> = {
@@ -116,7 +120,7 @@ esac
   };
   for (const [repo, list] of Object.entries(tags)) {
     const shuffled = list.map((t, i) => ({ t, k: (i * 7) % list.length })).sort((a, b) => a.k - b.k).map(({ t }) => t);
-    files[`tags-${repo}.json`] = JSON.stringify(shuffled.map((t) => ({ registry_name: REGISTRY, repository: repo, tag: t.tag, manifest_digest: `sha256:${sha(t.tag, 64)}`, compressed_size_bytes: 1000, size_bytes: 2000, updated_at: t.updated_at })));
+    files[`tags-${repo}.json`] = JSON.stringify(shuffled.map((t) => ({ registry_name: REGISTRY, repository: repo, tag: t.tag, manifest_digest: t.digest ?? `sha256:${sha(t.tag, 64)}`, compressed_size_bytes: 1000, size_bytes: 2000, updated_at: t.updated_at })));
   }
   return files;
 }
@@ -134,6 +138,67 @@ export function expectedDeletions(fx: RegistryFixture, keep: number): string[] {
     });
   }
   return out.sort();
+}
+
+/**
+ * The fixture registry with signatures and attestations, as cosign and attest-build-provenance
+ * store them (tags `sha256-<hex>`, `.sig`, `.att`, `.sbom` in the same repository), and images
+ * deployed by digest. In api, among the tags the plain fixture deletes (keep 10):
+ * - `orphan`: its digest has a signature, an attestation and a referrers index: all go with it;
+ * - `shared`: same digest as a kept (deployed) tag: the tag goes, that digest's signatures stay;
+ * - `pinned` / `pinnedTagged`: deployed by digest (`api@sha256:…`, `api:v9@sha256:…`): kept, signatures too;
+ * - `elsewhere`: its digest is pinned in another registry only: deleted, with its signature.
+ * The newest tag and a deployed old one are signed too (kept).
+ */
+export interface SignedRegistry {
+  readonly fx: RegistryFixture;
+  /** What gc must delete with keep 10, sorted (`repo:tag`). */
+  readonly expected: string[];
+  /** Signature tags that must stay. */
+  readonly keptSignatures: string[];
+  /** The tag whose digest only its own signatures name. */
+  readonly orphan: string;
+}
+
+export function signedRegistryFixture(): SignedRegistry {
+  const base = registryFixture();
+  const digest = (seed: string): string => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+  const plain = expectedDeletions(base, 10).filter((d) => d.startsWith('api:')).map((d) => d.slice(4));
+  const [orphan, shared, pinned, pinnedTagged, elsewhere] = plain;
+  const api = base.tags.api;
+  const deployedOld = base.deployed.api[1];
+  const digests: Record<string, string> = {
+    [api[0].tag]: digest('newest'), [deployedOld]: digest('deployed-old'), [orphan]: digest('orphan'),
+    [shared]: digest('deployed-old'), [pinned]: digest('pinned'), [pinnedTagged]: digest('pinned-tagged'), [elsewhere]: digest('elsewhere'),
+  };
+  const sigs = (d: string, suffixes: string[]): string[] => suffixes.map((x) => `sha256-${d.slice('sha256:'.length)}${x}`);
+  const newer = new Date(Date.parse(api[0].updated_at) + 60_000).toISOString();
+  const sigTags = (d: string, suffixes: string[]): Tag[] => sigs(d, suffixes).map((tag) => ({ tag, updated_at: newer, digest: digest(tag) }));
+  const signed = [
+    ...api.map((t) => (digests[t.tag] ? { ...t, digest: digests[t.tag] } : t)),
+    ...sigTags(digests[api[0].tag], ['.sig', '.att']),
+    ...sigTags(digest('deployed-old'), ['.sig', '']),
+    ...sigTags(digest('orphan'), ['.sig', '.att', '', '.sbom']),
+    ...sigTags(digest('pinned'), ['.sig']),
+    ...sigTags(digest('pinned-tagged'), ['.sig']),
+    ...sigTags(digest('elsewhere'), ['.sig']),
+  ];
+  const image = (registry: string, ref: string): string => `        - image: registry.digitalocean.com/${registry}/api${ref}`;
+  const manifests = base.workspace['dist/shop.k8s.yaml'] + [
+    image(REGISTRY, `@${digest('pinned')}`),
+    image(REGISTRY, `:v9@${digest('pinned-tagged')}`),
+    image('other-registry', `@${digest('elsewhere')}`),
+    '',
+  ].join('\n');
+  const expected = [
+    ...expectedDeletions(base, 10).filter((d) => d !== `api:${pinned}` && d !== `api:${pinnedTagged}`),
+    ...sigs(digest('orphan'), ['.sig', '.att', '', '.sbom']).map((t) => `api:${t}`),
+    ...sigs(digest('elsewhere'), ['.sig']).map((t) => `api:${t}`),
+  ].sort();
+  const keptSignatures = [
+    ...sigs(digests[api[0].tag], ['.sig', '.att']), ...sigs(digest('deployed-old'), ['.sig', '']), ...sigs(digest('pinned'), ['.sig']), ...sigs(digest('pinned-tagged'), ['.sig']),
+  ].map((t) => `api:${t}`);
+  return { fx: { tags: { ...base.tags, api: signed }, deployed: { ...base.deployed, api: [...base.deployed.api, pinned, pinnedTagged] }, workspace: { 'dist/shop.k8s.yaml': manifests } }, expected, keptSignatures, orphan };
 }
 
 export interface GcRun {
@@ -369,6 +434,24 @@ export function dropletProblems(r: Rehearsal): string[] {
   if (!fs.existsSync(key) || (fs.statSync(key).mode & 0o777) !== 0o600) problems.push('the ssh key is missing or readable by others');
   if (r.calls.some((c) => c.program === 'kubectl')) problems.push('droplet mode ran kubectl');
   return problems;
+}
+
+/**
+ * The droplet deploy with the real CLI behind `npx compose-cdk8s images` (the other npx calls stay
+ * stubbed) over a Compose file that builds api and web, and the build run's docr-digests artifact
+ * as given (none: the artifact is missing).
+ */
+export const DROPLET_COMPOSE = 'services:\n  api:\n    build: ./api\n  web:\n    build: .\n  db:\n    image: postgres:16.4\n';
+const CLI = path.resolve(__dirname, '..', '..', '..', 'bin', 'compose-cdk8s.js');
+const NPX_REAL_IMAGES = `case " $* " in *" images "*) shift 2; exec node ${JSON.stringify(CLI)} "$@" ;; esac\n`;
+export function rehearseDroplet(workflow: string, digests: Record<string, string> | undefined): Rehearsal {
+  const runId = String((CONTEXTS.workflowRun().github.event as { workflow_run: { id: number } }).workflow_run.id);
+  return rehearse(workflow, 'deploy', {
+    context: CONTEXTS.workflowRun(),
+    fixtures: { ...doctlFixture({}), 'npx.sh': NPX_REAL_IMAGES, 'docker.sh': DOCKER_FIXTURE },
+    workspace: { 'app/compose.yaml': DROPLET_COMPOSE },
+    artifacts: digests ? { [`${runId}/docr-digests`]: { 'digests.json': `${JSON.stringify({ sha: SHA, runUrl: 'https://github.com/example/shop/actions/runs/99', digests })}\n` } } : {},
+  });
 }
 
 /** docker stub answer for the droplet: remember the registry config `docker compose pull` saw. */

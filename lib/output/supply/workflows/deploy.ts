@@ -7,7 +7,8 @@
  * - kubectl: synthesize, fetch a kubeconfig that expires in 10 minutes, put the pull secret in place,
  *            `kubectl apply -k`, then wait for every Deployment / StatefulSet / DaemonSet to roll out
  *            (with a fresh kubeconfig before each wait).
- * - droplet: write the Compose override with the sha's DOCR tags, copy it and the Compose files to
+ * - droplet: write the Compose override with the sha's DOCR images pinned by the build's digests
+ *            (`images --digests`: `<image>:<sha>@sha256:…`), copy it and the Compose files to
  *            the droplet, then `docker compose pull && docker compose up -d` there, with registry
  *            credentials that expire in 10 minutes and never touch the droplet's disk for long.
  *
@@ -72,6 +73,20 @@ function nodeSteps(o: WorkflowOptions): Record<string, unknown>[] {
   ];
 }
 
+/** The digests.json the build run uploaded (artifact docr-digests), into DIGESTS_DIR. */
+function downloadDigestsStep(src: Source): Record<string, unknown> {
+  return {
+    name: 'Download the image digests of the build',
+    uses: ACTIONS.downloadArtifact.uses,
+    with: {
+      name: DIGESTS_ARTIFACT,
+      path: DIGESTS_DIR,
+      'run-id': src.runId,
+      'github-token': '${{ github.token }}',
+    },
+  };
+}
+
 function synthSteps(model: SupplyModel, o: WorkflowOptions, env?: EnvTarget): Record<string, unknown>[] {
   const args = projectArgs(model);
   const src = env ? RELEASE_SOURCE : WORKFLOW_RUN_SOURCE;
@@ -96,16 +111,7 @@ function synthSteps(model: SupplyModel, o: WorkflowOptions, env?: EnvTarget): Re
   }
   if (helm) lines.push(`${o.cli} helm ${args} -o ${env ? '"$HELM_OUT"' : shellWord(o.helmDir)}`.replace(/\s+/g, ' '));
   return [
-    {
-      name: 'Download the image digests of the build',
-      uses: ACTIONS.downloadArtifact.uses,
-      with: {
-        name: DIGESTS_ARTIFACT,
-        path: DIGESTS_DIR,
-        'run-id': src.runId,
-        'github-token': '${{ github.token }}',
-      },
-    },
+    downloadDigestsStep(src),
     ...nodeSteps(o),
     {
       name: `${helm ? 'Synthesize the manifests and the chart' : 'Synthesize the manifests'}${env ? ` of ${env.name}` : ''} for the built sha`,
@@ -312,14 +318,18 @@ function dropletJob(model: SupplyModel, o: WorkflowOptions): Record<string, unkn
   return {
     name: 'Deploy to the droplet with docker compose',
     ...jobBase(),
-    permissions: { contents: 'read' },
+    // actions: read for the build run's digests artifact.
+    permissions: { contents: 'read', actions: 'read' },
     steps: [
       checkoutSource(),
+      downloadDigestsStep(WORKFLOW_RUN_SOURCE),
       ...nodeSteps(o),
       {
-        name: 'Write the Compose override with the built tags',
-        env: { IMAGE_TAG: HEAD_SHA, DOCR_REGISTRY: '${{ env.REGISTRY_NAME }}' },
-        run: `${o.cli} images ${projectArgs(model)} -o ${shellWord(override)}\n`,
+        // Exactly what the build pushed, scanned and signed: each image by its digest. A built
+        // service without a digest fails here, before anything reaches the droplet.
+        name: 'Write the Compose override with the built images, pinned by digest',
+        env: { IMAGE_TAG: HEAD_SHA, DOCR_REGISTRY: '${{ env.REGISTRY_NAME }}', DIGESTS: `${DIGESTS_DIR}/${DIGESTS_FILE}` },
+        run: `${o.cli} images ${projectArgs(model)} --digests "$DIGESTS" -o ${shellWord(override)}\n`,
       },
       doctlStep(),
       {
