@@ -15,7 +15,7 @@ export type Decline =
   | 'tag-anchor-alias' // `!`, `&` or `*` anywhere
   | 'merge-key' // `<<`
   | 'special-character' // tab, CR, BOM, control characters, line separators
-  | 'document-marker' // `---`, `...`, `%` directives
+  | 'document-marker' // `---` (but alone on the first line), `...`, `%` directives
   | 'complex-key' // `? ` or a flow collection as a key
   | 'flow-lines' // a flow collection over several lines, or `#` right after a closing quote/bracket
   | 'multi-line-quote' // a quoted scalar over several lines
@@ -76,7 +76,8 @@ export function preScan(text: string): Decline | undefined {
   if (text.includes('<<')) return 'merge-key';
   // eslint-disable-next-line no-control-regex
   if (/[\t\r\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/.test(text)) return 'special-character';
-  if (/^(?:---|\.\.\.|%)/m.test(text)) return 'document-marker';
+  // One `---` alone on the first line (a common start) is fine; any other marker or directive is not.
+  if (/^(?:---|\.\.\.|%)/m.test(text.startsWith('---\n') ? text.slice(4) : text)) return 'document-marker';
   if (/^[ -]*\?(?:[ ]|$)/m.test(text)) return 'complex-key';
   // An empty sequence item (`- -`, a lone `-`): js-yaml nests the next item into a compact one.
   if (/(?:^|[ ])-[ ]*$/m.test(text)) return 'empty-item';
