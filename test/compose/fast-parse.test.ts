@@ -15,6 +15,8 @@ import { parseComposeYaml, parseWithPositions, useFastParse } from '../../lib/co
 import { loadProject } from '../../lib/compose';
 import { MutableSourceMap } from '../../lib/compose/source-map';
 import { ComposeError } from '../../lib/diagnostics';
+import { planProject } from '../../lib/plan/plan';
+import { SETTINGS } from '../helpers/project';
 import { CLEAN_ENV, CORPUS, corpusEntries } from './differential/run';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -152,8 +154,16 @@ describe('the loader with and without the fast parse path', () => {
     try {
       const p = loadProject({ files: [file], env: { ...CLEAN_ENV }, cwd: path.dirname(file) });
       const map = p.sourceMap as MutableSourceMap;
+      let plan: string;
+      try {
+        // The plan reads the workloads' lazy locations (JSON reads every field), then the map.
+        plan = JSON.stringify(planProject(p, SETTINGS));
+      } catch (e) {
+        if (!(e instanceof ComposeError)) throw e;
+        plan = JSON.stringify(e.diagnostics);
+      }
       const data = JSON.stringify(p, (k, v: unknown) => (k === 'sourceMap' ? undefined : v));
-      return JSON.stringify({ data, keys: [...map.keys], values: [...map.values] });
+      return JSON.stringify({ data, plan, keys: [...map.keys], values: [...map.values] });
     } catch (e) {
       if (e instanceof ComposeError) return JSON.stringify(e.diagnostics);
       throw e;
@@ -162,7 +172,7 @@ describe('the loader with and without the fast parse path', () => {
     }
   }
 
-  it('gives the same project, warnings, errors and positions for every Compose file of the corpus and the fixtures', () => {
+  it('gives the same project, plan, warnings, errors and positions for every Compose file of the corpus and the fixtures', () => {
     const files = [...new Set([...corpusEntries().map((e) => path.join(CORPUS, e.file)), ...yamlFiles(FIXTURES)])].sort();
     expect(files.length).toBeGreaterThan(300);
     let errors = 0;
