@@ -143,12 +143,13 @@ export function interpolateTree(
     if (typeof v === 'string') {
       if (!v.includes('$')) return v;
       const r = substitute(v, lookup);
-      const location = sourceMap.locateValue(path);
+      // Only a diagnostic reads the position (building a lazy source map's positions).
+      const location = () => sourceMap.locateValue(path);
       if (r.problem) {
         diagnostics.push(
           error(r.problem.message, {
             path,
-            location,
+            location: location(),
             hint:
               r.problem.kind === 'required'
                 ? `set ${r.problem.variable} in the environment or in the .env file`
@@ -163,7 +164,7 @@ export function interpolateTree(
         diagnostics.push(
           warning(`the "${name}" variable is not set; defaulting to a blank string`, {
             path,
-            location,
+            location: location(),
             hint: `set ${name} in the environment or the .env file, or write \${${name}:-default}`,
           }),
         );
@@ -172,7 +173,7 @@ export function interpolateTree(
       if (cast) {
         const c = applyCast(r.value, cast);
         if ('error' in c) {
-          diagnostics.push(error(`${c.error} after interpolation of "${v}"`, { path, location }));
+          diagnostics.push(error(`${c.error} after interpolation of "${v}"`, { path, location: location() }));
           return r.value;
         }
         return c.value;

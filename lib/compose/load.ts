@@ -24,7 +24,6 @@ import { rebaseFile } from './paths';
 import { applyProfiles } from './profiles';
 import { isValidProjectName, normalizeProjectName } from './project-name';
 import { validateSchema } from './schema';
-import { MutableSourceMap } from './source-map';
 
 export interface LoadOptions {
   /** `-f`, repeated; relative to cwd. Empty/undefined -> COMPOSE_FILE, else discovery. */
@@ -213,8 +212,7 @@ class Loader {
     }
     const raw = this.readComposeFile(file, env, from);
     if (!raw) return undefined;
-    const lf: LoadedFile = { file, data: raw.data, sourceMap: new MutableSourceMap(), tags: raw.tags };
-    lf.sourceMap.absorb(raw.sourceMap, true);
+    const lf: LoadedFile = { file, data: raw.data, sourceMap: raw.sourceMap.copy(), tags: raw.tags };
     resolveExtends(
       lf,
       (other, at) => this.readComposeFile(other, env, { path: at.path, location: at.file.sourceMap.locate(at.path) }),

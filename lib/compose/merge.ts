@@ -194,6 +194,8 @@ function stripResets(v: unknown, tags: ReadonlyMap<string, MergeTag>, path: stri
  */
 export function recordCanonicalPositions(data: unknown, sourceMap: MutableSourceMap): void {
   if (!isObj(data) || !isObj(data.services)) return;
+  // The paths are read now, the positions copied when the map has them (a lazy map: source-map.ts).
+  const moves: [from: string, to: string][] = [];
   for (const [name, svc] of Object.entries(data.services)) {
     if (!isObj(svc)) continue;
     const at = childPath('services', name);
@@ -208,11 +210,17 @@ export function recordCanonicalPositions(data: unknown, sourceMap: MutableSource
         const key = LIST_OR_DICT.includes(sub) ? item.split('=')[0] : item;
         const from = childPath(base, i);
         const to = childPath(base, key);
-        const k = sourceMap.keys.get(from);
-        const val = sourceMap.values.get(from);
-        if (k && !sourceMap.keys.has(to)) sourceMap.keys.set(to, k);
-        if (val && !sourceMap.values.has(to)) sourceMap.values.set(to, val);
+        moves.push([from, to]);
       });
     }
   }
+  if (moves.length === 0) return;
+  sourceMap.whenLoaded((map) => {
+    for (const [from, to] of moves) {
+      const k = map.keys.get(from);
+      const val = map.values.get(from);
+      if (k && !map.keys.has(to)) map.keys.set(to, k);
+      if (val && !map.values.has(to)) map.values.set(to, val);
+    }
+  });
 }

@@ -40,6 +40,8 @@ export interface SourceMap {
   locate(path: string): SourceLocation | undefined;
   /** Closest known location: the path itself, else its nearest ancestor. */
   nearest(path: string): SourceLocation | undefined;
+  /** {@link locate}, leaving a lazy map's positions unbuilt until a field is read (source-map.ts). */
+  locateLazily?(path: string): SourceLocation | undefined;
 }
 
 export interface ComposeService {

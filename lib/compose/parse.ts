@@ -8,7 +8,8 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Document, Node, Parser, YAMLError } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics';
 import { error } from '../diagnostics';
-import { childPath, MutableSourceMap } from './source-map';
+import { fastParse } from './fast-parse';
+import { childPath, MutableSourceMap, splitPath } from './source-map';
 
 export type MergeTag = 'reset' | 'override';
 
@@ -29,8 +30,45 @@ export interface ParseResult {
 
 const MAX_ALIAS_EXPANSIONS = 10000;
 
-/** Parses `text` (the content of `file`). Syntax errors come back as diagnostics with line:col. */
+let fastPathOn = true;
+
+/** Turns the fast path off or on (for the tests that compare the two paths end to end). */
+export function useFastParse(on: boolean): void {
+  fastPathOn = on;
+}
+
+/**
+ * Parses `text` (the content of `file`). Syntax errors come back as diagnostics with line:col.
+ *
+ * Takes the fast path (fast-parse.ts: js-yaml's data, the same as the `yaml` path's) when it does
+ * not decline; the source map is then built by the `yaml` path only when something reads it.
+ */
 export function parseComposeYaml(text: string, file: string): ParseResult {
+  if (!fastPathOn) return parseWithPositions(text, file);
+  const fast = fastParse(text);
+  if (!('data' in fast)) return parseWithPositions(text, file);
+  const data = fast.data;
+  const positions = (): MutableSourceMap => {
+    const parsed = parseWithPositions(text, file);
+    return parsed.documents.length === 1 ? parsed.documents[0].sourceMap : new MutableSourceMap();
+  };
+  return { documents: [{ file, data, sourceMap: new MutableSourceMap(positions, (path) => hasPath(data, path)), tags: new Map() }], diagnostics: [] };
+}
+
+/** Whether `path` names a map entry or sequence item of `data` (where the `yaml` path records a key). */
+function hasPath(data: unknown, path: string): boolean {
+  let cur: unknown = data;
+  for (const seg of splitPath(path)) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur) || seg >= cur.length) return false;
+    } else if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return false;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return true;
+}
+
+/** The `yaml` path: data and a source position for every key. */
+export function parseWithPositions(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: false });
   const diagnostics: Diagnostic[] = [];

@@ -55,10 +55,77 @@ export function parentPath(path: string): string | undefined {
 /**
  * Mutable source map. `keys` holds where a map entry's key is (or a sequence item starts);
  * `values` where the value node starts (more precise for scalars inside strings).
+ *
+ * A map made with `load` is lazy (the fast parse path, parse.ts): its positions are built on the
+ * first read of `keys` or `values`; changes asked for before that with {@link whenLoaded} are
+ * applied then, in order, so the map ends up as if it had been built eagerly.
  */
 export class MutableSourceMap implements SourceMap {
-  readonly keys = new Map<string, SourceLocation>();
-  readonly values = new Map<string, SourceLocation>();
+  private k = new Map<string, SourceLocation>();
+  private v = new Map<string, SourceLocation>();
+  private load: (() => MutableSourceMap) | undefined;
+  private deferred: ((map: MutableSourceMap) => void)[] = [];
+
+  /**
+   * @param load builds the positions (called at most once, on the first read)
+   * @param hasKey whether `keys` will hold a path (answered without building the positions)
+   */
+  constructor(load?: () => MutableSourceMap, private readonly hasKey?: (path: string) => boolean) {
+    this.load = load;
+  }
+
+  get keys(): Map<string, SourceLocation> {
+    this.materialize();
+    return this.k;
+  }
+
+  get values(): Map<string, SourceLocation> {
+    this.materialize();
+    return this.v;
+  }
+
+  /** False while a lazy map has not built its positions yet. */
+  get loaded(): boolean {
+    return this.load === undefined;
+  }
+
+  /** Runs `change` now, or when the positions are built. */
+  whenLoaded(change: (map: MutableSourceMap) => void): void {
+    if (this.load) this.deferred.push(change);
+    else change(this);
+  }
+
+  /**
+   * Like {@link locate} on a key path, but a lazy map answers without building its positions: a
+   * location whose fields are read (and the positions built) only when something reads them.
+   */
+  locateLazily(path: string): SourceLocation | undefined {
+    if (this.load === undefined || this.hasKey === undefined || path === '') return this.locate(path);
+    if (!this.hasKey(path)) return undefined;
+    return lazyLocation(() => this.locate(path));
+  }
+
+  /** A copy (as `absorb` into a new map); of a lazy map, a lazy copy that builds from it when read. */
+  copy(): MutableSourceMap {
+    const eager = (): MutableSourceMap => {
+      const out = new MutableSourceMap();
+      out.absorb(this, true);
+      return out;
+    };
+    return this.load ? new MutableSourceMap(eager, this.hasKey) : eager();
+  }
+
+  private materialize(): void {
+    const load = this.load;
+    if (!load) return;
+    this.load = undefined;
+    const built = load();
+    this.k = built.keys;
+    this.v = built.values;
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const change of deferred) change(this);
+  }
 
   locate(path: string): SourceLocation | undefined {
     return this.keys.get(path) ?? this.values.get(path);
@@ -99,4 +166,14 @@ export class MutableSourceMap implements SourceMap {
     move(other.keys, this.keys);
     move(other.values, this.values);
   }
+}
+
+/** A location whose fields come from `get` on the first read (plain, enumerable properties to a reader). */
+export function lazyLocation(get: () => SourceLocation | undefined): SourceLocation {
+  let got: SourceLocation | undefined;
+  const field = <K extends keyof SourceLocation>(name: K) => ({
+    enumerable: true,
+    get: (): SourceLocation[K] => (got ??= get() ?? { file: '', line: 0, col: 0 })[name],
+  });
+  return Object.defineProperties({}, { file: field('file'), line: field('line'), col: field('col') }) as SourceLocation;
 }

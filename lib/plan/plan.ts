@@ -122,7 +122,8 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   for (const serviceName of Object.keys(project.services).sort(compareStrings)) {
     const service = prepared[serviceName];
     const path = `services.${serviceName}`;
-    const location = project.sourceMap.locate(path);
+    // Lazily where the fast parse path left the positions unbuilt (read on a diagnostic only).
+    const location = project.sourceMap.locateLazily ? project.sourceMap.locateLazily(path) : project.sourceMap.locate(path);
     const name = toDns1035(serviceName);
     const owner = nameOwners.get(name);
     if (owner !== undefined) {
