@@ -16,20 +16,11 @@ import { loadProject } from '../../lib/compose';
 import { MutableSourceMap } from '../../lib/compose/source-map';
 import { ComposeError } from '../../lib/diagnostics';
 import { planProject } from '../../lib/plan/plan';
+import { yamlFiles } from '../helpers/paths';
 import { SETTINGS } from '../helpers/project';
 import { CLEAN_ENV, CORPUS, corpusEntries } from './differential/run';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
 
 type Outcome = 'same' | Decline;
 

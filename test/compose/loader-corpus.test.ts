@@ -3,25 +3,14 @@
  * raw exception escape for bad input. The corpus is test/fixtures/corpus (always there), plus the
  * full shared corpus in ../shared/corpus when it sits next to the repository (read in place).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { loadProject } from '../../lib/compose';
 import { ComposeError } from '../../lib/diagnostics';
 
 import { sharedCorpusDir } from '../corpus/corpus-files';
-import { fixturePath } from '../helpers/paths';
+import { fixturePath, yamlFiles } from '../helpers/paths';
 
 const roots = [fixturePath('corpus'), ...(sharedCorpusDir() ? [sharedCorpusDir()!] : [])];
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
 
 describe('corpus', () => {
   test('no crashes; most files load', () => {

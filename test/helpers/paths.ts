@@ -52,3 +52,14 @@ export function requireFile(p: string, what: string, hint = 'it is part of the r
 export function fixturePath(...rel: string[]): string {
   return requireFile(path.join(REPO_ROOT, 'test', 'fixtures', ...rel), `fixture ${rel.join('/')}`);
 }
+
+/** Every `.yml` / `.yaml` file under `dir`, at any depth, sorted. */
+export function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
