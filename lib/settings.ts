@@ -98,7 +98,9 @@ export interface SettingsSources {
 }
 
 const REGISTRY_NAME = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+/** An OCI / Docker image tag: 1-128 letters, digits, `_`, `.`, `-`, not starting with `.` or `-`. */
+export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$';
+const TAG = new RegExp(IMAGE_TAG_PATTERN);
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SHA = /^[0-9a-f]{7,64}$/;
 

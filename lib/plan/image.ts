@@ -7,6 +7,7 @@
 import type { ComposeService } from '../compose/model';
 import { DOCR_HOST, docrImage, Settings } from '../settings';
 import { toRepositoryName } from './names';
+import { splitImage } from './image-reference';
 
 export interface ImagePlan {
   readonly image: string;
@@ -34,10 +35,8 @@ export function repositoryOf(service: Pick<ComposeService, 'name'>): string {
 
 /** True when an image reference has no tag or the `latest` tag (and no digest). */
 export function isMutableTag(image: string): boolean {
-  if (image.includes('@')) return false;
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  return colon < 0 || image.slice(colon + 1) === 'latest';
+  const { tag, digest } = splitImage(image);
+  return digest === undefined && (tag === undefined || tag === 'latest');
 }
 
 export function planImage(service: ComposeService, settings: Settings): ImagePlan | undefined {

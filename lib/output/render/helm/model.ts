@@ -8,7 +8,7 @@ import { POD_TEMPLATE_PATH } from '../../common/workload-paths';
 import type { ContainerPlan, DeploymentPlan, WorkloadPlan } from '../../../plan/model';
 import { buildsImages } from '../../../plan/model';
 import { compareStrings } from '../../../order';
-import { splitImage } from './image';
+import { splitImage } from '../../../plan/image-reference';
 
 /** Image of the `helm test` pods: a small pinned busybox (nc), the one the wait-* helpers use. */
 export const TEST_IMAGE = 'busybox:1.36.1';

@@ -4,6 +4,7 @@
 import * as YAML from 'yaml';
 import type { ChartValues, ServiceValues } from './model';
 import { YAML_OPTIONS } from './text';
+import { IMAGE_TAG_PATTERN } from '../../../settings';
 
 /** Comments for values keys; `*` stands for any service / volume name. */
 const COMMENTS: Readonly<Record<string, string>> = {
@@ -92,7 +93,7 @@ type Schema = Record<string, unknown>;
 const stringMap: Schema = { type: 'object', additionalProperties: { type: 'string' } };
 const quantity: Schema = { type: ['string', 'number'], pattern: '^[0-9.]+([eE][-+]?[0-9]+|[a-zA-Z]{0,2})$' };
 const resourceList: Schema = { type: 'object', additionalProperties: quantity };
-const TAG = '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$';
+const TAG = IMAGE_TAG_PATTERN;
 const pullSecrets: Schema = { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 } } } };
 /** A C identifier-ish environment variable name, as Kubernetes accepts them. */
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
