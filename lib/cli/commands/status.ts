@@ -11,6 +11,7 @@ import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { ComposeError, error } from '../../diagnostics';
 import { compareLive, formatStatusTable, workloadsOf } from '../../output/review/status';
+import { KUSTOMIZATION_FILE } from '../../output/supply/kustomization';
 import { CliIO, EXIT_DIFFERENT, ExitCode } from '../io';
 
 interface StatusFlags {
@@ -29,7 +30,7 @@ interface StatusFlags {
 function environmentFolders(dir: string): string[] {
   try {
     return fs.readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'Kustomization')))
+      .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, KUSTOMIZATION_FILE)))
       .map((e) => e.name)
       .sort();
   } catch {
