@@ -43,7 +43,7 @@ export interface ServiceOverride {
   readonly ingress?: IngressSetting;
   readonly loadBalancer?: LoadBalancerSetting;
   /** HorizontalPodAutoscaler bounds, merged over x-k8s.autoscaling. */
-  readonly autoscaling?: { readonly min?: number; readonly max?: number; readonly cpu?: number };
+  readonly autoscaling?: { readonly min?: number; readonly max?: number; readonly cpu?: number; readonly memory?: number };
   /** Extra workload annotations and pod labels, merged over x-k8s.annotations / podLabels. */
   readonly annotations?: Readonly<Record<string, string>>;
   readonly podLabels?: Readonly<Record<string, string>>;

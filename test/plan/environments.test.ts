@@ -172,6 +172,18 @@ describe('planning an environment', () => {
     expect(find(objects, 'Deployment', 'web')?.spec.replicas).toBeUndefined();
   });
 
+  it('an environment may scale on memory too (x-k8s.autoscaling.memory), like the service itself', () => {
+    const p = load(`  environments:
+    prod:
+      namespace: demo-prod
+      services:
+        web: { autoscaling: { max: 6, memory: 75 } }
+`);
+    const metrics = find(objectsOf(convert(p, 'prod')), 'HorizontalPodAutoscaler', 'web')?.spec.metrics as Array<Record<string, any>>;
+    expect(metrics.map((m) => [m.resource.name, m.resource.target.averageUtilization])).toEqual([['cpu', 80], ['memory', 75]]);
+    expect(find(objectsOf(convert(p, 'prod')), 'HorizontalPodAutoscaler', 'web')?.spec.maxReplicas).toBe(6);
+  });
+
   it('environment-wide pod labels and annotations reach every workload, under a service\'s own', () => {
     const p = load(`  environments:
     prod:
