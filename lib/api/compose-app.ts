@@ -18,8 +18,8 @@ import { conversionStamp } from '../output/common/inputs-stamp';
 import { loadRelease, renderDistChart, stampYamlFiles } from '../output/render/dist';
 import { synthChart } from '../output/common/manifests';
 import { writeOutputs } from '../output/render/outputs';
-import { chartEnvironmentWarnings } from '../output/render/generators';
-import { runDiagnostics } from '../pipeline';
+import { synthDiagnostics } from '../output/render/generators';
+import type { Conversion } from '../pipeline';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
 import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
@@ -127,17 +127,24 @@ export class ComposeApp extends App {
     return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
   }
 
-  /** Write the manifests folder (and the report and Helm chart when asked for), as `compose-cdk8s synth` does. */
+  /**
+   * Write the manifests folder (and the report and Helm chart when asked for), as `compose-cdk8s
+   * synth` does: with one ComposeChart per environment (ComposeChart.forEnvironments), one folder
+   * per environment, `<outputDir>/<environment>/`, and the chart and the report of the Compose file
+   * as written.
+   */
   public synth(): void {
     const envCharts = this.environmentCharts;
-    if (envCharts) {
-      this.synthEnvironments(envCharts);
-      return;
+    const chart = envCharts ? undefined : this.composeChart;
+    let conversion: Conversion;
+    if (chart) conversion = chart.conversion;
+    else {
+      const { environment: _picked, ...asWritten } = envCharts![0].composeProps;
+      conversion = convertProps(asWritten);
     }
-    const chart = this.composeChart;
-    const { conversion } = chart;
-    // What `compose-cdk8s synth` prints: warnings and the plan's notices (decided defaults).
-    printDiagnostics(runDiagnostics(conversion, []), this.cwd);
+    const environments = (envCharts ?? []).map((c) => c.conversion);
+    const byEnv = new Map((envCharts ?? []).map((c) => [c.conversion.environment!.name, c]));
+    printDiagnostics(synthDiagnostics(conversion, environments), this.cwd);
     const { outputDir, digestsFile } = this.output;
     const result = writeOutputs({
       conversion,
@@ -145,50 +152,22 @@ export class ComposeApp extends App {
       outputDir,
       digestsFile,
       report: this.props.report ?? false,
-      manifests: (release) => this.manifests(chart, release),
+      ...(chart
+        ? { manifests: (release: Release) => this.manifests(chart, release) }
+        : { environments, environmentManifests: (c: Conversion, release: Release) => this.manifests(byEnv.get(c.environment!.name)!, release) }),
     });
     // Give cdk8s-cli the manifests too, so it lists them as for any cdk8s app.
     const dist = path.resolve(this.cwd, outputDir);
     const scratch = path.resolve(this.cwd, this.outdir);
     if (scratch !== dist) {
-      fs.mkdirSync(scratch, { recursive: true });
-      for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, f), path.join(scratch, f));
-    }
-    process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
-    // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
-    for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
-  }
-
-  /** synth() of one ComposeChart per environment: `<outputDir>/<environment>/` each, as `compose-cdk8s synth` writes them. */
-  private synthEnvironments(charts: readonly ComposeChart[]): void {
-    const byEnv = new Map(charts.map((c) => [c.conversion.environment!.name, c]));
-    const { outputDir } = this.output;
-    // The chart and the report are of the Compose file as written, as with compose-cdk8s synth.
-    const { environment: _picked, ...asWritten } = charts[0].composeProps;
-    const conversion = convertProps(asWritten);
-    // Each warning once, an environment's own naming it, as compose-cdk8s synth prints them.
-    printDiagnostics(runDiagnostics(conversion, charts.map((c) => c.conversion)), this.cwd);
-    // With the chart: what its values-<env>.yaml cannot express, as compose-cdk8s helm says it.
-    if (conversion.settings.helm.output) printDiagnostics(chartEnvironmentWarnings(conversion, charts.map((c) => c.conversion)), this.cwd);
-    const result = writeOutputs({
-      conversion,
-      cwd: this.cwd,
-      outputDir,
-      digestsFile: this.output.digestsFile,
-      report: this.props.report ?? false,
-      environments: charts.map((c) => c.conversion),
-      environmentManifests: (conversion, release) => this.manifests(byEnv.get(conversion.environment!.name)!, release),
-    });
-    const dist = path.resolve(this.cwd, outputDir);
-    const scratch = path.resolve(this.cwd, this.outdir);
-    if (scratch !== dist) {
-      for (const c of charts) {
-        const env = c.conversion.environment!.name;
-        fs.mkdirSync(path.join(scratch, env), { recursive: true });
-        for (const f of fs.readdirSync(path.join(dist, env)).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, env, f), path.join(scratch, env, f));
+      for (const folder of chart ? [''] : [...byEnv.keys()]) {
+        fs.mkdirSync(path.join(scratch, folder), { recursive: true });
+        for (const f of fs.readdirSync(path.join(dist, folder)).filter((n) => n.endsWith('.k8s.yaml'))) fs.copyFileSync(path.join(dist, folder, f), path.join(scratch, folder, f));
       }
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
+    // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
+    if (chart) for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
   }
 
   /** The manifests folder and digests file: props, else the environment, else defaults (lib/settings.ts). */

@@ -5,10 +5,10 @@
 import { Command } from 'commander';
 import { dropSpareManifestWorker, prestartManifestWorker } from '../../output/common/yaml-documents';
 import { writeOutputs, WrittenOutputs } from '../../output/render/outputs';
-import { chartEnvironmentWarnings } from '../../output/render/generators';
+import { synthDiagnostics } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { ComposeError, error } from '../../diagnostics';
-import { Conversion, ConvertOptions, planConversion, planEnvironments, runDiagnostics } from '../../pipeline';
+import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
 import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
@@ -61,12 +61,7 @@ function synthesizeLoaded(io: CliIO, project: ReturnType<typeof loadProject>, op
       hint: 'write the chart in a run without --env (synth --helm, or compose-cdk8s helm)',
     }));
   }
-  // An environment repeats the warnings of the file as written: each is printed once, and one only
-  // an environment has names it.
-  const diagnostics = runDiagnostics(conversion, environments);
-  // The chart's values-<env>.yaml: what they cannot express, as `compose-cdk8s helm` says it.
-  if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
-  printDiagnostics(io, diagnostics);
+  printDiagnostics(io, synthDiagnostics(conversion, environments));
   const result = writeOutputs({ conversion, cwd: io.cwd, ...targets, environments });
   return { conversion, result, environments };
 }

@@ -9,7 +9,7 @@
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, HelmChartOptions, renderHelmChart } from './helm';
 import { EnvironmentPlan, environmentsReadme, environmentValuesFiles } from './helm/environments';
-import type { Conversion } from '../../pipeline';
+import { Conversion, runDiagnostics } from '../../pipeline';
 import type { Diagnostic } from '../../diagnostics';
 import { buildsImages } from '../../plan/model';
 import { distFiles, stampYamlFiles } from './dist';
@@ -110,6 +110,17 @@ export function chartEnvironmentWarnings(conversion: Conversion, environments: r
   const options = chartOptionsOf(conversion);
   const { warnings } = environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, envs, options);
   return warnings.map((w) => (w.location || !w.path ? w : { ...w, location: conversion.project.sourceMap.nearest(w.path) }));
+}
+
+/**
+ * What a synth prints (`compose-cdk8s synth` and ComposeApp.synth alike): each diagnostic of the
+ * conversion and of the environments once (runDiagnostics), then, when the chart is written, what
+ * its values-<env>.yaml cannot express (as `compose-cdk8s helm` says it).
+ */
+export function synthDiagnostics(conversion: Conversion, environments: readonly Conversion[]): Diagnostic[] {
+  const diagnostics = runDiagnostics(conversion, environments);
+  if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
+  return diagnostics;
 }
 
 /** The environments' plans as the chart needs them. */
