@@ -20,6 +20,11 @@ function sampleDocs(n: number): unknown[] {
         multi: `line one\nline two ${i}\n`,
         unicode: 'café ✓',
         colon: 'a: b',
+        // Look like tags and directives: still plain strings (EMIT_OPTIONS skips the directives scan).
+        tag: '!local x',
+        core: '!!binary aGk=',
+        directive: '%YAML 1.2',
+        marker: '---',
       },
       list: [],
       map: {},

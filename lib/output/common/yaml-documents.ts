@@ -28,6 +28,15 @@ const YAML_VERSION: string = (require('yaml/package.json') as { version: string 
 /** cdk8s's options for every document (cdk8s/lib/yaml.js); a test keeps the two in step. */
 export const MANIFEST_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
+/**
+ * What we emit with: cdk8s's options plus `directives: false`. That skips the one step of `yaml`'s
+ * stringify that can only add a `%YAML`/`%TAG` line and never does here: `Directives.toString`
+ * walks every node of the document for custom tag prefixes (there are none; a YAML version is
+ * printed only when explicit, and a version set in options is not). The bytes are the same, about
+ * 9 % faster (issue #19); the tests compare them with cdk8s's `Yaml.stringify`.
+ */
+const EMIT_OPTIONS = { ...MANIFEST_YAML_OPTIONS, directives: false } as const;
+
 const SEPARATOR = '---\n';
 
 /** Below this many documents a worker's start-up (tens of milliseconds) costs more than it saves. */
@@ -38,7 +47,7 @@ const CHUNK = 32;
 
 /** One document's text, exactly as cdk8s writes it (an undefined document is an empty line). */
 function emitOne(doc: unknown): string {
-  return doc === undefined ? '\n' : stringify(doc, MANIFEST_YAML_OPTIONS);
+  return doc === undefined ? '\n' : stringify(doc, EMIT_OPTIONS);
 }
 
 function emitChunk(docs: readonly unknown[]): string {
@@ -139,7 +148,7 @@ function startHelper(chunks: number, warmUp = false): Helper | undefined {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
-        yaml: require.resolve('yaml'), yamlPackage: require.resolve('yaml/package.json'), yamlVersion: YAML_VERSION, port: port2, claims, done, options: MANIFEST_YAML_OPTIONS, separator: SEPARATOR,
+        yaml: require.resolve('yaml'), yamlPackage: require.resolve('yaml/package.json'), yamlVersion: YAML_VERSION, port: port2, claims, done, options: EMIT_OPTIONS, separator: SEPARATOR,
         ...(warmUp ? { warmUp: { doc: WARM_UP_DOCUMENT, rounds: WARM_UP_ROUNDS } } : {}),
       },
       transferList: [port2],
