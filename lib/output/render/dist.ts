@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import type { ComposeProject } from '../../compose/model';
-import { ComposeError, error } from '../../diagnostics';
+import { ComposeError, Diagnostic, error } from '../../diagnostics';
 import { readTopLevelXK8s } from '../../plan/x-k8s';
 import { buildsImages, DeploymentPlan } from '../../plan/model';
 import { buildApp, manifestFileName, synthChart } from '../common/manifests';
@@ -68,7 +68,7 @@ export function renderDistChart(chart: Chart, plan: DeploymentPlan, release: Rel
   }
   const manifest = manifestFileName(plan);
   const { objects, yaml } = synthChart(chart);
-  refuseOversized(plan, objects);
+  refuseOversized(plan, objects, yaml);
   return { files: { [manifest]: yaml, [KUSTOMIZATION_FILE]: kustomizationFor([manifest]) }, objects };
 }
 
@@ -78,18 +78,47 @@ export function renderDistChart(chart: Chart, plan: DeploymentPlan, release: Rel
  */
 export const MAX_OBJECT_BYTES = 1024 * 1024;
 
-function refuseOversized(plan: DeploymentPlan, objects: readonly Record<string, unknown>[]): void {
-  const problems = [];
-  for (const o of objects) {
+/**
+ * A document's JSON is at most this many times as long, in UTF-8 bytes, as its YAML text is in
+ * UTF-16 units. The worst single character: a control character, `"\0"` in YAML and `"\u0000"`
+ * in JSON (3×), or a character of one UTF-16 unit and three UTF-8 bytes, written as is in both (3×);
+ * keys, quotes, commas and brackets cost JSON at most a byte or two more per entry than YAML's
+ * `: `, `- ` and indentation. A test holds the claim on hostile documents.
+ */
+export const JSON_PER_YAML_UNIT = 3;
+
+/**
+ * Each document's share of `yaml` (documents joined by `---` lines, as cdk8s writes them), or
+ * undefined when that does not give exactly `count` documents.
+ */
+function documentLengths(yaml: string, count: number): number[] | undefined {
+  const lengths: number[] = [];
+  let start = 0;
+  for (let at = yaml.indexOf('\n---\n'); at !== -1; at = yaml.indexOf('\n---\n', start)) {
+    lengths.push(at + 1 - start);
+    start = at + 5;
+  }
+  lengths.push(yaml.length - start);
+  return lengths.length === count ? lengths : undefined;
+}
+
+function refuseOversized(plan: DeploymentPlan, objects: readonly Record<string, unknown>[], yaml: string): void {
+  const problems: Diagnostic[] = [];
+  // Only a document whose YAML could be over the limit as JSON is serialized to measure it, with
+  // a margin of four on JSON_PER_YAML_UNIT (issue #19: serializing every object took ~20 ms at
+  // a thousand services, for objects a few kilobytes long).
+  const lengths = documentLengths(yaml, objects.length);
+  objects.forEach((o, i) => {
+    if (lengths && lengths[i] * 4 * JSON_PER_YAML_UNIT <= MAX_OBJECT_BYTES) return;
     const bytes = Buffer.byteLength(JSON.stringify(o));
-    if (bytes <= MAX_OBJECT_BYTES) continue;
+    if (bytes <= MAX_OBJECT_BYTES) return;
     const meta = (o.metadata ?? {}) as { name?: string };
     const workload = plan.workloads.find((w) => w.name === meta.name);
     problems.push(error(`${String(o.kind)} ${meta.name} would be ${bytes} bytes; Kubernetes refuses objects over ${MAX_OBJECT_BYTES} bytes`, {
       ...(workload ? { path: `services.${workload.composeName}`, ...(workload.source ? { location: workload.source } : {}) } : {}),
       hint: 'move large values out of environment and into a config file or volume',
     }));
-  }
+  });
   if (problems.length > 0) throw new ComposeError(problems);
 }
 
