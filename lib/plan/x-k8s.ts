@@ -472,6 +472,41 @@ function mergeByIndex(base: Record<string, unknown>, over: Record<string, unknow
 
 /** Read and check the top-level `x-k8s` block; throws ComposeError with located diagnostics. */
 export function readTopLevelXK8s(project: ComposeProject): XK8sProject {
+  return remembered(topRead, project, () => readTopLevel(project));
+}
+
+/**
+ * What a read gave, per project (the model is never changed after loading: an environment is a new
+ * project): the planner and the outputs read the same block several times (issue #19: each
+ * service's was read and checked five times). A read that failed throws the same error again.
+ */
+type Read<T> = { readonly value: T } | { readonly error: unknown };
+const topRead = new WeakMap<ComposeProject, Read<XK8sProject>>();
+const serviceRead = new WeakMap<ComposeProject, Map<string, { readonly top: XK8sProject; readonly read: Read<ServiceXK8s> }>>();
+
+function attempt<T>(read: () => T): Read<T> {
+  try {
+    return { value: read() };
+  } catch (e) {
+    return { error: e };
+  }
+}
+
+function unwrap<T>(r: Read<T>): T {
+  if ('error' in r) throw r.error;
+  return r.value;
+}
+
+function remembered<K extends object, T>(cache: WeakMap<K, Read<T>>, key: K, read: () => T): T {
+  let r = cache.get(key);
+  if (r === undefined) {
+    r = attempt(read);
+    cache.set(key, r);
+  }
+  return unwrap(r);
+}
+
+function readTopLevel(project: ComposeProject): XK8sProject {
   const block = project.extensions['x-k8s'];
   if (block === undefined || block === null) return {};
   const problems = check(project, compiled().top, block, 'x-k8s');
@@ -604,6 +639,19 @@ export function komposeLabelsOf(project: ComposeProject, serviceName: string): {
  * then its own `x-k8s` block (strongest). Throws ComposeError with every problem found.
  */
 export function readServiceXK8s(project: ComposeProject, serviceName: string, top: XK8sProject = readTopLevelXK8s(project)): ServiceXK8s {
+  let reads = serviceRead.get(project);
+  if (reads === undefined) {
+    reads = new Map();
+    serviceRead.set(project, reads);
+  }
+  const known = reads.get(serviceName);
+  if (known !== undefined && known.top === top) return unwrap(known.read);
+  const read = attempt(() => readService(project, serviceName, top));
+  reads.set(serviceName, { top, read });
+  return unwrap(read);
+}
+
+function readService(project: ComposeProject, serviceName: string, top: XK8sProject): ServiceXK8s {
   const service = project.services[serviceName];
   const own = service?.extensions['x-k8s'];
   const base = servicePath(serviceName, 'x-k8s');
