@@ -12,9 +12,8 @@ const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 /** Appends a map key or a sequence index to a path. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  const seg = PLAIN_KEY.test(key) ? key : `[${JSON.stringify(key)}]`;
-  if (!parent) return seg.startsWith('[') ? seg : seg;
-  return seg.startsWith('[') ? `${parent}${seg}` : `${parent}.${seg}`;
+  if (!PLAIN_KEY.test(key)) return `${parent}[${JSON.stringify(key)}]`;
+  return parent ? `${parent}.${key}` : key;
 }
 
 /** Builds a path from segments. */

@@ -101,5 +101,7 @@ export function rewriteHostnames(value: string, renames: ReadonlyMap<string, str
  * `services["API.v2"].ports` when a name is not a plain key.
  */
 export function servicePath(service: string, ...keys: string[]): string {
-  return [service, ...keys].reduce((acc, k) => childPath(acc, k), 'services');
+  let path = childPath('services', service);
+  for (const k of keys) path = childPath(path, k);
+  return path;
 }
