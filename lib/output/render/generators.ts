@@ -8,6 +8,7 @@
  * is what the command writes.
  */
 import { chartNameOf, DEFAULT_HELM_OUTPUT, HelmChartOptions, renderHelmChart } from './helm';
+import type { HelmChart } from './helm/chart';
 import { EnvironmentPlan, environmentsReadme, environmentValuesFiles } from './helm/environments';
 import { Conversion, runDiagnostics } from '../../pipeline';
 import type { Diagnostic } from '../../diagnostics';
@@ -60,11 +61,7 @@ export const helmGenerator: OutputGenerator = {
   command: 'compose-cdk8s helm',
   dir: (conversion) => conversion.settings.helm.output ?? DEFAULT_HELM_OUTPUT,
   render: (conversion, stamp, ctx) => {
-    const { plan } = conversion;
-    const options = chartOptionsOf(conversion);
-    const chart = renderHelmChart(plan, options);
-    const envs = environmentPlans(ctx.environments);
-    const { files: values } = environmentValuesFiles({ plan, chart }, envs, options);
+    const { chart, envs, values } = chartRender(conversion, ctx.environments);
     const readme = { 'README.md': `${chart.files['README.md']}${environmentsReadme(chart.name, envs)}` };
     const out: Record<string, string> = {};
     for (const [name, text] of Object.entries({ ...chart.files, ...readme, ...values })) out[`${chart.name}/${name}`] = name === 'Chart.yaml' ? withStamp(text, stamp) : text;
@@ -104,11 +101,8 @@ export function chartOptionsOf(conversion: Conversion): HelmChartOptions {
  * and `synth --helm` print the same list.
  */
 export function chartEnvironmentWarnings(conversion: Conversion, environments: readonly Conversion[]): Diagnostic[] {
-  const envs = environmentPlans(environments);
-  if (envs.length === 0) return [];
-  const { plan } = conversion;
-  const options = chartOptionsOf(conversion);
-  const { warnings } = environmentValuesFiles({ plan, chart: renderHelmChart(plan, options) }, envs, options);
+  if (environmentPlans(environments).length === 0) return [];
+  const { warnings } = chartRender(conversion, environments);
   return warnings.map((w) => (w.location || !w.path ? w : { ...w, location: conversion.project.sourceMap.nearest(w.path) }));
 }
 
@@ -121,6 +115,41 @@ export function synthDiagnostics(conversion: Conversion, environments: readonly 
   const diagnostics = runDiagnostics(conversion, environments);
   if (conversion.settings.helm.output) diagnostics.push(...chartEnvironmentWarnings(conversion, environments));
   return diagnostics;
+}
+
+/** A conversion's chart with the values files of its environments, and what those cannot express. */
+interface ChartRender {
+  readonly chart: HelmChart;
+  readonly envs: readonly EnvironmentPlan[];
+  readonly values: Readonly<Record<string, string>>;
+  readonly warnings: readonly Diagnostic[];
+}
+
+const NO_ENVIRONMENTS: readonly Conversion[] = [];
+const chartRenders = new WeakMap<Conversion, WeakMap<readonly Conversion[], ChartRender>>();
+
+/**
+ * The chart of `conversion` and its environments' values, rendered once per conversion and list of
+ * environments: `synth --helm` and `helm` print the values' warnings before writing the chart,
+ * and both come from this one rendering (a conversion is never changed once planned).
+ */
+function chartRender(conversion: Conversion, environments: readonly Conversion[] = NO_ENVIRONMENTS): ChartRender {
+  let byEnvironments = chartRenders.get(conversion);
+  if (!byEnvironments) {
+    byEnvironments = new WeakMap();
+    chartRenders.set(conversion, byEnvironments);
+  }
+  let r = byEnvironments.get(environments);
+  if (!r) {
+    const { plan } = conversion;
+    const options = chartOptionsOf(conversion);
+    const chart = renderHelmChart(plan, options);
+    const envs = environmentPlans(environments);
+    const { files: values, warnings } = environmentValuesFiles({ plan, chart }, envs, options);
+    r = { chart, envs, values, warnings };
+    byEnvironments.set(environments, r);
+  }
+  return r;
 }
 
 /** The environments' plans as the chart needs them. */
