@@ -69,11 +69,27 @@ export interface DefaultRequestsPlan {
   readonly warnings: Diagnostic[];
 }
 
+/** Names listed per group in the notice; the rest are counted (a stack of hundreds stays one readable line). */
+const LISTED_NAMES = 8;
+
+/** `api, cache (cpu 50m, memory 64Mi); db (cpu 50m)`: the services grouped by what was added, in name order. */
+function defaultedList(defaulted: ReadonlyMap<string, readonly string[]>): string {
+  const groups = new Map<string, string[]>();
+  for (const [service, added] of [...defaulted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const key = added.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), service]);
+  }
+  return [...groups].map(([added, names]) => {
+    const shown = names.length > LISTED_NAMES ? `${names.slice(0, LISTED_NAMES).join(', ')} and ${names.length - LISTED_NAMES} more` : names.join(', ');
+    return `${shown} (${added})`;
+  }).join('; ');
+}
+
 export function planDefaultRequests(workloads: readonly WorkloadPlan[]): DefaultRequestsPlan {
-  const defaulted: string[] = [];
+  const defaulted = new Map<string, readonly string[]>();
   const fill = (c: ContainerPlan, service: string): ContainerPlan => {
     const { resources, added } = withDefaults(c.resources);
-    if (added.length > 0) defaulted.push(`${service} (${added.join(', ')})`);
+    if (added.length > 0) defaulted.set(service, added);
     return { ...c, resources };
   };
   const out = workloads.map((w) => ({
@@ -82,8 +98,8 @@ export function planDefaultRequests(workloads: readonly WorkloadPlan[]): Default
     ...(w.sidecars ? { sidecars: w.sidecars.map((c) => fill(c, c.service ?? c.name)) } : {}),
     ...(w.initContainers ? { initContainers: w.initContainers.map((c) => ({ ...c, resources: HELPER_RESOURCES })) } : {}),
   }));
-  const warnings = defaulted.length === 0 ? [] : [warning(
-    `no resource reservation for ${defaulted.sort().join(', ')}: these requests are a decided default (cpu ${DEFAULT_REQUESTS.cpuMillis}m, memory ${DEFAULT_REQUESTS.memoryMiB}Mi, never above the limit), so no pod is BestEffort and a limit alone no longer reserves the whole limit`,
+  const warnings = defaulted.size === 0 ? [] : [warning(
+    `no resource reservation for ${defaultedList(defaulted)}: these requests are a decided default (cpu ${DEFAULT_REQUESTS.cpuMillis}m, memory ${DEFAULT_REQUESTS.memoryMiB}Mi, never above the limit), so no pod is BestEffort and a limit alone no longer reserves the whole limit`,
     { hint: 'set deploy.resources.reservations (cpus, memory) on the service to choose the requests yourself' },
   )];
   return { workloads: out, warnings };

@@ -44,7 +44,7 @@ describe('ComposeChart / ComposeApp', () => {
     const cliDir = tmp('lib-cli-');
     const r = await runCli(['synth', '-f', EXAMPLE, '--sha', SHA, '--report', '-o', 'dist', '--helm', 'helm'], { cwd: cliDir });
     // Only the decided-default notice: the example reserves nothing for these services.
-    expect(r.stderr).toMatch(/^warning: no resource reservation for payments \(cpu 50m, memory 64Mi\), postgres \(cpu 50m\), [^\n]*\n$/);
+    expect(r.stderr).toMatch(/^warning: no resource reservation for payments, proxy, redis, search-indexer, worker \(cpu 50m, memory 64Mi\); postgres \(cpu 50m\): [^\n]*\n$/);
     expect(r.code).toBe(0);
 
     const libDir = tmp('lib-app-');

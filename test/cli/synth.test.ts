@@ -42,7 +42,7 @@ describe('compose-cdk8s synth', () => {
     const r = await runCli(['synth', '--sha', SHA], { cwd: dir });
     expect(r.code).toBe(0);
     // Only the notice naming the containers given a default request (plan/default-requests.ts).
-    expect(r.stderr).toMatch(/^warning: no resource reservation for api \(cpu 50m, memory 64Mi\), cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
+    expect(r.stderr).toMatch(/^warning: no resource reservation for api, cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
     expect(r.stdout).toBe('wrote 5 objects for 2 services: dist/\n'
       + 'api: port 8000 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it\n');
     const first = snapshotDir(path.join(dir, 'dist'));

@@ -50,7 +50,7 @@ describe('compose-cdk8s helm', () => {
   it('writes helm/<chart>/ that renders what synth writes to dist/', async () => {
     const r = await run(['helm', '-f', 'compose.yaml', '--sha', SHA]);
     // Only the notice naming the containers given a default request (plan/default-requests.ts).
-    expect(r.stderr).toMatch(/^warning: no resource reservation for api \(cpu 50m, memory 64Mi\), cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
+    expect(r.stderr).toMatch(/^warning: no resource reservation for api, cache \(cpu 50m, memory 64Mi\): these requests are a decided default [^\n]*\n$/);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('wrote chart tiny-shop 0.1.0 (10 templates for 2 services) to helm/tiny-shop/\n');
     const dir = path.join(root, 'helm', 'tiny-shop');

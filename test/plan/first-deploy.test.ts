@@ -254,7 +254,7 @@ describe('resources: no BestEffort pod, no unreported request', () => {
     expect(p.warnings.filter((d) => /decided default/.test(d.message))).toEqual([]);
     const w = (p.notices ?? []).filter((d) => /decided default/.test(d.message));
     expect(w).toHaveLength(1);
-    expect(w[0].message).toMatch(/bare \(cpu 50m, memory 64Mi\), bare2 \(cpu 50m, memory 64Mi\), limited \(cpu 50m, memory 64Mi\), tiny \(cpu 20m, memory 32Mi\)/);
+    expect(w[0].message).toMatch(/bare, bare2, limited \(cpu 50m, memory 64Mi\); tiny \(cpu 20m, memory 32Mi\)/);
     expect(w[0].message).not.toMatch(/reserved \(/);
     expect(w[0].hint).toMatch(/deploy\.resources\.reservations/);
   });
