@@ -191,7 +191,7 @@ describe('deploy.resources', () => {
       service('db', { image: 'x:1', deploy: { labels: {}, reservations: { memory: 256 * 1024 ** 2 } } }),
       service('tuned', { image: 'x:1', deploy: { labels: {}, reservations: { cpus: 0.1, memory: 128 * 1024 ** 2 } } }),
     ]), SETTINGS);
-    const notice = (p: ReturnType<typeof planProject>) => [...p.warnings, ...p.notices].map((d) => d.message).filter((m) => m.startsWith('no resource reservation'));
+    const notice = (p: ReturnType<typeof planProject>) => [...p.warnings, ...(p.notices ?? [])].map((d) => d.message).filter((m) => m.startsWith('no resource reservation'));
     expect(notice(some)).toEqual([expect.stringMatching(/^no resource reservation for api, web \(cpu 50m, memory 64Mi\); db \(cpu 50m\): these requests are a decided default /)]);
     const many = planProject(project(Array.from({ length: 30 }, (_, i) => service(`s${String(i).padStart(2, '0')}`, { image: 'x:1' }))), SETTINGS);
     expect(notice(many)).toEqual([expect.stringMatching(/^no resource reservation for s00, s01, s02, s03, s04, s05, s06, s07 and 22 more \(cpu 50m, memory 64Mi\): /)]);
