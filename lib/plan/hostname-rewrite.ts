@@ -4,8 +4,11 @@
  * `environment` and `env_file` values (`http://my_api:8000`) are rewritten to the new name, one
  * warning per variable (naming the variable, never its value: it may be a secret).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { ComposeProject, ComposeService } from '../compose/model';
-import { Diagnostic, warning } from '../diagnostics';
+import { Diagnostic, SourceLocation, warning } from '../diagnostics';
+import type { ConfigMapEntry } from './file-refs';
 import { compareStrings } from '../order';
 import type { KeyDecision } from './model';
 import { rewriteHostnames, servicePath, toDns1035 } from './names';
@@ -64,6 +67,86 @@ export function prepareServices(project: ComposeProject, warnings: Diagnostic[],
       literalEnvironment: rewriteRecord(s.literalEnvironment, renames, () => undefined),
       envFiles: s.envFiles.map((f) => ({ ...f, entries: rewriteRecord(f.entries, renames, note) })),
     };
+  }
+  return out;
+}
+
+/** `"my_api" → "my-api"` for each renamed host `value` mentions (rewriteHostnames' rule), or undefined. */
+function mentions(value: string, renames: ReadonlyMap<string, string>): string[] | undefined {
+  const { replaced } = rewriteHostnames(value, renames);
+  return replaced.length > 0 ? replaced : undefined;
+}
+
+function hostList(replaced: readonly string[], renames: ReadonlyMap<string, string>): string {
+  return replaced.map((r) => `"${r}" (the Service "${renames.get(r)}" in the cluster)`).join(', ');
+}
+
+function renameHint(replaced: readonly string[], renames: ReadonlyMap<string, string>, where: string): string {
+  return `rename the service${replaced.length > 1 ? 's' : ''} in the Compose file to ${replaced.map((r) => `"${renames.get(r)}"`).join(', ')} (a name Compose and Kubernetes both accept), or write the new name in ${where}`;
+}
+
+/** Line and column (1-based) of the first renamed host in `text`. */
+function firstMention(text: string, replaced: readonly string[], renames: ReadonlyMap<string, string>): { line: number; col: number } {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    for (const r of replaced) {
+      const at = rewriteHostnames(lines[i], new Map([[r, renames.get(r)!]])).replaced.length > 0 ? lines[i].indexOf(r) : -1;
+      if (at !== -1) return { line: i + 1, col: at + 1 };
+    }
+  }
+  return { line: 1, col: 1 };
+}
+
+/** The file a ConfigMap key was read from (a single file, or a file in a folder). */
+function fileOfKey(entry: ConfigMapEntry, key: string): string {
+  const item = entry.items.find((i) => i.key === key);
+  if (item) return path.join(entry.source, item.path);
+  try {
+    return fs.statSync(entry.source).isDirectory() ? path.join(entry.source, key) : entry.source;
+  } catch {
+    return entry.source;
+  }
+}
+
+/**
+ * Where a renamed service's old host name is still used and is not rewritten: in `command`,
+ * `entrypoint` and `healthcheck.test` (run as written), and in the files and inline configs that
+ * become ConfigMaps (mounted as written). Kubernetes never resolves the old name (an underscore or
+ * a capital is not valid in a Service name), so each is a warning, at the key or at the line of the
+ * file, with the two ways to make it work.
+ */
+export function unrewrittenHostMentions(project: ComposeProject, configMaps: readonly ConfigMapEntry[]): Diagnostic[] {
+  const renames = renamedServices(project);
+  if (renames.size === 0) return [];
+  const out: Diagnostic[] = [];
+  for (const name of Object.keys(project.services).sort(compareStrings)) {
+    const s = project.services[name];
+    const keys: [string, string[], readonly string[] | undefined][] = [
+      ['command', ['command'], s.command], ['entrypoint', ['entrypoint'], s.entrypoint], ['healthcheck', ['healthcheck', 'test'], s.healthcheck?.test],
+    ];
+    for (const [key, keyPath, words] of keys) {
+      const replaced = words ? mentions(words.join(' '), renames) : undefined;
+      if (!replaced) continue;
+      const at = servicePath(name, ...keyPath);
+      out.push(warning(`${key} of ${name} names host ${hostList(replaced, renames)}: it runs as written, so the old name will not resolve in the cluster`, {
+        path: at, location: project.sourceMap.nearest(at), hint: renameHint(replaced, renames, `the ${key}`),
+      }));
+    }
+  }
+  for (const entry of configMaps) {
+    for (const key of Object.keys(entry.plan.data).sort(compareStrings)) {
+      const text = entry.plan.data[key];
+      const replaced = mentions(text, renames);
+      if (!replaced) continue;
+      const inline = entry.source.startsWith('config:') ? entry.source.slice('config:'.length) : undefined;
+      const at = inline !== undefined ? `configs.${inline}` : undefined;
+      const file = inline === undefined ? fileOfKey(entry, key) : undefined;
+      const location: SourceLocation | undefined = file !== undefined ? { file, ...firstMention(text, replaced, renames) } : at ? project.sourceMap.nearest(at) : undefined;
+      const what = inline !== undefined ? `config ${inline}` : path.relative(project.projectDirectory, file!) || file!;
+      out.push(warning(`${what} names host ${hostList(replaced, renames)}: the ConfigMap ${entry.plan.name} holds it as written, so the old name will not resolve in the cluster`, {
+        ...(at ? { path: at } : {}), ...(location ? { location } : {}), hint: renameHint(replaced, renames, inline !== undefined ? 'the config' : 'the file'),
+      }));
+    }
   }
   return out;
 }

@@ -20,7 +20,7 @@ import { planPlacement, planWorkloadLabels } from './placement';
 import { planPorts } from './ports';
 import { planProbes } from './probes';
 import { planResources } from './resources';
-import { prepareServices } from './hostname-rewrite';
+import { prepareServices, unrewrittenHostMentions } from './hostname-rewrite';
 import { runPasses } from './passes';
 import { readPassXK8s } from './service-settings';
 import { hasKomposeProbeCheck, isKomposeLabel, komposeLabelLoss } from './x-k8s';
@@ -250,6 +250,7 @@ export function planProject(composeProject: ComposeProject, settings: Settings, 
   const stored = storage.finish();
   const volumeClaims: VolumeClaimPlan[] = stored.volumeClaims;
   configMaps.push(...stored.configMaps);
+  warnings.push(...unrewrittenHostMentions(project, stored.configMapSources));
   secretRefs.push(...stored.secretRefs);
   errors.push(...duplicateNames('ConfigMap', configMaps), ...duplicateNames('Secret', secretRefs));
 

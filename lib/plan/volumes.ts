@@ -69,6 +69,8 @@ export interface ServiceVolumesPlan {
 export interface ProjectStoragePlan {
   readonly volumeClaims: VolumeClaimPlan[];
   readonly configMaps: ConfigMapPlan[];
+  /** What each ConfigMap was built from, in the order of `configMaps`. */
+  readonly configMapSources: readonly ConfigMapEntry[];
   readonly secretRefs: SecretRefPlan[];
 }
 
@@ -490,9 +492,11 @@ export class StoragePlanner implements StorageContext {
       }
       claimNames.set(c.name, c.composeName);
     }
+    const configMaps = [...this.configMaps.values()].sort((a, b) => compareStrings(a.plan.name, b.plan.name));
     return {
       volumeClaims: volumeClaims.sort((a, b) => compareStrings(a.name, b.name)),
-      configMaps: [...this.configMaps.values()].map((c) => c.plan).sort((a, b) => compareStrings(a.name, b.name)),
+      configMaps: configMaps.map((c) => c.plan),
+      configMapSources: configMaps,
       secretRefs: [...this.secretRefs.values()].sort((a, b) => compareStrings(a.name, b.name)),
     };
   }
