@@ -11,7 +11,7 @@ import { Diagnostic, SourceLocation, warning } from '../diagnostics';
 import type { ConfigMapEntry } from './file-refs';
 import { compareStrings } from '../order';
 import type { KeyDecision } from './model';
-import { rewriteHostnames, servicePath, toDns1035 } from './names';
+import { hostnameIndex, rewriteHostnames, servicePath, toDns1035 } from './names';
 
 /** Compose name → Kubernetes Service name, for every service whose name had to change. */
 export function renamedServices(project: ComposeProject): Map<string, string> {
@@ -86,13 +86,11 @@ function renameHint(replaced: readonly string[], renames: ReadonlyMap<string, st
 }
 
 /** Line and column (1-based) of the first renamed host in `text`. */
-function firstMention(text: string, replaced: readonly string[], renames: ReadonlyMap<string, string>): { line: number; col: number } {
+function firstMention(text: string, replaced: readonly string[]): { line: number; col: number } {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    for (const r of replaced) {
-      const at = rewriteHostnames(lines[i], new Map([[r, renames.get(r)!]])).replaced.length > 0 ? lines[i].indexOf(r) : -1;
-      if (at !== -1) return { line: i + 1, col: at + 1 };
-    }
+    const cols = replaced.map((r) => hostnameIndex(lines[i], r)).filter((c) => c !== -1);
+    if (cols.length > 0) return { line: i + 1, col: Math.min(...cols) + 1 };
   }
   return { line: 1, col: 1 };
 }
@@ -141,7 +139,7 @@ export function unrewrittenHostMentions(project: ComposeProject, configMaps: rea
       const inline = entry.source.startsWith('config:') ? entry.source.slice('config:'.length) : undefined;
       const at = inline !== undefined ? `configs.${inline}` : undefined;
       const file = inline === undefined ? fileOfKey(entry, key) : undefined;
-      const location: SourceLocation | undefined = file !== undefined ? { file, ...firstMention(text, replaced, renames) } : at ? project.sourceMap.nearest(at) : undefined;
+      const location: SourceLocation | undefined = file !== undefined ? { file, ...firstMention(text, replaced) } : at ? project.sourceMap.nearest(at) : undefined;
       const what = inline !== undefined ? `config ${inline}` : path.relative(project.projectDirectory, file!) || file!;
       out.push(warning(`${what} names host ${hostList(replaced, renames)}: the ConfigMap ${entry.plan.name} holds it as written, so the old name will not resolve in the cluster`, {
         ...(at ? { path: at } : {}), ...(location ? { location } : {}), hint: renameHint(replaced, renames, inline !== undefined ? 'the config' : 'the file'),

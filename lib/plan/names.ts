@@ -79,6 +79,12 @@ function escapeRegExp(text: string): string {
  * `my_api`, `@my_api/db`, but not `my_api.example.com` or `old_my_api`). Case-sensitive, longest
  * names first. Returns the new value and which names were replaced.
  */
+/** Where `name` first stands alone as a host name in `text` (rewriteHostnames' rule), or -1. */
+export function hostnameIndex(text: string, name: string): number {
+  const m = new RegExp(`(^|[^${HOST_CHAR}])${escapeRegExp(name)}(?![${HOST_CHAR}])`).exec(text);
+  return m ? m.index + m[1].length : -1;
+}
+
 export function rewriteHostnames(value: string, renames: ReadonlyMap<string, string>): { value: string; replaced: string[] } {
   let out = value;
   const replaced: string[] = [];

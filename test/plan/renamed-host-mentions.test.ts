@@ -53,7 +53,7 @@ describe('old host names of renamed services that are not rewritten', () => {
     'compose.yaml': COMPOSE,
     'conf/nginx.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://my_api:8000; }\n}\n',
     'sites/a.conf': '# nothing here\n',
-    'sites/b.conf': 'upstream b {\n    server my_api:8000;\n}\n',
+    'sites/b.conf': 'upstream b {\n    server old_my_api:8000 my_api:8000;\n}\n',
   });
   let stderr = '';
   let code = -1;
@@ -78,7 +78,7 @@ describe('old host names of renamed services that are not rewritten', () => {
   it('a mounted file and a file in a mounted folder: at the line and column in the file', () => {
     expect(warnings()).toEqual(expect.arrayContaining([
       expect.stringMatching(/^warning: conf\/nginx\.conf:3:34 {2}conf\/nginx\.conf names host "my_api" \(the Service "my-api" in the cluster\): the ConfigMap \S+ holds it as written/),
-      expect.stringMatching(/^warning: sites\/b\.conf:2:12 {2}sites\/b\.conf names host "my_api"/),
+      expect.stringMatching(/^warning: sites\/b\.conf:2:28 {2}sites\/b\.conf names host "my_api"/),
     ]));
   });
 
