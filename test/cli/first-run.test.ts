@@ -6,18 +6,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
-import { readTextTree as readAll } from '../helpers/tree';
+import { readTextTree as readAll, tempTextTree } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
 /** A stack in a fresh temp folder, outside any git checkout. */
 function stack(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'first-run-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTextTree('first-run-', files);
 }
 
 

@@ -11,17 +11,13 @@ import * as YAML from 'yaml';
 import { HELP_EXAMPLES } from '../../lib/cli/commands';
 import { cleanEnv, runCli } from '../helpers/cli';
 import { lintWorkflow } from '../oracles/actions';
+import { tempTextTree } from '../helpers/tree';
 
 const COMPOSE = 'name: shop\nservices:\n  api:\n    build: ./api\n    ports: ["8000:8000"]\n  cache:\n    image: redis:7-alpine\n';
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
 function repo(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'own-repo-cli-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTextTree('own-repo-cli-', files);
 }
 
 function git(dir: string, ...args: string[]): void {

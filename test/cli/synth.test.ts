@@ -7,17 +7,12 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { expectValidManifests } from '../oracles/k8s';
 import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
-import { readTextTree as snapshotDir } from '../helpers/tree';
+import { readTextTree as snapshotDir, tempTextTree } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
 function stack(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTextTree('synth-', files);
 }
 
 const GOOD = `name: demo

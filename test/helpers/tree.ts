@@ -1,5 +1,6 @@
 /** Reading a folder the way tests compare outputs: every file, as text, by relative path. */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 /** Every file under `dir` (relative path with `/` → its text), in name order. */
@@ -14,4 +15,18 @@ export function readTextTree(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** Writes `files` (relative path with `/` → text) under `dir`, making folders as needed; returns `dir`. */
+export function writeTextTree(dir: string, files: Readonly<Record<string, string>>): string {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** `files` in a fresh temporary folder named `<prefix>…` (outside any git checkout). */
+export function tempTextTree(prefix: string, files: Readonly<Record<string, string>>): string {
+  return writeTextTree(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), files);
 }

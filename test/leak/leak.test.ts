@@ -13,6 +13,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { cleanEnv, CliResult, runCli } from '../helpers/cli';
 import { validateManifests } from '../oracles/k8s';
+import { writeTextTree } from '../helpers/tree';
 
 const FIXTURE = path.join(__dirname, 'fixture');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -56,10 +57,7 @@ function plant(): Planted {
     'docker-config.json': `${JSON.stringify({ auths: { 'registry.digitalocean.com': { auth: dockerAuth } } })}\n`,
     'certs/server.key': `-----BEGIN PRIVATE KEY-----\n${c.privateKey}\n-----END PRIVATE KEY-----\n`,
   };
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  writeTextTree(dir, files);
   return {
     dir,
     env: cleanEnv({ STRIPE_KEY: c.processEnv, GITHUB_SHA: SHA }),

@@ -5,19 +5,14 @@
  * key or at its line in the file, with the two ways to make it work. Nothing else changes.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../helpers/cli';
+import { tempTextTree } from '../helpers/tree';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
 
 function stack(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'renamed-hosts-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTextTree('renamed-hosts-', files);
 }
 
 const COMPOSE = `name: hosts

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeTextTree } from '../helpers/tree';
 
 const created: string[] = [];
 
@@ -13,10 +14,7 @@ export function removeTmpProjects(): void {
 export function tmpProject(files: Record<string, string>, prefix = 'robust-'): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   created.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
+  writeTextTree(dir, files);
   return dir;
 }
 

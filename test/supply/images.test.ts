@@ -3,7 +3,6 @@
  * matrix (checked against Compose v2's own reading of every corpus file with `build:`).
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadProject } from '../../lib/compose';
 import { ComposeError } from '../../lib/diagnostics';
@@ -16,17 +15,13 @@ import { SHA } from '../helpers/project';
 import { demoModel } from './helpers';
 import { sharedCorpusDir } from '../corpus/corpus-files';
 import { fixturePath, requireFile } from '../helpers/paths';
+import { tempTextTree } from '../helpers/tree';
 
 // No skip: a missing .tools/docker-compose fails these tests (composeConfig says how to install it).
 const composeTest = test;
 
 function tempProject(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'supply-images-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempTextTree('supply-images-', files);
 }
 
 const COMPOSE = [

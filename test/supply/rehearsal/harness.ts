@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { asText, condition, ExpressionContext, fill } from './expressions';
+import { writeTextTree } from '../../helpers/tree';
 
 /** Programs replaced by a stub. */
 export const STUBBED = ['doctl', 'kubectl', 'docker', 'git', 'ssh', 'scp', 'gh', 'npm', 'npx', 'cosign'] as const;
@@ -205,10 +206,7 @@ export function rehearse(workflowText: string, jobId: string, opts: RehearsalOpt
           failed = true;
           continue;
         }
-        for (const [rel, text] of Object.entries(files)) {
-          fs.mkdirSync(path.dirname(path.join(withInputs.path, rel)), { recursive: true });
-          fs.writeFileSync(path.join(withInputs.path, rel), text);
-        }
+        writeTextTree(withInputs.path, files);
       }
       steps.push({ name, ran: true, code: 0 });
     } else {
