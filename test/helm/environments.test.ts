@@ -174,9 +174,10 @@ describe('values-<env>.yaml of the example with two environments (test/fixtures/
 
 describe('an override the chart\'s values cannot express', () => {
   const ENVS = 'x-k8s:\n  environments:\n    prod:\n      namespace: shop-prod\n      services:\n        api: { serviceType: LoadBalancer }\n';
-  const WARNING = /warning: envs\.yml:3:5 {2}x-k8s\.environments\.prod: environment prod changes .*templates\/api\/service-api-public\.yaml.* of the Helm chart in a way its values cannot express/;
+  // At the override of the service whose template it is (line 6: `api: { serviceType: LoadBalancer }`).
+  const WARNING = /warning: envs\.yml:6:9 {2}x-k8s\.environments\.prod\.services\.api: environment prod changes .*templates\/api\/service-api-public\.yaml.* of the Helm chart in a way its values cannot express/;
 
-  test('the helm command warns at the environment\'s line, naming the environment and the template', async () => {
+  test('the helm command warns at the service\'s override, naming the environment and the template', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'cli-'));
     fs.writeFileSync(path.join(dir, 'envs.yml'), ENVS);
     const r = await runCli(['helm', '-f', EXAMPLE, '-f', path.join(dir, 'envs.yml'), '--sha', TAG, '-o', path.join(dir, 'helm')], { cwd: dir });

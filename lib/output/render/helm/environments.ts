@@ -169,8 +169,13 @@ export function environmentValuesFiles(base: { plan: DeploymentPlan; chart: Helm
       .filter((f) => f.startsWith('templates/') && templateLines(base.chart.files[f]) !== templateLines(chart.files[f]));
     const unexpressed = differing.filter((f) => !onlyExpressedPairs(base.chart.files[f], chart.files[f], expressed, overridden));
     if (unexpressed.length) {
+      // At the service's override when the templates are one service's (templates/<name>/..., its
+      // tests/test-<name>...; the shared _helpers.tpl says nothing), else at the environment.
+      const owns = (w: { name: string }, f: string) => f.startsWith(`templates/${w.name}/`) || f.startsWith(`templates/tests/test-${w.name}-`) || f === `templates/tests/test-${w.name}.yaml`;
+      const owners = env.plan.workloads.filter((w) => unexpressed.some((f) => owns(w, f)));
+      const only = owners.length === 1 ? owners[0] : undefined;
       warnings.push(warning(`environment ${env.name} changes ${unexpressed.join(', ')} of the Helm chart in a way its values cannot express, so ${valuesFileOf(env.name)} renders the rest of ${env.name} only`, {
-        path: `x-k8s.environments.${env.name}`,
+        path: only ? `x-k8s.environments.${env.name}.services.${only.composeName}` : `x-k8s.environments.${env.name}`,
         hint: `deploy ${env.name} from its manifests folder, or keep that override out of ${env.name}`,
       }));
     }
