@@ -2,7 +2,9 @@
  * Host names of renamed services, rewritten before planning: a Compose service whose name is not
  * a valid Kubernetes name (`my_api`) gets a Service named `my-api`, so references to it in
  * `environment` and `env_file` values (`http://my_api:8000`) are rewritten to the new name, one
- * warning per variable (naming the variable, never its value: it may be a secret).
+ * warning per variable (naming the variable, never its value: it may be a secret). Where the old
+ * name stays as written (commands, and files mounted from ConfigMaps), each use is warned about
+ * after storage is planned (`unrewrittenHostMentions`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
