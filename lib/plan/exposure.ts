@@ -60,9 +60,8 @@ export function planWorkloadExposure(
   const errors: Diagnostic[] = [];
   const out = workloads.map((w) => {
     const xk8s = xk8sOf(w.composeName);
-    const base = servicePath(w.composeName);
     const exposure = planExposure(w, project.services[w.composeName], xk8s, top);
-    errors.push(...exposure.errors.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    errors.push(...exposure.errors);
     decisions.push(...exposure.decisions);
     return {
       ...w,

@@ -65,9 +65,8 @@ export function planRuntimeKeys(
   const decisions: KeyDecision[] = [];
   const warnings: Diagnostic[] = [];
   const out = workloads.map((w) => {
-    const base = servicePath(w.composeName);
     const runtime = planRuntime(project.services[w.composeName], xk8sOf(w.composeName));
-    warnings.push(...runtime.warnings.map((d) => ({ ...d, location: d.location ?? project.sourceMap.nearest(d.path ?? base) })));
+    warnings.push(...runtime.warnings);
     decisions.push(...runtime.decisions);
     const security = { ...(w.container.securityContext ?? {}), ...runtime.security };
     const container: ContainerPlan = {
