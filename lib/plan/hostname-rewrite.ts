@@ -129,7 +129,7 @@ export function unrewrittenHostMentions(project: ComposeProject, configMaps: rea
       if (!replaced) continue;
       const at = servicePath(name, ...keyPath);
       out.push(warning(`${key} of ${name} names host ${hostList(replaced, renames)}: it runs as written, so the old name will not resolve in the cluster`, {
-        path: at, location: project.sourceMap.nearest(at), hint: renameHint(replaced, renames, `the ${key}`),
+        path: at, hint: renameHint(replaced, renames, `the ${key}`),
       }));
     }
   }
@@ -141,7 +141,8 @@ export function unrewrittenHostMentions(project: ComposeProject, configMaps: rea
       const inline = entry.source.startsWith('config:') ? entry.source.slice('config:'.length) : undefined;
       const at = inline !== undefined ? `configs.${inline}` : undefined;
       const file = inline === undefined ? fileOfKey(entry, key) : undefined;
-      const location: SourceLocation | undefined = file !== undefined ? { file, ...firstMention(text, replaced) } : at ? project.sourceMap.nearest(at) : undefined;
+      // A file's line is its own; a key path is located by planProject like every other.
+      const location: SourceLocation | undefined = file !== undefined ? { file, ...firstMention(text, replaced) } : undefined;
       const what = inline !== undefined ? `config ${inline}` : path.relative(project.projectDirectory, file!) || file!;
       out.push(warning(`${what} names host ${hostList(replaced, renames)}: the ConfigMap ${entry.plan.name} holds it as written, so the old name will not resolve in the cluster`, {
         ...(at ? { path: at } : {}), ...(location ? { location } : {}), hint: renameHint(replaced, renames, inline !== undefined ? 'the config' : 'the file'),
