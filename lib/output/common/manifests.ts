@@ -2,7 +2,9 @@
  * Render a plan to Kubernetes manifests through cdk8s: the objects, and the YAML text of
  * `<project>.k8s.yaml` exactly as `cdk8s synth` writes it.
  */
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ComposeChart } from '../../constructs/compose-chart';
 import type { DeploymentPlan } from '../../plan/model';
 import { ManifestYamlEmitter, stringifyDocuments } from './yaml-documents';
@@ -19,9 +21,20 @@ export function manifestFileName(plan: DeploymentPlan): string {
   return `${plan.project}.k8s.yaml`;
 }
 
-/** Build the cdk8s app for a plan, without synthesizing it to disk. */
-export function buildApp(plan: DeploymentPlan, outdir?: string): { app: App; chart: ComposeChart } {
-  const app = outdir ? new App({ outdir }) : Testing.app();
+/**
+ * The output folder of an app that is only rendered in memory (`chart.toJson()`, `synthYaml()`).
+ * cdk8s creates an app's folder only in `app.synth()`, which nothing calls on these apps, so this
+ * folder is never made. (cdk8s's `Testing.app()`, used here before, made a new empty folder in the
+ * temporary folder for every app and never removed it: several per command, a /tmp full of
+ * `cdk8s.outdir.*` after a few hundred runs.)
+ */
+function inMemoryOutdir(): string {
+  return path.join(os.tmpdir(), 'compose-cdk8s-in-memory');
+}
+
+/** Build the cdk8s app for a plan, without synthesizing it to disk (nothing is written). */
+export function buildApp(plan: DeploymentPlan): { app: App; chart: ComposeChart } {
+  const app = new App({ outdir: inMemoryOutdir() });
   const chart = new ComposeChart(app, plan.project, { plan });
   return { app, chart };
 }

@@ -1,0 +1,80 @@
+/**
+ * Commands leave nothing behind in the temporary folder. Every in-memory render used to make an
+ * empty `cdk8s.outdir.*` folder there (cdk8s's Testing.app()), several per command, never removed.
+ * Each run here gets an empty temporary folder of its own (TMPDIR) and must leave it empty.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
+import { REPO_ROOT } from '../helpers/paths';
+import { removeTmpProjects, tmpProject } from './dirs';
+
+const SHA = '3333333333333333333333333333333333333333';
+
+afterAll(removeTmpProjects);
+
+/** A copy of the bundled example (built services, env files, volumes, a config file). */
+function exampleCopy(): string {
+  const dir = tmpProject({}, 'temp-files-');
+  fs.cpSync(path.join(REPO_ROOT, 'examples', 'the-shop'), dir, { recursive: true });
+  return dir;
+}
+
+/** An empty folder to serve as the temporary folder of one run. */
+function emptyTemp(): string {
+  return tmpProject({}, 'temp-files-tmp-');
+}
+
+/**
+ * Runs `fn` with os.tmpdir() answering `tmp`. In jest, process.env is the test file's copy, which
+ * Node's os module does not read: the function itself is replaced for the run.
+ */
+async function withTmpdir<T>(tmp: string, fn: () => Promise<T>): Promise<T> {
+  // Node's own module object: lib/'s imports read its functions through live bindings.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const spy = jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(tmp);
+  try {
+    return await fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('no files left in the temporary folder', () => {
+  test.each([
+    ['synth with the chart and the report', ['synth', '--sha', SHA, '--helm', 'helm', '--report']],
+    ['helm', ['helm', '--sha', SHA]],
+    ['secrets', ['secrets', '--sha', SHA]],
+    ['report', ['report', '--sha', SHA]],
+  ])('%s (in-process)', async (_name, argv) => {
+    const cwd = exampleCopy();
+    const tmp = emptyTemp();
+    const r = await withTmpdir(tmp, () => runCli(argv, { cwd, env: cleanEnv({ TMPDIR: tmp }) }));
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('check after synth (in-process)', async () => {
+    const cwd = exampleCopy();
+    const tmp = emptyTemp();
+    await withTmpdir(tmp, async () => {
+      expect((await runCli(['synth', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: tmp }) })).code).toBe(0);
+      const r = await runCli(['check', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: tmp }) });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('the real command', () => {
+    const cwd = exampleCopy();
+    const tmp = emptyTemp();
+    const r = spawnCli(['synth', '--sha', SHA, '--helm', 'helm'], { cwd, env: cleanEnv({ TMPDIR: tmp }) });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(true);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
