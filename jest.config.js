@@ -22,6 +22,8 @@ module.exports = {
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // The real command runs its bundle, not tsx (see test/global-setup.js).
   globalSetup: '<rootDir>/test/global-setup.js',
+  // Removes the run's temporary folder (TMPDIR, made by the global setup).
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   // Both cores: jest's default (cores - 1) leaves one idle on a 2-core machine, while many suites
   // wait on child processes (the CLI, helm, docker compose) anyway.
   maxWorkers: 2,

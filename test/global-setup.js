@@ -4,12 +4,22 @@
 // process it starts (seconds each on a loaded machine). Builds only when the bundle is missing or
 // older than lib/ or schema/ (scripts/bundle.js decides), or the CLI's code cache is missing; without esbuild, bin keeps its tsx
 // fallback and the tests still run.
+//
+// It also gives the run a temporary folder of its own: TMPDIR points into it, for the test files
+// (os.tmpdir()) and every command, helm or docker compose they start, and test/global-teardown.js
+// removes it at the end. Tests make thousands of temporary folders; a developer's /tmp no longer
+// keeps them run after run.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 module.exports = async function globalSetup() {
+  // Set before jest starts its workers, which inherit this environment.
+  const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cdk8s-tests-')));
+  process.env.COMPOSE_CDK8S_TEST_TMPDIR = tmp;
+  process.env.TMPDIR = tmp;
   const { CLI_BUNDLE, LIB_BUNDLE, isFresh } = require('../scripts/bundle');
   const { cacheFileOf } = require('../bin/load-bundle');
   if (isFresh(CLI_BUNDLE) && isFresh(LIB_BUNDLE) && fs.existsSync(cacheFileOf(CLI_BUNDLE))) return;

@@ -11,9 +11,12 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** A clean environment: nothing from the developer's shell leaks into a test. */
+/**
+ * A clean environment: nothing from the developer's shell leaks into a test. TMPDIR is the test
+ * run's own temporary folder (test/global-setup.js), removed at the end of the run.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...extra };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), ...extra };
 }
 
 export async function runCli(argv: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
