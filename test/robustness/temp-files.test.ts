@@ -3,6 +3,7 @@
  * empty `cdk8s.outdir.*` folder there (cdk8s's Testing.app()), several per command, never removed.
  * Each run here gets an empty temporary folder of its own (TMPDIR) and must leave it empty.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -65,6 +66,19 @@ describe('no files left in the temporary folder', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
     });
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('diff against a git ref (the ref\'s files are exported to a temporary folder, then removed)', async () => {
+    const cwd = exampleCopy();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd, stdio: 'ignore', env: cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' }) });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'example');
+    const tmp = emptyTemp();
+    const r = await withTmpdir(tmp, () => runCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: tmp }) }));
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
