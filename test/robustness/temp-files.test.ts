@@ -22,6 +22,12 @@ function exampleCopy(): string {
   return dir;
 }
 
+/** Makes `dir` a git repository with everything in it committed. */
+function commitAll(dir: string): void {
+  const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'example']]) execFileSync('git', args, { cwd: dir, stdio: 'ignore', env });
+}
+
 /** An empty folder to serve as the temporary folder of one run. */
 function emptyTemp(): string {
   return tmpProject({}, 'temp-files-tmp-');
@@ -71,10 +77,7 @@ describe('no files left in the temporary folder', () => {
 
   test('diff against a git ref (the ref\'s files are exported to a temporary folder, then removed)', async () => {
     const cwd = exampleCopy();
-    const git = (...args: string[]) => execFileSync('git', args, { cwd, stdio: 'ignore', env: cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' }) });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-qm', 'example');
+    commitAll(cwd);
     const tmp = emptyTemp();
     const r = await withTmpdir(tmp, () => runCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: tmp }) }));
     expect(r.stderr).not.toMatch(/internal error/);
@@ -90,5 +93,17 @@ describe('no files left in the temporary folder', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(true);
     expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('a missing temporary folder: synth does not need one, diff --base says so plainly', () => {
+    const cwd = exampleCopy();
+    const missing = path.join(emptyTemp(), 'missing');
+    const synth = spawnCli(['synth', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: missing }) });
+    expect(synth.stderr).not.toMatch(/internal error/);
+    expect(synth.code).toBe(0);
+    commitAll(cwd);
+    const diff = spawnCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: missing }) });
+    expect(diff.code).toBe(1);
+    expect(diff.stderr).toBe(`cannot make a temporary folder in ${missing} for the files of HEAD: it does not exist (set TMPDIR to a folder you can write to, or compare with a folder instead (--from <dir>))\n`);
   });
 });

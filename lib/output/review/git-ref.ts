@@ -40,6 +40,21 @@ function realpathNearest(p: string): string {
   return path.join(fs.realpathSync(dir), ...rest);
 }
 
+/** A new folder in the system's temporary folder for the files of `ref`; a plain error when there is none to be had. */
+function temporaryFolder(ref: string): string {
+  const tmp = os.tmpdir();
+  try {
+    return fs.mkdtempSync(path.join(tmp, 'compose-cdk8s-base-'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EROFS' ? 'it is on a read-only file system' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
+    throw new ComposeError(error(`cannot make a temporary folder in ${tmp} for the files of ${ref}: ${why}`, {
+      hint: 'set TMPDIR to a folder you can write to, or compare with a folder instead (--from <dir>)',
+    }));
+  }
+}
+
 /** Unpack `ref` of the repository containing `cwd` into a temporary folder. Throws ComposeError. */
 export function exportRef(ref: string, cwd: string): RefTree {
   if (ref === '' || ref.startsWith('-') || /[\0\s]/.test(ref)) {
@@ -59,7 +74,7 @@ export function exportRef(ref: string, cwd: string): RefTree {
       hint: 'fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)',
     }));
   }
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cdk8s-base-'));
+  const root = temporaryFolder(ref);
   const tarFile = path.join(root, '.base.tar');
   try {
     git(['archive', '--format=tar', `--output=${tarFile}`, commit], repoRoot);
