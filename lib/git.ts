@@ -13,6 +13,19 @@ export function gitHeadSha(cwd: string): string | undefined {
   }
 }
 
+/** Why {@link gitHeadSha} found no commit: git is missing, no checkout, or a checkout without a commit yet (a fresh `git init`). */
+export type GitHeadProblem = 'no-git' | 'no-checkout' | 'no-commit';
+
+/** Why {@link gitHeadSha} finds no commit for `cwd`. */
+export function gitHeadProblem(cwd: string): GitHeadProblem {
+  try {
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: ['ignore', 'ignore', 'ignore'] });
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no-git' : 'no-checkout';
+  }
+  return gitHeadSha(cwd) === undefined ? 'no-commit' : 'no-checkout';
+}
+
 /** The root of the git checkout holding `cwd` (`git rev-parse --show-toplevel`); undefined outside one. */
 export function gitToplevel(cwd: string): string | undefined {
   return gitOutput(cwd, ['rev-parse', '--show-toplevel']);

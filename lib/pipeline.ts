@@ -4,7 +4,7 @@
  */
 import { loadProject, LoadOptions } from './compose';
 import type { ComposeProject } from './compose/model';
-import { gitHeadSha } from './git';
+import { gitHeadProblem, gitHeadSha } from './git';
 import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
@@ -104,7 +104,9 @@ export function planConversion(loaded: ComposeProject, options: Omit<ConvertOpti
     xk8sHelm: readXK8sHelm(project),
   });
   // A tag is needed only when some service is built (its image is tagged with it).
-  if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) throw missingTagError();
+  if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) {
+    throw missingTagError(undefined, options.gitSha ? undefined : gitHeadProblem(project.projectDirectory));
+  }
   const planned = planProject(project, settings, { env: options.env });
   const plan = environment ? { ...planned, warnings: [...planned.warnings, ...environmentPlanWarnings(project, environment, planned)] } : planned;
   // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.

@@ -2,6 +2,7 @@
  * First-run friction (issue 23): no image tag is needed when nothing uses one, and `check` tells
  * "the inputs changed" from "this run's settings differ", naming each setting with both values.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -85,6 +86,20 @@ describe('no image tag when nothing is built (outside git)', () => {
     expect(r.stderr).toContain('pass --sha <git-sha> or set IMAGE_TAG');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
+  it('the message says what git lacks: a first commit, or git itself', () => {
+    const fresh = stack({ 'compose.yaml': BUILT, 'api/Dockerfile': 'FROM scratch\n' });
+    execFileSync('git', ['init', '-q'], { cwd: fresh, stdio: 'ignore' });
+    const r = spawnCli(['synth'], { cwd: fresh, env: outsideGitEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and the project\'s git checkout has no commit yet'
+      + ' (commit first, or pass --sha <git-sha> or set IMAGE_TAG)\n');
+    const noGit = stack({ 'compose.yaml': BUILT, 'api/Dockerfile': 'FROM scratch\n' });
+    const n = spawnCli(['synth'], { cwd: noGit, env: { ...outsideGitEnv(), PATH: path.join(noGit, 'no-such-bin') } });
+    expect(n.code).toBe(1);
+    expect(n.stderr).toBe('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and git is not installed (install git, or pass --sha <git-sha> or set IMAGE_TAG)\n');
+    for (const dir of [fresh, noGit]) expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
   it('release metadata (--digests) still needs a tag', () => {
