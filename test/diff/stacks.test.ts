@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { MARKDOWN_MARKER } from '../../lib/output/review/format';
-import { runCli } from '../helpers/cli';
+import { cleanEnv, runCli, spawnCli } from '../helpers/cli';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'diff');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -212,6 +212,19 @@ describe('diff --base <git-ref>', () => {
     expect(r.stdout.split('\n')[0]).toBe('4 services added, shared objects changed');
     expect(r.code).toBe(2);
     fs.rmSync(fresh, { recursive: true, force: true });
+  });
+
+  it('outside a git repository, and without git: plain errors that say which', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-outside-'));
+    fs.cpSync(path.join(FIXTURES, 'base'), outside, { recursive: true });
+    const env = cleanEnv({ GIT_CEILING_DIRECTORIES: path.dirname(fs.realpathSync(outside)) });
+    const notRepo = spawnCli(['diff', '--base', 'main', '--sha', SHA], { cwd: outside, env });
+    expect(notRepo.code).toBe(1);
+    expect(notRepo.stderr).toBe(`--base needs a git repository, and ${outside} is not in one (use --from <dir> to compare with a folder instead)\n`);
+    const noGit = spawnCli(['diff', '--base', 'main', '--sha', SHA], { cwd: outside, env: { ...env, PATH: path.join(outside, 'no-such-bin') } });
+    expect(noGit.code).toBe(1);
+    expect(noGit.stderr).toBe('--base needs git, and git is not installed (install git, or use --from <dir> to compare with a folder instead)\n');
+    fs.rmSync(outside, { recursive: true, force: true });
   });
 
   it('works from a subfolder with relative paths, and names an unknown ref', async () => {

@@ -63,7 +63,10 @@ export function exportRef(ref: string, cwd: string): RefTree {
   let repoRoot: string;
   try {
     repoRoot = fs.realpathSync(git(['rev-parse', '--show-toplevel'], cwd));
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ComposeError(error('--base needs git, and git is not installed', { hint: 'install git, or use --from <dir> to compare with a folder instead' }));
+    }
     throw new ComposeError(error(`--base needs a git repository, and ${cwd} is not in one`, { hint: 'use --from <dir> to compare with a folder instead' }));
   }
   let commit: string;
