@@ -22,7 +22,7 @@ import { synthDiagnostics } from '../output/render/generators';
 import type { Conversion } from '../pipeline';
 import { KUSTOMIZATION_FILE, kustomizationFor } from '../output/supply/kustomization';
 import type { Release } from '../output/supply/release';
-import { clusterOnlyLine, clusterOnlyPorts } from '../plan/exposure';
+import { clusterOnlyLine, clusterOnlyLines, clusterOnlyPorts } from '../plan/exposure';
 import { ComposeChart, convertProps, isEnvironmentChart } from './compose-chart';
 
 export interface ComposeAppProps extends AppProps {
@@ -167,7 +167,7 @@ export class ComposeApp extends App {
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
     // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
-    if (chart) for (const p of clusterOnlyPorts(conversion.project, conversion.plan.workloads)) process.stderr.write(`${clusterOnlyLine(p)}\n`);
+    if (chart) for (const line of clusterOnlyLines(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine))) process.stderr.write(`${line}\n`);
   }
 
   /** The manifests folder and digests file: props, else the environment, else defaults (lib/settings.ts). */

@@ -178,6 +178,19 @@ export function clusterOnlyPorts(project: ComposeProject, workloads: readonly Wo
   return out;
 }
 
+/**
+ * At most this many cluster-only lines are printed: a stack of hundreds of services would bury
+ * everything else under one line per port. The conversion report lists each port.
+ */
+export const MAX_CLUSTER_ONLY_LINES = 20;
+
+/** `lines` (one per cluster-only port) as printed: all of them, or the first ones and a count of the rest. */
+export function clusterOnlyLines(lines: readonly string[]): string[] {
+  if (lines.length <= MAX_CLUSTER_ONLY_LINES) return [...lines];
+  const shown = MAX_CLUSTER_ONLY_LINES - 1;
+  return [...lines.slice(0, shown), `… and ${lines.length - shown} more published ports reachable only inside the cluster (compose-cdk8s report lists each)`];
+}
+
 /** The line `synth` prints for one cluster-only port, naming the x-k8s setting that exposes it. */
 export function clusterOnlyLine(p: ClusterOnlyPort): string {
   const port = p.protocol === 'TCP' ? String(p.port) : `${p.port}/${p.protocol.toLowerCase()}`;

@@ -51,6 +51,17 @@ describe('compose-cdk8s synth', () => {
     expect(snapshotDir(path.join(dir, 'dist'))).toEqual(first);
   });
 
+  it('names at most 20 cluster-only ports, then counts the rest (a big stack is not buried in them)', async () => {
+    const services = Array.from({ length: 25 }, (_, i) => `  web-${String(i).padStart(2, '0')}:\n    image: nginx:1.27\n    ports: ["${8000 + i}:80"]\n`).join('');
+    const dir = stack({ 'compose.yaml': `services:\n${services}` });
+    const r = await runCli(['synth'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('wrote 50 objects for 25 services: dist/');
+    expect(lines.slice(1, 20)).toEqual(Array.from({ length: 19 }, (_, i) => `web-${String(i).padStart(2, '0')}: port ${8000 + i} is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it`));
+    expect(lines.slice(20)).toEqual(['… and 6 more published ports reachable only inside the cluster (compose-cdk8s report lists each)']);
+  });
+
   it('takes the tag from IMAGE_TAG, then GITHUB_SHA', async () => {
     const dir = stack({ 'compose.yaml': GOOD });
     await runCli(['synth'], { cwd: dir, env: cleanEnv({ IMAGE_TAG: 'v1.2.3', GITHUB_SHA: SHA }) });

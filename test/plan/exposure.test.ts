@@ -90,7 +90,7 @@ describe('derived names', () => {
 
 describe('cluster-only published ports (what synth prints)', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { clusterOnlyLine, clusterOnlyPorts } = require('../../lib/plan/exposure') as typeof import('../../lib/plan/exposure');
+  const { clusterOnlyLine, clusterOnlyLines, clusterOnlyPorts, MAX_CLUSTER_ONLY_LINES } = require('../../lib/plan/exposure') as typeof import('../../lib/plan/exposure');
   const lines = (xk8s: unknown, over = {}): string[] => {
     const s = web(xk8s, over);
     const p = planProject(project([s, service('db', { image: 'pg:16', expose: [{ port: 5432, protocol: 'tcp' }] })]), SETTINGS);
@@ -112,6 +112,15 @@ describe('cluster-only published ports (what synth prints)', () => {
     expect(lines({ ingress: { host: 'shop.example.com' } })).toEqual([
       'web: port 443 is reachable only inside the cluster; set x-k8s.serviceType: LoadBalancer or x-k8s.ingress to expose it',
     ]);
+  });
+
+  it('at most 20 lines: up to 20 are printed as they are, more become 19 and a count of the rest', () => {
+    expect(MAX_CLUSTER_ONLY_LINES).toBe(20);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `svc-${i}: port ${8000 + i} is reachable only inside the cluster`);
+    expect(clusterOnlyLines(many(20))).toEqual(many(20));
+    expect(clusterOnlyLines(many(21))).toEqual([...many(19), '… and 2 more published ports reachable only inside the cluster (compose-cdk8s report lists each)']);
+    expect(clusterOnlyLines(many(1000))).toHaveLength(20);
+    expect(clusterOnlyLines(many(1000))[19]).toBe('… and 981 more published ports reachable only inside the cluster (compose-cdk8s report lists each)');
   });
 
   it('UDP ports say so', () => {

@@ -9,7 +9,7 @@ import { synthDiagnostics } from '../../output/render/generators';
 import { loadProject } from '../../compose';
 import { ComposeError, error } from '../../diagnostics';
 import { Conversion, ConvertOptions, planConversion, planEnvironments } from '../../pipeline';
-import { clusterOnlyLine, clusterOnlyPorts } from '../../plan/exposure';
+import { clusterOnlyLine, clusterOnlyLines, clusterOnlyPorts } from '../../plan/exposure';
 import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
@@ -97,6 +97,7 @@ export function synthCommand(io: CliIO): Command {
       for (const c of plans) {
         for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
       }
-      for (const [line, envs] of inEnvs) io.stdout(envs.length === plans.length ? `${line}\n` : `${envs.join(', ')}: ${line}\n`);
+      const lines = [...inEnvs].map(([line, envs]) => (envs.length === plans.length ? line : `${envs.join(', ')}: ${line}`));
+      for (const line of clusterOnlyLines(lines)) io.stdout(`${line}\n`);
     });
 }
