@@ -3,6 +3,7 @@
  * when git is missing; never throws.
  */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 
 export function gitHeadSha(cwd: string): string | undefined {
   try {
@@ -13,17 +14,28 @@ export function gitHeadSha(cwd: string): string | undefined {
   }
 }
 
-/** Why {@link gitHeadSha} found no commit: git is missing, no checkout, or a checkout without a commit yet (a fresh `git init`). */
-export type GitHeadProblem = 'no-git' | 'no-checkout' | 'no-commit';
+/**
+ * Why {@link gitHeadSha} found no commit: git is missing, no checkout, a checkout whose current
+ * branch has no commit yet (a fresh `git init`), or a checkout git refuses to read because another
+ * user owns it (git's `safe.directory` check, common in containers).
+ */
+export type GitHeadProblem = 'no-git' | 'no-checkout' | 'no-commit' | 'not-safe';
 
 /** Why {@link gitHeadSha} finds no commit for `cwd`. */
 export function gitHeadProblem(cwd: string): GitHeadProblem {
+  if (!fs.existsSync(cwd)) return 'no-checkout';
   try {
-    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync('git', ['rev-parse', '--git-dir'], { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no-git' : 'no-checkout';
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'no-git';
+    return refusedAsUnsafe(e) ? 'not-safe' : 'no-checkout';
   }
   return gitHeadSha(cwd) === undefined ? 'no-commit' : 'no-checkout';
+}
+
+/** Whether a failed git command failed on git's `safe.directory` ownership check. */
+export function refusedAsUnsafe(e: unknown): boolean {
+  return /dubious ownership|safe\.directory/.test(String((e as { stderr?: unknown }).stderr ?? ''));
 }
 
 /** The root of the git checkout holding `cwd` (`git rev-parse --show-toplevel`); undefined outside one. */

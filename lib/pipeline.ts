@@ -4,7 +4,7 @@
  */
 import { loadProject, LoadOptions } from './compose';
 import type { ComposeProject } from './compose/model';
-import { gitHeadProblem, gitHeadSha } from './git';
+import { gitHeadSha } from './git';
 import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
@@ -105,7 +105,7 @@ export function planConversion(loaded: ComposeProject, options: Omit<ConvertOpti
   });
   // A tag is needed only when some service is built (its image is tagged with it).
   if (settings.tag === undefined && Object.values(project.services).some((s) => s.build)) {
-    throw missingTagError(undefined, options.gitSha ? undefined : gitHeadProblem(project.projectDirectory));
+    throw missingTagError(undefined, options.gitSha ? undefined : project.projectDirectory);
   }
   const planned = planProject(project, settings, { env: options.env });
   const plan = environment ? { ...planned, warnings: [...planned.warnings, ...environmentPlanWarnings(project, environment, planned)] } : planned;

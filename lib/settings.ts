@@ -8,7 +8,7 @@
  */
 import type { ComposeProject } from './compose/model';
 import { ComposeError, Diagnostic, error, SourceLocation } from './diagnostics';
-import type { GitHeadProblem } from './git';
+import { gitHeadProblem, GitHeadProblem } from './git';
 
 /** Host of DigitalOcean Container Registry. */
 export const DOCR_HOST = 'registry.digitalocean.com';
@@ -268,17 +268,25 @@ export function resolveAppOutput(src: { props: { readonly outputDir?: string; re
   return { outputDir: src.props.outputDir ?? nonEmpty(src.env[ENV_OUTPUT]) ?? DEFAULT_OUTPUT, ...(digestsFile !== undefined ? { digestsFile } : {}) };
 }
 
-/** The error of a run that needs an image tag (a built service, release metadata) and has none. */
-export function missingTagError(why?: string, git: GitHeadProblem = 'no-checkout'): ComposeError {
-  const { lacks, hint } = NO_GIT_TAG[git];
+/**
+ * The error of a run that needs an image tag (a built service, release metadata) and has none.
+ * With the project's folder, it says what git lacks there (a checkout, a commit, git itself).
+ */
+export function missingTagError(why?: string, projectDirectory?: string): ComposeError {
+  const problem = projectDirectory !== undefined ? gitHeadProblem(projectDirectory) : 'no-checkout';
+  const { lacks, hint } = NO_GIT_TAG[problem](projectDirectory ?? '.');
   return new ComposeError(error(`cannot tell which image tag to deploy${why ? ` (${why})` : ''}: no --sha, IMAGE_TAG or GITHUB_SHA, and ${lacks}`, { hint }));
 }
 
 /** What the "cannot tell which image tag" error says of git, and what to do. */
-const NO_GIT_TAG: Readonly<Record<GitHeadProblem, { lacks: string; hint: string }>> = {
-  'no-checkout': { lacks: 'the project is not in a git checkout', hint: 'pass --sha <git-sha> or set IMAGE_TAG' },
-  'no-commit': { lacks: "the project's git checkout has no commit yet", hint: 'commit first, or pass --sha <git-sha> or set IMAGE_TAG' },
-  'no-git': { lacks: 'git is not installed', hint: 'install git, or pass --sha <git-sha> or set IMAGE_TAG' },
+const NO_GIT_TAG: Readonly<Record<GitHeadProblem, (dir: string) => { lacks: string; hint: string }>> = {
+  'no-checkout': () => ({ lacks: 'the project is not in a git checkout', hint: 'pass --sha <git-sha> or set IMAGE_TAG' }),
+  'no-commit': () => ({ lacks: "the current branch of the project's git checkout has no commit yet", hint: 'commit first, or pass --sha <git-sha> or set IMAGE_TAG' }),
+  'no-git': () => ({ lacks: 'git is not installed', hint: 'install git, or pass --sha <git-sha> or set IMAGE_TAG' }),
+  'not-safe': (dir) => ({
+    lacks: "git refuses to read the project's checkout, which another user owns",
+    hint: `trust it with git config --global --add safe.directory ${dir}, or pass --sha <git-sha> or set IMAGE_TAG`,
+  }),
 };
 
 /** The image tag, for what needs one; throws the "cannot tell which image tag" error without. */

@@ -113,7 +113,7 @@ export class ComposeApp extends App {
       const digests = this.output.digestsFile;
       const out: Record<string, string> = {};
       for (const chart of envCharts) {
-        const release = loadRelease(chart.conversion.settings.tag, digests && path.resolve(this.cwd, digests));
+        const release = loadRelease(chart.conversion.settings.tag, digests && path.resolve(this.cwd, digests), chart.conversion.project.projectDirectory);
         for (const [name, text] of Object.entries(stampYamlFiles(this.manifests(chart, release), conversionStamp(chart.conversion)))) {
           out[`${chart.conversion.environment!.name}/${name}`] = text;
         }
@@ -123,7 +123,7 @@ export class ComposeApp extends App {
     const chart = this.composeChart;
     const { conversion } = chart;
     const digests = this.output.digestsFile;
-    const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests));
+    const release = loadRelease(conversion.settings.tag, digests && path.resolve(this.cwd, digests), conversion.project.projectDirectory);
     return stampYamlFiles(this.manifests(chart, release), conversionStamp(conversion));
   }
 
@@ -167,7 +167,7 @@ export class ComposeApp extends App {
     }
     process.stderr.write(`wrote ${result.objects} objects: ${result.written.join(', ')}\n`);
     // As `compose-cdk8s synth` does: published ports that became cluster-only, and how to expose them.
-    if (chart) for (const line of clusterOnlyLines(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine))) process.stderr.write(`${line}\n`);
+    if (chart) for (const line of clusterOnlyLines(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map((p) => ({ text: clusterOnlyLine(p), inReport: true })))) process.stderr.write(`${line}\n`);
   }
 
   /** The manifests folder and digests file: props, else the environment, else defaults (lib/settings.ts). */

@@ -93,7 +93,7 @@ describe('no image tag when nothing is built (outside git)', () => {
     execFileSync('git', ['init', '-q'], { cwd: fresh, stdio: 'ignore' });
     const r = spawnCli(['synth'], { cwd: fresh, env: outsideGitEnv() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and the project\'s git checkout has no commit yet'
+    expect(r.stderr).toBe('cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and the current branch of the project\'s git checkout has no commit yet'
       + ' (commit first, or pass --sha <git-sha> or set IMAGE_TAG)\n');
     const noGit = stack({ 'compose.yaml': BUILT, 'api/Dockerfile': 'FROM scratch\n' });
     const n = spawnCli(['synth'], { cwd: noGit, env: { ...outsideGitEnv(), PATH: path.join(noGit, 'no-such-bin') } });
@@ -102,11 +102,28 @@ describe('no image tag when nothing is built (outside git)', () => {
     for (const dir of [fresh, noGit]) expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
+  it('a checkout git refuses to read (another user owns it: safe.directory) is named, with the command that trusts it', () => {
+    if (process.getuid?.() !== 0) return; // only root can give the folder to another user
+    const dir = stack({ 'compose.yaml': BUILT, 'api/Dockerfile': 'FROM scratch\n' });
+    const gitEnv = { ...outsideGitEnv(), GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'x']]) execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: gitEnv });
+    execFileSync('chown', ['-R', '12345:12345', dir]);
+    // HOME without a git config: no safe.directory entry of the machine's applies.
+    const r = spawnCli(['synth'], { cwd: dir, env: { ...outsideGitEnv(), HOME: path.join(dir, 'no-home') } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`cannot tell which image tag to deploy: no --sha, IMAGE_TAG or GITHUB_SHA, and git refuses to read the project's checkout, which another user owns (trust it with git config --global --add safe.directory ${dir}, or pass --sha <git-sha> or set IMAGE_TAG)\n`);
+  });
+
   it('release metadata (--digests) still needs a tag', () => {
     const dir = stack({ 'compose.yaml': THIRD_PARTY, 'digests.json': '{}\n' });
     const r = spawnCli(['synth', '--digests', 'digests.json'], { cwd: dir, env: outsideGitEnv() });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cannot tell which image tag to deploy (the digests file records release metadata for an image tag)');
+    expect(r.stderr).toContain('cannot tell which image tag to deploy (the digests file records release metadata for an image tag): no --sha, IMAGE_TAG or GITHUB_SHA, and the project is not in a git checkout');
+    // In a fresh checkout it says so, as for a built service.
+    execFileSync('git', ['init', '-q'], { cwd: dir, stdio: 'ignore' });
+    const fresh = spawnCli(['synth', '--digests', 'digests.json'], { cwd: dir, env: outsideGitEnv() });
+    expect(fresh.code).toBe(1);
+    expect(fresh.stderr).toContain("and the current branch of the project's git checkout has no commit yet (commit first, or pass --sha <git-sha> or set IMAGE_TAG)");
   });
 });
 

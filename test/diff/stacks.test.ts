@@ -214,7 +214,7 @@ describe('diff --base <git-ref>', () => {
     fs.rmSync(fresh, { recursive: true, force: true });
   });
 
-  it('outside a git repository, and without git: plain errors that say which', () => {
+  it('outside a git repository, without git, or in a repository git refuses: plain errors that say which', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-outside-'));
     fs.cpSync(path.join(FIXTURES, 'base'), outside, { recursive: true });
     const env = cleanEnv({ GIT_CEILING_DIRECTORIES: path.dirname(fs.realpathSync(outside)) });
@@ -224,6 +224,16 @@ describe('diff --base <git-ref>', () => {
     const noGit = spawnCli(['diff', '--base', 'main', '--sha', SHA], { cwd: outside, env: { ...env, PATH: path.join(outside, 'no-such-bin') } });
     expect(noGit.code).toBe(1);
     expect(noGit.stderr).toBe('--base needs git, and git is not installed (install git, or use --from <dir> to compare with a folder instead)\n');
+    if (process.getuid?.() === 0) {
+      // A repository another user owns: git refuses it (safe.directory) until trusted.
+      const gitEnv = { ...env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+      for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'x']]) execFileSync('git', args, { cwd: outside, stdio: 'ignore', env: gitEnv });
+      execFileSync('chown', ['-R', '12345:12345', outside]);
+      const notSafe = spawnCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd: outside, env: { ...env, HOME: path.join(outside, 'no-home') } });
+      expect(notSafe.code).toBe(1);
+      expect(notSafe.stderr).toBe(`--base needs git, and git refuses to read the repository of ${outside}, which another user owns`
+        + ' (trust it with git config --global --add safe.directory <the repository root>, or use --from <dir> to compare with a folder instead)\n');
+    }
     fs.rmSync(outside, { recursive: true, force: true });
   });
 

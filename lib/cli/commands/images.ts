@@ -53,7 +53,7 @@ export function imagesCommand(io: CliIO): Command {
         io.stdout(`${buildMatrixJson(model)}\n`);
         return;
       }
-      const digests = flags.digests !== undefined ? builtDigests(model.built.map((b) => b.service), settings.tag, path.resolve(io.cwd, flags.digests), flags.digests) : undefined;
+      const digests = flags.digests !== undefined ? builtDigests(model.built.map((b) => b.service), settings.tag, path.resolve(io.cwd, flags.digests), flags.digests, project.projectDirectory) : undefined;
       // x-k8s.supplyChain.pinDigests: false runs tags in the cluster; the droplet follows it (the file is still checked).
       const pins = digests && pinDigestsSetting(project) ? digests : undefined;
       const fileName = flags.output && flags.output !== '-' ? path.basename(flags.output) : DEFAULT_OVERRIDE_FILE;
@@ -75,10 +75,10 @@ export function imagesCommand(io: CliIO): Command {
  * must be the tag, and each built service needs a digest (an image pinned for some services only
  * would deploy a mix); a service the project does not build is an error too.
  */
-function builtDigests(built: readonly string[], tag: string | undefined, file: string, shown: string): Record<string, string> {
+function builtDigests(built: readonly string[], tag: string | undefined, file: string, shown: string, projectDirectory: string): Record<string, string> {
   let release;
   try {
-    release = loadRelease(tag, file);
+    release = loadRelease(tag, file, projectDirectory);
   } catch (e) {
     // Name the file as the user wrote it.
     if (e instanceof ComposeError) {

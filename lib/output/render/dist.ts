@@ -29,9 +29,9 @@ export function pinDigestsSetting(project: ComposeProject): boolean {
  * The release for `tag`, with the digests file at `digestsPath` when given. Without a tag (nothing
  * is built) the release is empty and never applied (renderDist); a digests file then needs a tag.
  */
-export function loadRelease(tag: string | undefined, digestsPath?: string): Release {
+export function loadRelease(tag: string | undefined, digestsPath?: string, projectDirectory?: string): Release {
   if (!digestsPath) return releaseFor(tag ?? '').release;
-  if (tag === undefined) throw missingTagError('the digests file records release metadata for an image tag');
+  if (tag === undefined) throw missingTagError('the digests file records release metadata for an image tag', projectDirectory);
   let text: string;
   try {
     text = fs.readFileSync(digestsPath, 'utf8');

@@ -51,7 +51,7 @@ export interface WrittenOutputs {
 
 export function writeOutputs(o: WriteOutputsOptions): WrittenOutputs {
   const { conversion, cwd } = o;
-  const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile)), pinDigests: pinDigestsSetting(conversion.project) };
+  const release = { ...loadRelease(conversion.settings.tag, o.digestsFile && path.resolve(cwd, o.digestsFile), conversion.project.projectDirectory), pinDigests: pinDigestsSetting(conversion.project) };
   const stamp = conversionStamp(conversion);
   const ctx = { release };
 

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ComposeError, error } from '../../diagnostics';
+import { refusedAsUnsafe } from '../../git';
 
 export interface RefTree {
   /** The commit the ref names (full sha). */
@@ -50,7 +51,7 @@ function temporaryFolder(ref: string): string {
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
       : code === 'EROFS' ? 'it is on a read-only file system' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
     throw new ComposeError(error(`cannot make a temporary folder in ${tmp} for the files of ${ref}: ${why}`, {
-      hint: 'set TMPDIR to a folder you can write to, or compare with a folder instead (--from <dir>)',
+      hint: 'set TMPDIR to a folder you can write to, or use --from <dir> to compare with a folder instead',
     }));
   }
 }
@@ -66,6 +67,11 @@ export function exportRef(ref: string, cwd: string): RefTree {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new ComposeError(error('--base needs git, and git is not installed', { hint: 'install git, or use --from <dir> to compare with a folder instead' }));
+    }
+    if (refusedAsUnsafe(e)) {
+      throw new ComposeError(error(`--base needs git, and git refuses to read the repository of ${cwd}, which another user owns`, {
+        hint: 'trust it with git config --global --add safe.directory <the repository root>, or use --from <dir> to compare with a folder instead',
+      }));
     }
     throw new ComposeError(error(`--base needs a git repository, and ${cwd} is not in one`, { hint: 'use --from <dir> to compare with a folder instead' }));
   }
