@@ -180,15 +180,29 @@ export function clusterOnlyPorts(project: ComposeProject, workloads: readonly Wo
 
 /**
  * At most this many cluster-only lines are printed: a stack of hundreds of services would bury
- * everything else under one line per port. The conversion report lists each port.
+ * everything else under one line per port. The conversion report lists each port of the Compose
+ * file as written.
  */
 export const MAX_CLUSTER_ONLY_LINES = 20;
 
-/** `lines` (one per cluster-only port) as printed: all of them, or the first ones and a count of the rest. */
-export function clusterOnlyLines(lines: readonly string[]): string[] {
-  if (lines.length <= MAX_CLUSTER_ONLY_LINES) return [...lines];
+/** A cluster-only line to print, and whether the conversion report lists its port (one of the Compose file as written). */
+export interface ClusterOnlyText {
+  readonly text: string;
+  readonly inReport: boolean;
+}
+
+/**
+ * The cluster-only lines as printed: all of them, in order, up to MAX_CLUSTER_ONLY_LINES; past it
+ * the first ones and a count of the rest, keeping first the lines the report does not list (a
+ * port that only an environment leaves in the cluster).
+ */
+export function clusterOnlyLines(lines: readonly ClusterOnlyText[]): string[] {
+  if (lines.length <= MAX_CLUSTER_ONLY_LINES) return lines.map((l) => l.text);
+  const ordered = [...lines.filter((l) => !l.inReport), ...lines.filter((l) => l.inReport)];
   const shown = MAX_CLUSTER_ONLY_LINES - 1;
-  return [...lines.slice(0, shown), `… and ${lines.length - shown} more published ports reachable only inside the cluster (compose-cdk8s report lists each)`];
+  const rest = ordered.slice(shown);
+  const where = rest.every((l) => l.inReport) ? ' (compose-cdk8s report lists each)' : '';
+  return [...ordered.slice(0, shown).map((l) => l.text), `… and ${rest.length} more published ports reachable only inside the cluster${where}`];
 }
 
 /** The line `synth` prints for one cluster-only port, naming the x-k8s setting that exposes it. */

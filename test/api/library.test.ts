@@ -40,6 +40,20 @@ function synthStderr(app: ComposeApp): string {
 const diagnosticLines = (text: string): string[] => text.split('\n').filter((l) => l.startsWith('warning: ') || / {2}\S+: /.test(l));
 
 describe('ComposeChart / ComposeApp', () => {
+  test('print the cluster-only ports as synth prints them: at most 20 lines', async () => {
+    const dir = tmp('lib-ports-');
+    const services = Array.from({ length: 22 }, (_, i) => `  web-${String(i).padStart(2, '0')}:\n    image: nginx:1.27\n    ports: ["${8000 + i}:80"]\n`).join('');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), `services:\n${services}`);
+    const cli = await runCli(['synth', '-o', 'dist-cli'], { cwd: dir });
+    expect(cli.code).toBe(0);
+    const ports = (text: string) => text.split('\n').filter((l) => / is reachable only inside the cluster|^… and /.test(l));
+    expect(ports(cli.stdout)).toHaveLength(20);
+    expect(ports(cli.stdout)[19]).toBe('… and 3 more published ports reachable only inside the cluster (compose-cdk8s report lists each)');
+    const app = new ComposeApp({ cwd: dir, outdir: path.join(dir, '.cdk8s.out') });
+    new ComposeChart(app, 'ports', { composeFile: path.join(dir, 'compose.yaml'), env: cleanEnv(), cwd: dir });
+    expect(ports(synthStderr(app))).toEqual(ports(cli.stdout));
+  });
+
   test('write exactly what `compose-cdk8s synth --report --helm` writes for the example', async () => {
     const cliDir = tmp('lib-cli-');
     const r = await runCli(['synth', '-f', EXAMPLE, '--sha', SHA, '--report', '-o', 'dist', '--helm', 'helm'], { cwd: cliDir });

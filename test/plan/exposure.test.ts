@@ -116,11 +116,24 @@ describe('cluster-only published ports (what synth prints)', () => {
 
   it('at most 20 lines: up to 20 are printed as they are, more become 19 and a count of the rest', () => {
     expect(MAX_CLUSTER_ONLY_LINES).toBe(20);
-    const many = (n: number) => Array.from({ length: n }, (_, i) => `svc-${i}: port ${8000 + i} is reachable only inside the cluster`);
-    expect(clusterOnlyLines(many(20))).toEqual(many(20));
-    expect(clusterOnlyLines(many(21))).toEqual([...many(19), '… and 2 more published ports reachable only inside the cluster (compose-cdk8s report lists each)']);
+    const many = (n: number, inReport = true) => Array.from({ length: n }, (_, i) => ({ text: `svc-${i}: port ${8000 + i} is reachable only inside the cluster`, inReport }));
+    const texts = (n: number) => many(n).map((l) => l.text);
+    expect(clusterOnlyLines(many(20))).toEqual(texts(20));
+    expect(clusterOnlyLines(many(21))).toEqual([...texts(19), '… and 2 more published ports reachable only inside the cluster (compose-cdk8s report lists each)']);
     expect(clusterOnlyLines(many(1000))).toHaveLength(20);
     expect(clusterOnlyLines(many(1000))[19]).toBe('… and 981 more published ports reachable only inside the cluster (compose-cdk8s report lists each)');
+  });
+
+  it('past 20, the lines the report does not list (one environment\'s) come first; the count says where the rest are only when the report has them', () => {
+    const line = (text: string, inReport: boolean) => ({ text, inReport });
+    const common = Array.from({ length: 25 }, (_, i) => line(`svc-${i}: port ${8000 + i} is reachable only inside the cluster`, true));
+    const prodOnly = line('prod: web: port 80 is reachable only inside the cluster', false);
+    const out = clusterOnlyLines([...common, prodOnly]);
+    expect(out[0]).toBe(prodOnly.text);
+    expect(out.slice(1, 19)).toEqual(common.slice(0, 18).map((l) => l.text));
+    expect(out[19]).toBe('… and 7 more published ports reachable only inside the cluster (compose-cdk8s report lists each)');
+    const manyProdOnly = Array.from({ length: 21 }, (_, i) => line(`prod: svc-${i}: port ${8000 + i} is reachable only inside the cluster`, false));
+    expect(clusterOnlyLines(manyProdOnly)[19]).toBe('… and 2 more published ports reachable only inside the cluster');
   });
 
   it('UDP ports say so', () => {

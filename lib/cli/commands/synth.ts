@@ -97,7 +97,9 @@ export function synthCommand(io: CliIO): Command {
       for (const c of plans) {
         for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
       }
-      const lines = [...inEnvs].map(([line, envs]) => (envs.length === plans.length ? line : `${envs.join(', ')}: ${line}`));
+      // The report lists the ports of the Compose file as written.
+      const reported = new Set(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine));
+      const lines = [...inEnvs].map(([line, envs]) => ({ text: envs.length === plans.length ? line : `${envs.join(', ')}: ${line}`, inReport: reported.has(line) }));
       for (const line of clusterOnlyLines(lines)) io.stdout(`${line}\n`);
     });
 }
