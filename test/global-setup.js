@@ -17,6 +17,8 @@ const path = require('path');
 
 module.exports = async function globalSetup() {
   // Set before jest starts its workers, which inherit this environment.
+  // The TMPDIR to restore afterwards ('' when there was none): `jest --watch` runs setup and teardown again for every run.
+  if (process.env.COMPOSE_CDK8S_TEST_TMPDIR === undefined) process.env.COMPOSE_CDK8S_TEST_TMPDIR_BEFORE = process.env.TMPDIR ?? '';
   const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'compose-cdk8s-tests-')));
   process.env.COMPOSE_CDK8S_TEST_TMPDIR = tmp;
   process.env.TMPDIR = tmp;

@@ -52,8 +52,8 @@ describe('no files left in the temporary folder', () => {
   test.each([
     ['synth with the chart and the report', ['synth', '--sha', SHA, '--helm', 'helm', '--report']],
     ['helm', ['helm', '--sha', SHA]],
-    ['secrets', ['secrets', '--sha', SHA]],
-    ['report', ['report', '--sha', SHA]],
+    // Renders dist/'s objects for the Namespace and the Service names a release prefix renames.
+    ['secrets with a namespace and a release prefix', ['secrets', '--sha', SHA, '-n', 'shop', '--name-prefix', 'shop']],
   ])('%s (in-process)', async (_name, argv) => {
     const cwd = exampleCopy();
     const tmp = emptyTemp();
@@ -104,6 +104,6 @@ describe('no files left in the temporary folder', () => {
     commitAll(cwd);
     const diff = spawnCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: missing }) });
     expect(diff.code).toBe(1);
-    expect(diff.stderr).toBe(`cannot make a temporary folder in ${missing} for the files of HEAD: it does not exist (set TMPDIR to a folder you can write to, or compare with a folder instead (--from <dir>))\n`);
+    expect(diff.stderr).toBe(`cannot make a temporary folder in ${missing} for the files of HEAD: it does not exist (set TMPDIR to a folder you can write to, or use --from <dir> to compare with a folder instead)\n`);
   });
 });

@@ -23,18 +23,17 @@ export function manifestFileName(plan: DeploymentPlan): string {
 
 /**
  * The output folder of an app that is only rendered in memory (`chart.toJson()`, `synthYaml()`).
- * cdk8s creates an app's folder only in `app.synth()`, which nothing calls on these apps, so this
- * folder is never made. (cdk8s's `Testing.app()`, used here before, made a new empty folder in the
- * temporary folder for every app and never removed it: several per command, a /tmp full of
- * `cdk8s.outdir.*` after a few hundred runs.)
+ * cdk8s creates an app's folder only in `app.synth()`, which nothing calls on these apps; the path
+ * is under the null device, so that even a call by mistake could never make it or write there.
+ * (cdk8s's `Testing.app()`, used here before, made a new empty folder in the temporary folder for
+ * every app and never removed it: several per command, a /tmp full of `cdk8s.outdir.*` after a few
+ * hundred runs.)
  */
-function inMemoryOutdir(): string {
-  return path.join(os.tmpdir(), 'compose-cdk8s-in-memory');
-}
+const IN_MEMORY_OUTDIR = path.join(os.devNull, 'compose-cdk8s');
 
 /** Build the cdk8s app for a plan, without synthesizing it to disk (nothing is written). */
 export function buildApp(plan: DeploymentPlan): { app: App; chart: ComposeChart } {
-  const app = new App({ outdir: inMemoryOutdir() });
+  const app = new App({ outdir: IN_MEMORY_OUTDIR });
   const chart = new ComposeChart(app, plan.project, { plan });
   return { app, chart };
 }
