@@ -223,19 +223,10 @@ describe('environments in the library', () => {
     expect(r.code).toBe(0);
     const app = new ComposeApp({ cwd: dir, outdir: path.join(dir, '.cdk8s.out') });
     ComposeChart.forEnvironments(app, 'demo', { composeFile: 'compose.yaml', sha: SHA, env: cleanEnv(), cwd: dir });
-    const printed: string[] = [];
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      printed.push(String(chunk));
-      return true;
-    });
-    try {
-      app.synth();
-    } finally {
-      stderr.mockRestore();
-    }
+    const printed = synthStderr(app);
     const warnings = (text: string) => text.split('\n').filter((l) => l.startsWith('warning: ') && !/decided default/.test(l));
     expect(warnings(r.stderr).filter((l) => /environment prod/.test(l)).length).toBe(2);
-    expect(warnings(printed.join(''))).toEqual(warnings(r.stderr));
+    expect(warnings(printed)).toEqual(warnings(r.stderr));
   });
 
   test('a change made in code to one environment\'s chart reaches that environment only', () => {

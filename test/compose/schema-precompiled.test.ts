@@ -14,6 +14,7 @@ import { DIGESTS_SCHEMA_SET } from '../../lib/output/supply/release';
 import { X_K8S_SCHEMA } from '../../lib/plan/x-k8s';
 import { compileValidators, SchemaSet } from '../../lib/schemas/schema-set';
 import { generatePrecompiledModule, SCHEMA_SETS } from '../../scripts/schema-sets';
+import { yamlFiles } from '../helpers/paths';
 
 const root = path.resolve(__dirname, '..', '..');
 type Precompiled = { precompiled(name: string): Record<string, ValidateFunction> | undefined };
@@ -29,18 +30,8 @@ function loadModule(code: string): Precompiled {
   return module.exports;
 }
 
-function composeFixtures(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...composeFixtures(p));
-    else if (/\.ya?ml$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
-
 const fixtureDocs: { name: string; data: unknown }[] = [];
-for (const file of composeFixtures(path.join(root, 'test', 'fixtures'))) {
+for (const file of yamlFiles(path.join(root, 'test', 'fixtures'))) {
   const parsed = parseComposeYaml(fs.readFileSync(file, 'utf8'), file);
   parsed.documents.forEach((d, i) => fixtureDocs.push({ name: `${path.relative(root, file)}#${i}`, data: d.data }));
 }
