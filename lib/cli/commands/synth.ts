@@ -97,9 +97,9 @@ export function synthCommand(io: CliIO): Command {
       for (const c of plans) {
         for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
       }
-      // The report lists the ports of the Compose file as written.
-      const reported = new Set(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine));
-      const lines = [...inEnvs].map(([line, envs]) => ({ text: envs.length === plans.length ? line : `${envs.join(', ')}: ${line}`, inReport: reported.has(line) }));
+      // The report lists the ports of the Compose file as written (`conversion` itself without environments).
+      const reported = environments.length > 0 ? new Set(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine)) : undefined;
+      const lines = [...inEnvs].map(([line, envs]) => ({ text: envs.length === plans.length ? line : `${envs.join(', ')}: ${line}`, inReport: reported?.has(line) ?? true }));
       for (const line of clusterOnlyLines(lines)) io.stdout(`${line}\n`);
     });
 }
