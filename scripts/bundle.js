@@ -36,13 +36,15 @@ function newest(dir, suffix = '') {
 
 /**
  * Whether `file` was bundled after the last change to what it embeds: lib/ (code and the
- * compose-spec schema), schema/*.json (x-k8s), the schemas also as precompiled validators, and
- * the installed packages (package-lock.json; the CLI's bundle holds them).
+ * compose-spec schema), schema/*.json (x-k8s), the schemas also as precompiled validators, the
+ * installed packages (package-lock.json; the CLI's bundle holds them) and how they are bundled
+ * (this file and scripts/schema-sets.ts).
  */
 function isFresh(file) {
   try {
     const built = fs.statSync(file).mtimeMs;
-    return built >= newest(path.join(ROOT, 'lib')) && built >= newest(path.join(ROOT, 'schema'), '.json') && built >= lockTime();
+    const scripts = Math.max(fs.statSync(__filename).mtimeMs, fs.statSync(path.join(ROOT, 'scripts', 'schema-sets.ts')).mtimeMs);
+    return built >= newest(path.join(ROOT, 'lib')) && built >= newest(path.join(ROOT, 'schema'), '.json') && built >= lockTime() && built >= scripts;
   } catch {
     return false;
   }
@@ -87,7 +89,55 @@ async function bundle(entry, outfile, extra = {}) {
       build.onLoad({ filter: /[\\/]lib[\\/]schemas[\\/]precompiled\.ts$/ }, () => ({ contents, loader: 'js', resolveDir: path.join(ROOT, 'lib', 'schemas') }));
     },
   };
-  await esbuild.build({ ...options(), entryPoints: [entry], outfile, plugins: [precompiled], ...extra });
+  await esbuild.build({ ...options(), entryPoints: [entry], outfile, plugins: [precompiled, definedEntriesPlugin()], ...extra });
+}
+
+/**
+ * The k8s imports cdk8s generates (cdk8s-plus-27's lib/imports/k8s.js) drop a rendered object's
+ * undefined fields with `Object.entries(o).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r,
+ * [i[0]]: EXPR }), {})`: every kept field copies the object built so far, so each `toJson_*`
+ * is quadratic in its fields (a PodSpec has 40). In the CLI's bundle this plugin replaces each such
+ * expression with a call to one helper that builds the same object in one pass: the same keys in
+ * the same order, each set as an own data property (`__proto__` too, as the spread's computed key
+ * does), EXPR evaluated with the same `i` ([key, value]). Where the code does not have that exact
+ * shape (another version of the imports) it is left as it is: only slower.
+ * test/build/defined-entries.test.ts checks the helper against the original expression.
+ */
+const DEFINED_ENTRIES = /Object\.entries\(([\w.]+)\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: (.+?) \}\), \{\}\)/g;
+
+/** The helper the plugin puts at the top of the imports' module (see definedEntriesPlugin). */
+function definedEntriesHelper(o, f) {
+  const r = {};
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const value = f === undefined ? v : f([k, v]);
+    if (k === '__proto__') Object.defineProperty(r, k, { value, writable: true, enumerable: true, configurable: true });
+    else r[k] = value;
+  }
+  return r;
+}
+
+/** The imports' source with each undefined-dropping reduce replaced (see definedEntriesPlugin). */
+function withDefinedEntries(source) {
+  let count = 0;
+  const out = source.replace(DEFINED_ENTRIES, (_, object, expr) => {
+    count++;
+    return expr === 'i[1]' ? `__definedEntries(${object})` : `__definedEntries(${object}, (i) => ${expr})`;
+  });
+  return { contents: count ? `${out}\n${definedEntriesHelper.toString().replace('definedEntriesHelper', '__definedEntries')}\n` : source, count };
+}
+
+function definedEntriesPlugin() {
+  return {
+    name: 'defined-entries',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]cdk8s-plus-27[\\/]lib[\\/]imports[\\/]k8s\.js$/ }, (args) => ({
+        contents: withDefinedEntries(fs.readFileSync(args.path, 'utf8')).contents,
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /**
@@ -152,4 +202,4 @@ const CLI_ENTRY = path.join(ROOT, 'lib', 'cli', 'main.ts');
 const LIB_BUNDLE = path.join(ROOT, 'build', 'index.js');
 const LIB_ENTRY = path.join(ROOT, 'lib', 'index.ts');
 
-module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, isFresh, bundle, writeCodeCache };
+module.exports = { ROOT, CLI_BUNDLE, CLI_ENTRY, LIB_BUNDLE, LIB_ENTRY, isFresh, bundle, writeCodeCache, withDefinedEntries, definedEntriesHelper };
