@@ -153,7 +153,7 @@ export class ServiceWorkload extends Construct {
     // cdk8s-plus writes an empty externalIPs list; leave the field out as Kubernetes does.
     api.addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     // A StatefulSet adds its own cdk8s address to the selector; select by the readable labels only.
-    api.addJsonPatch(JsonPatch.replace('/spec/selector', { ...w.selector }));
+    if (w.kind === 'StatefulSet') api.addJsonPatch(JsonPatch.replace('/spec/selector', { ...w.selector }));
     return service;
   }
 }

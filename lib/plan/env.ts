@@ -56,11 +56,18 @@ export function nameParts(key: string): string[] {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').split(/[_.\-]+/).filter(Boolean).map((p) => p.toUpperCase());
 }
 
+/** Whether a name's parts say secret (see SECRET_NAME_PARTS); names repeat across services, so each is judged once. */
+const secretByPartsMemo = new Map<string, boolean>();
+
 function secretByParts(key: string): boolean {
-  const parts = nameParts(key);
-  const joined = `_${parts.join('_')}_`;
-  const hit = SECRET_NAME_PARTS.some((p) => joined.includes(`_${p}_`));
-  return hit && !parts.some((p) => PLAIN_NAME_PARTS.includes(p));
+  let known = secretByPartsMemo.get(key);
+  if (known === undefined) {
+    const parts = nameParts(key);
+    const joined = `_${parts.join('_')}_`;
+    known = SECRET_NAME_PARTS.some((p) => joined.includes(`_${p}_`)) && !parts.some((p) => PLAIN_NAME_PARTS.includes(p));
+    secretByPartsMemo.set(key, known);
+  }
+  return known;
 }
 
 /**
