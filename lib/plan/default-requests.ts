@@ -77,7 +77,9 @@ function defaultedList(defaulted: ReadonlyMap<string, readonly string[]>): strin
   const groups = new Map<string, string[]>();
   for (const [service, added] of [...defaulted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const key = added.join(', ');
-    groups.set(key, [...(groups.get(key) ?? []), service]);
+    const names = groups.get(key);
+    if (names) names.push(service);
+    else groups.set(key, [service]);
   }
   return [...groups].map(([added, names]) => {
     const shown = names.length > LISTED_NAMES ? `${names.slice(0, LISTED_NAMES).join(', ')} and ${names.length - LISTED_NAMES} more` : names.join(', ');

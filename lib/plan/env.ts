@@ -273,7 +273,9 @@ export function envFileSecretNames(project: ComposeProject, partOf: string): Map
   const byStem = new Map<string, string[]>();
   for (const f of files) {
     const stem = toSecretPart(envFileStem(f));
-    byStem.set(stem, [...(byStem.get(stem) ?? []), f]);
+    const sameStem = byStem.get(stem);
+    if (sameStem) sameStem.push(f);
+    else byStem.set(stem, [f]);
   }
   const out = new Map<string, string>();
   for (const [stem, list] of byStem) {

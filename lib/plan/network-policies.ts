@@ -87,7 +87,11 @@ export function planNetworkPolicies(
   for (const w of workloads) {
     const service = project.services[w.composeName];
     if (!service || w.pod?.hostNetwork) continue;
-    for (const net of networksOf(project, w.composeName)) members.set(net, [...(members.get(net) ?? []), w.name]);
+    for (const net of networksOf(project, w.composeName)) {
+      const names = members.get(net);
+      if (names) names.push(w.name);
+      else members.set(net, [w.name]);
+    }
   }
   const out: NetworkPolicyPlan[] = [];
   for (const net of [...members.keys()].sort(compareStrings)) {
