@@ -43,19 +43,24 @@ function newest(dir, suffix = '') {
 function isFresh(file) {
   try {
     const built = fs.statSync(file).mtimeMs;
-    const scripts = Math.max(fs.statSync(__filename).mtimeMs, fs.statSync(path.join(ROOT, 'scripts', 'schema-sets.ts')).mtimeMs);
+    const scripts = Math.max(mtime(__filename), mtime(path.join(ROOT, 'scripts', 'schema-sets.ts')));
     return built >= newest(path.join(ROOT, 'lib')) && built >= newest(path.join(ROOT, 'schema'), '.json') && built >= lockTime() && built >= scripts;
   } catch {
     return false;
   }
 }
 
-function lockTime() {
+/** Modification time of `file`, 0 when it is missing. */
+function mtime(file) {
   try {
-    return fs.statSync(path.join(ROOT, 'package-lock.json')).mtimeMs;
+    return fs.statSync(file).mtimeMs;
   } catch {
     return 0;
   }
+}
+
+function lockTime() {
+  return mtime(path.join(ROOT, 'package-lock.json'));
 }
 
 /** Source of the module that replaces lib/schemas/precompiled.ts in a bundle. */
