@@ -3,7 +3,7 @@
  * the exact summary lines, exit codes, formats, secrets never shown, byte-stable output, and
  * `--base <git-ref>` leaving the repository untouched.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -152,16 +152,17 @@ describe('diff on fixture stack pairs', () => {
 describe('diff --base <git-ref>', () => {
   let repo: string;
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-  // diff --base checks the ref out under os.tmpdir(); a private TMPDIR keeps other test processes'
-  // scratch folders out of the "nothing left behind" comparison.
+  // diff --base checks the ref out under os.tmpdir(); a private one keeps other test processes'
+  // scratch folders out of the "nothing left behind" comparisons. In jest, process.env is the test
+  // file's copy, which Node's os module does not read: os.tmpdir itself answers the private folder.
   let privateTmp = '';
-  let savedTmp: string | undefined;
+  let tmpdirSpy: jest.SpyInstance | undefined;
   const tmpBases = (): string[] => fs.readdirSync(privateTmp).filter((n) => n.startsWith('compose-cdk8s-base-'));
 
   beforeAll(() => {
     privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-tmp-'));
-    savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = privateTmp;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    tmpdirSpy = jest.spyOn(require('os') as typeof os, 'tmpdir').mockReturnValue(privateTmp);
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'diff-repo-'));
     fs.cpSync(path.join(FIXTURES, 'base'), path.join(repo, 'deploy'), { recursive: true });
     git('init', '-q', '-b', 'main');
@@ -173,8 +174,7 @@ describe('diff --base <git-ref>', () => {
     fs.writeFileSync(path.join(repo, 'deploy', 'api.env'), 'API_WORKERS=8\nAPI_SECRET_KEY=base-secret-value-1\n');
   });
   afterAll(() => {
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
+    tmpdirSpy?.mockRestore();
     fs.rmSync(repo, { recursive: true, force: true });
     fs.rmSync(privateTmp, { recursive: true, force: true });
   });
@@ -235,6 +235,51 @@ describe('diff --base <git-ref>', () => {
         + ' (trust it with git config --global --add safe.directory <the repository root>, or use --from <dir> to compare with a folder instead)\n');
     }
     fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('removes what killed runs left in the temporary folder, and nothing else', async () => {
+    // A process that has ended: its pid names no process (the kernel does not reuse it at once).
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    expect(dead).toBeGreaterThan(0);
+    const hoursAgo = (p: string, h: number): void => {
+      const t = new Date(Date.now() - h * 3600_000);
+      fs.utimesSync(p, t, t);
+    };
+    const scratch = (name: string, opts: { marker?: number; files?: boolean; age?: number } = {}): string => {
+      const dir = path.join(privateTmp, name);
+      fs.mkdirSync(dir);
+      if (opts.files) {
+        fs.mkdirSync(path.join(dir, 'tree'));
+        fs.writeFileSync(path.join(dir, 'tree', 'compose.yaml'), 'services: {}\n');
+      }
+      if (opts.marker !== undefined) {
+        fs.writeFileSync(path.join(dir, '.compose-cdk8s-diff-base'), 'x\n');
+        hoursAgo(path.join(dir, '.compose-cdk8s-diff-base'), opts.marker);
+      }
+      if (opts.age !== undefined) hoursAgo(dir, opts.age);
+      return name;
+    };
+    const killed = scratch(`compose-cdk8s-base-${dead}-abcdef`, { marker: 2, files: true });
+    const killedEmpty = scratch(`compose-cdk8s-base-${dead}-emptyA`, { age: 2 });
+    const kept = [
+      scratch(`compose-cdk8s-base-${dead}-young1`, { marker: 0, files: true }), // may be a run of another PID namespace
+      scratch(`compose-cdk8s-base-${process.ppid}-alive1`, { marker: 2, files: true }), // its process runs
+      scratch(`compose-cdk8s-base-${dead}-nomark`, { files: true, age: 2 }), // no marker: cannot tell
+      scratch('compose-cdk8s-base-Xy12ab', { files: true, age: 2 }), // an older version's name
+    ];
+    fs.writeFileSync(path.join(privateTmp, `compose-cdk8s-base-${dead}-afile1`), 'not a folder\n');
+    kept.push(`compose-cdk8s-base-${dead}-afile1`);
+    if (process.getuid?.() === 0) {
+      const other = scratch(`compose-cdk8s-base-${dead}-other1`, { marker: 2, files: true });
+      execFileSync('chown', ['-R', '12345:12345', path.join(privateTmp, other)]);
+      kept.push(other);
+    }
+    const r = await runCli(['diff', '--base', 'main', '-f', 'deploy/compose.yaml'], { cwd: repo });
+    expect(r.code).toBe(2);
+    expect(tmpBases().sort()).toEqual([...kept].sort());
+    expect(tmpBases()).not.toContain(killed);
+    expect(tmpBases()).not.toContain(killedEmpty);
+    for (const k of kept) fs.rmSync(path.join(privateTmp, k), { recursive: true, force: true });
   });
 
   it('works from a subfolder with relative paths, and names an unknown ref', async () => {

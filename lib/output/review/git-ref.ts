@@ -41,11 +41,65 @@ function realpathNearest(p: string): string {
   return path.join(fs.realpathSync(dir), ...rest);
 }
 
-/** A new folder in the system's temporary folder for the files of `ref`; a plain error when there is none to be had. */
+/**
+ * The scratch folders of `diff --base`: `compose-cdk8s-base-<pid>-XXXXXX` in the system's temporary
+ * folder, holding a MARKER file and the ref's files under `tree/`. A run removes its own when it
+ * ends; one that was killed cannot, so each run first removes such folders that are
+ * - named so, with the marker (or empty: killed before writing it), and the current user's;
+ * - at least LEFT_OVER_AFTER_MS old (a run takes seconds; this also spares a live run of another
+ *   PID namespace sharing the folder, whose process this one cannot see);
+ * - of a process that no longer exists.
+ * Anything else, including the folders of older versions (named without a pid), is left alone.
+ */
+const SCRATCH = /^compose-cdk8s-base-(\d+)-[A-Za-z0-9]{6}$/;
+const MARKER = '.compose-cdk8s-diff-base';
+export const LEFT_OVER_AFTER_MS = 60 * 60 * 1000;
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
+  }
+}
+
+/** Removes the scratch folders of killed `diff --base` runs in `tmp` (see SCRATCH); never throws. */
+export function removeLeftOverExports(tmp: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = SCRATCH.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const dir = path.join(tmp, name);
+    try {
+      const st = fs.lstatSync(dir);
+      if (!st.isDirectory() || (typeof process.getuid === 'function' && st.uid !== process.getuid())) continue;
+      const entries = fs.readdirSync(dir);
+      const since = entries.includes(MARKER) ? fs.lstatSync(path.join(dir, MARKER)).mtimeMs : entries.length === 0 ? st.mtimeMs : undefined;
+      if (since === undefined || now - since < LEFT_OVER_AFTER_MS || processExists(Number(m[1]))) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // unreadable or gone meanwhile: not ours to insist on
+    }
+  }
+}
+
+/**
+ * A new scratch folder in the system's temporary folder for the files of `ref` (see SCRATCH), after
+ * removing those killed runs left; a plain error when there is none to be had.
+ */
 function temporaryFolder(ref: string): string {
   const tmp = os.tmpdir();
+  removeLeftOverExports(tmp);
   try {
-    return fs.mkdtempSync(path.join(tmp, 'compose-cdk8s-base-'));
+    const dir = fs.mkdtempSync(path.join(tmp, `compose-cdk8s-base-${process.pid}-`));
+    fs.writeFileSync(path.join(dir, MARKER), `compose-cdk8s diff --base ${ref}: removed when the run ends\n`);
+    return dir;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
@@ -83,14 +137,16 @@ export function exportRef(ref: string, cwd: string): RefTree {
       hint: 'fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)',
     }));
   }
-  const root = temporaryFolder(ref);
-  const tarFile = path.join(root, '.base.tar');
+  const scratch = temporaryFolder(ref);
+  const root = path.join(scratch, 'tree');
+  const tarFile = path.join(scratch, 'base.tar');
   try {
+    fs.mkdirSync(root);
     git(['archive', '--format=tar', `--output=${tarFile}`, commit], repoRoot);
     execFileSync('tar', ['-xf', tarFile, '-C', root], { stdio: ['ignore', 'ignore', 'pipe'] });
     fs.rmSync(tarFile, { force: true });
   } catch (e) {
-    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new ComposeError(error(`could not read the files of ${ref}: ${msg}`));
   }
@@ -103,6 +159,6 @@ export function exportRef(ref: string, cwd: string): RefTree {
       const rel = path.relative(repoRoot, realpathNearest(abs));
       return rel.startsWith('..') || path.isAbsolute(rel) ? abs : path.join(root, rel);
     },
-    dispose: () => fs.rmSync(root, { recursive: true, force: true }),
+    dispose: () => fs.rmSync(scratch, { recursive: true, force: true }),
   };
 }
