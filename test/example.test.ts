@@ -4,6 +4,7 @@
  * no secret value reaches it.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { conversionStamp } from '../lib/output/common/inputs-stamp';
@@ -65,6 +66,19 @@ describe('examples/the-shop', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^up to date: dist\/, helm\/ \(\d+ files\)\n$/);
     expect(r.code).toBe(0);
+  });
+
+  it('the committed conversion report is what the converter reports today (else: npm run synth)', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'example-report-'));
+    try {
+      const r = await runCli(['synth', '-f', path.join(EXAMPLE, 'docker-compose.yml'), '-o', path.join(out, 'dist'), '--report', '--sha', '0'.repeat(40)], { cwd: ROOT });
+      expect(r.code).toBe(0);
+      for (const file of ['conversion-report.md', 'conversion-report.json']) {
+        expect({ file, text: fs.readFileSync(path.join(out, file), 'utf8') }).toEqual({ file, text: fs.readFileSync(path.join(ROOT, file), 'utf8') });
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('never carries a secret value from the env files', () => {
