@@ -59,7 +59,8 @@ interface Sample {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function medianSample(samples: Sample[]): Sample {
@@ -251,7 +252,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const c = composeV2(dir);
         if (c) compose.push(c);
         if (!bundler.isFresh(bundler.CLI_BUNDLE)) {
-          out('  (lib/ changed during the run: rebuilding the CLI bundle)');
+          out('  (the sources changed during the run: rebuilding the CLI bundle)');
           buildCli();
         }
         // The command and its identity floor right after one another, in turns first: each pair

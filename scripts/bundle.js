@@ -103,24 +103,35 @@ async function bundle(entry, outfile, extra = {}) {
  * undefined fields with `Object.entries(o).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r,
  * [i[0]]: EXPR }), {})`: every kept field copies the object built so far, so each `toJson_*`
  * is quadratic in its fields (a PodSpec has 40). In the CLI's bundle this plugin replaces each such
- * expression with a call to one helper that builds the same object in one pass: the same keys in
- * the same order, each set as an own data property (`__proto__` too, as the spread's computed key
- * does), EXPR evaluated with the same `i` ([key, value]). Where the code does not have that exact
- * shape (another version of the imports) it is left as it is: only slower.
- * test/cli/bundle-rewrite.test.ts checks the helper against the original expression, that every
- * such expression of the installed imports is rewritten, and that the bundled command writes the
- * very bytes the sources write.
+ * expression with a call to one helper that builds the same object in one pass (see
+ * definedEntriesHelper). Only the EXPRs the generator writes for these imports are taken (the
+ * value itself, a quantity's `.value`, a copied list, a nested `toJson_*`); any other expression is
+ * left as it is, and test/cli/bundle-rewrite.test.ts, which checks the helper against the original
+ * expression, that every such expression of the installed imports is rewritten and still parses,
+ * and that the bundled command writes the very bytes the sources write, then fails.
  */
-const DEFINED_ENTRIES = /Object\.entries\(([\w.]+)\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: (.+?) \}\), \{\}\)/g;
+const DEFINED_ENTRIES = /Object\.entries\(([\w.]+)\)\.reduce\(\(r, i\) => \(i\[1\] === undefined\) \? r : \(\{ \.\.\.r, \[i\[0\]\]: (i\[1\](?:\?\.value|\?\.map\(y => y\))?|toJson_\w+\(i\[1\]\)) \}\), \{\}\)/g;
 
-/** The helper the plugin appends to the imports' module (see definedEntriesPlugin); `f` must be pure. */
+/**
+ * The helper the plugin appends to the imports' module: what the reduce gives, in one pass over
+ * the object's data (the objects rendered here are cdk8s's resolved JSON). Every value is read
+ * before any EXPR runs (`f`, given [key, value] as `i`), as the reduce reads all entries first;
+ * the kept ones are set in the same order, each as an own data property as the spread's computed
+ * key defines it: a key that Object.prototype has (`__proto__`, or an accessor someone added) is
+ * defined, not assigned, so no inherited setter runs. Neither Object.entries nor
+ * Object.fromEntries: on a 40-field object either one alone costs most of what the quadratic
+ * reduce did.
+ */
 function definedEntriesHelper(o, f) {
+  const keys = Object.keys(o);
+  const values = keys.map((k) => o[k]);
   const r = {};
-  for (const k of Object.keys(o)) {
-    const v = o[k];
+  for (let j = 0; j < keys.length; j++) {
+    const v = values[j];
     if (v === undefined) continue;
+    const k = keys[j];
     const value = f === undefined ? v : f([k, v]);
-    if (k === '__proto__') Object.defineProperty(r, k, { value, writable: true, enumerable: true, configurable: true });
+    if (k in Object.prototype) Object.defineProperty(r, k, { value, writable: true, enumerable: true, configurable: true });
     else r[k] = value;
   }
   return r;

@@ -14,6 +14,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as vm from 'vm';
 import { cleanEnv, runCli } from '../helpers/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -42,6 +43,7 @@ describe('the helper', () => {
     ['integer-like keys first, as the engine orders them', { b: 1, 10: 'ten', 2: 'two', a: undefined, '-1': 'minus' }],
     ['a __proto__ key is an own field, not the prototype', JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as object],
     ['an array', ['a', undefined, 'c']],
+    ['keys Object.prototype has', { constructor: 'c', toString: 't', hasOwnProperty: undefined, valueOf: 0 }],
   ];
   test.each(cases)('%s', (_, o) => {
     const ours = bundler.definedEntriesHelper(o);
@@ -49,6 +51,26 @@ describe('the helper', () => {
     expect(Object.keys(ours)).toEqual(Object.keys(theirs));
     expect(ours).toStrictEqual(theirs);
     expect(Object.getPrototypeOf(ours)).toBe(Object.prototype);
+  });
+
+  test('a setter on Object.prototype does not run: each field is defined, as the spread does', () => {
+    let called = 0;
+    Object.defineProperty(Object.prototype, 'zz', { set: () => { called++; }, configurable: true });
+    try {
+      expect(bundler.definedEntriesHelper({ zz: 1 })).toStrictEqual(original({ zz: 1 }));
+      expect(Object.keys(bundler.definedEntriesHelper({ zz: 1 }))).toEqual(['zz']);
+      expect(called).toBe(0);
+    } finally {
+      delete (Object.prototype as { zz?: unknown }).zz;
+    }
+  });
+
+  test('every entry is read before EXPR runs, as the reduce reads them', () => {
+    const run = (fn: typeof original) => {
+      const o: Record<string, unknown> = { a: 1, b: 2 };
+      return fn(o, (i) => { delete o.b; return i[1]; });
+    };
+    expect(run(bundler.definedEntriesHelper)).toEqual(run(original));
   });
 
   test('a mapped value (quantities: i[1]?.value) is set even when it maps to undefined', () => {
@@ -67,8 +89,25 @@ test('every undefined-dropping reduce of the installed k8s imports is rewritten'
   expect(reduces).toBeGreaterThan(400);
   expect(count).toBe(reduces);
   expect(contents).not.toMatch(/\.reduce\(\(r, i\) =>/);
-  // Still a module that loads and renders: the helper is defined once, at the end.
+  // Still a module that parses, with the helper defined once, at the end.
+  expect(() => new vm.Script(contents)).not.toThrow();
   expect(contents.match(/function __definedEntries\(/g)).toHaveLength(1);
+  // Each call, with the form of its EXPR: the value itself, a quantity's value, a copied list, a nested toJson_*.
+  const calls = [...contents.matchAll(/__definedEntries\([\w.]+(?:, \(i\) => (i\[1\]\?\.value|i\[1\]\?\.map\(y => y\)|toJson_\w+\(i\[1\]\)))?\)/g)];
+  expect(calls).toHaveLength(count);
+  expect([...new Set(calls.map((m) => m[1] ?? 'i[1]'))].sort()).toEqual(['i[1]', 'i[1]?.map(y => y)', 'i[1]?.value', 'toJson_JsonSchemaProps(i[1])']);
+});
+
+test('an expression of another shape is left as it is (a nested reduce, an accumulator read)', () => {
+  const nested = 'x = Object.entries(obj.a).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: Object.entries(i[1]).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {}) }), {});';
+  const accumulator = 'y = Object.entries(obj.b).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: r.n }), {});';
+  for (const source of [nested, accumulator]) expect(bundler.withDefinedEntries(source)).toEqual({ contents: source, count: 0 });
+});
+
+test("the CLI's bundle carries the rewrite", () => {
+  const bundle = fs.readFileSync(bundler.CLI_BUNDLE, 'utf8');
+  expect(bundle).toMatch(/function __definedEntries\(/);
+  expect(bundle).not.toMatch(/\.reduce\(\(r, i\) =>/);
 });
 
 /** Every file under `dir`, by relative path, with its text. */

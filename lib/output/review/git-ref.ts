@@ -48,7 +48,9 @@ function realpathNearest(p: string): string {
  * - named so, with the marker (or empty: killed before writing it), and the current user's;
  * - at least LEFT_OVER_AFTER_MS old (a run takes seconds; this also spares a live run of another
  *   PID namespace sharing the folder, whose process this one cannot see);
- * - of a process that no longer exists.
+ * - of a process that no longer exists (a run that was PID 1 of its container leaves its folder
+ *   for good: that pid always exists).
+ * Ownership is checked where the system has user ids (not on Windows, whose temporary folder is the user's own).
  * Anything else, including the folders of older versions (named without a pid), is left alone.
  */
 const SCRATCH = /^compose-cdk8s-base-(\d+)-[A-Za-z0-9]{6}$/;
@@ -96,11 +98,13 @@ export function removeLeftOverExports(tmp: string, now = Date.now()): void {
 function temporaryFolder(ref: string): string {
   const tmp = os.tmpdir();
   removeLeftOverExports(tmp);
+  let dir: string | undefined;
   try {
-    const dir = fs.mkdtempSync(path.join(tmp, `compose-cdk8s-base-${process.pid}-`));
+    dir = fs.mkdtempSync(path.join(tmp, `compose-cdk8s-base-${process.pid}-`));
     fs.writeFileSync(path.join(dir, MARKER), `compose-cdk8s diff --base ${ref}: removed when the run ends\n`);
     return dir;
   } catch (e) {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
       : code === 'EROFS' ? 'it is on a read-only file system' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
@@ -159,6 +163,10 @@ export function exportRef(ref: string, cwd: string): RefTree {
       const rel = path.relative(repoRoot, realpathNearest(abs));
       return rel.startsWith('..') || path.isAbsolute(rel) ? abs : path.join(root, rel);
     },
-    dispose: () => fs.rmSync(scratch, { recursive: true, force: true }),
+    // The tree first: a run killed meanwhile leaves the marker, so the next run still knows the folder.
+    dispose: () => {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
   };
 }
