@@ -74,17 +74,24 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Replace references to renamed services (`my_api` → `my-api`) used as host names in `value`:
- * the old name standing alone, not part of a longer host name (`http://my_api:8000`,
- * `my_api`, `@my_api/db`, but not `my_api.example.com` or `old_my_api`). Case-sensitive, longest
- * names first. Returns the new value and which names were replaced.
+ * `name` standing alone as a host name: not part of a longer one (`http://my_api:8000`, `my_api`,
+ * `@my_api/db`, but not `my_api.example.com` or `old_my_api`). Group 1 is the character before it.
  */
+function standaloneHost(name: string, flags = ''): RegExp {
+  return new RegExp(`(^|[^${HOST_CHAR}])${escapeRegExp(name)}(?![${HOST_CHAR}])`, flags);
+}
+
 /** Where `name` first stands alone as a host name in `text` (rewriteHostnames' rule), or -1. */
 export function hostnameIndex(text: string, name: string): number {
-  const m = new RegExp(`(^|[^${HOST_CHAR}])${escapeRegExp(name)}(?![${HOST_CHAR}])`).exec(text);
+  const m = standaloneHost(name).exec(text);
   return m ? m.index + m[1].length : -1;
 }
 
+/**
+ * Replace references to renamed services (`my_api` → `my-api`) used as host names in `value`
+ * (standaloneHost). Case-sensitive, longest names first. Returns the new value and which names
+ * were replaced.
+ */
 export function rewriteHostnames(value: string, renames: ReadonlyMap<string, string>): { value: string; replaced: string[] } {
   let out = value;
   const replaced: string[] = [];
@@ -92,8 +99,7 @@ export function rewriteHostnames(value: string, renames: ReadonlyMap<string, str
   for (const from of names) {
     const to = renames.get(from)!;
     if (from === to) continue;
-    const re = new RegExp(`(^|[^${HOST_CHAR}])${escapeRegExp(from)}(?![${HOST_CHAR}])`, 'g');
-    const next = out.replace(re, (_m, pre: string) => `${pre}${to}`);
+    const next = out.replace(standaloneHost(from, 'g'), (_m, pre: string) => `${pre}${to}`);
     if (next !== out) {
       replaced.push(from);
       out = next;
