@@ -104,6 +104,6 @@ describe('no files left in the temporary folder', () => {
     commitAll(cwd);
     const diff = spawnCli(['diff', '--base', 'HEAD', '--sha', SHA], { cwd, env: cleanEnv({ TMPDIR: missing }) });
     expect(diff.code).toBe(1);
-    expect(diff.stderr).toBe(`cannot make a temporary folder in ${missing} for the files of HEAD: it does not exist (set TMPDIR to a folder you can write to, or use --from <dir> to compare with a folder instead)\n`);
+    expect(diff.stderr).toBe(`cannot make a temporary folder for the files of HEAD: ${missing} does not exist or does not accept new files (set TMPDIR to a folder you can write to, or use --from <dir> to compare with a folder instead)\n`);
   });
 });

@@ -268,20 +268,28 @@ const REASONS: Readonly<Record<string, { why: (p: string) => string; hint: strin
 };
 
 /**
+ * Why the file system refused something at `where`, as a plain sentence and what to do, from a
+ * Node error's code; undefined when `e` is not a file system error.
+ */
+export function fileSystemReason(e: unknown, where: string): { why: string; hint?: string } | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  const reason = REASONS[code];
+  return reason ? { why: reason.why(where), hint: reason.hint } : { why: `${code} on ${where} (${(e as Error).message})` };
+}
+
+/**
  * A file system error while writing `target` as a plain ComposeError (what, why, what to do).
  * Anything that is not a file system error is returned as is: that is a bug.
  */
 export function writeFailure(e: unknown, target: string, cwd: string): unknown {
   if (e instanceof ComposeError) return e;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
-  let at = (e as NodeJS.ErrnoException).path;
+  let at = (e as NodeJS.ErrnoException | undefined)?.path;
   // A staging folder or temp file of ours next to the target: name the folder it is in.
   if (typeof at === 'string' && /^\..*\.new-|\.\d+\.tmp$/.test(path.basename(at))) at = path.dirname(at);
-  const where = shown(typeof at === 'string' ? at : target, cwd);
-  const reason = REASONS[code];
-  const why = reason ? reason.why(where) : `${code} on ${where} (${(e as Error).message})`;
-  return new ComposeError(error(`cannot write ${shown(path.resolve(target), cwd)}: ${why}`, { hint: reason?.hint ?? 'choose another destination' }));
+  const reason = fileSystemReason(e, shown(typeof at === 'string' ? at : target, cwd));
+  if (!reason) return e;
+  return new ComposeError(error(`cannot write ${shown(path.resolve(target), cwd)}: ${reason.why}`, { hint: reason.hint ?? 'choose another destination' }));
 }
 
 /** Run `write`, turning file system errors into plain errors about `target`. */

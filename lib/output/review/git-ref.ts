@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ComposeError, error } from '../../diagnostics';
 import { refusedAsUnsafe } from '../../git';
+import { fileSystemReason } from '../common/ownership';
 
 export interface RefTree {
   /** The commit the ref names (full sha). */
@@ -105,10 +106,8 @@ function temporaryFolder(ref: string): string {
     return dir;
   } catch (e) {
     if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EROFS' ? 'it is on a read-only file system' : code === 'ENOSPC' ? 'no space left on the device' : (e as Error).message;
-    throw new ComposeError(error(`cannot make a temporary folder in ${tmp} for the files of ${ref}: ${why}`, {
+    const why = fileSystemReason(e, tmp)?.why ?? (e as Error).message;
+    throw new ComposeError(error(`cannot make a temporary folder for the files of ${ref}: ${why}`, {
       hint: 'set TMPDIR to a folder you can write to, or use --from <dir> to compare with a folder instead',
     }));
   }
