@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 import { cleanEnv, runCli } from '../helpers/cli';
+import { readTextTree } from '../helpers/tree';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const bundler = require('../../scripts/bundle.js') as {
@@ -110,18 +111,9 @@ test("the CLI's bundle carries the rewrite", () => {
   expect(bundle).not.toMatch(/\.reduce\(\(r, i\) =>/);
 });
 
-/** Every file under `dir`, by relative path, with its text. */
+/** Every file a run wrote under `dir` (none when it refused the stack). */
 function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
+  return fs.existsSync(dir) ? readTextTree(dir) : {};
 }
 
 test('the bundled command writes the very bytes the sources write', async () => {
