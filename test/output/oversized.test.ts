@@ -5,12 +5,12 @@
  * documents: JSON is never more than JSON_PER_YAML_UNIT times the YAML text.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { JSON_PER_YAML_UNIT, MAX_OBJECT_BYTES } from '../../lib/output/render/dist';
 import { runCli } from '../helpers/cli';
+import { tempTextTree } from '../helpers/tree';
 
 function jsonBytes(doc: unknown): number {
   return Buffer.byteLength(JSON.stringify(doc));
@@ -56,9 +56,7 @@ describe('JSON is at most JSON_PER_YAML_UNIT times the YAML text', () => {
 
 describe('compose-cdk8s synth refuses an object over the limit', () => {
   function stack(value: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oversized-'));
-    fs.writeFileSync(path.join(dir, 'compose.yaml'), `name: big\nservices:\n  api:\n    image: nginx:1.27\n    environment:\n      BLOB: "${value}"\n`);
-    return dir;
+    return tempTextTree('oversized-', { 'compose.yaml': `name: big\nservices:\n  api:\n    image: nginx:1.27\n    environment:\n      BLOB: "${value}"\n` });
   }
 
   it('names the object, its exact size and the service, writes nothing, exits 1', async () => {
