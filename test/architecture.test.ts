@@ -215,7 +215,9 @@ describe('seams', () => {
 describe('ComposeService.raw', () => {
   /** lib files (relative) reading the `raw` declared in compose/model.ts, with a line each. */
   function rawReaders(): Map<string, string[]> {
-    const program = ts.createProgram(libFiles(), { noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, resolveJsonModule: true, esModuleInterop: true, skipLibCheck: true });
+    // tsconfig.json's lib and types: without them TypeScript also loads lib.dom.d.ts and every
+    // @types package in node_modules (@babel/types...): 196 instead of 135 MB of heap, in a jest worker.
+    const program = ts.createProgram(libFiles(), { noEmit: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, resolveJsonModule: true, esModuleInterop: true, skipLibCheck: true, lib: ['lib.es2022.d.ts'], types: ['node'] });
     const checker = program.getTypeChecker();
     const model = path.join(LIB, 'compose', 'model.ts');
     const isModelRaw = (symbol: ts.Symbol | undefined): boolean =>

@@ -172,7 +172,7 @@ export function checkTypesWithTsc(objects: readonly unknown[]): string[] {
     const tsc = require.resolve('typescript/bin/tsc');
     const r = spawnSync(
       process.execPath,
-      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node', file],
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--lib', 'es2022', '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node', file],
       { encoding: 'utf8', cwd: REPO, timeout: 300000 },
     );
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
