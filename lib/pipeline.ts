@@ -9,7 +9,7 @@ import type { DeploymentPlan } from './plan/model';
 import { withoutLeftOut } from './plan/left-out';
 import { planProject } from './plan/plan';
 import { checkAllXK8s, readTopLevelXK8s } from './plan/x-k8s';
-import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, environmentPlanWarnings, findEnvironment, overridePathOf, readEnvironments } from './plan/environments';
+import { applyEnvironment, checkEnvironments, EnvironmentDecl, environmentPath, findEnvironment, overridePathOf, readEnvironments, withEnvironmentWarnings } from './plan/environments';
 import { ComposeError, Diagnostic, error } from './diagnostics';
 import { missingTagError, readXK8sHelm, resolveSettings, Settings, SettingsFlags } from './settings';
 
@@ -108,7 +108,7 @@ export function planConversion(loaded: ComposeProject, options: Omit<ConvertOpti
     throw missingTagError(undefined, options.gitSha ? undefined : project.projectDirectory);
   }
   const planned = planProject(project, settings, { env: options.env });
-  const plan = environment ? { ...planned, warnings: [...planned.warnings, ...environmentPlanWarnings(project, environment, planned)] } : planned;
+  const plan = environment ? withEnvironmentWarnings(project, environment, planned) : planned;
   // Later stages (outputs, report, secrets) see the project the plan was made from: without the services left out.
   return { project: withoutLeftOut(project, plan.leftOut), settings, plan, ...(environment ? { environment } : {}) };
 }

@@ -19,6 +19,7 @@ import { closest } from '../compose/schema';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { DeploymentPlan } from './model';
+import { servicePath } from './names';
 import type { IngressSetting, LoadBalancerSetting, ServiceTypeSetting } from './x-k8s';
 import { readServiceXK8s, readTopLevelXK8s } from './x-k8s';
 
@@ -323,11 +324,32 @@ export function applyEnvironment(project: ComposeProject, env: EnvironmentDecl):
 }
 
 /**
- * Warnings about what an environment's overrides do to the plan made from it: a replicas or
- * autoscaling override that puts several pods on one ReadWriteOnce claim.
+ * The plan of an environment with the warnings about what its overrides do: a replicas or
+ * autoscaling override that puts several pods on one ReadWriteOnce claim is reported at the
+ * override's line (environmentPlanWarnings). The planner's own warning about the same claim (pods
+ * kept on one node, one claim per replica: plan/claim-sharing.ts), located at the volume, would say
+ * it a second time, so it is left out for every service such a warning names; the plan's decisions
+ * (and so the conversion report) keep its details.
  */
-export function environmentPlanWarnings(project: ComposeProject, env: EnvironmentDecl, plan: DeploymentPlan): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function withEnvironmentWarnings(project: ComposeProject, env: EnvironmentDecl, plan: DeploymentPlan): DeploymentPlan {
+  const added = environmentPlanWarnings(project, env, plan);
+  if (added.length === 0) return plan;
+  // The claim-sharing pass records each of its warnings as the decision on `services.<name>.volumes`
+  // of every service it is about, with the warning's message as the reason; the warning itself is
+  // located at the volume (or at that service key).
+  const paths = new Set(added.map((w) => servicePath(w.service, 'volumes')));
+  const repeated = new Set((plan.decisions ?? []).filter((d) => paths.has(d.path)).map((d) => d.reason));
+  const atClaim = (path: string | undefined): boolean => path !== undefined && (path.startsWith('volumes.') || path.startsWith('volumes[') || paths.has(path));
+  const kept = plan.warnings.filter((w) => !(repeated.has(w.message) && atClaim(w.path)));
+  return { ...plan, warnings: [...kept, ...added.map((w) => w.warning)] };
+}
+
+/**
+ * Warnings about what an environment's overrides do to the plan made from it: a replicas or
+ * autoscaling override that puts several pods on one ReadWriteOnce claim, each with its service.
+ */
+export function environmentPlanWarnings(project: ComposeProject, env: EnvironmentDecl, plan: DeploymentPlan): { service: string; warning: Diagnostic }[] {
+  const out: { service: string; warning: Diagnostic }[] = [];
   for (const [name, o] of Object.entries(env.services)) {
     if (o.replicas === undefined && o.autoscaling?.max === undefined) continue;
     const w = plan.workloads.find((x) => x.composeName === name);
@@ -341,11 +363,14 @@ export function environmentPlanWarnings(project: ComposeProject, env: Environmen
     const path = environmentPath(env.name, 'services', name, ...(key === 'replicas' ? ['replicas'] : ['autoscaling', 'max']));
     const message = claims.length > 0
       ? `environment ${env.name} runs ${pods} pods of ${name}, which all mount the ReadWriteOnce claim${claims.length > 1 ? 's' : ''} ${claims.join(', ')}: they are kept on one node, and software that expects to own its data directory (a database) will corrupt it`
-      : `environment ${env.name} runs ${pods} pods of ${name}, and each gets its own claim (${templated.join(', ')}), so the replicas do not share data`;
-    out.push(warning(message, {
-      path, location: project.sourceMap.nearest(path),
-      hint: 'keep one replica for a service that owns its data, or give each replica its own claim (x-k8s: { kind: StatefulSet }) if the software replicates itself',
-    }));
+      : `environment ${env.name} runs ${pods} pods of ${name}, and each gets its own claim (${templated.map((t) => `${t}-${w.name}-<n>`).join(', ')}: volumeClaimTemplates of StatefulSet ${w.name}), so the replicas do not share data`;
+    out.push({
+      service: name,
+      warning: warning(message, {
+        path, location: project.sourceMap.nearest(path),
+        hint: 'keep one replica for a service that owns its data, or give each replica its own claim (x-k8s: { kind: StatefulSet }) if the software replicates itself',
+      }),
+    });
   }
   return out;
 }

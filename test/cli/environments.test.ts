@@ -404,6 +404,47 @@ ${xk8s}`);
     expect(r.stderr).toContain('warning: compose.yaml:17:11  x-k8s.environments.prod.services.db.replicas: environment prod runs 3 pods of db, which all mount the ReadWriteOnce claim dbdata: ');
   });
 
+  it('a shared or per-replica claim an override causes is reported once, at the override; the file as written keeps the warning at the volume', async () => {
+    const compose = (replicas: string, xk8s: string) => `name: demo
+services:
+  db:
+    image: postgres:16-alpine
+    volumes: [pgdata:/var/lib/postgresql/data]
+    x-k8s: { kind: StatefulSet }
+  cache:
+    image: redis:7
+    volumes: [cachedata:/data]${replicas}
+volumes:
+  pgdata:
+  cachedata:
+${xk8s}`;
+    const synth = async (text: string) => {
+      const dir = fs.mkdtempSync(path.join(tmp, 'claims-'));
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), text);
+      const r = await runCli(['synth', '-o', 'dist', '--sha', '0123456789abcdef0123456789abcdef01234567'], { cwd: dir, env: cleanEnv() });
+      expect(r.code).toBe(0);
+      return r.stderr.split('\n').filter((l) => /pgdata|cachedata/.test(l));
+    };
+    const lines = await synth(compose('', `x-k8s:
+  environments:
+    staging:
+      namespace: demo-staging
+    prod:
+      namespace: demo-prod
+      services:
+        db: { replicas: 3 }
+        cache: { replicas: 2 }
+`));
+    expect(lines).toEqual([
+      expect.stringMatching(/^warning: compose\.yaml:20:15 {2}x-k8s\.environments\.prod\.services\.db\.replicas: environment prod runs 3 pods of db, and each gets its own claim \(pgdata-db-<n>: volumeClaimTemplates of StatefulSet db\), so the replicas do not share data /),
+      expect.stringMatching(/^warning: compose\.yaml:21:18 {2}x-k8s\.environments\.prod\.services\.cache\.replicas: environment prod runs 2 pods of cache, which all mount the ReadWriteOnce claim cachedata: they are kept on one node/),
+    ]);
+    // Without environments, the same scale in the file is reported at the volume, as before.
+    expect(await synth(compose('\n    deploy: { replicas: 2 }', ''))).toEqual([
+      expect.stringMatching(/^warning: compose\.yaml:13:3 {2}volumes\.cachedata: pods of cache \(2 replicas\) are kept on one node because they share the ReadWriteOnce volume cachedata/),
+    ]);
+  });
+
   it('a warning about a value an override set names the override\'s path and line, and the environment', async () => {
     const r = await run(`  environments:
     prod:
