@@ -328,19 +328,29 @@ export function applyEnvironment(project: ComposeProject, env: EnvironmentDecl):
  * autoscaling override that puts several pods on one ReadWriteOnce claim is reported at the
  * override's line (environmentPlanWarnings). The planner's own warning about the same claim (pods
  * kept on one node, one claim per replica: plan/claim-sharing.ts), located at the volume, would say
- * it a second time, so it is left out for every service such a warning names; the plan's decisions
- * (and so the conversion report) keep its details.
+ * it a second time, so it is left out when every service it names has such a warning; the plan's
+ * decisions keep its details.
  */
 export function withEnvironmentWarnings(project: ComposeProject, env: EnvironmentDecl, plan: DeploymentPlan): DeploymentPlan {
   const added = environmentPlanWarnings(project, env, plan);
   if (added.length === 0) return plan;
   // The claim-sharing pass records each of its warnings as the decision on `services.<name>.volumes`
   // of every service it is about, with the warning's message as the reason; the warning itself is
-  // located at the volume (or at that service key).
-  const paths = new Set(added.map((w) => servicePath(w.service, 'volumes')));
-  const repeated = new Set((plan.decisions ?? []).filter((d) => paths.has(d.path)).map((d) => d.reason));
-  const atClaim = (path: string | undefined): boolean => path !== undefined && (path.startsWith('volumes.') || path.startsWith('volumes[') || paths.has(path));
-  const kept = plan.warnings.filter((w) => !(repeated.has(w.message) && atClaim(w.path)));
+  // located at the volume (or at that service key). It is left out only when every service it is
+  // about has its own warning at an override: pods of another service pinned beside them are still
+  // said at the volume.
+  const said = new Set(added.map((w) => servicePath(w.service, 'volumes')));
+  const serviceKeys = new Set(plan.workloads.map((w) => servicePath(w.composeName, 'volumes')));
+  const about = new Map<string, string[]>(); // warning message → the services' volumes keys it is about
+  for (const d of plan.decisions ?? []) {
+    if (serviceKeys.has(d.path)) about.set(d.reason, [...(about.get(d.reason) ?? []), d.path]);
+  }
+  const repeated = (w: Diagnostic): boolean => {
+    const keys = about.get(w.message);
+    const atClaim = w.path !== undefined && (w.path.startsWith('volumes.') || w.path.startsWith('volumes[') || serviceKeys.has(w.path));
+    return atClaim && keys !== undefined && keys.every((k) => said.has(k));
+  };
+  const kept = plan.warnings.filter((w) => !repeated(w));
   return { ...plan, warnings: [...kept, ...added.map((w) => w.warning)] };
 }
 

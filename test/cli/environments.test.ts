@@ -439,6 +439,19 @@ ${xk8s}`;
       expect.stringMatching(/^warning: compose\.yaml:20:15 {2}x-k8s\.environments\.prod\.services\.db\.replicas: environment prod runs 3 pods of db, and each gets its own claim \(pgdata-db-<n>: volumeClaimTemplates of StatefulSet db\), so the replicas do not share data /),
       expect.stringMatching(/^warning: compose\.yaml:21:18 {2}x-k8s\.environments\.prod\.services\.cache\.replicas: environment prod runs 2 pods of cache, which all mount the ReadWriteOnce claim cachedata: they are kept on one node/),
     ]);
+    // A claim shared with a service no override scales: the volume's warning still names both.
+    const shared = await synth(compose('', `x-k8s:
+  environments:
+    prod:
+      namespace: demo-prod
+      services:
+        cache: { replicas: 2 }
+`).replace('image: postgres:16-alpine\n    volumes: [pgdata:/var/lib/postgresql/data]\n    x-k8s: { kind: StatefulSet }', 'image: example/sidecar:1\n    volumes: [cachedata:/data]'));
+    expect(shared).toEqual([
+      expect.stringMatching(/^warning: compose\.yaml:11:3 {2}volumes\.cachedata: environment prod: pods of cache \(2 replicas\) and db are kept on one node because they share the ReadWriteOnce volume cachedata/),
+      expect.stringMatching(/^warning: compose\.yaml:11:3 {2}volumes\.cachedata: pods of cache and db are kept on one node/),
+      expect.stringMatching(/^warning: compose\.yaml:17:18 {2}x-k8s\.environments\.prod\.services\.cache\.replicas: environment prod runs 2 pods of cache, which all mount the ReadWriteOnce claim cachedata/),
+    ]);
     // Without environments, the same scale in the file is reported at the volume, as before.
     expect(await synth(compose('\n    deploy: { replicas: 2 }', ''))).toEqual([
       expect.stringMatching(/^warning: compose\.yaml:13:3 {2}volumes\.cachedata: pods of cache \(2 replicas\) are kept on one node because they share the ReadWriteOnce volume cachedata/),
