@@ -19,6 +19,7 @@ import { closest } from '../compose/schema';
 import { ComposeError, Diagnostic, error, warning } from '../diagnostics';
 import { compareStrings } from '../order';
 import type { DeploymentPlan } from './model';
+import { podsOf } from './claim-sharing';
 import { servicePath } from './names';
 import type { IngressSetting, LoadBalancerSetting, ServiceTypeSetting } from './x-k8s';
 import { readServiceXK8s, readTopLevelXK8s } from './x-k8s';
@@ -328,27 +329,27 @@ export function applyEnvironment(project: ComposeProject, env: EnvironmentDecl):
  * autoscaling override that puts several pods on one ReadWriteOnce claim is reported at the
  * override's line (environmentPlanWarnings). The planner's own warning about the same claim (pods
  * kept on one node, one claim per replica: plan/claim-sharing.ts), located at the volume, would say
- * it a second time, so it is left out when every service it names has such a warning; the plan's
- * decisions keep its details.
+ * it a second time, so it is left out when it is about that one service alone (one about several
+ * services also says which pods are pinned together, and stays); the plan's decisions keep it.
  */
 export function withEnvironmentWarnings(project: ComposeProject, env: EnvironmentDecl, plan: DeploymentPlan): DeploymentPlan {
   const added = environmentPlanWarnings(project, env, plan);
   if (added.length === 0) return plan;
   // The claim-sharing pass records each of its warnings as the decision on `services.<name>.volumes`
   // of every service it is about, with the warning's message as the reason; the warning itself is
-  // located at the volume (or at that service key). It is left out only when every service it is
-  // about has its own warning at an override: pods of another service pinned beside them are still
-  // said at the volume.
+  // located at the volume (or at that service key).
   const said = new Set(added.map((w) => servicePath(w.service, 'volumes')));
   const serviceKeys = new Set(plan.workloads.map((w) => servicePath(w.composeName, 'volumes')));
   const about = new Map<string, string[]>(); // warning message → the services' volumes keys it is about
   for (const d of plan.decisions ?? []) {
     if (serviceKeys.has(d.path)) about.set(d.reason, [...(about.get(d.reason) ?? []), d.path]);
   }
+  // The override's warning names every claim of its service, of both kinds, so it covers the claims
+  // of a warning about that service alone. DaemonSets get no override warning, so theirs stay.
   const repeated = (w: Diagnostic): boolean => {
-    const keys = about.get(w.message);
+    const keys = [...new Set(about.get(w.message) ?? [])];
     const atClaim = w.path !== undefined && (w.path.startsWith('volumes.') || w.path.startsWith('volumes[') || serviceKeys.has(w.path));
-    return atClaim && keys !== undefined && keys.every((k) => said.has(k));
+    return atClaim && keys.length === 1 && said.has(keys[0]);
   };
   const kept = plan.warnings.filter((w) => !repeated(w));
   return { ...plan, warnings: [...kept, ...added.map((w) => w.warning)] };
@@ -364,16 +365,22 @@ export function environmentPlanWarnings(project: ComposeProject, env: Environmen
     if (o.replicas === undefined && o.autoscaling?.max === undefined) continue;
     const w = plan.workloads.find((x) => x.composeName === name);
     if (!w) continue;
-    const pods = w.kind === 'Job' || w.kind === 'CronJob' ? 1 : Math.max(1, w.replicas, w.autoscaling?.maxReplicas ?? 0);
+    // A DaemonSet runs one pod per node whatever replicas says (claim-sharing.ts warns about its claims).
+    if (w.kind === 'DaemonSet') continue;
+    const pods = podsOf(w);
     if (pods <= 1) continue;
     const claims = w.volumes.filter((v): v is typeof v & { claimName: string } => 'claimName' in v).map((v) => v.claimName);
     const templated = (w.volumeClaimTemplates ?? []).map((c) => c.name);
     if (claims.length === 0 && templated.length === 0) continue;
     const key = o.replicas !== undefined ? 'replicas' : 'autoscaling';
     const path = environmentPath(env.name, 'services', name, ...(key === 'replicas' ? ['replicas'] : ['autoscaling', 'max']));
-    const message = claims.length > 0
-      ? `environment ${env.name} runs ${pods} pods of ${name}, which all mount the ReadWriteOnce claim${claims.length > 1 ? 's' : ''} ${claims.join(', ')}: they are kept on one node, and software that expects to own its data directory (a database) will corrupt it`
-      : `environment ${env.name} runs ${pods} pods of ${name}, and each gets its own claim (${templated.map((t) => `${t}-${w.name}-<n>`).join(', ')}: volumeClaimTemplates of StatefulSet ${w.name}), so the replicas do not share data`;
+    // Every claim of the service is named, of both kinds: this warning stands for the planner's
+    // about them (withEnvironmentWarnings).
+    const own = `${templated.map((t) => `${t}-${w.name}-<n>`).join(', ')}: volumeClaimTemplates of StatefulSet ${w.name}`;
+    const shared = `which all mount the ReadWriteOnce claim${claims.length > 1 ? 's' : ''} ${claims.join(', ')}: they are kept on one node, and software that expects to own its data directory (a database) will corrupt it`;
+    const message = `environment ${env.name} runs ${pods} pods of ${name}, ` + (claims.length === 0 ? `and each gets its own claim (${own}), so the replicas do not share data`
+      : templated.length === 0 ? shared
+        : `${shared}; each also gets a claim of its own (${own})`);
     out.push({
       service: name,
       warning: warning(message, {

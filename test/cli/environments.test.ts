@@ -458,6 +458,37 @@ ${xk8s}`;
     ]);
   });
 
+  it('the override\'s warning names every claim of the service, of both kinds; a DaemonSet\'s claim warning is never replaced', async () => {
+    const synth = async (text: string, args: string[] = []) => {
+      const dir = fs.mkdtempSync(path.join(tmp, 'claims-'));
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), text);
+      const r = await runCli(['synth', '-o', 'dist', '--sha', '0123456789abcdef0123456789abcdef01234567', ...args], { cwd: dir, env: cleanEnv() });
+      expect(r.code).toBe(0);
+      return r.stderr.split('\n').filter((l) => /claim/.test(l));
+    };
+    // A StatefulSet with a per-replica claim and a claim its replicas share: one warning says both.
+    expect(await synth(`name: demo
+services:
+  db: { image: example/db:1, volumes: [pgdata:/data, state:/state], x-k8s: { kind: StatefulSet } }
+  other: { image: example/other:1, volumes: [state:/state] }
+volumes: { pgdata: , state: }
+x-k8s: { environments: { prod: { namespace: demo-prod, services: { other: { replicas: 1 }, db: { replicas: 3 } } } } }
+`, ['--env', 'prod'])).toEqual([
+      // db and other share state: said at the volume, as the file as written says it.
+      expect.stringMatching(/^warning: compose\.yaml:5:22 {2}volumes\.state: pods of db \(StatefulSet, 3 replicas\) and other are kept on one node because they share the ReadWriteOnce volume state/),
+      expect.stringMatching(/^warning: compose\.yaml:6:\d+ {2}x-k8s\.environments\.prod\.services\.db\.replicas: environment prod runs 3 pods of db, which all mount the ReadWriteOnce claim state: they are kept on one node, and software that expects to own its data directory \(a database\) will corrupt it; each also gets a claim of its own \(pgdata-db-<n>: volumeClaimTemplates of StatefulSet db\)/),
+    ]);
+    // A DaemonSet runs a pod on every node, whatever an environment's replicas says.
+    expect(await synth(`name: demo
+services:
+  agent: { image: example/agent:1, deploy: { mode: global }, volumes: [data:/data] }
+volumes: { data: }
+x-k8s: { environments: { prod: { namespace: demo-prod, services: { agent: { replicas: 3 } } } } }
+`, ['--env', 'prod'])).toEqual([
+      expect.stringMatching(/^warning: compose\.yaml:3:\d+ {2}services\.agent\.volumes: DaemonSet agent runs a pod on every node, but data is a ReadWriteOnce claim that only one node can attach/),
+    ]);
+  });
+
   it('a warning about a value an override set names the override\'s path and line, and the environment', async () => {
     const r = await run(`  environments:
     prod:
