@@ -20,7 +20,9 @@
  * `node scripts/build.js` once, then `node bin/compose-cdk8s.js synth` per run (whole process,
  * peak memory via GNU time when present). Peak memory is the process's max RSS.
  *
- * Usage: node --require tsx/cjs scripts/bench.ts [--reps N] [--sizes 10,100,1000] [--cdk8s-only]
+ * Usage: node --require tsx/cjs scripts/bench.ts [--reps N] [--sizes 10,100,1000] [--cdk8s-only] [--suite | --suite-only]
+ * `--suite` also runs `npm test` once (minutes) for the suite's targets: its wall time ≤ 2 min 30 s
+ * and its whole process tree ≤ 800 MB (scripts/bench/suite.ts); `--suite-only` runs just that.
  * Targets (issue #19, 2-core machine): at 10, 100 and 1000 services the CLI's wall time ≤ 1.5 × the
  * identity floor's (cli / identity process: each cli run is timed right next to an identity run, in
  * turns first, and the verdict takes the median of these pairs' ratios); at 1000: loader ≤ 1.0 × Compose v2 (loader process),
@@ -34,6 +36,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generateStack, writeStack } from './bench/generate';
+import { runSampled } from './bench/suite';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const bundler = require('./bundle') as { CLI_BUNDLE: string; LIB_BUNDLE: string; isFresh(file: string): boolean; bundle(entry: string, outfile: string, extra?: { packages?: string }): Promise<void> };
 
@@ -224,6 +227,35 @@ function extractObjects(dir: string, dist: string): number {
   return objects.length;
 }
 
+/** The suite's targets (issue #19): `npm test` under 2 min 30 s and 800 MB on the 2-core machine. */
+const SUITE_MAX_MS = 150_000;
+const SUITE_MAX_MB = 800;
+
+/**
+ * `npm test` as a developer runs it (scripts/bench/suite.ts): wall time, and the peak memory of
+ * its whole process tree (the sum of the processes' PSS, sampled every 400 ms).
+ */
+async function suite(root: string, out: (s: string) => void): Promise<string> {
+  const log = path.join(root, 'npm-test.log');
+  out('  npm test: running the whole suite (a few minutes)...');
+  const r = await runSampled('npm', ['test'], REPO, log);
+  if (r.code !== 0) {
+    out(fs.readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
+    throw new Error(`npm test failed (exit ${r.code}): its last lines are above`);
+  }
+  const mb = (kB: number) => Math.round(kB / 1024);
+  const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (r.peak) {
+    out(`  npm test: ${minutes(r.wallMs)}; peak of the process tree ${mb(r.peak.pssKB)} MB PSS (RSS sum ${mb(r.peakRssKB ?? 0)} MB) at ${Math.round(r.peak.atMs / 1000)} s:`);
+    for (const p of r.peak.top) out(`    ${mb(p.pssKB)} MB  ${p.command}`);
+  } else {
+    out(`  npm test: ${minutes(r.wallMs)}; memory not measured (no /proc/<pid>/smaps_rollup)`);
+  }
+  const time = `${r.wallMs <= SUITE_MAX_MS ? 'met' : 'NOT met'} (${minutes(r.wallMs)})`;
+  const memory = r.peak ? `${mb(r.peak.pssKB) <= SUITE_MAX_MB ? 'met' : 'NOT met'} (${mb(r.peak.pssKB)} MB PSS)` : 'not measured';
+  return `  npm test ≤ 2 min 30 s: ${time}; its process tree ≤ ${SUITE_MAX_MB} MB: ${memory}`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const reps = Number(option(argv, '--reps') ?? DEFAULT_REPS) || DEFAULT_REPS;
   const sizes = (option(argv, '--sizes') ?? '10,100,1000').split(',').map(Number);
@@ -236,12 +268,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const rows: string[] = [`| ${HEADER.join(' | ')} |`, `|${'---|'.repeat(HEADER.length)}`];
   const verdicts: string[] = [];
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const suiteOnly = argv.includes('--suite-only');
   try {
-    const bundles = await bundleWorkers(root);
-    buildCli();
-    out("  worker bundled like the CLI (scripts/bundle.js), the identity floor's with the packages external; CLI bundle and code cache built (node scripts/build.js)");
-    verdicts.push(cdk8sSynth(root, reps, out));
+    if (suiteOnly) out('  --suite-only: the test suite alone');
+    const bundles = suiteOnly ? undefined : await bundleWorkers(root);
+    if (!suiteOnly) {
+      buildCli();
+      out("  worker bundled like the CLI (scripts/bundle.js), the identity floor's with the packages external; CLI bundle and code cache built (node scripts/build.js)");
+      verdicts.push(cdk8sSynth(root, reps, out));
+    }
     for (const n of argv.includes('--cdk8s-only') ? [] : sizes) {
+      if (!bundles) break; // --suite-only
       const dir = path.join(root, String(n));
       writeStack(dir, generateStack(n));
       cli(dir); // once, untimed: our output, whose objects the identity floor writes
@@ -288,11 +325,12 @@ async function main(argv: readonly string[]): Promise<number> {
           `; loader ≤ compose v2: ${loader}${n === 1000 ? '' : ' [target at 1000 only]'}; cli peak ≤ 300 MB: ${peak}`,
       );
     }
+    if (suiteOnly || argv.includes('--suite')) verdicts.push(await suite(root, out));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
   out('');
-  for (const r of rows) out(r);
+  if (rows.length > 2) for (const r of rows) out(r);
   out('');
   out('targets (issue #19):');
   for (const v of verdicts) out(v);
