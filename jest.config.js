@@ -7,8 +7,9 @@
 // jest-worker forks its workers with this process's execArgv: a capped old space makes V8 collect a
 // test file's garbage instead of growing the heap (the fuzz file, the largest, alone: 403 → 267 MB
 // RSS). 256 MB since test/architecture.test.ts's TypeScript program needs 135 MB of heap (it needed
-// 196 and ran out at 256 while it loaded lib.dom.d.ts and every @types package): the whole npm test
-// then peaked at 704–728 MB PSS instead of 782–833 (its program builds in 1.3 instead of 1.7 s). Without workers (`-i`) the cap does not apply.
+// 196 and ran out at 256 while it loaded lib.dom.d.ts and every @types package). The suite's peak
+// still depends on which files happen to run side by side: 690–840 MB PSS for the whole tree in
+// runs of the same code (docs/benchmark.md). Without workers (`-i`) the cap does not apply.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) process.execArgv.push('--max-old-space-size=256');
 
 /** @type {import('jest').Config} */
