@@ -244,7 +244,10 @@ async function suite(root: string, out: (s: string) => void): Promise<string> {
     throw new Error(`npm test failed (exit ${r.code}): its last lines are above`);
   }
   const mb = (kB: number) => Math.round(kB / 1024);
-  const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  const minutes = (ms: number) => {
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)} min ${s % 60} s`;
+  };
   if (r.peak) {
     out(`  npm test: ${minutes(r.wallMs)}; peak of the process tree ${mb(r.peak.pssKB)} MB PSS (RSS sum ${mb(r.peakRssKB ?? 0)} MB) at ${Math.round(r.peak.atMs / 1000)} s:`);
     for (const p of r.peak.top) out(`    ${mb(p.pssKB)} MB  ${p.command}`);
