@@ -39,7 +39,9 @@ function declarations() {
 // The CLI's bundle holds the npm packages too (one file to read and compile at start-up) and gets
 // a V8 code cache; the library's keeps them external (a user's app and the library share cdk8s).
 Promise.all([bundle(CLI_ENTRY, CLI_BUNDLE, { packages: 'bundle' }), bundle(LIB_ENTRY, LIB_BUNDLE)]).then(
-  () => {
+  async () => {
+    // esbuild's service process (~160 MB) would otherwise stay up beside tsc until this one exits.
+    await require('esbuild').stop();
     writeCodeCache(CLI_BUNDLE);
     if (!process.argv.includes('--no-types')) declarations();
   },
