@@ -46,7 +46,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['settings.ts'],
   ['compose/'],
   ['schemas/'],
-  ['diagnostics.ts', 'order.ts', 'git.ts'],
+  ['diagnostics.ts', 'order.ts', 'git.ts', 'collections.ts'],
 ];
 
 /** The only floors that import cdk8s (one seam for cdk8s-plus: constructs/plus.ts). */

@@ -23,6 +23,7 @@ import { LABEL_PART_OF } from './labels';
 import type { ColocationPlan, KeyDecision, VolumeClaimPlan, WorkloadPlan } from './model';
 import { servicePath, shortHash } from './names';
 import { ANNOTATION_BIND_SOURCE, claimName } from './volumes';
+import { appendTo } from '../collections';
 
 /** Pod label naming the co-location group (value: the group's claim names, hashed when long). */
 export const LABEL_SHARED_CLAIM = 'compose-cdk8s.io/shared-claim';
@@ -143,7 +144,7 @@ export function planClaimSharing(project: ComposeProject, workloads: readonly Wo
     const w = users[0];
     if (users.length !== 1 || w.kind !== 'StatefulSet' || !info.plan || info.bind !== undefined || info.volume === undefined) continue;
     removed.add(claim);
-    templated.set(w.name, [...(templated.get(w.name) ?? []), info.plan]);
+    appendTo(templated, w.name, info.plan);
     const pods = podsOf(w);
     const perReplica = `${claim}-${w.name}-<n>`;
     const paths = [servicePath(w.composeName, 'volumes'), `volumes.${info.volume}`];

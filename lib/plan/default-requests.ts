@@ -16,6 +16,7 @@ import type { ComposeService } from '../compose/model';
 import { Diagnostic, warning } from '../diagnostics';
 import { servicePath } from './names';
 import type { AutoscalingPlan, ContainerPlan, ResourceAmounts, ResourcesPlan, WorkloadPlan } from './model';
+import { appendTo } from '../collections';
 
 export const DEFAULT_REQUESTS = { cpuMillis: 50, memoryMiB: 64 } as const;
 /** Resources of the injected `wait-*` init containers (busybox nc / wget: a few MiB). */
@@ -77,9 +78,7 @@ function defaultedList(defaulted: ReadonlyMap<string, readonly string[]>): strin
   const groups = new Map<string, string[]>();
   for (const [service, added] of [...defaulted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const key = added.join(', ');
-    const names = groups.get(key);
-    if (names) names.push(service);
-    else groups.set(key, [service]);
+    appendTo(groups, key, service);
   }
   return [...groups].map(([added, names]) => {
     const shown = names.length > LISTED_NAMES ? `${names.slice(0, LISTED_NAMES).join(', ')} and ${names.length - LISTED_NAMES} more` : names.join(', ');

@@ -21,6 +21,7 @@ import type { ComposeProject, ComposeService } from '../compose/model';
 import { Diagnostic, error, SourceLocation, warning } from '../diagnostics';
 import type { EnvVarPlan, SecretKeyOrigin } from './model';
 import { childName } from './names';
+import { appendTo } from '../collections';
 
 /** Key names that hold credentials (matched as whole words of the key, case-insensitive). */
 export const SECRET_KEY_PATTERNS: readonly RegExp[] = [
@@ -273,9 +274,7 @@ export function envFileSecretNames(project: ComposeProject, partOf: string): Map
   const byStem = new Map<string, string[]>();
   for (const f of files) {
     const stem = toSecretPart(envFileStem(f));
-    const sameStem = byStem.get(stem);
-    if (sameStem) sameStem.push(f);
-    else byStem.set(stem, [f]);
+    appendTo(byStem, stem, f);
   }
   const out = new Map<string, string>();
   for (const [stem, list] of byStem) {

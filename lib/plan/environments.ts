@@ -23,6 +23,7 @@ import { podsOf } from './claim-sharing';
 import { servicePath } from './names';
 import type { IngressSetting, LoadBalancerSetting, ServiceTypeSetting } from './x-k8s';
 import { readServiceXK8s, readTopLevelXK8s } from './x-k8s';
+import { appendTo } from '../collections';
 
 /** `resources.limits` / `resources.reservations` of an override, in Compose's `deploy.resources` syntax. */
 export interface ResourceAmountsOverride {
@@ -342,7 +343,7 @@ export function withEnvironmentWarnings(project: ComposeProject, env: Environmen
   const serviceKeys = new Set(plan.workloads.map((w) => servicePath(w.composeName, 'volumes')));
   const about = new Map<string, string[]>(); // warning message → the services' volumes keys it is about
   for (const d of plan.decisions ?? []) {
-    if (serviceKeys.has(d.path)) about.set(d.reason, [...(about.get(d.reason) ?? []), d.path]);
+    if (serviceKeys.has(d.path)) appendTo(about, d.reason, d.path);
   }
   // The override's warning names every claim of its service, of both kinds, so it covers the claims
   // of a warning about that service alone. DaemonSets get no override warning, so theirs stay.

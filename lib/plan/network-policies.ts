@@ -26,6 +26,7 @@ import { LABEL_PART_OF } from './labels';
 import type { KeyDecision, NetworkPolicyPlan, PolicyPortPlan, WorkloadPlan } from './model';
 import { childName, servicePath } from './names';
 import { podHosts, podOf } from './shared-network';
+import { appendTo } from '../collections';
 
 export function hasDeclaredNetworks(project: ComposeProject): boolean {
   return Object.keys(project.networks).some((n) => n !== 'default');
@@ -87,11 +88,7 @@ export function planNetworkPolicies(
   for (const w of workloads) {
     const service = project.services[w.composeName];
     if (!service || w.pod?.hostNetwork) continue;
-    for (const net of networksOf(project, w.composeName)) {
-      const names = members.get(net);
-      if (names) names.push(w.name);
-      else members.set(net, [w.name]);
-    }
+    for (const net of networksOf(project, w.composeName)) appendTo(members, net, w.name);
   }
   const out: NetworkPolicyPlan[] = [];
   for (const net of [...members.keys()].sort(compareStrings)) {

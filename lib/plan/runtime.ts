@@ -25,6 +25,7 @@ import { compareStrings } from '../order';
 import type { ContainerPlan, KeyDecision, PodRuntimePlan, SecurityContextPlan, WorkloadPlan } from './model';
 import { servicePath } from './names';
 import type { ServiceXK8s } from './x-k8s';
+import { appendTo } from '../collections';
 
 /** Sysctls the kubelet allows without `--allowed-unsafe-sysctls` (Kubernetes 1.29+). */
 export const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
@@ -134,7 +135,7 @@ export function planRuntime(service: ComposeService, xk8s: ServiceXK8s): Runtime
       lose('extra_hosts', `extra_hosts entry "${host}${ip ? ` ${ip}` : ''}" is left out: "${address}" is not an IP address`, 'write host:address, e.g. "db.local:10.0.0.5"', 'refused');
       continue;
     }
-    aliases.set(address, [...(aliases.get(address) ?? []), host]);
+    appendTo(aliases, address, host);
   }
   if (aliases.size > 0) {
     pod.hostAliases = [...aliases.entries()]

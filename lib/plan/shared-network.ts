@@ -27,6 +27,7 @@ import type {
   ServicePortPlan, WorkloadPlan,
 } from './model';
 import { servicePath, toDns1035 } from './names';
+import { appendTo } from '../collections';
 
 /** The service a `network_mode` names directly, or undefined when it names none of the project's services. */
 function directHost(project: ComposeProject, serviceName: string): string | undefined {
@@ -135,7 +136,7 @@ export function shareNetworks(
   const folded = new Set<string>();
   const merged = new Map<string, WorkloadPlan>();
   const sidecarsOf = new Map<string, string[]>();
-  for (const [s, h] of [...hosts.entries()].sort(([a], [b]) => compareStrings(a, b))) sidecarsOf.set(h, [...(sidecarsOf.get(h) ?? []), s]);
+  for (const [s, h] of [...hosts.entries()].sort(([a], [b]) => compareStrings(a, b))) appendTo(sidecarsOf, h, s);
 
   for (const [hostName, sideNames] of sidecarsOf) {
     const host = byCompose.get(hostName);

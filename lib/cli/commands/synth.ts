@@ -14,6 +14,7 @@ import { DEFAULT_OUTPUT } from '../../settings';
 import type { CliIO } from '../io';
 import { convertOptions, ProjectFlags, withProjectOptions } from '../options';
 import { printDiagnostics } from '../report';
+import { appendTo } from '../../collections';
 
 interface SynthFlags extends ProjectFlags {
   output: string;
@@ -95,7 +96,7 @@ export function synthCommand(io: CliIO): Command {
       const plans = environments.length > 0 ? environments : [conversion];
       const inEnvs = new Map<string, string[]>();
       for (const c of plans) {
-        for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) inEnvs.set(clusterOnlyLine(p), [...(inEnvs.get(clusterOnlyLine(p)) ?? []), c.environment?.name ?? '']);
+        for (const p of clusterOnlyPorts(c.project, c.plan.workloads)) appendTo(inEnvs, clusterOnlyLine(p), c.environment?.name ?? '');
       }
       // The report lists the ports of the Compose file as written (`conversion` itself without environments).
       const reported = environments.length > 0 ? new Set(clusterOnlyPorts(conversion.project, conversion.plan.workloads).map(clusterOnlyLine)) : undefined;
