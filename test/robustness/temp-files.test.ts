@@ -54,6 +54,7 @@ describe('no files left in the temporary folder', () => {
     ['helm', ['helm', '--sha', SHA]],
     // Renders dist/'s objects for the Namespace and the Service names a release prefix renames.
     ['secrets with a namespace and a release prefix', ['secrets', '--sha', SHA, '-n', 'shop', '--name-prefix', 'shop']],
+    ['report', ['report', '--sha', SHA]],
   ])('%s (in-process)', async (_name, argv) => {
     const cwd = exampleCopy();
     const tmp = emptyTemp();
