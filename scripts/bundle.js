@@ -13,8 +13,8 @@
 // The CLI's bundle also holds the npm packages it uses (cdk8s, cdk8s-plus-27, yaml, commander,
 // ajv...), so a command reads and compiles one file instead of resolving ~200 modules (one
 // expression of cdk8s-plus-27's generated k8s imports is rewritten on the way, for speed, with the
-// same result: definedEntriesPlugin), and it comes with a V8 code cache (build/compose-cdk8s.cache, made by running the bundle once on the example:
-// see writeCodeCache and bin/load-bundle.js). The library's bundle (build/index.js) keeps the packages
+// same result: definedEntriesPlugin), and it comes with a V8 code cache (build/compose-cdk8s.cache,
+// made by running the bundle once on the example: see writeCodeCache and bin/load-bundle.js). The library's bundle (build/index.js) keeps the packages
 // external: a user's cdk8s app and the library must share one cdk8s.
 'use strict';
 const fs = require('fs');
